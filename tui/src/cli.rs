@@ -1,0 +1,89 @@
+//! Command-line interface: one subcommand per way of using nearviz.
+
+use crate::engine::EngineKind;
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+
+#[derive(Parser, Debug)]
+#[command(name = "nearviz", version, about = "See NEAR cross-contract calls: the live promise DAG, block by block.")]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+    #[command(flatten)]
+    pub live: LiveArgs,
+}
+
+/// Options of the live TUI (the default command).
+#[derive(clap::Args, Debug, Clone)]
+pub struct LiveArgs {
+    /// Which engine runs the chain.
+    #[arg(long, value_enum, default_value_t = EngineKind::Auto, global = true)]
+    pub engine: EngineKind,
+    /// A scenario file with your own contracts and calls (default: the built-in examples).
+    #[arg(long, global = true)]
+    pub scenario: Option<PathBuf>,
+    /// Save everything observed to this fixture file (also on quit or crash).
+    #[arg(long, global = true)]
+    pub record: Option<PathBuf>,
+    /// Log file (default: under the data directory).
+    #[arg(long, global = true)]
+    pub log: Option<PathBuf>,
+    /// Protocol version of the embedded runtime (default: the latest stable one it knows).
+    #[arg(long, global = true)]
+    pub protocol_version: Option<u32>,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Replay a recorded fixture (or a raw capture) in the TUI.
+    Replay { file: PathBuf },
+    /// Print the DAG of a fixture, a capture or a saved EXPERIMENTAL_tx_status response.
+    Inspect {
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = Format::Tree)]
+        format: Format,
+    },
+    /// Run scenario calls without the TUI and print their DAGs.
+    Run {
+        /// Scenario file (default: the built-in examples).
+        scenario_file: Option<PathBuf>,
+        /// Run only this call (repeatable).
+        #[arg(long = "call")]
+        calls: Vec<String>,
+        /// Run every call of the scenario.
+        #[arg(long)]
+        all: bool,
+        #[arg(long, value_enum, default_value_t = Format::Tree)]
+        format: Format,
+    },
+    /// Show an existing transaction from any NEAR RPC, read-only.
+    Tx {
+        hash: String,
+        /// The account that signed it.
+        #[arg(long)]
+        sender: String,
+        /// RPC endpoint URL.
+        #[arg(long, conflicts_with = "network")]
+        rpc: Option<String>,
+        #[arg(long, value_enum)]
+        network: Option<Network>,
+        /// Print instead of opening the TUI.
+        #[arg(long, value_enum)]
+        format: Option<Format>,
+    },
+}
+
+/// Headless output formats.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum Format {
+    Tree,
+    Json,
+    Dot,
+    Mermaid,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum Network {
+    Testnet,
+    Mainnet,
+}

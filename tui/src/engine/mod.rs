@@ -1,0 +1,88 @@
+//! Engines: where chain data comes from. Each runs in its own tokio task and talks to the app
+//! over bounded channels, in `ChainEvent`s (NEAR RPC views), so the app cannot tell them apart.
+//!
+//! ```text
+//!  app ──EngineCommand──▶ engine task (sandbox | embedded | rpc)
+//!  app ◀──EngineEvent──── engine task
+//! ```
+
+use crate::chain::ChainEvent;
+use crate::scenario::Call;
+use tokio::sync::mpsc;
+
+/// How many events may wait in an engine's channel before the engine waits for the app.
+pub const EVENT_CHANNEL_CAPACITY: usize = 1024;
+
+/// Which engine runs the chain.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum EngineKind {
+    /// Sandbox if a neard binary is available, else embedded.
+    Auto,
+    /// A real neard sandbox through near-workspaces.
+    Sandbox,
+    /// NEAR's VM in-process: offline, instant, blocks on demand.
+    Embedded,
+}
+
+/// What the header shows about the running engine.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct EngineInfo {
+    /// Short name: `sandbox`, `embedded`, `replay`, `rpc`.
+    pub name: String,
+    /// Why this engine (e.g. `auto: no neard binary (NEAR_SANDBOX_BIN_PATH unset)`).
+    pub reason: Option<String>,
+    pub protocol_version: Option<u32>,
+    /// Whether `EngineCommand::ProduceBlock` is honoured (embedded runtime in manual mode).
+    pub manual_blocks: bool,
+    /// Gas figures may differ slightly from a real node (embedded runtime).
+    pub approximate_gas: bool,
+}
+
+/// What an engine tells the app.
+#[derive(Clone, Debug)]
+pub enum EngineEvent {
+    /// Boot progress, one line for the status bar (`starting sandbox…`, `deploying xcc…`).
+    Progress(String),
+    /// Booted, deployed, ready for calls.
+    Ready(EngineInfo),
+    Chain(ChainEvent),
+    /// A call could not be sent (the reason, for the status bar); the engine keeps running.
+    CallFailed { call: String, error: String },
+    /// The engine stopped and will send nothing more (crash, node exited, boot failed).
+    Down(String),
+}
+
+/// What the app asks of an engine.
+#[derive(Clone, Debug)]
+pub enum EngineCommand {
+    /// Send this scenario call as a transaction, without waiting for it.
+    Send(Call),
+    /// Produce one block now (engines with `manual_blocks`).
+    ProduceBlock,
+    /// Switch between blocks on a timer and blocks on demand (engines that can).
+    SetManualBlocks(bool),
+    /// Stop the chain and clean up; the task then ends.
+    Shutdown,
+}
+
+/// The app's end of a running engine.
+pub struct EngineHandle {
+    pub commands: mpsc::Sender<EngineCommand>,
+    pub events: mpsc::Receiver<EngineEvent>,
+    pub task: tokio::task::JoinHandle<()>,
+}
+
+impl EngineHandle {
+    /// Channels for a new engine: the engine task keeps the returned `EngineSide`.
+    pub fn channels() -> (EngineSide, mpsc::Sender<EngineCommand>, mpsc::Receiver<EngineEvent>) {
+        let (cmd_tx, cmd_rx) = mpsc::channel(64);
+        let (ev_tx, ev_rx) = mpsc::channel(EVENT_CHANNEL_CAPACITY);
+        (EngineSide { commands: cmd_rx, events: ev_tx }, cmd_tx, ev_rx)
+    }
+}
+
+/// The engine task's end of the channels.
+pub struct EngineSide {
+    pub commands: mpsc::Receiver<EngineCommand>,
+    pub events: mpsc::Sender<EngineEvent>,
+}

@@ -1,0 +1,15 @@
+//! nearviz: see NEAR cross-contract calls as a live promise DAG.
+//!
+//! ```text
+//! engine (sandbox | embedded | replay | rpc)
+//!    └─> chain::ChainEvent      (NEAR RPC views)
+//!         └─> model::Trace / Dag (pure)
+//!              └─> layout        (pure)
+//!                   └─> ui       (ratatui, read-only render of app::App)
+//! ```
+
+pub mod chain;
+pub mod cli;
+pub mod engine;
+pub mod model;
+pub mod scenario;
