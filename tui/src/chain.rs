@@ -44,10 +44,7 @@ pub enum TxStatusReply {
     Unknown,
     /// The node knows it. `outcome` is `None` while it is only `INCLUDED` with nothing executed
     /// (the RPC then returns `final_execution_status` alone).
-    Known {
-        status: TxExecutionStatus,
-        outcome: Option<Box<FinalExecutionOutcomeWithReceiptView>>,
-    },
+    Known { status: TxExecutionStatus, outcome: Option<Box<FinalExecutionOutcomeWithReceiptView>> },
     /// Any other answer: an RPC error (its `name` and message), a timeout, a dead node.
     Error { name: String, message: String },
 }

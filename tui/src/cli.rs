@@ -5,7 +5,11 @@ use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
-#[command(name = "nearviz", version, about = "See NEAR cross-contract calls: the live promise DAG, block by block.")]
+#[command(
+    name = "nearviz",
+    version,
+    about = "See NEAR cross-contract calls: the live promise DAG, block by block."
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Option<Command>,

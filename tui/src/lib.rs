@@ -8,8 +8,14 @@
 //!                   └─> ui       (ratatui, read-only render of app::App)
 //! ```
 
+pub mod app;
 pub mod chain;
 pub mod cli;
+pub mod commands;
 pub mod engine;
+pub mod fixture;
+pub mod layout;
 pub mod model;
+pub mod output;
 pub mod scenario;
+pub mod ui;

@@ -47,7 +47,10 @@ pub enum EngineEvent {
     Ready(EngineInfo),
     Chain(ChainEvent),
     /// A call could not be sent (the reason, for the status bar); the engine keeps running.
-    CallFailed { call: String, error: String },
+    CallFailed {
+        call: String,
+        error: String,
+    },
     /// The engine stopped and will send nothing more (crash, node exited, boot failed).
     Down(String),
 }
@@ -86,3 +89,7 @@ pub struct EngineSide {
     pub commands: mpsc::Receiver<EngineCommand>,
     pub events: mpsc::Sender<EngineEvent>,
 }
+
+pub mod embedded;
+pub mod rpc;
+pub mod sandbox;

@@ -135,7 +135,10 @@ pub enum Status {
     /// Created or sent, not executed yet.
     Pending,
     /// A callback postponed until its inputs arrive: `arrived` of `total`.
-    Waiting { arrived: usize, total: usize },
+    Waiting {
+        arrived: usize,
+        total: usize,
+    },
     Success(Outcome),
     Failure(Failure),
 }

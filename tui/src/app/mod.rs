@@ -1,0 +1,1 @@
+//! The TUI state (`App`), its messages and `update`: the Elm-style loop.

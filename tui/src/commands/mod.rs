@@ -1,0 +1,7 @@
+//! One module per subcommand. Each returns the process exit code: 0 ok, 1 failed, 2 bad input.
+
+pub mod inspect;
+pub mod live;
+pub mod replay;
+pub mod run;
+pub mod tx;

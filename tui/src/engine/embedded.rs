@@ -1,0 +1,1 @@
+//! The embedded engine: the in-process NEAR runtime (`nearviz-runtime`) driven from a tokio task.

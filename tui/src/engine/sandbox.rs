@@ -1,0 +1,1 @@
+//! The sandbox engine: a real neard through near-workspaces.

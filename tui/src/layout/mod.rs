@@ -1,0 +1,1 @@
+//! Block-lane layout of a DAG: pure, no ratatui.

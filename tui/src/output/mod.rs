@@ -1,0 +1,1 @@
+//! Headless output of a DAG: tree, json, dot, mermaid.

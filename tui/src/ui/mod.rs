@@ -1,0 +1,1 @@
+//! ratatui widgets: read-only rendering of `app::App`.
