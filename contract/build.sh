@@ -137,7 +137,7 @@ flags=(
     --cfg near
     -C target-cpu=mvp
     -C link-arg=-s
-    "${LINKER_FLAG[@]}"
+    ${LINKER_FLAG[@]+"${LINKER_FLAG[@]}"}
     "--remap-path-prefix=$ROOT=/nearviz"
     "--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
     "--remap-path-prefix=$RUST_SRC=/rust"
@@ -186,13 +186,21 @@ validate_mvp() {
     done
 }
 
+sha256() {
+    if command -v sha256sum > /dev/null; then
+        sha256sum "$1" | cut -d' ' -f1
+    else
+        shasum -a 256 "$1" | cut -d' ' -f1
+    fi
+}
+
 if [ "$mode" = build ]; then
     build
     copy_out "$RES"
     validate_mvp "$RES"
     for c in "${CONTRACTS[@]}"; do
         printf '%-10s %8d bytes  %s\n' "$c" "$(wc -c < "$RES/$c.wasm")" \
-            "$(sha256sum "$RES/$c.wasm" | cut -d' ' -f1)"
+            "$(sha256 "$RES/$c.wasm")"
     done
     exit 0
 fi
