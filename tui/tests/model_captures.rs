@@ -30,10 +30,12 @@ fn check_capture(path: &std::path::Path) {
 
     // Totals: transaction outcome + every receipt outcome.
     let outcomes = last["receipts_outcome"].as_array().expect("outcomes");
-    let gas: u64 = outcomes.iter().map(|o| o["outcome"]["gas_burnt"].as_u64().expect("gas")).sum::<u64>()
-        + tx_outcome["outcome"]["gas_burnt"].as_u64().expect("gas");
-    let tokens: u128 = outcomes.iter().map(|o| u128_of(&o["outcome"]["tokens_burnt"])).sum::<u128>()
-        + u128_of(&tx_outcome["outcome"]["tokens_burnt"]);
+    let gas: u64 =
+        outcomes.iter().map(|o| o["outcome"]["gas_burnt"].as_u64().expect("gas")).sum::<u64>()
+            + tx_outcome["outcome"]["gas_burnt"].as_u64().expect("gas");
+    let tokens: u128 =
+        outcomes.iter().map(|o| u128_of(&o["outcome"]["tokens_burnt"])).sum::<u128>()
+            + u128_of(&tx_outcome["outcome"]["tokens_burnt"]);
     assert_eq!(tx["gas_burnt"].as_u64(), Some(gas), "{name}");
     assert_eq!(u128_of(&tx["tokens_burnt"]), tokens, "{name}");
     let max_block =
@@ -134,7 +136,8 @@ fn check_capture(path: &std::path::Path) {
                 .expect("a sender");
             assert_eq!(input["index"], i, "{name} {id}");
             assert_eq!(input["from"], sender["receipt_id"], "{name} {id} input {i}");
-            let sender_outcome = outcomes.iter().find(|o| o["id"] == sender["receipt_id"]).expect("o");
+            let sender_outcome =
+                outcomes.iter().find(|o| o["id"] == sender["receipt_id"]).expect("o");
             let s = &sender_outcome["outcome"]["status"];
             if let Some(v) = s.get("SuccessValue") {
                 assert_eq!(input["status"], "success", "{name} {id} input {i}");
@@ -168,11 +171,9 @@ fn every_capture_matches_its_raw_responses() {
 #[test]
 fn every_capture_prints_in_every_format() {
     for path in captures() {
-        for format in [
-            nearviz::cli::Format::Tree,
-            nearviz::cli::Format::Dot,
-            nearviz::cli::Format::Mermaid,
-        ] {
+        for format in
+            [nearviz::cli::Format::Tree, nearviz::cli::Format::Dot, nearviz::cli::Format::Mermaid]
+        {
             let (ok, out, err) = inspect(&path, format);
             assert!(ok && err.is_empty(), "{}: {err}", path.display());
             let raw = Raw::load(&path);

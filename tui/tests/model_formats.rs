@@ -23,7 +23,8 @@ fn recorder_round_trip_keeps_every_event() {
     let dir = tempfile::tempdir().expect("tmp");
     for path in captures() {
         let rec = fixture::load(&path).expect("load");
-        let meta = Meta { engine: Some("capture".into()), note: Some("test".into()), ..Meta::default() };
+        let meta =
+            Meta { engine: Some("capture".into()), note: Some("test".into()), ..Meta::default() };
         let mut recorder = Recorder::new(meta.clone());
         for e in rec.events.iter().cloned() {
             recorder.push(e);
@@ -41,7 +42,8 @@ fn recorder_round_trip_keeps_every_event() {
         assert_eq!(inspect_json(&saved), inspect_json(&path), "{}", path.display());
     }
     // Saving is atomic: nothing but the target is left in the directory.
-    let names: Vec<_> = std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
+    let names: Vec<_> =
+        std::fs::read_dir(dir.path()).expect("dir").map(|e| e.expect("e").file_name()).collect();
     assert_eq!(names, vec![std::ffi::OsString::from("saved.json")]);
 }
 
@@ -105,7 +107,8 @@ fn bare_result_without_blocks_has_no_heights_but_the_same_shape() {
     let receipts = tx["receipts"].as_array().expect("r");
     assert_eq!(receipts.len(), 10);
     assert!(receipts.iter().all(|r| r["block_height"].is_null() && r["block_offset"].is_null()));
-    let cb = receipts.iter().find(|r| r["inputs"].as_array().is_some_and(|i| i.len() == 3)).expect("cb");
+    let cb =
+        receipts.iter().find(|r| r["inputs"].as_array().is_some_and(|i| i.len() == 3)).expect("cb");
     assert_eq!(cb["inputs"][2]["status"], "failed");
 }
 
@@ -124,7 +127,9 @@ fn plain_tx_answer_without_receipts_still_shows_the_tree() {
     let (g, e) = (g.as_array().expect("g"), e.as_array().expect("e"));
     assert_eq!(g.len(), e.len());
     for (g, e) in g.iter().zip(e) {
-        for key in ["id", "parent", "block_offset", "status", "result", "gas_burnt", "logs", "is_refund"] {
+        for key in
+            ["id", "parent", "block_offset", "status", "result", "gas_burnt", "logs", "is_refund"]
+        {
             assert_eq!(g[key], e[key], "{key} of {}", e["id"]);
         }
     }
@@ -147,7 +152,11 @@ fn unknown_action_kinds_from_newer_nodes_degrade_with_a_warning() {
 #[test]
 fn included_only_result_is_named_clearly() {
     let dir = tempfile::tempdir().expect("tmp");
-    let f = write(dir.path(), "inc.json", r#"{"jsonrpc":"2.0","id":1,"result":{"final_execution_status":"INCLUDED"}}"#);
+    let f = write(
+        dir.path(),
+        "inc.json",
+        r#"{"jsonrpc":"2.0","id":1,"result":{"final_execution_status":"INCLUDED"}}"#,
+    );
     let (ok, _, err) = inspect(&f, nearviz::cli::Format::Tree);
     assert!(!ok);
     assert!(err.contains("inc.json") && err.contains("without its `transaction`"), "{err}");

@@ -64,7 +64,13 @@ fn each_poll_shows_that_polls_state() {
             for r in &tx.receipts {
                 let id = r.id.to_string();
                 let done = executed.contains(&id.as_str());
-                assert_eq!(rank(&r.status) == 2, done, "{} @{t} {id}: {:?}", path.display(), r.status);
+                assert_eq!(
+                    rank(&r.status) == 2,
+                    done,
+                    "{} @{t} {id}: {:?}",
+                    path.display(),
+                    r.status
+                );
                 assert_eq!(r.block_height.is_some(), done, "{} @{t} {id}", path.display());
                 // States only move forward.
                 let before = seen.insert(id.clone(), rank(&r.status)).unwrap_or(0);
@@ -132,9 +138,11 @@ fn query_greeting_scenario() {
     let mut refunds: Vec<u64> = tx.receipts.iter().filter(|r| r.is_refund).map(offset).collect();
     refunds.sort();
     assert_eq!(refunds, vec![2, 3, 4]);
-    assert!(tx.receipts.iter().filter(|r| r.is_refund).all(|r| {
-        r.predecessor.as_ref().map(|p| p.as_str()) == Some("system")
-    }));
+    assert!(tx
+        .receipts
+        .iter()
+        .filter(|r| r.is_refund)
+        .all(|r| { r.predecessor.as_ref().map(|p| p.as_str()) == Some("system") }));
 }
 
 #[test]
@@ -161,7 +169,8 @@ fn batch_actions_scenario() {
     let tx = final_tx("batch_actions");
     let batch = tx.receipts.iter().find(|r| r.actions.len() == 4).expect("one batch receipt");
     assert_eq!(offset(batch), 2);
-    let methods: Vec<_> = batch.actions.iter().map(|a| a.method.clone().unwrap_or_default()).collect();
+    let methods: Vec<_> =
+        batch.actions.iter().map(|a| a.method.clone().unwrap_or_default()).collect();
     assert_eq!(methods, ["set_greeting", "get_greeting", "set_greeting", "get_greeting"]);
     assert_eq!(batch.logs.len(), 2, "logs of all actions in one outcome");
     let cb = tx.receipts.iter().find(|r| !r.inputs.is_empty()).expect("callback");

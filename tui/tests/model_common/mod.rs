@@ -52,9 +52,8 @@ pub fn decoded(b64: &str) -> Value {
     if bytes.is_empty() {
         return Value::Null;
     }
-    serde_json::from_slice(&bytes).unwrap_or_else(|_| {
-        serde_json::json!({ "base64": b64, "len": bytes.len() })
-    })
+    serde_json::from_slice(&bytes)
+        .unwrap_or_else(|_| serde_json::json!({ "base64": b64, "len": bytes.len() }))
 }
 
 /// The raw capture's last poll `result` and its block heights.
