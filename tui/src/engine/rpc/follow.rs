@@ -56,7 +56,7 @@ impl FollowOptions {
         Self {
             poll_interval: Duration::from_millis(500),
             tx_timeout: Duration::from_secs(120),
-            unknown_timeout: Some(Duration::from_secs(5)),
+            unknown_timeout: Some(Duration::from_secs(3)),
             max_errors_in_row: Some(3),
         }
     }
@@ -72,8 +72,8 @@ pub enum FollowError {
     /// Not FINAL in time.
     #[error("transaction {tx} did not reach FINAL within {secs:.1} s (last seen: {last})")]
     Timeout { tx: TxHash, secs: f64, last: String },
-    /// The RPC kept failing (`name` as in `TxStatusReply::Error`).
-    #[error("transaction {tx}: giving up after {count} failed requests to {url}: {message}")]
+    /// The RPC kept failing (`name` as in `TxStatusReply::Error`; `message` names the RPC).
+    #[error("transaction {tx}: gave up after {count} failed requests: {message}")]
     Rpc { tx: TxHash, url: String, count: u32, name: String, message: String },
     /// The events receiver was dropped: nobody listens, so the follower stopped.
     #[error("transaction {tx}: stopped, nobody is listening")]
@@ -183,12 +183,18 @@ impl Follower {
                     last_seen = format!("{name}: {message}");
                     tracing::debug!(tx = %self.tx, %name, %message, "tx status poll failed");
                     if opts.max_errors_in_row.is_some_and(|max| errors_in_row >= max) {
+                        let url = self.client.url().to_owned();
+                        let message = if message.contains(&url) {
+                            message.clone()
+                        } else {
+                            format!("{url} answered {name}: {message}")
+                        };
                         return Err(FollowError::Rpc {
                             tx: self.tx,
-                            url: self.client.url().to_owned(),
+                            url,
                             count: errors_in_row,
                             name: name.clone(),
-                            message: message.clone(),
+                            message,
                         });
                     }
                 }

@@ -1,0 +1,149 @@
+//! `nearviz tx` end to end: the real binary against a loopback JSON-RPC server.
+
+mod support;
+
+use serde_json::Value;
+use std::process::Output;
+use std::sync::Arc;
+use support::captures::{capture_node, node_error, Capture};
+use support::loopback::{closed_port_url, LoopbackRpc, Reply};
+
+/// Runs `nearviz ARGS` off the async runtime (the server keeps answering meanwhile).
+async fn nearviz(args: Vec<String>) -> Output {
+    tokio::task::spawn_blocking(move || {
+        std::process::Command::new(env!("CARGO_BIN_EXE_nearviz"))
+            .args(&args)
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run nearviz")
+    })
+    .await
+    .expect("join")
+}
+
+fn args(list: &[&str]) -> Vec<String> {
+    list.iter().map(|s| s.to_string()).collect()
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// One clear line on stderr, nothing on stdout, the given exit code.
+fn assert_fails(output: &Output, code: i32, needle: &str) {
+    let err = stderr(output);
+    assert_eq!(output.status.code(), Some(code), "stderr: {err}");
+    assert!(output.stdout.is_empty(), "stdout: {}", String::from_utf8_lossy(&output.stdout));
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err}");
+    assert!(err.contains(needle), "expected `{needle}` in: {err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+const SOME_TX: &str = "HbS7wYV7YbYB4SyZJRHYUxAsufhnnVJcMkp7ZgXukcwj";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_input_exits_2_with_one_line() {
+    let url = closed_port_url().await;
+    let bad_hash = nearviz(args(&[
+        "tx",
+        "not-a-hash",
+        "--sender",
+        "alice.near",
+        "--rpc",
+        &url,
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_fails(&bad_hash, 2, "not a transaction hash");
+    let bad_sender =
+        nearviz(args(&["tx", SOME_TX, "--sender", "Alice!", "--rpc", &url, "--format", "json"]))
+            .await;
+    assert_fails(&bad_sender, 2, "not a NEAR account id");
+    let nowhere =
+        nearviz(args(&["tx", SOME_TX, "--sender", "alice.near", "--format", "json"])).await;
+    assert_fails(&nowhere, 2, "--rpc URL or --network");
+    let bad_url = nearviz(args(&[
+        "tx",
+        SOME_TX,
+        "--sender",
+        "alice.near",
+        "--rpc",
+        "ftp://x",
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_fails(&bad_url, 2, "http://");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreachable_rpc_exits_1() {
+    let url = closed_port_url().await;
+    let output = nearviz(args(&[
+        "tx",
+        SOME_TX,
+        "--sender",
+        "alice.near",
+        "--rpc",
+        &url,
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_fails(&output, 1, &url);
+    assert!(stderr(&output).to_lowercase().contains("refused"), "{}", stderr(&output));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_node_exits_1_with_its_message() {
+    let node = LoopbackRpc::start(Arc::new(|_: &str, _: &Value| {
+        Reply::Json(node_error("INTERNAL_ERROR", "storage is on fire"))
+    }))
+    .await;
+    let output = nearviz(args(&[
+        "tx",
+        SOME_TX,
+        "--sender",
+        "alice.near",
+        "--rpc",
+        &node.url,
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_fails(&output, 1, "storage is on fire");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn unknown_transactions_and_accounts_exit_2() {
+    let capture = Capture::load("query_greeting");
+    let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
+    // A transaction the node does not know, from an account it knows.
+    let other_tx = "11111111111111111111111111111111";
+    let unknown_tx = nearviz(args(&[
+        "tx",
+        other_tx,
+        "--sender",
+        &capture.sender,
+        "--rpc",
+        &node.url,
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_fails(&unknown_tx, 2, &format!("transaction {other_tx} not found"));
+    // ... and from an account that does not exist: the message says which.
+    let unknown_account = nearviz(args(&[
+        "tx",
+        other_tx,
+        "--sender",
+        "nobody.test.near",
+        "--rpc",
+        &node.url,
+        "--format",
+        "json",
+    ]))
+    .await;
+    assert_fails(&unknown_account, 2, "account nobody.test.near does not exist");
+}
