@@ -211,6 +211,9 @@ async fn several_followers_run_concurrently_on_one_client() {
     for capture in &captures {
         check_follow(capture, &by_tx[&capture.tx_hash]);
     }
+    // One shared client: each block fetched once, even when two followers need it at once.
+    let distinct: HashSet<&String> = captures.iter().flat_map(|c| c.blocks.keys()).collect();
+    assert_eq!(node.count("block"), distinct.len());
     // Concurrent, not one after the other: every transaction was polled before the first ended.
     let first_done = order.iter().position(|(_, done)| *done).expect("a TxDone");
     let polled_before: HashSet<_> = order[..first_done].iter().map(|(tx, _)| tx).collect();
@@ -391,4 +394,45 @@ async fn an_already_final_transaction_finishes_at_once() {
         events.iter().filter(|e| matches!(e, ChainEvent::Block(_))).count(),
         capture.blocks.len()
     );
+}
+
+#[tokio::test]
+async fn followers_needing_the_same_blocks_fetch_them_once() {
+    // Four transactions executed in the same blocks (copies of one recording under other hashes).
+    let original = Capture::load("query_greeting");
+    let hashes = [
+        original.tx_hash.clone(),
+        "11111111111111111111111111111111".to_owned(),
+        "4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi".to_owned(),
+        "GN66mXpuiFapCByYbmN22kabv6vfAZBrh4EA459pYjao".to_owned(),
+    ];
+    let copies: Vec<Capture> =
+        hashes.iter().map(|hash| Capture { tx_hash: hash.clone(), ..original.clone() }).collect();
+    let node = LoopbackRpc::start(capture_node(copies.clone(), 1)).await;
+    let client = RpcClient::new(&node.url).expect("client");
+    let mut followers = Vec::new();
+    let mut receivers = Vec::new();
+    for copy in &copies {
+        let (events_tx, events_rx) = mpsc::channel(64);
+        receivers.push(events_rx);
+        followers.push(tokio::spawn(follow_tx(
+            client.clone(),
+            tx_hash(&copy.tx_hash),
+            account(&copy.sender),
+            Instant::now(),
+            events_tx,
+            fast(),
+        )));
+    }
+    for follower in followers {
+        assert_eq!(follower.await.expect("follower task"), Ok(()));
+    }
+    for (copy, mut events_rx) in copies.iter().zip(receivers) {
+        let mut events = Vec::new();
+        while let Some(EngineEvent::Chain(event)) = events_rx.recv().await {
+            events.push(event);
+        }
+        check_follow(copy, &events);
+    }
+    assert_eq!(node.count("block"), original.blocks.len());
 }

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// How long one request may take before it counts as a timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -58,7 +59,7 @@ impl RpcError {
 /// A cheap-to-clone handle on one RPC endpoint, shared by concurrent followers.
 ///
 /// Block headers are cached: each block is fetched from the node once, whichever follower
-/// needs it first.
+/// needs it first (followers asking at the same time wait for the same request).
 #[derive(Clone)]
 pub struct RpcClient {
     inner: Arc<Inner>,
@@ -69,7 +70,7 @@ struct Inner {
     http: reqwest::Client,
     request_timeout: Duration,
     next_id: AtomicU64,
-    blocks: Mutex<HashMap<BlockHash, BlockHeaderView>>,
+    blocks: Mutex<HashMap<BlockHash, Arc<OnceCell<BlockHeaderView>>>>,
 }
 
 impl RpcClient {
@@ -144,21 +145,19 @@ impl RpcClient {
         }
     }
 
-    /// The header of block `hash`, from the cache or the node.
+    /// The header of block `hash`, from the cache or the node. A failed fetch is not cached.
     pub async fn block_header(&self, hash: BlockHash) -> Result<BlockHeaderView, RpcError> {
-        if let Some(header) = self.cached_block(hash) {
-            return Ok(header);
-        }
-        let raw = self.call("block", json!({ "block_id": hash.to_string() })).await?;
-        let header = response::block_header(&raw)?;
-        if let Ok(mut blocks) = self.inner.blocks.lock() {
-            blocks.insert(hash, header.clone());
-        }
-        Ok(header)
-    }
-
-    fn cached_block(&self, hash: BlockHash) -> Option<BlockHeaderView> {
-        self.inner.blocks.lock().ok().and_then(|blocks| blocks.get(&hash).cloned())
+        let cell = match self.inner.blocks.lock() {
+            Ok(mut blocks) => blocks.entry(hash).or_default().clone(),
+            Err(_) => Arc::new(OnceCell::new()),
+        };
+        let header = cell
+            .get_or_try_init(|| async {
+                let raw = self.call("block", json!({ "block_id": hash.to_string() })).await?;
+                Ok::<_, RpcError>(response::block_header(&raw)?)
+            })
+            .await?;
+        Ok(header.clone())
     }
 
     /// One JSON-RPC call; returns the whole response object (`result` or `error` inside).
