@@ -6,8 +6,9 @@ mod support;
 use near_primitives::types::AccountId;
 use near_primitives::views::TxExecutionStatus;
 use nearviz::chain::{ChainEvent, TxHash, TxStatusReply};
-use nearviz::engine::rpc::{follow_tx, status_name, FollowError, FollowOptions, RpcClient};
+use nearviz::engine::rpc::{follow_tx, FollowError, FollowOptions, RpcClient};
 use nearviz::engine::EngineEvent;
+use nearviz::model::status_name;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -63,7 +64,7 @@ async fn follow(
 
 fn status_of(reply: &TxStatusReply) -> Option<String> {
     match reply {
-        TxStatusReply::Known { status, .. } => Some(status_name(status)),
+        TxStatusReply::Known { status, .. } => Some(status_name(status).to_owned()),
         _ => None,
     }
 }

@@ -147,3 +147,78 @@ async fn unknown_transactions_and_accounts_exit_2() {
     .await;
     assert_fails(&unknown_account, 2, "account nobody.test.near does not exist");
 }
+
+/// `nearviz inspect CAPTURE --format json`: the same DAG read from the recording.
+async fn inspect_json(name: &str) -> Value {
+    let path = format!("{}/../fixtures/reference/captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+    let output = nearviz(args(&["inspect", &path, "--format", "json"])).await;
+    assert_eq!(output.status.code(), Some(0), "inspect: {}", stderr(&output));
+    serde_json::from_slice(&output.stdout).expect("inspect prints JSON")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_existing_transaction_prints_the_same_dag_as_its_recording() {
+    for name in ["query_greeting", "multiple_contracts"] {
+        let mut capture = Capture::load(name);
+        // Already FINAL, as a transaction on a real network usually is.
+        capture.polls = vec![capture.polls.last().cloned().expect("polls")];
+        let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
+        let output = nearviz(args(&[
+            "tx",
+            &capture.tx_hash,
+            "--sender",
+            &capture.sender,
+            "--rpc",
+            &node.url,
+            "--format",
+            "json",
+        ]))
+        .await;
+        assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+        let live: Value = serde_json::from_slice(&output.stdout).expect("tx prints JSON");
+        let recorded = inspect_json(name).await;
+        let live_tx = &live["transactions"][0];
+        let recorded_tx = &recorded["transactions"][0];
+        assert_eq!(live["transactions"].as_array().map(Vec::len), Some(1));
+        assert_eq!(live_tx["hash"], Value::String(capture.tx_hash.clone()));
+        // Same receipts, blocks, statuses, gas, logs and edges (labels and timing may differ).
+        for key in [
+            "receipts",
+            "status",
+            "result",
+            "progress",
+            "gas_burnt",
+            "tokens_burnt",
+            "block_height",
+            "signer",
+            "receiver",
+        ] {
+            assert_eq!(live_tx[key], recorded_tx[key], "{name}: {key}");
+        }
+        assert!(live_tx["receipts"].as_array().is_some_and(|r| !r.is_empty()), "{name}");
+        assert_eq!(node.count("block"), capture.blocks.len(), "{name}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_output_format_works_for_a_transaction_that_is_still_running() {
+    let capture = Capture::load("call_failing");
+    let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
+    for format in ["tree", "dot", "mermaid"] {
+        let output = nearviz(args(&[
+            "tx",
+            &capture.tx_hash,
+            "--sender",
+            &capture.sender,
+            "--rpc",
+            &node.url,
+            "--format",
+            format,
+        ]))
+        .await;
+        assert_eq!(output.status.code(), Some(0), "{format}: {}", stderr(&output));
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("deliberate failure") || format != "tree", "{format}: {text}");
+        assert!(!text.trim().is_empty(), "{format}");
+    }
+}

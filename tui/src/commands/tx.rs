@@ -8,6 +8,9 @@ use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs, Network};
 use crate::engine::rpc::{self, FollowError, FollowOptions, RpcClient};
 use crate::engine::{EngineEvent, EVENT_CHANNEL_CAPACITY};
+use crate::model::Trace;
+use crate::output;
+use anyhow::Context;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use serde_json::json;
@@ -104,7 +107,7 @@ pub async fn headless(
             return Ok((ExitCode::from(code), Some(message)));
         }
     };
-    print(&events, format, out)?;
+    print(events, format, out)?;
     Ok((ExitCode::SUCCESS, None))
 }
 
@@ -141,7 +144,7 @@ async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> Strin
     });
     let answer = client.call("query", params).await;
     let unknown_account = matches!(
-        answer.as_ref().map(rpc::response::result_of),
+        answer.as_deref().map(rpc::response::envelope),
         Ok(Err(rpc::ResponseError::Rpc { name, .. })) if name == "UNKNOWN_ACCOUNT"
     );
     if unknown_account {
@@ -153,7 +156,9 @@ async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> Strin
     err.to_string()
 }
 
-fn print(events: &[ChainEvent], format: Format, out: &mut impl Write) -> anyhow::Result<()> {
-    let _ = (events, format, out);
-    anyhow::bail!("headless output needs the model and output modules")
+/// The DAG of what was observed, in `format`.
+fn print(events: Vec<ChainEvent>, format: Format, out: &mut impl Write) -> anyhow::Result<()> {
+    let dag = Trace::from_events(events).dag();
+    output::write(&dag, format, out).context("cannot write the output")?;
+    out.flush().context("cannot write the output")
 }

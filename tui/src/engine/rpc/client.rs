@@ -118,30 +118,16 @@ impl RpcClient {
     /// `EXPERIMENTAL_tx_status` with `wait_until: NONE`: returns at once with what the node has.
     /// Never fails: errors become [`TxStatusReply::Error`], `UNKNOWN_TRANSACTION` becomes `Unknown`.
     pub async fn tx_status(&self, tx: TxHash, sender: &AccountId) -> TxStatusReply {
-        self.tx_status_raw(tx, sender).await.1
-    }
-
-    /// Like [`Self::tx_status`], also returning the raw response (for recording), `None` when
-    /// no JSON-RPC response arrived.
-    pub async fn tx_status_raw(
-        &self,
-        tx: TxHash,
-        sender: &AccountId,
-    ) -> (Option<Value>, TxStatusReply) {
         let params = json!({
             "tx_hash": tx.to_string(),
             "sender_account_id": sender.as_str(),
             "wait_until": "NONE",
         });
         match self.call("EXPERIMENTAL_tx_status", params).await {
-            Ok(raw) => {
-                let reply = response::tx_status_reply(&raw);
-                (Some(raw), reply)
+            Ok(raw) => response::tx_status_reply(&raw),
+            Err(err) => {
+                TxStatusReply::Error { name: err.name().to_owned(), message: err.to_string() }
             }
-            Err(err) => (
-                None,
-                TxStatusReply::Error { name: err.name().to_owned(), message: err.to_string() },
-            ),
         }
     }
 
@@ -160,8 +146,9 @@ impl RpcClient {
         Ok(header.clone())
     }
 
-    /// One JSON-RPC call; returns the whole response object (`result` or `error` inside).
-    pub async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+    /// One JSON-RPC call. Returns the raw text of the node's JSON-RPC response (with `result` or
+    /// `error` inside: read it with [`response`]); fails when no such response arrived.
+    pub async fn call(&self, method: &str, params: Value) -> Result<String, RpcError> {
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let body = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
         tracing::trace!(url = %self.inner.url, method, id, "rpc request");
@@ -176,18 +163,15 @@ impl RpcClient {
             .map_err(|e| self.transport_error(&e))?;
         let status = sent.status();
         let bytes = sent.bytes().await.map_err(|e| self.transport_error(&e))?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         // nearcore sends JSON-RPC errors with non-200 codes too (400, 408, 500): read them.
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(value) if value.get("result").is_some() || value.get("error").is_some() => Ok(value),
-            _ if !status.is_success() => {
+        match response::envelope(&text) {
+            Ok(_) | Err(ResponseError::Rpc { .. }) => Ok(text),
+            Err(_) if !status.is_success() => {
                 Err(RpcError::HttpStatus { url: self.inner.url.clone(), status: status.as_u16() })
             }
-            Ok(value) => {
-                response::result_of(&value)?;
-                Ok(value)
-            }
-            Err(e) => Err(ResponseError::Invalid(format!(
-                "{} answered {method} with something that is not JSON ({e})",
+            Err(ResponseError::Invalid(detail)) => Err(ResponseError::Invalid(format!(
+                "{} answered {method} with {detail}",
                 self.inner.url
             ))
             .into()),
