@@ -27,6 +27,7 @@ use crate::chain::ReceiptId;
 use crate::model::dag::TxNode;
 pub use format::GasUnit;
 use std::collections::{HashMap, HashSet};
+pub use text::gas_price as gas_price_of;
 
 /// What the user chose to see.
 #[derive(Clone, Debug, Default)]
@@ -102,6 +103,11 @@ pub enum Mark {
 }
 
 impl Mark {
+    /// The mark of a transaction or receipt status (refunds are marked by the layout).
+    pub fn from_status(status: &crate::model::dag::Status) -> Mark {
+        text::mark(status, false)
+    }
+
     pub fn glyph(self) -> char {
         match self {
             Mark::Pending => '○',

@@ -1,47 +1,8 @@
-use super::synthetic::{self, call, receipt, refund, BASE_HEIGHT};
+use super::synthetic::{self, call, BASE_HEIGHT};
 use super::*;
-use crate::model::dag::{Failure, InputInfo, InputStatus, Parent, Status, TxNode, Value};
+use crate::model::dag::{InputStatus, Status};
 
-/// The shape of `multiple_contracts`: caller @B+1 -> 3 callees @B+2 -> callback @B+3 (3 inputs,
-/// the third failed), refunds after each.
-fn multiple_contracts() -> TxNode {
-    let mut tx = synthetic::tx("multiple_contracts");
-    let b = BASE_HEIGHT;
-    let caller = receipt(
-        1,
-        Parent::Tx(tx.hash),
-        "caller",
-        vec![call("multiple_contracts", 300)],
-        Some(b + 1),
-    );
-    let p = Parent::Receipt(caller.id);
-    let hello = receipt(2, p, "hello", vec![call("get_greeting", 10)], Some(b + 2));
-    let inc = receipt(3, p, "other", vec![call("increment", 10)], Some(b + 2));
-    let mut fail = receipt(4, p, "other", vec![call("fail", 10)], Some(b + 2));
-    fail.status = Status::Failure(Failure {
-        action_index: Some(0),
-        kind: "FunctionCallError.ExecutionError".into(),
-        message: "Smart contract panicked: hello: deliberate failure".into(),
-    });
-    let mut cb = receipt(5, p, "caller", vec![call("multiple_callback", 20)], Some(b + 3));
-    cb.inputs = vec![
-        InputInfo {
-            from: Some(hello.id),
-            index: 0,
-            status: InputStatus::Success(Value::Json("bye".into())),
-        },
-        InputInfo {
-            from: Some(inc.id),
-            index: 1,
-            status: InputStatus::Success(Value::Json(1.into())),
-        },
-        InputInfo { from: Some(fail.id), index: 2, status: InputStatus::Failed },
-    ];
-    let r1 = refund(6, hello.id, b + 3);
-    let r2 = refund(7, cb.id, b + 4);
-    tx.receipts = vec![caller, hello, inc, fail, cb, r1, r2];
-    tx
-}
+use super::synthetic::multiple_contracts;
 
 fn assert_no_overlaps(layout: &DagLayout) {
     for (i, a) in layout.nodes.iter().enumerate() {
