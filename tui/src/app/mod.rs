@@ -7,11 +7,13 @@
 //!                                   └─▶ App::refresh (DAG, layout) ─▶ ui::render(&App)
 //! ```
 
+pub mod event_loop;
 pub mod keymap;
 pub mod msg;
 mod nav;
 pub mod replay;
 pub mod session;
+pub mod terminal;
 mod update;
 
 use crate::chain::{ReceiptId, TxHash};

@@ -101,7 +101,19 @@ pub fn account(name: &str, strip_suffix: Option<&str>, max: usize) -> String {
         }
         _ => name,
     };
+    if let Some(tail) = dev_account_tail(base) {
+        return truncate(&format!("dev…{tail}"), max);
+    }
     elide_middle(base, max)
+}
+
+/// `dev-20261124022257-87892471554044` (near-workspaces' generated accounts) -> `4044`: the
+/// digits that tell such accounts apart.
+fn dev_account_tail(name: &str) -> Option<&str> {
+    let rest = name.strip_prefix("dev-")?;
+    let (stamp, serial) = rest.split_once('-')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    (digits(stamp) && digits(serial) && serial.len() > 4).then(|| &serial[serial.len() - 4..])
 }
 
 /// The suffix accounts of a session share after the signer's first label: `alice.test.near` ->
@@ -159,6 +171,7 @@ pub fn value(v: &Value) -> String {
 pub fn args(a: &Args) -> String {
     match a {
         Args::Json(json) => json.to_string(),
+        Args::Bytes { len: 0, .. } => "(no args)".to_string(),
         Args::Bytes { len, .. } => format!("<{len} bytes>"),
     }
 }
@@ -202,8 +215,9 @@ mod tests {
         assert_eq!(account("hello.test.near", sfx.as_deref(), 20), "hello");
         assert_eq!(
             account("dev-20261124022257-87892471554044.test.near", sfx.as_deref(), 12),
-            "dev-2…554044"
+            "dev…4044"
         );
+        assert_eq!(account("averyveryverylongname.test.near", sfx.as_deref(), 12), "avery…ngname");
         assert_eq!(account("system", sfx.as_deref(), 20), "system");
     }
 

@@ -29,6 +29,7 @@ pub fn call(method: &str, tgas: u64) -> ActionInfo {
         args: None,
         deposit: Balance::from_yoctonear(0),
         gas: Gas::from_gas(tgas * 1_000_000_000_000),
+        detail: None,
     }
 }
 
@@ -80,6 +81,7 @@ pub fn refund(n: u64, parent: ReceiptId, height: u64) -> ReceiptNode {
         args: None,
         deposit: Balance::from_yoctonear(10_780_065_332_249_300_000_000),
         gas: Gas::from_gas(0),
+        detail: None,
     }];
     r.gas_attached = Gas::from_gas(0);
     r

@@ -67,6 +67,9 @@ fn action_line(i: usize, a: &ActionInfo, unit: GasUnit, price: u128) -> String {
     if let Some(args) = &a.args {
         text.push_str(&format!(" {}", format::args(args)));
     }
+    if let Some(detail) = &a.detail {
+        text.push_str(&format!(" {detail}"));
+    }
     if a.deposit.as_yoctonear() > 0 {
         text.push_str(&format!(" · deposit {}", format::near(a.deposit)));
     }
@@ -135,8 +138,9 @@ fn receipt(
                 InputStatus::Pending => (Mark::Pending, "pending".to_string()),
                 InputStatus::Success(v) => (Mark::Success, format::value(v)),
                 InputStatus::Failed => (Mark::Failure, "Failed".to_string()),
-                #[allow(unreachable_patterns)]
-                _ => (Mark::Success, "arrived".to_string()),
+                InputStatus::Arrived => {
+                    (Mark::Success, "arrived (value not in this transaction)".to_string())
+                }
             };
             spans.push(Span::raw(format!("#{} ", input.index)));
             spans.push(Span::styled(format!("{} {value}", mark.glyph()), theme.mark(mark)));
