@@ -222,7 +222,7 @@ pub static BINDINGS: &[Binding] = &[
         Action::Activate,
         Modes::ALL,
         Group::Move,
-        "DAG: enlarge details · calls: send · history: open",
+        "bigger details · send the call · open the tx",
         Some("details"),
     ),
     b(
