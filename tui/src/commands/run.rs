@@ -63,10 +63,12 @@ pub async fn run(
             path.display()
         );
     }
-    let mut stdout = std::io::stdout().lock();
-    crate::output::write(&session.trace.dag(), format, &mut stdout)
-        .context("writing the output")?;
-    stdout.flush().context("writing the output")?;
+    if session.info.is_some() {
+        let mut stdout = std::io::stdout().lock();
+        crate::output::write(&session.trace.dag(), format, &mut stdout)
+            .context("writing the output")?;
+        stdout.flush().context("writing the output")?;
+    }
     let outcome = outcome?;
     for (call, error) in &outcome.failed {
         let _ = writeln!(stderr, "nearviz: call `{call}` did not reach FINAL: {error}");

@@ -111,8 +111,12 @@ fn with_fallback(scenario: Scenario, opts: StartOptions, reason: String) -> Engi
                     let event = match event {
                         EngineEvent::Down(error) if !ready && !fell_back => {
                             fell_back = true;
-                            let reason = format!("auto: the sandbox failed ({error}); using the embedded runtime");
-                            let _ = side.events.send(EngineEvent::Progress(reason.clone())).await;
+                            let line = format!("the sandbox failed: {error}");
+                            let _ = side.events.send(EngineEvent::Progress(line)).await;
+                            let reason = format!(
+                                "auto: the sandbox failed ({}); embedded runtime instead",
+                                first_clause(&error)
+                            );
                             inner = start_embedded(scenario.clone(), &opts, reason);
                             continue;
                         }
@@ -132,6 +136,12 @@ fn with_fallback(scenario: Scenario, opts: StartOptions, reason: String) -> Engi
         }
     });
     EngineHandle { commands, events, task }
+}
+
+/// `neard: couldn't set ... (this shell allows ...). Raise ...` -> `neard: couldn't set ...`.
+fn first_clause(error: &str) -> &str {
+    let end = [" (", "; ", ". "].iter().filter_map(|sep| error.find(sep)).min();
+    end.map_or(error, |end| &error[..end])
 }
 
 #[cfg(test)]
@@ -159,6 +169,18 @@ mod tests {
         assert_eq!(choice.engine, Chosen::Sandbox);
         assert_eq!(choice.reason, "auto: neard at /opt/neard (NEAR_SANDBOX_BIN_PATH)");
         assert!(choice.fallback);
+    }
+
+    #[test]
+    fn fallback_reason_is_short() {
+        let error = "neard: couldn't set the file descriptor limit to 65535, hard limit = 20000 \
+                     (this shell allows soft 20000, hard 20000 open files). Raise it";
+        assert_eq!(
+            first_clause(error),
+            "neard: couldn't set the file descriptor limit to 65535, hard limit = 20000"
+        );
+        assert_eq!(first_clause("no neard binary: x; set it"), "no neard binary: x");
+        assert_eq!(first_clause("plain"), "plain");
     }
 
     #[test]
