@@ -37,12 +37,19 @@ pub fn replay_app(file: &Path, recording: Recording, size: (u16, u16)) -> App {
         .file_name()
         .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
     let recorded_on = recording.meta.engine.clone();
+    let note = recording.meta.note.clone();
     let events = recording.events.into_iter().map(|e| (e.at_ms, e.event)).collect();
     let mut app = App::replay(Player::new(name, events), size);
     if let crate::app::EngineState::Ready(info) = &mut app.engine {
         info.protocol_version = recording.meta.protocol_version;
         if let Some(engine) = recorded_on {
             info.reason = info.reason.take().map(|r| format!("{r}, recorded on {engine}"));
+        }
+    }
+    // Sessions recorded on the built-in examples get their workshop notes back.
+    if let Ok(scenario) = crate::scenario::Scenario::builtin() {
+        if note.as_deref() == Some(scenario.title.as_str()) {
+            app.calls = scenario.calls;
         }
     }
     if let Some(first) = recording.warnings.first() {

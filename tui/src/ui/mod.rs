@@ -79,24 +79,27 @@ pub fn regions(area: Rect, app: &App) -> Regions {
     let [side_top, history_box] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(side);
     let explain_text = app.explain && explain::text(app).is_some();
-    let beside = explain_text && right.width >= 100;
-    let (main, explain) = if beside {
-        let [main, explain] =
-            Layout::horizontal([Constraint::Min(0), Constraint::Length(34)]).areas(right);
-        (main, explain)
+    // Beside the DAG when there is room, else a short strip between the DAG and the details.
+    let beside = explain_text && right.width >= 120;
+    let details_height = if app.details_big {
+        right.height.saturating_sub(6)
     } else {
-        (right, Rect::default())
+        (right.height * 2 / 5).clamp(8, 14)
     };
-    let details_height =
-        if app.details_big { main.height.saturating_sub(6) } else { 10.min(main.height / 2) };
     let stacked = if explain_text && !beside { 5 } else { 0 };
-    let [dag, explain_stacked, details] = Layout::vertical([
+    let [dag_row, explain_stacked, details] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(stacked),
         Constraint::Length(details_height),
     ])
-    .areas(main);
-    let explain = if beside { explain } else { explain_stacked };
+    .areas(right);
+    let (dag, explain) = if beside {
+        let [dag, explain] =
+            Layout::horizontal([Constraint::Min(0), Constraint::Length(32)]).areas(dag_row);
+        (dag, explain)
+    } else {
+        (dag_row, explain_stacked)
+    };
     let dag_inner = inner(dag);
     let [lanes, canvas] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(dag_inner);
