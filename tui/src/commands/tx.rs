@@ -6,6 +6,7 @@
 
 use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs, Network};
+use crate::commands::live;
 use crate::engine::rpc::{self, FollowError, FollowOptions, RpcClient};
 use crate::engine::{EngineEvent, EVENT_CHANNEL_CAPACITY};
 use crate::model::Trace;
@@ -39,7 +40,6 @@ pub async fn run(
     format: Option<Format>,
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
-    let _ = args;
     let mut stderr = std::io::stderr();
     let target = match target(hash, sender, rpc, network) {
         Ok(target) => target,
@@ -51,15 +51,17 @@ pub async fn run(
     match format {
         Some(format) => {
             let mut stdout = std::io::stdout().lock();
-            let (code, message) = headless(&target, format, FollowOptions::viewer(), &mut stdout).await?;
+            let (code, message) =
+                headless(&target, format, FollowOptions::viewer(), &mut stdout).await?;
             if let Some(message) = message {
                 writeln!(stderr, "nearviz: {message}")?;
             }
             Ok(code)
         }
-        None => anyhow::bail!(
-            "the TUI for `nearviz tx` is not available in this build yet; add --format tree|json|dot|mermaid"
-        ),
+        None => {
+            let handle = rpc::spawn_tx_viewer(&target.url, target.tx, target.sender);
+            live::run_viewer(handle, args).await
+        }
     }
 }
 
