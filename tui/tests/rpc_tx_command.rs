@@ -222,3 +222,52 @@ async fn every_output_format_works_for_a_transaction_that_is_still_running() {
         assert!(!text.trim().is_empty(), "{format}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn record_saves_what_was_observed_as_a_fixture() {
+    let mut capture = Capture::load("batch_actions");
+    capture.polls = vec![capture.polls.last().cloned().expect("polls")];
+    let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
+    let dir = tempfile::tempdir().expect("temp dir");
+    let file = dir.path().join("batch.json");
+    let file_arg = file.display().to_string();
+    let output = nearviz(args(&[
+        "tx",
+        &capture.tx_hash,
+        "--sender",
+        &capture.sender,
+        "--rpc",
+        &node.url,
+        "--format",
+        "json",
+        "--record",
+        &file_arg,
+    ]))
+    .await;
+    assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
+    let printed: Value = serde_json::from_slice(&output.stdout).expect("JSON");
+    let replayed = nearviz(args(&["inspect", &file_arg, "--format", "json"])).await;
+    assert_eq!(replayed.status.code(), Some(0), "inspect: {}", stderr(&replayed));
+    let replayed: Value = serde_json::from_slice(&replayed.stdout).expect("JSON");
+    assert_eq!(printed, replayed, "the recording replays to the same DAG");
+
+    // A failed run still leaves its recording.
+    let failed_file = dir.path().join("unknown.json");
+    let failed_arg = failed_file.display().to_string();
+    let failed = nearviz(args(&[
+        "tx",
+        "11111111111111111111111111111111",
+        "--sender",
+        &capture.sender,
+        "--rpc",
+        &node.url,
+        "--format",
+        "json",
+        "--record",
+        &failed_arg,
+    ]))
+    .await;
+    assert_fails(&failed, 2, "not found");
+    let text = std::fs::read_to_string(&failed_file).expect("recording written");
+    assert!(text.contains("tx_done") && text.contains("not found"), "{text}");
+}

@@ -9,6 +9,7 @@ use crate::cli::{Format, LiveArgs, Network};
 use crate::commands::live;
 use crate::engine::rpc::{self, FollowError, FollowOptions, RpcClient};
 use crate::engine::{EngineEvent, EVENT_CHANNEL_CAPACITY};
+use crate::fixture::{Meta, Recorder};
 use crate::model::Trace;
 use crate::output;
 use anyhow::Context;
@@ -16,6 +17,7 @@ use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use serde_json::json;
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::mpsc;
 
@@ -51,8 +53,14 @@ pub async fn run(
     match format {
         Some(format) => {
             let mut stdout = std::io::stdout().lock();
-            let (code, message) =
-                headless(&target, format, FollowOptions::viewer(), &mut stdout).await?;
+            let (code, message) = headless(
+                &target,
+                format,
+                FollowOptions::viewer(),
+                args.record.as_deref(),
+                &mut stdout,
+            )
+            .await?;
             if let Some(message) = message {
                 writeln!(stderr, "nearviz: {message}")?;
             }
@@ -92,46 +100,76 @@ pub fn target(
     Ok(Target { tx, sender, url })
 }
 
-/// Follows the transaction to FINAL and prints its DAG to `out`. Returns the exit code and, when
-/// it failed, the one line to show.
+/// Follows the transaction to FINAL and prints its DAG to `out`; with `record`, saves what was
+/// observed as a fixture (also when it failed or was interrupted). Returns the exit code and,
+/// when it failed, the one line to show.
 pub async fn headless(
     target: &Target,
     format: Format,
     opts: FollowOptions,
+    record: Option<&Path>,
     out: &mut impl Write,
 ) -> anyhow::Result<(ExitCode, Option<String>)> {
     let client = RpcClient::new(&target.url)?;
-    let events = match watch(&client, target, opts).await {
-        Ok(events) => events,
-        Err(err) => {
-            let code = if err.is_network() { NETWORK } else { BAD_INPUT };
-            let message = explain(&client, target, err).await;
-            return Ok((ExitCode::from(code), Some(message)));
-        }
+    let mut recorder = Recorder::new(meta(target));
+    let ended = tokio::select! {
+        result = watch(&client, target, opts, &mut recorder) => Some(result),
+        _ = tokio::signal::ctrl_c() => None,
     };
-    print(events, format, out)?;
-    Ok((ExitCode::SUCCESS, None))
+    if let Some(path) = record {
+        recorder
+            .save(path)
+            .with_context(|| format!("cannot save the recording to {}", path.display()))?;
+    }
+    match ended {
+        Some(Ok(())) => {
+            let events = recorder.events().iter().map(|timed| timed.event.clone());
+            print(events, format, out)?;
+            Ok((ExitCode::SUCCESS, None))
+        }
+        Some(Err(err)) => {
+            let code = if err.is_network() { NETWORK } else { BAD_INPUT };
+            Ok((ExitCode::from(code), Some(explain(&client, target, err).await)))
+        }
+        None => Ok((
+            ExitCode::from(NETWORK),
+            Some(format!("interrupted while following {}", target.tx)),
+        )),
+    }
 }
 
-/// Everything the viewer reports about the transaction, until FINAL.
+/// Records everything the viewer reports about the transaction, until FINAL.
 async fn watch(
     client: &RpcClient,
     target: &Target,
     opts: FollowOptions,
-) -> Result<Vec<ChainEvent>, FollowError> {
+    recorder: &mut Recorder,
+) -> Result<(), FollowError> {
     let (events_tx, mut events_rx) = mpsc::channel(EVENT_CHANNEL_CAPACITY);
     let watcher = rpc::watch_tx(client.clone(), target.tx, target.sender.clone(), events_tx, opts);
     let collect = async {
-        let mut events = Vec::new();
         while let Some(event) = events_rx.recv().await {
             if let EngineEvent::Chain(event) = event {
-                events.push(event);
+                recorder.record(event);
             }
         }
-        events
     };
-    let (result, events) = tokio::join!(watcher, collect);
-    result.map(|()| events)
+    let (result, ()) = tokio::join!(watcher, collect);
+    result
+}
+
+fn meta(target: &Target) -> Meta {
+    let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok();
+    Meta {
+        created_by: Some(format!("nearviz {}", env!("CARGO_PKG_VERSION"))),
+        created_at_ms: now.and_then(|d| u64::try_from(d.as_millis()).ok()),
+        engine: Some(rpc::viewer::ENGINE_NAME.to_owned()),
+        protocol_version: None,
+        note: Some(format!(
+            "nearviz tx {} --sender {} --rpc {}",
+            target.tx, target.sender, target.url
+        )),
+    }
 }
 
 /// A not-found transaction is often a wrong `--sender`: say so when the account does not exist.
@@ -159,7 +197,11 @@ async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> Strin
 }
 
 /// The DAG of what was observed, in `format`.
-fn print(events: Vec<ChainEvent>, format: Format, out: &mut impl Write) -> anyhow::Result<()> {
+fn print(
+    events: impl IntoIterator<Item = ChainEvent>,
+    format: Format,
+    out: &mut impl Write,
+) -> anyhow::Result<()> {
     let dag = Trace::from_events(events).dag();
     output::write(&dag, format, out).context("cannot write the output")?;
     out.flush().context("cannot write the output")
