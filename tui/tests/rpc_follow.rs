@@ -330,6 +330,11 @@ async fn http_errors_without_json_are_reported_with_their_status() {
     let (name, message) = error_name(&reply);
     assert_eq!(name, "HTTP_STATUS");
     assert!(message.contains("503") && done.contains("503"), "{message}");
+
+    let limited =
+        LoopbackRpc::start(always(Reply::Raw { status: 429, body: "slow down".into() })).await;
+    let (reply, _, _) = follow_broken(&limited.url).await;
+    assert!(error_name(&reply).1.contains("rate limited"), "{reply:?}");
 }
 
 #[tokio::test]

@@ -32,7 +32,7 @@ pub enum RpcError {
     Timeout { url: String, secs: f64 },
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    #[error("{url} answered HTTP {status}")]
+    #[error("{url} answered HTTP {status}{}", status_hint(*status))]
     HttpStatus { url: String, status: u16 },
     /// The node answered, with a JSON-RPC error or something that is not a response.
     #[error(transparent)]
@@ -184,6 +184,17 @@ impl RpcClient {
             return RpcError::Timeout { url, secs: self.inner.request_timeout.as_secs_f64() };
         }
         RpcError::Unreachable { url, reason: root_cause(err) }
+    }
+}
+
+/// What to do about an HTTP status a public RPC sends.
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        429 => {
+            " (rate limited: try another provider with --rpc, see docs.near.org/api/rpc/providers)"
+        }
+        401 | 403 => " (this RPC wants an API key: try another provider with --rpc)",
+        _ => "",
     }
 }
 
