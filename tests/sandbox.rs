@@ -1,0 +1,414 @@
+//! The sandbox engine against a real neard: boot, deploy the built-in contracts, run every
+//! built-in call and check the DAG the contracts' doc comments promise (blocks, created and data
+//! edges, statuses, return values, logs).
+//!
+//! Run with a neard built with the sandbox feature (protocol 86 or later):
+//! `NEAR_SANDBOX_BIN_PATH=/path/to/neard cargo test -p nearviz-tests --test sandbox -- --ignored --test-threads 1`
+
+use nearviz::commands::run::Session;
+use nearviz::engine::sandbox::{self, SandboxOptions};
+use nearviz::engine::{EngineCommand, EngineEvent};
+use nearviz::model::{
+    Dag, Failure, InputStatus, Outcome, Parent, ReceiptNode, Status, TxNode, Value,
+};
+use nearviz::scenario::{parse_near_amount, Scenario};
+use serde_json::json;
+
+fn options(dir: &tempfile::TempDir) -> SandboxOptions {
+    SandboxOptions { neard_log: dir.path().join("neard.log"), ..SandboxOptions::default() }
+}
+
+/// Runs `names` one after the other on a fresh sandbox and returns the session's DAG.
+async fn run_calls(names: &[&str]) -> (Dag, tempfile::TempDir) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = Scenario::builtin().expect("built-in scenario");
+    let calls: Vec<_> = names.iter().map(|name| scenario.call(name).expect(name).clone()).collect();
+    let engine = sandbox::spawn(scenario.clone(), options(&dir));
+    let mut session = Session::new(&scenario, engine);
+    let mut progress = Vec::new();
+    let outcome = session.drive(&calls, &mut progress).await;
+    session.shutdown().await;
+    let outcome = outcome.unwrap_or_else(|err| {
+        panic!("{err:#}\n{}", String::from_utf8_lossy(&progress));
+    });
+    assert!(outcome.failed.is_empty(), "calls did not reach FINAL: {:?}", outcome.failed);
+    let info = session.info.as_ref().expect("ready");
+    assert_eq!(info.name, "sandbox");
+    assert!(info.protocol_version.is_some_and(|v| v >= 86), "{info:?}");
+    (session.trace.dag(), dir)
+}
+
+fn tx<'a>(dag: &'a Dag, label: &str) -> &'a TxNode {
+    dag.transactions
+        .iter()
+        .find(|t| t.label.as_deref() == Some(label))
+        .unwrap_or_else(|| panic!("no transaction labelled {label}"))
+}
+
+/// Receipts that are not gas refunds, in the DAG's order (by block, parents first).
+fn work(t: &TxNode) -> Vec<&ReceiptNode> {
+    t.receipts.iter().filter(|r| !r.is_refund).collect()
+}
+
+fn method(r: &ReceiptNode) -> String {
+    let methods: Vec<&str> = r.actions.iter().filter_map(|a| a.method.as_deref()).collect();
+    if methods.is_empty() {
+        r.actions.iter().map(|a| a.kind.as_str()).collect::<Vec<_>>().join("+")
+    } else {
+        methods.join("+")
+    }
+}
+
+/// `account.method@offset` for every non-refund receipt, by block offset then name: the shape
+/// of the DAG in one line (the order of receipts within one block is not part of it).
+fn shape(t: &TxNode) -> Vec<String> {
+    let mut entries: Vec<(u64, String)> = work(t)
+        .iter()
+        .map(|r| {
+            let receiver = r.receiver.as_ref().map_or("?", |a| a.as_str());
+            let short = receiver.strip_suffix(".test.near").unwrap_or(receiver);
+            let offset = r.block_offset.unwrap_or(u64::MAX);
+            (offset, format!("{short}.{}@{offset}", method(r)))
+        })
+        .collect();
+    entries.sort();
+    entries.into_iter().map(|(_, entry)| entry).collect()
+}
+
+fn find<'a>(t: &'a TxNode, receiver: &str, method_name: &str) -> &'a ReceiptNode {
+    work(t)
+        .into_iter()
+        .find(|r| {
+            r.receiver.as_ref().is_some_and(|a| a.as_str() == format!("{receiver}.test.near"))
+                && method(r) == method_name
+        })
+        .unwrap_or_else(|| panic!("no {receiver}.{method_name} in {:?}", shape(t)))
+}
+
+fn json_value(status: &Status) -> serde_json::Value {
+    match status {
+        Status::Success(Outcome::Value(Value::Json(value))) => value.clone(),
+        other => panic!("expected a JSON success value, got {other:?}"),
+    }
+}
+
+fn failure(status: &Status) -> &Failure {
+    match status {
+        Status::Failure(failure) => failure,
+        other => panic!("expected a failure, got {other:?}"),
+    }
+}
+
+/// The callback's inputs, as (sending receipt, status) in promise_result order.
+fn inputs<'a>(t: &'a TxNode, r: &'a ReceiptNode) -> Vec<(&'a ReceiptNode, &'a InputStatus)> {
+    r.inputs
+        .iter()
+        .enumerate()
+        .map(|(i, input)| {
+            assert_eq!(input.index, i);
+            let from = input.from.expect("known sender of the data");
+            let sender = t.receipts.iter().find(|s| s.id == from).expect("sender in the DAG");
+            (sender, &input.status)
+        })
+        .collect()
+}
+
+fn created_by_first(t: &TxNode, r: &ReceiptNode) {
+    let first = work(t)[0];
+    assert_eq!(r.parent, Parent::Receipt(first.id), "{} not created by the xcc receipt", method(r));
+    assert!(first.children.contains(&r.id));
+}
+
+const FAIL: &str = "Smart contract panicked: hello: deliberate failure";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn every_builtin_call_grows_the_promised_dag() {
+    let scenario = Scenario::builtin().expect("built-in");
+    let names: Vec<&str> = scenario.calls.iter().map(|c| c.name.as_str()).collect();
+    let (dag, _dir) = run_calls(&names).await;
+    assert_eq!(dag.transactions.len(), names.len());
+    for t in &dag.transactions {
+        let label = t.label.as_deref().unwrap_or("?");
+        assert_eq!(t.progress, nearviz::model::Progress::Node("FINAL".into()), "{label}");
+        assert!(t.block_height.is_some(), "{label}: no block for the transaction");
+        for r in &t.receipts {
+            assert!(r.block_offset.is_some(), "{label}: receipt without a block");
+            assert!(matches!(r.status, Status::Success(_) | Status::Failure(_)), "{label}");
+        }
+    }
+
+    // Simple: caller @B+1, callee @B+2, callback @B+3 with one data input.
+    for name in ["query_greeting", "query_greeting_low_level"] {
+        let t = tx(&dag, name);
+        let expected = [
+            format!("xcc.{name}@1"),
+            "hello.get_greeting@2".into(),
+            "xcc.query_greeting_callback@3".into(),
+        ];
+        assert_eq!(shape(t), expected, "{name}");
+        let get = find(t, "hello", "get_greeting");
+        let callback = find(t, "xcc", "query_greeting_callback");
+        created_by_first(t, get);
+        created_by_first(t, callback);
+        let greeting = json_value(&get.status);
+        let seen = inputs(t, callback);
+        assert_eq!(seen.len(), 1);
+        assert_eq!(seen[0].0.id, get.id);
+        assert_eq!(seen[0].1, &InputStatus::Success(Value::Json(greeting.clone())));
+        assert_eq!(json_value(&callback.status), greeting);
+        assert_eq!(
+            callback.logs,
+            [format!("The greeting is {}", greeting.as_str().unwrap_or("?"))]
+        );
+        assert_eq!(json_value(&t.status), greeting, "{name}: tx follows the callback");
+        assert!(
+            matches!(work(t)[0].status, Status::Success(Outcome::Receipt(id)) if id == callback.id)
+        );
+    }
+    assert_eq!(json_value(&tx(&dag, "query_greeting").status), json!("Hello"));
+
+    // Sending information.
+    let t = tx(&dag, "change_greeting");
+    assert_eq!(
+        shape(t),
+        ["xcc.change_greeting@1", "hello.set_greeting@2", "xcc.change_greeting_callback@3"]
+    );
+    let set = find(t, "hello", "set_greeting");
+    assert_eq!(set.logs, ["Saving greeting: hi from nearviz"]);
+    assert_eq!(
+        set.actions[0].args,
+        Some(nearviz::model::Args::Json(json!({"greeting": "hi from nearviz"})))
+    );
+    assert_eq!(json_value(&t.status), json!(true));
+
+    // Batch: ONE receipt, four actions, all logs in one outcome; the callback sees the last.
+    let t = tx(&dag, "batch_actions");
+    assert_eq!(
+        shape(t),
+        [
+            "xcc.batch_actions@1",
+            "hello.set_greeting+get_greeting+set_greeting+get_greeting@2",
+            "xcc.batch_actions_callback@3"
+        ]
+    );
+    let batch = work(t)[1];
+    assert_eq!(batch.actions.len(), 4);
+    assert_eq!(batch.logs, ["Saving greeting: hi", "Saving greeting: bye"]);
+    assert_eq!(json_value(&batch.status), json!("bye"));
+    let callback = work(t)[2];
+    assert_eq!(inputs(t, callback)[0].1, &InputStatus::Success(Value::Json(json!("bye"))));
+    assert_eq!(json_value(&t.status), json!("bye"));
+
+    // Failing batch: one receipt fails at action 1; logs before the failure remain.
+    let t = tx(&dag, "batch_failing");
+    assert_eq!(
+        shape(t),
+        [
+            "xcc.batch_failing@1",
+            "hello.set_greeting+fail+get_greeting@2",
+            "xcc.batch_failing_callback@3"
+        ]
+    );
+    let batch = work(t)[1];
+    let failed = failure(&batch.status);
+    assert_eq!(failed.action_index, Some(1));
+    assert_eq!(failed.message, FAIL);
+    assert_eq!(batch.logs, ["Saving greeting: batch"]);
+    let callback = work(t)[2];
+    assert_eq!(inputs(t, callback)[0].1, &InputStatus::Failed);
+    assert_eq!(json_value(&callback.status), json!(false));
+    assert_eq!(json_value(&t.status), json!(false), "the callback succeeded, so the tx does");
+
+    // Parallel: three receipts in the same block, one callback with three inputs in order.
+    let t = tx(&dag, "multiple_contracts");
+    assert_eq!(
+        shape(t),
+        [
+            "xcc.multiple_contracts@1",
+            "counter.get_num@2",
+            "guestbook.get_messages@2",
+            "hello.get_greeting@2",
+            "xcc.multiple_contracts_callback@3"
+        ]
+    );
+    let callback = find(t, "xcc", "multiple_contracts_callback");
+    let seen = inputs(t, callback);
+    let senders: Vec<String> = seen.iter().map(|(r, _)| method(r)).collect();
+    assert_eq!(senders, ["get_greeting", "get_num", "get_messages"]);
+    assert!(seen.iter().all(|(_, s)| matches!(s, InputStatus::Success(_))));
+    assert_eq!(json_value(&t.status), json!({"greeting": "bye", "num": 0, "messages": []}));
+
+    // Parallel batches: three set+get receipts, the callback loops over the results.
+    let t = tx(&dag, "similar_contracts");
+    let batches: Vec<&ReceiptNode> = work(t).into_iter().filter(|r| r.actions.len() == 2).collect();
+    assert_eq!(batches.len(), 3, "{:?}", shape(t));
+    assert!(batches.iter().all(|r| r.block_offset == Some(2)));
+    let callback = find(t, "xcc", "similar_contracts_callback");
+    assert_eq!(callback.block_offset, Some(3));
+    assert_eq!(inputs(t, callback).len(), 3);
+    assert_eq!(json_value(&t.status), json!(["hi", "howdy", "bye"]));
+
+    // Rollback: the callee panics, the callback runs, undoes the record and refunds the deposit.
+    let t = tx(&dag, "call_failing_with_rollback");
+    let deposit = parse_near_amount("1").expect("1 NEAR");
+    let fail = find(t, "hello", "fail");
+    assert_eq!(fail.block_offset, Some(2));
+    assert_eq!(failure(&fail.status).message, FAIL);
+    assert_eq!(failure(&fail.status).action_index, Some(0));
+    let callback = find(t, "xcc", "call_failing_with_rollback_callback");
+    assert_eq!(callback.block_offset, Some(3));
+    assert_eq!(inputs(t, callback)[0].1, &InputStatus::Failed);
+    assert!(
+        callback.logs[0].starts_with("hello.fail failed: rolled back the record (0 left)"),
+        "{:?}",
+        callback.logs
+    );
+    let refund = work(t)
+        .into_iter()
+        .find(|r| r.parent == Parent::Receipt(callback.id) && method(r) == "Transfer")
+        .expect("deposit refund created by the callback");
+    assert_eq!(refund.receiver.as_ref().map(|a| a.as_str()), Some("alice.test.near"));
+    assert_eq!(refund.actions[0].deposit.as_yoctonear(), deposit);
+    assert_eq!(refund.block_offset, Some(4));
+    assert_eq!(json_value(&t.status), json!(false));
+
+    // Chain: one block per link; each link's data goes to the next.
+    let t = tx(&dag, "chain");
+    assert_eq!(
+        shape(t),
+        ["xcc.chain@1", "counter.increment@2", "hello.get_greeting@3", "xcc.chain_callback@4"]
+    );
+    let increment = find(t, "counter", "increment");
+    assert_eq!(increment.logs, ["Increased number to 1"]);
+    let get = find(t, "hello", "get_greeting");
+    assert_eq!(inputs(t, get)[0].0.id, increment.id);
+    let callback = find(t, "xcc", "chain_callback");
+    assert_eq!(inputs(t, callback)[0].0.id, get.id);
+    for r in [increment, get, callback] {
+        created_by_first(t, r);
+    }
+    assert_eq!(json_value(&t.status), json!("bye"));
+
+    // The callback panics: the transaction fails although the callee succeeded.
+    let t = tx(&dag, "callback_panics");
+    assert_eq!(
+        shape(t),
+        ["xcc.callback_panics@1", "hello.get_greeting@2", "xcc.callback_panics_callback@3"]
+    );
+    assert!(matches!(find(t, "hello", "get_greeting").status, Status::Success(_)));
+    let failed = failure(&t.status);
+    assert!(
+        failed.message.starts_with("Smart contract panicked: xcc: callback panics on purpose"),
+        "{failed:?}"
+    );
+
+    // Weights 1 and 3 split the unused gas 1:3 (the remainder goes to the last call).
+    let t = tx(&dag, "weights");
+    let burns: Vec<&ReceiptNode> = work(t).into_iter().filter(|r| method(r) == "burn").collect();
+    assert_eq!(burns.len(), 2);
+    let (light, heavy) = (burns[0].gas_attached.as_gas(), burns[1].gas_attached.as_gas());
+    let (light, heavy) = (light.min(heavy), light.max(heavy));
+    assert!(light > 10_000_000_000_000, "weight 1 got only {light} gas");
+    assert!(heavy >= 3 * light && heavy - 3 * light < 4, "{light} : {heavy} is not 1:3");
+    assert_eq!(json_value(&t.status), json!(true));
+
+    // Out of gas: the callee fails with the prepaid gas exceeded; the callback still runs.
+    let t = tx(&dag, "out_of_gas");
+    let burn = find(t, "hello", "burn");
+    assert_eq!(burn.gas_attached.as_gas(), 5_000_000_000_000);
+    assert_eq!(failure(&burn.status).message, "Exceeded the prepaid gas.");
+    let callback = find(t, "xcc", "out_of_gas_callback");
+    assert_eq!(inputs(t, callback)[0].1, &InputStatus::Failed);
+    assert_eq!(json_value(&t.status), json!(false));
+
+    // Returning a joint promise is rejected: the caller's receipt fails, nothing is created.
+    let t = tx(&dag, "joint_return");
+    assert_eq!(shape(t), ["xcc.joint_return@1"]);
+    let failed = failure(&work(t)[0].status);
+    assert!(
+        failed.message.contains("Returning joint promise is currently prohibited."),
+        "{failed:?}"
+    );
+    assert!(matches!(t.status, Status::Failure(_)));
+
+    // The attached deposit travels on as a Transfer receipt to hello.
+    let t = tx(&dag, "forward_deposit");
+    assert_eq!(shape(t), ["xcc.forward_deposit@1", "hello.Transfer@2"]);
+    assert_eq!(work(t)[1].actions[0].deposit.as_yoctonear(), deposit);
+    assert_eq!(work(t)[1].predecessor.as_ref().map(|a| a.as_str()), Some("xcc.test.near"));
+
+    // A plain call: one receipt, premium message.
+    let t = tx(&dag, "guestbook_premium");
+    assert_eq!(shape(t), ["guestbook.add_message@1"]);
+    assert_eq!(work(t)[0].logs, ["bob.test.near signed the guestbook (premium): hello from bob"]);
+    assert_eq!(t.status, Status::Success(Outcome::Value(Value::Empty)));
+}
+
+/// Several calls in flight at once: both followed to FINAL, their blocks overlap.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn calls_in_flight_together() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = Scenario::builtin().expect("built-in");
+    let mut engine = sandbox::spawn(scenario.clone(), options(&dir));
+    let mut trace = nearviz::model::Trace::new();
+    loop {
+        match engine.events.recv().await.expect("engine alive") {
+            EngineEvent::Ready(_) => break,
+            EngineEvent::Down(err) => panic!("{err}"),
+            _ => {}
+        }
+    }
+    for name in ["chain", "multiple_contracts", "guestbook_premium"] {
+        let call = scenario.call(name).expect(name).clone();
+        engine.commands.send(EngineCommand::Send(call)).await.expect("send");
+    }
+    let mut done = 0;
+    while done < 3 {
+        let event = tokio::time::timeout(std::time::Duration::from_secs(60), engine.events.recv())
+            .await
+            .expect("events in time")
+            .expect("engine alive");
+        if let EngineEvent::Chain(event) = event {
+            if let nearviz::chain::ChainEvent::TxDone { error, .. } = &event {
+                assert_eq!(error, &None);
+                done += 1;
+            }
+            trace.apply(event);
+        }
+    }
+    engine.commands.send(EngineCommand::Shutdown).await.expect("shutdown");
+    engine.task.await.expect("engine task");
+    let dag = trace.dag();
+    assert_eq!(dag.transactions.len(), 3);
+    let first = dag.transactions.iter().filter_map(|t| t.first_block).max().expect("blocks");
+    let last = dag.transactions.iter().filter_map(|t| t.last_block).min().expect("blocks");
+    assert!(first <= last, "transactions did not overlap: {first} > {last}");
+}
+
+/// The node's output is in the log file, and the node is gone after shutdown.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn boot_logs_to_a_file_and_shutdown_stops_neard() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let log = dir.path().join("neard.log");
+    let scenario = Scenario::builtin().expect("built-in");
+    let booted = sandbox::boot(&scenario, &log, &|_| {}).await.expect("boot");
+    let url = booted.node.rpc_url.clone();
+    let worker = booted.deployment.worker().clone();
+    let root = worker.root_account().expect("root");
+    assert_eq!(root.id().as_str(), "test.near");
+    for name in ["hello", "counter", "guestbook", "xcc", "alice", "bob"] {
+        let id = format!("{name}.test.near").parse().expect("id");
+        worker.view_account(&id).await.unwrap_or_else(|e| panic!("{id}: {e}"));
+    }
+    let greeting =
+        worker.view(&"hello.test.near".parse().expect("id"), "get_greeting").await.expect("view");
+    assert_eq!(greeting.json::<String>().expect("json"), "Hello");
+    assert!(std::fs::metadata(&log).expect("log file").len() > 0, "neard wrote nothing");
+    booted.node.shutdown().await;
+    let client = nearviz::engine::rpc::RpcClient::new(&url).expect("client");
+    let after = client.call("status", serde_json::Value::Null).await;
+    assert!(after.is_err(), "neard still answers after shutdown");
+}
