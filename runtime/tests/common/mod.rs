@@ -55,6 +55,29 @@ pub fn run_to_final(rt: &mut Runtime, tx: CryptoHash) -> FinalExecutionOutcomeWi
     panic!("transaction {tx} did not become final");
 }
 
+/// Produces blocks until nothing is pending.
+pub fn run_until_idle(rt: &mut Runtime) {
+    rt.produce_block();
+    for _ in 0..64 {
+        if rt.is_idle() {
+            return;
+        }
+        rt.produce_block();
+    }
+    panic!("the chain did not become idle");
+}
+
+pub fn assert_success(rt: &Runtime, tx: CryptoHash, what: &str) {
+    match rt.tx_status(&tx) {
+        TxStatus::Known { outcome, .. } => assert!(
+            matches!(outcome.final_outcome.status, near_primitives::views::FinalExecutionStatus::SuccessValue(_)),
+            "{what} failed: {:?}",
+            outcome.final_outcome.status
+        ),
+        other => panic!("{what}: {other:?}"),
+    }
+}
+
 /// The reference chain: `test.near`, the accounts of `setup.json` created by it, the contracts
 /// deployed and `caller` initialised, at the given protocol version.
 pub struct Reference {
@@ -104,8 +127,9 @@ pub fn reference_chain(protocol_version: Option<u32>) -> Reference {
         let deploy = Action::DeployContract(DeployContractAction { code: wasm(code) });
         pending.push(rt.submit(id, id, vec![deploy]).expect("deploy"));
     }
+    run_until_idle(&mut rt);
     for tx in pending.drain(..) {
-        run_to_final(&mut rt, tx);
+        assert_success(&rt, tx, "deploying");
     }
     let args = serde_json::json!({"hello": hello, "other": other}).to_string();
     let init = rt
