@@ -29,16 +29,26 @@ fn captures() -> Vec<Capture> {
     for entry in std::fs::read_dir(&dir).expect("captures dir") {
         let path = entry.expect("entry").path();
         let json = read_json(&path);
-        let final_result = json["polls"].as_array().and_then(|p| p.last()).expect("polls")["response"]["result"].clone();
+        let final_result = json["polls"].as_array().and_then(|p| p.last()).expect("polls")
+            ["response"]["result"]
+            .clone();
         let mut heights = HashMap::new();
         for (hash, block) in json["blocks"].as_object().expect("blocks") {
             let height = block["result"]["header"]["height"].as_u64().expect("height");
             heights.insert(hash.parse().expect("block hash"), height);
         }
-        let tx_block: CryptoHash =
-            final_result["transaction_outcome"]["block_hash"].as_str().expect("tx block").parse().expect("hash");
+        let tx_block: CryptoHash = final_result["transaction_outcome"]["block_hash"]
+            .as_str()
+            .expect("tx block")
+            .parse()
+            .expect("hash");
         let tx_height = heights[&tx_block];
-        all.push(Capture { method: json["method"].as_str().expect("method").to_string(), final_result, heights, tx_height });
+        all.push(Capture {
+            method: json["method"].as_str().expect("method").to_string(),
+            final_result,
+            heights,
+            tx_height,
+        });
     }
     // The recordings were made one after another on one chain: replay them in that order.
     all.sort_by_key(|c| c.tx_height);
@@ -88,10 +98,13 @@ fn every_capture_is_reproduced_at_protocol_86() {
         for (a, b) in our_shape.nodes.iter().zip(&their_shape.nodes) {
             eprintln!(
                 "    {:<28} ours {:>15} node {:>15} {:+.3}%",
-                a.actions.first().map(|x| match x {
-                    shape::ActionShape::FunctionCall { method, .. } => method.clone(),
-                    other => format!("{other:?}").chars().take(28).collect(),
-                }).unwrap_or_default(),
+                a.actions
+                    .first()
+                    .map(|x| match x {
+                        shape::ActionShape::FunctionCall { method, .. } => method.clone(),
+                        other => format!("{other:?}").chars().take(28).collect(),
+                    })
+                    .unwrap_or_default(),
                 a.gas_burnt,
                 b.gas_burnt,
                 100.0 * (a.gas_burnt as f64 - b.gas_burnt as f64) / b.gas_burnt as f64
@@ -107,7 +120,8 @@ fn every_capture_is_reproduced_at_protocol_86() {
 /// Receipt and data ids are derived exactly as nearcore derives them (checked on a capture).
 #[test]
 fn ids_are_derived_like_nearcore() {
-    let capture = captures().into_iter().find(|c| c.method == "query_greeting").expect("query_greeting");
+    let capture =
+        captures().into_iter().find(|c| c.method == "query_greeting").expect("query_greeting");
     let outcome = parse(&capture.final_result);
     let fo = &outcome.final_outcome;
     let tx_hash = fo.transaction.hash;
@@ -120,7 +134,9 @@ fn ids_are_derived_like_nearcore() {
     let action_hash = create_action_hash_from_receipt_id(&first.id, first_height, 0);
     let data_id = create_receipt_id_from_action_hash(&action_hash, first_height, 0);
     let callback = outcome.receipts.iter().find(|r| match &r.receipt {
-        near_primitives::views::ReceiptEnumView::Action { input_data_ids, .. } => input_data_ids.contains(&data_id),
+        near_primitives::views::ReceiptEnumView::Action { input_data_ids, .. } => {
+            input_data_ids.contains(&data_id)
+        }
         _ => false,
     });
     assert!(callback.is_some(), "no receipt waits for data id {data_id}");

@@ -70,7 +70,10 @@ pub fn run_until_idle(rt: &mut Runtime) {
 pub fn assert_success(rt: &Runtime, tx: CryptoHash, what: &str) {
     match rt.tx_status(&tx) {
         TxStatus::Known { outcome, .. } => assert!(
-            matches!(outcome.final_outcome.status, near_primitives::views::FinalExecutionStatus::SuccessValue(_)),
+            matches!(
+                outcome.final_outcome.status,
+                near_primitives::views::FinalExecutionStatus::SuccessValue(_)
+            ),
             "{what} failed: {:?}",
             outcome.final_outcome.status
         ),

@@ -49,11 +49,15 @@ pub struct TxShape {
 }
 
 /// `height_of` maps a block hash to its height.
-pub fn shape(outcome: &FinalExecutionOutcomeWithReceiptView, height_of: &dyn Fn(&CryptoHash) -> u64) -> TxShape {
+pub fn shape(
+    outcome: &FinalExecutionOutcomeWithReceiptView,
+    height_of: &dyn Fn(&CryptoHash) -> u64,
+) -> TxShape {
     let fo = &outcome.final_outcome;
     let position: HashMap<CryptoHash, usize> =
         fo.receipts_outcome.iter().enumerate().map(|(i, o)| (o.id, i)).collect();
-    let receipts: HashMap<CryptoHash, _> = outcome.receipts.iter().map(|r| (r.receipt_id, r)).collect();
+    let receipts: HashMap<CryptoHash, _> =
+        outcome.receipts.iter().map(|r| (r.receipt_id, r)).collect();
     // data id -> position of the receipt whose output goes there
     let mut producer: HashMap<CryptoHash, usize> = HashMap::new();
     for (i, o) in fo.receipts_outcome.iter().enumerate() {
@@ -70,7 +74,9 @@ pub fn shape(outcome: &FinalExecutionOutcomeWithReceiptView, height_of: &dyn Fn(
         .receipts_outcome
         .iter()
         .map(|o| {
-            let r = receipts.get(&o.id).unwrap_or_else(|| panic!("receipt {} missing from `receipts`", o.id));
+            let r = receipts
+                .get(&o.id)
+                .unwrap_or_else(|| panic!("receipt {} missing from `receipts`", o.id));
             let (actions, inputs) = match &r.receipt {
                 ReceiptEnumView::Action { actions, input_data_ids, .. } => (
                     actions.iter().map(action_shape).collect(),
@@ -86,7 +92,9 @@ pub fn shape(outcome: &FinalExecutionOutcomeWithReceiptView, height_of: &dyn Fn(
                 block_offset: height_of(&o.block_hash) - tx_height,
                 status: match &o.outcome.status {
                     ExecutionStatusView::SuccessValue(v) => StatusShape::Value(v.clone()),
-                    ExecutionStatusView::SuccessReceiptId(id) => StatusShape::Receipt(position.get(id).copied()),
+                    ExecutionStatusView::SuccessReceiptId(id) => {
+                        StatusShape::Receipt(position.get(id).copied())
+                    }
                     ExecutionStatusView::Failure(e) => {
                         StatusShape::Failure(serde_json::to_string(e).unwrap_or_default())
                     }
@@ -115,7 +123,9 @@ fn action_shape(action: &ActionView) -> ActionShape {
             deposit: deposit.as_yoctonear(),
             gas: gas.as_gas(),
         },
-        ActionView::Transfer { deposit } => ActionShape::Transfer { deposit: deposit.as_yoctonear() },
+        ActionView::Transfer { deposit } => {
+            ActionShape::Transfer { deposit: deposit.as_yoctonear() }
+        }
         other => ActionShape::Other(format!("{other:?}")),
     }
 }
@@ -143,8 +153,13 @@ pub fn compare(ours: &TxShape, reference: &TxShape, tolerance: f64) -> Vec<Strin
     }
     for (i, (a, b)) in ours.nodes.iter().zip(&reference.nodes).enumerate() {
         let mut p = |what: String| problems.push(format!("receipt #{i} ({}): {what}", b.receiver));
-        if (a.receiver.as_str(), a.predecessor.as_str(), a.refund) != (b.receiver.as_str(), b.predecessor.as_str(), b.refund) {
-            p(format!("{} <- {} vs {} <- {}", a.receiver, a.predecessor, b.receiver, b.predecessor));
+        if (a.receiver.as_str(), a.predecessor.as_str(), a.refund)
+            != (b.receiver.as_str(), b.predecessor.as_str(), b.refund)
+        {
+            p(format!(
+                "{} <- {} vs {} <- {}",
+                a.receiver, a.predecessor, b.receiver, b.predecessor
+            ));
         }
         if a.block_offset != b.block_offset {
             p(format!("block +{} vs +{}", a.block_offset, b.block_offset));
@@ -162,7 +177,12 @@ pub fn compare(ours: &TxShape, reference: &TxShape, tolerance: f64) -> Vec<Strin
             p(format!("inputs {:?} vs {:?}", a.inputs, b.inputs));
         }
         if rel(a.gas_burnt.into(), b.gas_burnt.into()) > tolerance {
-            p(format!("gas burnt {} vs {} ({:.3}%)", a.gas_burnt, b.gas_burnt, 100.0 * rel(a.gas_burnt.into(), b.gas_burnt.into())));
+            p(format!(
+                "gas burnt {} vs {} ({:.3}%)",
+                a.gas_burnt,
+                b.gas_burnt,
+                100.0 * rel(a.gas_burnt.into(), b.gas_burnt.into())
+            ));
         }
         if rel(a.tokens_burnt, b.tokens_burnt) > tolerance {
             p(format!("tokens burnt {} vs {}", a.tokens_burnt, b.tokens_burnt));
@@ -176,7 +196,9 @@ pub fn compare(ours: &TxShape, reference: &TxShape, tolerance: f64) -> Vec<Strin
                 (
                     ActionShape::FunctionCall { method: m1, args: a1, deposit: d1, gas: g1 },
                     ActionShape::FunctionCall { method: m2, args: a2, deposit: d2, gas: g2 },
-                ) => m1 == m2 && a1 == a2 && d1 == d2 && rel((*g1).into(), (*g2).into()) <= tolerance,
+                ) => {
+                    m1 == m2 && a1 == a2 && d1 == d2 && rel((*g1).into(), (*g2).into()) <= tolerance
+                }
                 (ActionShape::Transfer { deposit: d1 }, ActionShape::Transfer { deposit: d2 }) => {
                     rel(*d1, *d2) <= tolerance
                 }
