@@ -1,8 +1,27 @@
 //! `nearviz run [SCENARIO] [--call NAME | --all] --engine ... --format ...`: headless calls.
+//!
+//! Boots the engine, sends the chosen calls one after the other (each followed to FINAL before
+//! the next, so results do not depend on timing), prints the DAG of all of them like `inspect`,
+//! and with `--record FILE` saves everything observed as a fixture (also after Ctrl-C or an
+//! engine crash). Exit code: 0 when every call reached FINAL, 1 otherwise, 2 for bad input.
 
+use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs};
+use crate::engine::sandbox::SandboxOptions;
+use crate::engine::{self, EngineCommand, EngineEvent, EngineHandle, EngineInfo, StartOptions};
+use crate::fixture::{Meta, Recorder, TimedEvent};
+use crate::model::Trace;
+use crate::scenario::{Call, Scenario};
+use anyhow::Context;
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+
+/// Exit code for bad input (unknown call, invalid scenario).
+const BAD_INPUT: u8 = 2;
+/// How long an engine may take to boot (a first sandbox run may download neard).
+const BOOT_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub async fn run(
     scenario_file: Option<&Path>,
@@ -11,6 +30,208 @@ pub async fn run(
     format: Format,
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
-    let _ = (scenario_file, calls, all, format, args);
-    anyhow::bail!("run is not available yet")
+    let mut stderr = std::io::stderr();
+    let scenario = match Scenario::load_or_builtin(scenario_file) {
+        Ok(scenario) => scenario,
+        Err(err) => return bad_input(&mut stderr, &err.to_string()),
+    };
+    let selected = match select_calls(&scenario, calls, all) {
+        Ok(selected) => selected,
+        Err(message) => return bad_input(&mut stderr, &message),
+    };
+    let opts = StartOptions {
+        sandbox: SandboxOptions::default(),
+        protocol_version: args.protocol_version,
+    };
+    let engine = engine::start(args.engine, scenario.clone(), opts);
+    let mut session = Session::new(&scenario, engine);
+    let outcome = tokio::select! {
+        outcome = session.drive(&selected, &mut stderr) => outcome,
+        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+    };
+    session.shutdown().await;
+
+    if let Some(path) = &args.record {
+        session
+            .recorder
+            .save(path)
+            .with_context(|| format!("cannot save the recording to {}", path.display()))?;
+        let _ = writeln!(stderr, "recorded {} events to {}", session.recorder.events().len(), path.display());
+    }
+    let mut stdout = std::io::stdout().lock();
+    crate::output::write(&session.trace.dag(), format, &mut stdout).context("writing the output")?;
+    stdout.flush().context("writing the output")?;
+    let outcome = outcome?;
+    for (call, error) in &outcome.failed {
+        let _ = writeln!(stderr, "nearviz: call `{call}` did not reach FINAL: {error}");
+    }
+    Ok(if outcome.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn bad_input(stderr: &mut impl Write, message: &str) -> anyhow::Result<ExitCode> {
+    let _ = writeln!(stderr, "nearviz: {message}");
+    Ok(ExitCode::from(BAD_INPUT))
+}
+
+/// The calls to run: `--all`, or each `--call NAME` (in the order given).
+pub fn select_calls(scenario: &Scenario, names: &[String], all: bool) -> Result<Vec<Call>, String> {
+    let available = || {
+        let names: Vec<&str> = scenario.calls.iter().map(|c| c.name.as_str()).collect();
+        names.join(", ")
+    };
+    if all {
+        if scenario.calls.is_empty() {
+            return Err(format!("{} has no [[call]] to run", scenario.source.describe()));
+        }
+        return Ok(scenario.calls.clone());
+    }
+    if names.is_empty() {
+        return Err(format!("say which calls to run: --call NAME or --all (calls: {})", available()));
+    }
+    names
+        .iter()
+        .map(|name| {
+            scenario
+                .call(name)
+                .cloned()
+                .ok_or_else(|| format!("no call named `{name}` (calls: {})", available()))
+        })
+        .collect()
+}
+
+/// What happened to the calls.
+#[derive(Debug, Default)]
+pub struct Outcome {
+    /// Calls that did not reach FINAL, with why.
+    pub failed: Vec<(String, String)>,
+}
+
+/// One headless session: the engine, everything it reported, and the recording.
+pub struct Session {
+    engine: EngineHandle,
+    pub trace: Trace,
+    pub recorder: Recorder,
+    pub info: Option<EngineInfo>,
+}
+
+impl Session {
+    pub fn new(scenario: &Scenario, engine: EngineHandle) -> Self {
+        let created_at_ms = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .ok()
+            .and_then(|since| u64::try_from(since.as_millis()).ok());
+        let meta = Meta {
+            created_by: Some(concat!("nearviz ", env!("CARGO_PKG_VERSION")).to_owned()),
+            created_at_ms,
+            note: Some(format!("nearviz run: {}", scenario.title)),
+            ..Meta::default()
+        };
+        Session { engine, trace: Trace::new(), recorder: Recorder::new(meta), info: None }
+    }
+
+    /// Waits for the engine, then runs each call to FINAL (or failure), in order.
+    pub async fn drive(&mut self, calls: &[Call], progress: &mut impl Write) -> anyhow::Result<Outcome> {
+        self.wait_ready(progress).await?;
+        let mut outcome = Outcome::default();
+        for call in calls {
+            let _ = writeln!(progress, "→ {}", call.name);
+            if let Err(error) = self.run_call(call).await? {
+                outcome.failed.push((call.name.clone(), error));
+            }
+        }
+        Ok(outcome)
+    }
+
+    async fn wait_ready(&mut self, progress: &mut impl Write) -> anyhow::Result<()> {
+        let deadline = tokio::time::Instant::now() + BOOT_TIMEOUT;
+        loop {
+            let event = tokio::time::timeout_at(deadline, self.engine.events.recv())
+                .await
+                .context("the engine did not get ready in time")?;
+            match event {
+                Some(EngineEvent::Progress(line)) => {
+                    let _ = writeln!(progress, "{line}");
+                }
+                Some(EngineEvent::Ready(info)) => {
+                    let reason = info.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+                    let _ = writeln!(progress, "engine {} ready{reason}", info.name);
+                    self.start_recording(&info);
+                    self.info = Some(info);
+                    return Ok(());
+                }
+                Some(EngineEvent::Down(error)) => anyhow::bail!("{error}"),
+                Some(EngineEvent::Chain(event)) => self.observe(event),
+                Some(EngineEvent::CallFailed { call, error }) => {
+                    let _ = writeln!(progress, "{call}: {error}");
+                }
+                None => anyhow::bail!("the engine stopped before it was ready"),
+            }
+        }
+    }
+
+    /// Sends `call` and follows it: `Ok(Err(why))` when it did not reach FINAL.
+    async fn run_call(&mut self, call: &Call) -> anyhow::Result<Result<(), String>> {
+        self.engine
+            .commands
+            .send(EngineCommand::Send(call.clone()))
+            .await
+            .context("the engine stopped")?;
+        let mut ours: Option<TxHash> = None;
+        loop {
+            let Some(event) = self.engine.events.recv().await else {
+                return Ok(Err("the engine stopped".to_owned()));
+            };
+            match event {
+                EngineEvent::Chain(event) => {
+                    let done = match &event {
+                        ChainEvent::TxSubmitted { tx, label, .. } if *label == call.name && ours.is_none() => {
+                            ours = Some(*tx);
+                            None
+                        }
+                        ChainEvent::TxDone { tx, error } if Some(*tx) == ours => Some(error.clone()),
+                        _ => None,
+                    };
+                    self.observe(event);
+                    if let Some(error) = done {
+                        return Ok(error.map_or(Ok(()), Err));
+                    }
+                }
+                EngineEvent::CallFailed { call: name, error } if name == call.name => {
+                    return Ok(Err(error));
+                }
+                EngineEvent::Down(error) => return Ok(Err(format!("engine down: {error}"))),
+                EngineEvent::Progress(_) | EngineEvent::Ready(_) | EngineEvent::CallFailed { .. } => {}
+            }
+        }
+    }
+
+    /// The recording's clock starts when the engine is ready, and its meta names the engine.
+    fn start_recording(&mut self, info: &EngineInfo) {
+        let mut meta = self.recorder.recording().meta.clone();
+        meta.engine = Some(info.name.clone());
+        meta.protocol_version = info.protocol_version;
+        let earlier = std::mem::replace(&mut self.recorder, Recorder::new(meta));
+        for event in earlier.events() {
+            self.recorder.push(TimedEvent { at_ms: 0, event: event.event.clone() });
+        }
+    }
+
+    fn observe(&mut self, event: ChainEvent) {
+        self.recorder.record(event.clone());
+        self.trace.apply(event);
+    }
+
+    /// Stops the engine (kills the node) and waits for its task.
+    pub async fn shutdown(&mut self) {
+        let _ = self.engine.commands.send(EngineCommand::Shutdown).await;
+        if tokio::time::timeout(Duration::from_secs(10), &mut self.engine.task).await.is_err() {
+            self.engine.task.abort();
+        }
+        // Chain events still queued belong to the recording.
+        while let Ok(event) = self.engine.events.try_recv() {
+            if let EngineEvent::Chain(event) = event {
+                self.observe(event);
+            }
+        }
+    }
 }

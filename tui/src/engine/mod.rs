@@ -93,3 +93,6 @@ pub struct EngineSide {
 pub mod embedded;
 pub mod rpc;
 pub mod sandbox;
+pub mod select;
+
+pub use select::{choose, start, Choice, Chosen, StartOptions};

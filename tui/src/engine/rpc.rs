@@ -1,1 +1,36 @@
 //! JSON-RPC access to a NEAR node: polling `EXPERIMENTAL_tx_status` and blocks into `ChainEvent`s.
+//!
+//! ```text
+//! RpcClient (raw JSON-RPC, block cache) ──▶ response (raw JSON ─▶ views: the one parser)
+//!      │
+//!      ├─ follow_tx: one transaction until FINAL (the sandbox engine runs one per call)
+//!      └─ viewer: the read-only engine of `nearviz tx` (watch_tx + spawn_tx_viewer)
+//! ```
+
+pub mod client;
+pub mod follow;
+pub mod response;
+pub mod viewer;
+
+pub use client::{RpcClient, RpcError};
+pub use follow::{follow_tx, status_name, FollowError, FollowOptions};
+pub use response::{block_header, tx_status_reply, ResponseError};
+pub use viewer::{spawn_tx_viewer, spawn_tx_viewer_with, watch_tx};
+
+use crate::cli::Network;
+
+/// NEAR's public RPC endpoint of a network (docs.near.org/api/rpc/setup).
+pub fn network_url(network: Network) -> &'static str {
+    match network {
+        Network::Testnet => "https://rpc.testnet.near.org",
+        Network::Mainnet => "https://rpc.mainnet.near.org",
+    }
+}
+
+/// The archival endpoint, for transactions older than ~5 epochs (~2.5 days).
+pub fn archival_url(network: Network) -> &'static str {
+    match network {
+        Network::Testnet => "https://archival-rpc.testnet.near.org",
+        Network::Mainnet => "https://archival-rpc.mainnet.near.org",
+    }
+}

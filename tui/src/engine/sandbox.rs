@@ -1,1 +1,218 @@
 //! The sandbox engine: a real neard through near-workspaces.
+//!
+//! ```text
+//! boot:  binary (NEAR_SANDBOX_BIN_PATH | download) ─▶ node (neard init + run, logs to a file)
+//!        ─▶ near-workspaces connects ─▶ accounts + deploys ─▶ init calls ─▶ Ready
+//! run:   Send(call) ─▶ transact_async ─▶ TxSubmitted ─▶ rpc::follow_tx (one task per call)
+//!        ─▶ TxPoll / Block / TxDone as the node executes it; several calls in flight at once
+//! stop:  Shutdown, a closed channel, or the app's runtime ending kills neard (the engine task
+//!        owns the process; dropping it kills too, so a panic never leaves a node behind)
+//! ```
+
+mod binary;
+mod error;
+mod node;
+mod setup;
+
+pub use binary::{
+    find_local, find_local_with, prebuilt_platform, BinarySource, NeardBinary, BIN_ENV,
+};
+pub use error::{SandboxError, NO_BINARY_HINT};
+pub use node::{open_files_limits, Node, FD_LIMIT_MESSAGE};
+pub use setup::{connect, Deployment};
+
+use crate::chain::ChainEvent;
+use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
+use crate::scenario::{Call, Scenario};
+use std::path::PathBuf;
+use std::time::Instant;
+use tokio::sync::mpsc;
+use tokio::task::JoinSet;
+
+/// Engine name in the header.
+pub const ENGINE_NAME: &str = "sandbox";
+
+/// How the sandbox engine runs.
+#[derive(Clone, Debug)]
+pub struct SandboxOptions {
+    /// neard's output goes here (truncated at start), never to the terminal.
+    pub neard_log: PathBuf,
+    /// Why this engine was chosen (shown in the header).
+    pub reason: Option<String>,
+    /// Polling of each sent transaction.
+    pub follow: FollowOptions,
+}
+
+impl Default for SandboxOptions {
+    fn default() -> Self {
+        Self { neard_log: default_log_path(), reason: None, follow: FollowOptions::default() }
+    }
+}
+
+/// `<data dir>/logs/neard.log` (e.g. `~/.local/share/nearviz/logs/neard.log`), else a temp file.
+pub fn default_log_path() -> PathBuf {
+    directories::ProjectDirs::from("", "", "nearviz")
+        .map(|dirs| dirs.data_local_dir().join("logs"))
+        .unwrap_or_else(std::env::temp_dir)
+        .join("neard.log")
+}
+
+/// Starts the engine task: it boots the node, reports progress, then serves commands.
+pub fn spawn(scenario: Scenario, opts: SandboxOptions) -> EngineHandle {
+    let (side, commands, events) = EngineHandle::channels();
+    let task = tokio::spawn(run(scenario, opts, side));
+    EngineHandle { commands, events, task }
+}
+
+/// A booted sandbox: the node process and the scenario deployed on it.
+pub struct Booted {
+    pub node: Node,
+    pub deployment: Deployment,
+}
+
+/// Binary, node, accounts, contracts, init calls. `progress` gets one line per step.
+pub async fn boot(
+    scenario: &Scenario,
+    neard_log: &std::path::Path,
+    progress: &(dyn Fn(String) + Sync),
+) -> Result<Booted, SandboxError> {
+    let binary = binary::obtain(progress).await?;
+    progress(format!("starting neard ({})…", binary.path.display()));
+    let node = Node::start(&binary.path, neard_log).await?;
+    progress(format!("neard up at {} (protocol {})", node.rpc_url, node.protocol_version));
+    let worker = setup::connect(&node).await?;
+    let deployment = Deployment::create(worker, scenario, progress).await?;
+    Ok(Booted { node, deployment })
+}
+
+async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
+    let events = side.events.clone();
+    let progress = move |line: String| {
+        tracing::info!(target: "nearviz::sandbox", "{line}");
+        // Progress lines may be dropped when the app is behind; chain events never are.
+        let _ = events.try_send(EngineEvent::Progress(line));
+    };
+    let booting = boot(&scenario, &opts.neard_log, &progress);
+    let booted = tokio::select! {
+        booted = booting => booted,
+        // Quit while booting: dropping the boot future kills a started neard.
+        _ = wait_for_shutdown(&mut side.commands) => return,
+    };
+    let Booted { mut node, deployment } = match booted {
+        Ok(booted) => booted,
+        Err(err) => {
+            let _ = side.events.send(EngineEvent::Down(err.to_string())).await;
+            return;
+        }
+    };
+    let client = match RpcClient::new(&node.rpc_url) {
+        Ok(client) => client,
+        Err(err) => {
+            let _ = side.events.send(EngineEvent::Down(err.to_string())).await;
+            node.shutdown().await;
+            return;
+        }
+    };
+    let info = EngineInfo {
+        name: ENGINE_NAME.to_owned(),
+        reason: opts.reason.clone(),
+        protocol_version: Some(node.protocol_version),
+        manual_blocks: false,
+        approximate_gas: false,
+    };
+    if side.events.send(EngineEvent::Ready(info)).await.is_err() {
+        node.shutdown().await;
+        return;
+    }
+
+    let session = Session {
+        deployment,
+        client,
+        events: side.events.clone(),
+        follow: opts.follow.clone(),
+        started: Instant::now(),
+    };
+    let mut followers = JoinSet::new();
+    let down = loop {
+        tokio::select! {
+            command = side.commands.recv() => match command {
+                None | Some(EngineCommand::Shutdown) => break None,
+                Some(EngineCommand::Send(call)) => session.send(call, &mut followers).await,
+                Some(EngineCommand::ProduceBlock | EngineCommand::SetManualBlocks(_)) => {
+                    let line = "the sandbox makes a block every ~125 ms by itself; \
+                                blocks on demand need --engine embedded";
+                    let _ = side.events.try_send(EngineEvent::Progress(line.to_owned()));
+                }
+            },
+            reason = node.exited() => break Some(reason),
+            Some(_) = followers.join_next(), if !followers.is_empty() => {}
+        }
+    };
+    followers.abort_all();
+    match down {
+        Some(reason) => {
+            let _ = side.events.send(EngineEvent::Down(reason)).await;
+        }
+        None => node.shutdown().await,
+    }
+}
+
+/// Resolves on `Shutdown` or when the app drops its end.
+async fn wait_for_shutdown(commands: &mut mpsc::Receiver<EngineCommand>) {
+    while let Some(command) = commands.recv().await {
+        if matches!(command, EngineCommand::Shutdown) {
+            return;
+        }
+        tracing::debug!(?command, "ignored while the sandbox boots");
+    }
+}
+
+/// What the running engine needs to send and follow calls.
+struct Session {
+    deployment: Deployment,
+    client: RpcClient,
+    events: mpsc::Sender<EngineEvent>,
+    follow: FollowOptions,
+    started: Instant,
+}
+
+impl Session {
+    /// Sends `call` and starts following it; a failure to send is reported, not fatal.
+    async fn send(&self, call: Call, followers: &mut JoinSet<()>) {
+        let failed = |error: String| EngineEvent::CallFailed { call: call.name.clone(), error };
+        let resolved = match call.resolve() {
+            Ok(resolved) => resolved,
+            Err(err) => {
+                let _ = self.events.send(failed(err.to_string())).await;
+                return;
+            }
+        };
+        let sent_at = tokio::time::Instant::now();
+        let tx = match self.deployment.send(&resolved).await {
+            Ok(tx) => tx,
+            Err(err) => {
+                let _ = self.events.send(failed(format!("not sent: {err}"))).await;
+                return;
+            }
+        };
+        let at_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
+        let submitted = ChainEvent::TxSubmitted {
+            tx,
+            sender: resolved.signer.clone(),
+            label: call.name.clone(),
+            at_ms,
+        };
+        if self.events.send(EngineEvent::Chain(submitted)).await.is_err() {
+            return;
+        }
+        let (client, events, follow) =
+            (self.client.clone(), self.events.clone(), self.follow.clone());
+        followers.spawn(async move {
+            if let Err(err) = follow_tx(client, tx, resolved.signer, sent_at, events, follow).await
+            {
+                tracing::warn!(%tx, %err, "stopped following");
+            }
+        });
+    }
+}

@@ -101,6 +101,10 @@ pub struct ActionInfo {
     pub args: Option<Args>,
     pub deposit: Balance,
     pub gas: Gas,
+    /// One readable line for actions that are not calls or transfers
+    /// (`code hash …`, `beneficiary bob.near`, `key ed25519:… FullAccess`, a meta-transaction's
+    /// inner actions…); `None` for FunctionCall and Transfer.
+    pub detail: Option<String>,
 }
 
 /// Function call arguments: JSON when they are JSON, else raw bytes.
@@ -127,6 +131,10 @@ pub enum InputStatus {
     Success(Value),
     /// `PromiseResult::Failed`.
     Failed,
+    /// Delivered, but the value is not visible in this transaction: the receiving callback ran,
+    /// yet no receipt of this transaction sends this data id (yield/resume data from another
+    /// transaction, a timeout, or a partial response).
+    Arrived,
 }
 
 /// The status of a receipt or a transaction.

@@ -1,1 +1,24 @@
-//! Headless output of a DAG: tree, json, dot, mermaid.
+//! Headless output of a DAG: tree, json, dot, mermaid. Each writes a `&Dag` to any writer.
+
+mod graph;
+pub mod json;
+pub mod text;
+pub mod tree;
+
+use crate::cli::Format;
+use crate::model::Dag;
+use std::io::{self, Write};
+
+pub use graph::{write_dot as dot, write_mermaid as mermaid};
+pub use json::write as json;
+pub use tree::write as tree;
+
+/// Write the DAG in one of the headless formats.
+pub fn write(dag: &Dag, format: Format, w: &mut impl Write) -> io::Result<()> {
+    match format {
+        Format::Tree => tree::write(dag, w),
+        Format::Json => json::write(dag, w),
+        Format::Dot => graph::write_dot(dag, w),
+        Format::Mermaid => graph::write_mermaid(dag, w),
+    }
+}

@@ -1,0 +1,281 @@
+//! Following one transaction until FINAL: poll `EXPERIMENTAL_tx_status`, fetch the blocks its
+//! outcomes name, report every change as a `ChainEvent`.
+//!
+//! ```text
+//! every poll_interval:  tx_status ──changed?──▶ new blocks named by outcomes ──▶ Block(header)…
+//!                                                                           └──▶ TxPoll(reply)
+//! FINAL ──▶ TxDone { error: None }      timeout / not found / RPC down ──▶ TxDone { error: Some }
+//! ```
+//!
+//! Guarantees, per follower: a `Block` is sent before the first `TxPoll` whose outcomes name it,
+//! each block once; a `TxPoll` only when the reply differs from the previous one sent; exactly one
+//! `TxDone` at the end (unless nobody listens any more). Several followers may share one
+//! [`RpcClient`] (and its block cache) and one events channel.
+
+use super::client::RpcClient;
+use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
+use crate::engine::EngineEvent;
+use near_primitives::types::AccountId;
+use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
+use serde_json::{json, Value};
+use std::collections::HashSet;
+use std::time::Duration;
+use tokio::sync::mpsc;
+use tokio::time::{Instant, MissedTickBehavior};
+
+/// How a follower polls and when it gives up.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FollowOptions {
+    /// Time between polls: at most one block interval (the sandbox makes a block every ~125 ms).
+    pub poll_interval: Duration,
+    /// Give up when the transaction is not FINAL this long after following started.
+    pub tx_timeout: Duration,
+    /// Give up when the node has still not seen the transaction after this long (`None`: wait
+    /// until `tx_timeout`, as for a transaction just sent).
+    pub unknown_timeout: Option<Duration>,
+    /// Give up after this many failed polls in a row (`None`: keep trying until `tx_timeout`).
+    pub max_errors_in_row: Option<u32>,
+}
+
+impl Default for FollowOptions {
+    /// For transactions just sent to a local sandbox.
+    fn default() -> Self {
+        Self {
+            poll_interval: Duration::from_millis(100),
+            tx_timeout: Duration::from_secs(60),
+            unknown_timeout: None,
+            max_errors_in_row: None,
+        }
+    }
+}
+
+impl FollowOptions {
+    /// For an existing transaction on a public network (`nearviz tx`): blocks every ~0.6–1 s, the
+    /// transaction should be known at once, and a failing RPC is reported quickly.
+    pub fn viewer() -> Self {
+        Self {
+            poll_interval: Duration::from_millis(500),
+            tx_timeout: Duration::from_secs(120),
+            unknown_timeout: Some(Duration::from_secs(5)),
+            max_errors_in_row: Some(3),
+        }
+    }
+}
+
+/// Why a follower gave up. The message names the transaction.
+#[derive(Clone, PartialEq, Debug, thiserror::Error)]
+pub enum FollowError {
+    /// The node never knew the transaction: wrong hash, sender or network, or too old for a
+    /// non-archival node.
+    #[error("transaction {tx} not found on {url} (after {secs:.1} s); check the hash, --sender and the network (transactions older than ~2.5 days need an archival RPC)")]
+    NotFound { tx: TxHash, url: String, secs: f64 },
+    /// Not FINAL in time.
+    #[error("transaction {tx} did not reach FINAL within {secs:.1} s (last seen: {last})")]
+    Timeout { tx: TxHash, secs: f64, last: String },
+    /// The RPC kept failing (`name` as in `TxStatusReply::Error`).
+    #[error("transaction {tx}: giving up after {count} failed requests to {url}: {message}")]
+    Rpc { tx: TxHash, url: String, count: u32, name: String, message: String },
+    /// The events receiver was dropped: nobody listens, so the follower stopped.
+    #[error("transaction {tx}: stopped, nobody is listening")]
+    Stopped { tx: TxHash },
+}
+
+impl FollowError {
+    /// Whether the cause is the RPC or the network (exit code 1) rather than the input (2).
+    pub fn is_network(&self) -> bool {
+        match self {
+            FollowError::NotFound { .. } | FollowError::Stopped { .. } => false,
+            FollowError::Timeout { .. } => true,
+            // TIMEOUT, UNREACHABLE, HTTP_STATUS, INVALID_RESPONSE, INTERNAL_ERROR, ...
+            FollowError::Rpc { name, .. } => !is_input_error(name),
+        }
+    }
+}
+
+/// nearcore error names that mean the request itself was wrong.
+fn is_input_error(name: &str) -> bool {
+    matches!(name, "PARSE_ERROR" | "UNKNOWN_ACCOUNT" | "INVALID_ACCOUNT" | "UNKNOWN_TRANSACTION")
+}
+
+/// Follows `tx` (sent by `sender` at `started_at`) until FINAL, sending `ChainEvent`s to `events`.
+///
+/// Does not send `TxSubmitted` (the caller does, when it sends or picks the transaction). Ends
+/// with one `TxDone`: `error: None` at FINAL, else the returned error's message.
+pub async fn follow_tx(
+    client: RpcClient,
+    tx: TxHash,
+    sender: AccountId,
+    started_at: Instant,
+    events: mpsc::Sender<EngineEvent>,
+    opts: FollowOptions,
+) -> Result<(), FollowError> {
+    let mut follower = Follower {
+        client,
+        tx,
+        sender,
+        started_at,
+        events,
+        sent_blocks: HashSet::new(),
+        last_sent: None,
+    };
+    let result = follower.run(&opts).await;
+    let error = match &result {
+        Ok(()) => None,
+        Err(FollowError::Stopped { .. }) => return result,
+        Err(err) => Some(err.to_string()),
+    };
+    let done = ChainEvent::TxDone { tx, error };
+    if follower.events.send(EngineEvent::Chain(done)).await.is_err() {
+        return Err(FollowError::Stopped { tx });
+    }
+    result
+}
+
+struct Follower {
+    client: RpcClient,
+    tx: TxHash,
+    sender: AccountId,
+    started_at: Instant,
+    events: mpsc::Sender<EngineEvent>,
+    sent_blocks: HashSet<BlockHash>,
+    /// What the last `TxPoll` sent said (the response without its `id`).
+    last_sent: Option<Value>,
+}
+
+impl Follower {
+    async fn run(&mut self, opts: &FollowOptions) -> Result<(), FollowError> {
+        let begun = Instant::now();
+        let deadline = begun + opts.tx_timeout;
+        let mut ticker = tokio::time::interval(opts.poll_interval.max(Duration::from_millis(1)));
+        ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
+        let mut errors_in_row = 0u32;
+        let mut ever_known = false;
+        let mut last_seen = "nothing yet".to_owned();
+        loop {
+            tokio::select! {
+                _ = ticker.tick() => {}
+                _ = tokio::time::sleep_until(deadline) => return Err(self.timeout(opts, last_seen)),
+            }
+            let poll = self.client.tx_status_raw(self.tx, &self.sender);
+            let (raw, reply) = tokio::select! {
+                answer = poll => answer,
+                _ = tokio::time::sleep_until(deadline) => return Err(self.timeout(opts, last_seen)),
+            };
+            match &reply {
+                TxStatusReply::Unknown => {
+                    errors_in_row = 0;
+                    let waited = begun.elapsed();
+                    if !ever_known && opts.unknown_timeout.is_some_and(|limit| waited >= limit) {
+                        return Err(FollowError::NotFound {
+                            tx: self.tx,
+                            url: self.client.url().to_owned(),
+                            secs: waited.as_secs_f64(),
+                        });
+                    }
+                }
+                TxStatusReply::Known { status, .. } => {
+                    errors_in_row = 0;
+                    ever_known = true;
+                    last_seen = status_name(status);
+                }
+                TxStatusReply::Error { name, message } => {
+                    errors_in_row += 1;
+                    last_seen = format!("{name}: {message}");
+                    tracing::debug!(tx = %self.tx, %name, %message, "tx status poll failed");
+                    if opts.max_errors_in_row.is_some_and(|max| errors_in_row >= max) {
+                        return Err(FollowError::Rpc {
+                            tx: self.tx,
+                            url: self.client.url().to_owned(),
+                            count: errors_in_row,
+                            name: name.clone(),
+                            message: message.clone(),
+                        });
+                    }
+                }
+            }
+            let fingerprint = fingerprint(raw, &reply);
+            if self.last_sent.as_ref() == Some(&fingerprint) {
+                continue;
+            }
+            if let TxStatusReply::Known { outcome: Some(outcome), .. } = &reply {
+                if let Err(message) = self.send_blocks(outcome).await? {
+                    // Retried at the next poll: the poll is not sent before its blocks.
+                    errors_in_row += 1;
+                    last_seen = message;
+                    continue;
+                }
+            }
+            let is_final =
+                matches!(reply, TxStatusReply::Known { status: TxExecutionStatus::Final, .. });
+            let at_ms = u64::try_from(self.started_at.elapsed().as_millis()).unwrap_or(u64::MAX);
+            let poll = TxPoll { tx: self.tx, sender: self.sender.clone(), at_ms, reply };
+            self.send(ChainEvent::TxPoll(poll)).await?;
+            self.last_sent = Some(fingerprint);
+            if is_final {
+                return Ok(());
+            }
+        }
+    }
+
+    /// Sends the header of every block `outcome` names that this follower has not sent yet.
+    /// `Ok(Err(message))` when a block could not be fetched.
+    async fn send_blocks(
+        &mut self,
+        outcome: &FinalExecutionOutcomeWithReceiptView,
+    ) -> Result<Result<(), String>, FollowError> {
+        let named = std::iter::once(&outcome.final_outcome.transaction_outcome)
+            .chain(&outcome.final_outcome.receipts_outcome)
+            .map(|o| BlockHash(o.block_hash));
+        let mut missing = Vec::new();
+        for hash in named {
+            if !self.sent_blocks.contains(&hash) && !missing.contains(&hash) {
+                missing.push(hash);
+            }
+        }
+        for hash in missing {
+            match self.client.block_header(hash).await {
+                Ok(header) => {
+                    self.send(ChainEvent::Block(Box::new(header))).await?;
+                    self.sent_blocks.insert(hash);
+                }
+                Err(err) => {
+                    tracing::debug!(tx = %self.tx, block = %hash, %err, "block fetch failed");
+                    return Ok(Err(format!("block {hash}: {err}")));
+                }
+            }
+        }
+        Ok(Ok(()))
+    }
+
+    async fn send(&self, event: ChainEvent) -> Result<(), FollowError> {
+        self.events
+            .send(EngineEvent::Chain(event))
+            .await
+            .map_err(|_| FollowError::Stopped { tx: self.tx })
+    }
+
+    fn timeout(&self, opts: &FollowOptions, last: String) -> FollowError {
+        FollowError::Timeout { tx: self.tx, secs: opts.tx_timeout.as_secs_f64(), last }
+    }
+}
+
+/// What identifies a reply for "did it change": the raw response without its `id`, or the error.
+fn fingerprint(raw: Option<Value>, reply: &TxStatusReply) -> Value {
+    match (raw, reply) {
+        (Some(Value::Object(mut map)), _) => {
+            map.remove("id");
+            Value::Object(map)
+        }
+        (_, TxStatusReply::Error { name, message }) => json!({ "error": name, "message": message }),
+        (Some(other), _) => other,
+        (None, _) => Value::Null,
+    }
+}
+
+/// `FINAL`, `EXECUTED_OPTIMISTIC`, ...: the name the RPC uses.
+pub fn status_name(status: &TxExecutionStatus) -> String {
+    match serde_json::to_value(status) {
+        Ok(Value::String(name)) => name,
+        _ => format!("{status:?}"),
+    }
+}

@@ -1,0 +1,117 @@
+//! `--format tree`: a readable text tree for terminals, docs and CI logs.
+//!
+//! ```text
+//! tx HbS7wY… query_greeting  alice → caller  ✓ "Hello"  [FINAL]
+//!    included in block 16 (B) · 5.20 Tgas · 0.00052 NEAR burnt
+//! └─ B+1 caller  query_greeting({})  ✓ → GQc1tz…  2.74 Tgas, passed on 20.00 Tgas
+//!    ├─ B+2 hello  get_greeting()  ✓ "Hello"
+//!    │  └─ B+3 ↩ refund 0.0002 NEAR to alice
+//!    └─ B+3 caller  query_greeting_callback()  ✓ "Hello"
+//!          input #0 ← 5wRvXy… "Hello"
+//!          log: greeting is Hello
+//! ```
+
+use super::text;
+use crate::model::{Dag, Parent, Progress, ReceiptNode, TxNode};
+use std::collections::{HashMap, HashSet};
+use std::io::{self, Write};
+
+pub fn write(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
+    for (i, tx) in dag.transactions.iter().enumerate() {
+        if i > 0 {
+            writeln!(w)?;
+        }
+        write_tx(tx, w)?;
+    }
+    Ok(())
+}
+
+fn progress(p: &Progress) -> String {
+    match p {
+        Progress::Submitted => "submitted".into(),
+        Progress::Node(s) => s.clone(),
+        Progress::Lost(why) => format!("lost: {why}"),
+    }
+}
+
+fn write_tx(tx: &TxNode, w: &mut impl Write) -> io::Result<()> {
+    let receiver = tx.receiver.as_ref().map_or("?".to_string(), |r| r.to_string());
+    let label = tx.label.as_ref().map(|l| format!(" {l}")).unwrap_or_default();
+    writeln!(
+        w,
+        "tx {}{label}  {} → {receiver}  {}  [{}]",
+        tx.hash,
+        tx.signer,
+        text::status(&tx.status),
+        progress(&tx.progress)
+    )?;
+    let block =
+        tx.block_height.map_or("an unknown block".to_string(), |h| format!("block {h} (B)"));
+    writeln!(
+        w,
+        "   included in {block} · {} · {} burnt",
+        text::tgas(tx.gas_burnt),
+        text::near(tx.tokens_burnt)
+    )?;
+    let by_id: HashMap<_, _> = tx.receipts.iter().map(|r| (r.id, r)).collect();
+    let roots: Vec<&ReceiptNode> =
+        tx.receipts.iter().filter(|r| matches!(r.parent, Parent::Tx(_))).collect();
+    let mut seen = HashSet::new();
+    for (i, root) in roots.iter().enumerate() {
+        write_receipt(root, &by_id, "", i + 1 == roots.len(), &mut seen, w)?;
+    }
+    Ok(())
+}
+
+fn write_receipt(
+    r: &ReceiptNode,
+    by_id: &HashMap<crate::chain::ReceiptId, &ReceiptNode>,
+    indent: &str,
+    last: bool,
+    seen: &mut HashSet<crate::chain::ReceiptId>,
+    w: &mut impl Write,
+) -> io::Result<()> {
+    if !seen.insert(r.id) {
+        return Ok(());
+    }
+    let branch = if last { "└─ " } else { "├─ " };
+    let receiver = r.receiver.as_ref().map_or("?".to_string(), |a| a.to_string());
+    if r.is_refund {
+        let amount = r.actions.first().map(|a| text::near(a.deposit)).unwrap_or_default();
+        writeln!(w, "{indent}{branch}{} ↩ refund {amount} to {receiver}", text::offset(r))?;
+    } else {
+        let mut line = format!(
+            "{indent}{branch}{} {receiver}  {}  {}",
+            text::offset(r),
+            text::actions(&r.actions),
+            text::status(&r.status)
+        );
+        if r.gas_burnt.as_gas() > 0 {
+            line.push_str(&format!("  {}", text::tgas(r.gas_burnt)));
+        }
+        if r.gas_forwarded.as_gas() > 0 {
+            line.push_str(&format!(", passed on {}", text::tgas(r.gas_forwarded)));
+        }
+        writeln!(w, "{line}")?;
+    }
+    let child_indent = format!("{indent}{}", if last { "   " } else { "│  " });
+    let children: Vec<&ReceiptNode> =
+        r.children.iter().filter_map(|c| by_id.get(c).copied()).collect();
+    let detail_bar = if children.is_empty() { "   " } else { "│  " };
+    for input in &r.inputs {
+        let from = input.from.map_or("?".to_string(), |f| text::short_id(&f));
+        writeln!(
+            w,
+            "{child_indent}{detail_bar}   input #{} ← {from} {}",
+            input.index,
+            text::input(&input.status)
+        )?;
+    }
+    for log in &r.logs {
+        writeln!(w, "{child_indent}{detail_bar}   log: {}", text::clip(log, 200))?;
+    }
+    for (i, child) in children.iter().enumerate() {
+        write_receipt(child, by_id, &child_indent, i + 1 == children.len(), seen, w)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,187 @@
+use super::*;
+use std::io::Write as _;
+
+const MINIMAL: &str = r#"
+title = "t"
+
+[[account]]
+name = "c"
+wasm = "builtin:hello"
+
+[[account]]
+name = "alice"
+
+[[call]]
+name = "go"
+signer = "alice"
+receiver = "c"
+method = "get_greeting"
+explain = "x"
+"#;
+
+fn file_error(text: &str) -> String {
+    match Scenario::parse(text, Source::File(PathBuf::from("/tmp/my.toml"))) {
+        Ok(_) => panic!("expected an error for:\n{text}"),
+        Err(err) => err.to_string(),
+    }
+}
+
+#[test]
+fn builtin_scenario_is_complete() {
+    let scenario = Scenario::builtin().expect("built-in scenario");
+    let names: Vec<&str> = scenario.accounts.iter().map(|a| a.name.as_str()).collect();
+    for expected in ["hello", "counter", "guestbook", "xcc", "alice"] {
+        assert!(names.contains(&expected), "missing account {expected}");
+    }
+    let xcc_methods = [
+        "query_greeting",
+        "query_greeting_low_level",
+        "change_greeting",
+        "batch_actions",
+        "batch_failing",
+        "multiple_contracts",
+        "similar_contracts",
+        "call_failing_with_rollback",
+        "callback_panics",
+        "out_of_gas",
+        "chain",
+        "weights",
+        "joint_return",
+        "forward_deposit",
+    ];
+    for method in xcc_methods {
+        let call = scenario
+            .calls
+            .iter()
+            .find(|c| c.method == method && c.receiver == "xcc")
+            .unwrap_or_else(|| panic!("no call of xcc.{method}"));
+        assert!(!call.explain.trim().is_empty(), "{method} has no explanation");
+        call.resolve().expect("resolves");
+    }
+    let premium = scenario.calls.iter().find(|c| c.method == "add_message").expect("guestbook");
+    let resolved = premium.resolve().expect("resolves");
+    assert_eq!(resolved.receiver.as_str(), "guestbook.test.near");
+    assert_eq!(resolved.deposit, parse_near_amount("0.01").expect("amount"));
+    // Keys 1-9: the first nine calls start with the simplest pattern.
+    assert_eq!(scenario.calls[0].name, "query_greeting");
+    assert!(scenario.calls.len() >= 15);
+    // Deposits where the contracts need them.
+    for name in ["call_failing_with_rollback", "forward_deposit"] {
+        let call = scenario.call(name).expect(name).resolve().expect("resolves");
+        assert!(call.deposit > 0, "{name} needs a deposit");
+    }
+    let init = scenario.inits[0].resolve().expect("init");
+    assert_eq!(init.receiver.as_str(), "xcc.test.near");
+    assert_eq!(init.method, "new");
+    let args: serde_json::Value = serde_json::from_slice(&init.args).expect("json");
+    assert_eq!(args["hello_account"], "hello.test.near");
+    assert_eq!(args["counter_account"], "counter.test.near");
+    assert_eq!(args["guestbook_account"], "guestbook.test.near");
+}
+
+#[test]
+fn resolves_names_and_defaults() {
+    let scenario = Scenario::parse(MINIMAL, Source::BuiltIn).expect("valid");
+    let call = scenario.call("go").expect("call").resolve().expect("resolves");
+    assert_eq!(call.signer.as_str(), "alice.test.near");
+    assert_eq!(call.receiver.as_str(), "c.test.near");
+    assert_eq!(call.args, b"{}");
+    assert_eq!(call.deposit, 0);
+    assert_eq!(call.gas, DEFAULT_CALL_GAS);
+    assert_eq!(account_id("hello").expect("id").as_str(), "hello.test.near");
+    assert_eq!(account_id("x.test.near").expect("id").as_str(), "x.test.near");
+    assert!(scenario.account("alice.test.near").is_some());
+    assert_eq!(scenario.accounts[1].balance_yocto().expect("default"), 10 * YOCTO_PER_NEAR);
+}
+
+#[test]
+fn syntax_errors_name_file_and_line() {
+    let err = file_error("title = \"t\"\n\n[[call]\nname = 1\n");
+    assert!(err.starts_with("/tmp/my.toml:3:"), "{err}");
+    let err = file_error("title = \"t\"\n[[account]]\nname = \"a\"\ncolour = \"red\"\n");
+    assert!(err.starts_with("/tmp/my.toml:4"), "{err}");
+    assert!(err.contains("colour"), "{err}");
+    let err = file_error("[[account]]\nname = \"a\"\n");
+    assert!(err.contains("title"), "{err}");
+}
+
+#[test]
+fn unknown_account_reference() {
+    let text = MINIMAL.replace("signer = \"alice\"", "signer = \"carol\"");
+    let err = file_error(&text);
+    let line = text.lines().position(|l| l.contains("carol")).expect("line") + 1;
+    assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "{err}");
+    assert!(err.contains("unknown signer `carol`"), "{err}");
+    assert!(err.contains("known accounts: c, alice"), "{err}");
+}
+
+#[test]
+fn duplicates_are_rejected() {
+    let text = format!("{MINIMAL}\n[[account]]\nname = \"alice\"\n");
+    assert!(file_error(&text).contains("account `alice` is defined twice"));
+    let text = format!(
+        "{MINIMAL}\n[[call]]\nname = \"go\"\nsigner = \"alice\"\nreceiver = \"c\"\nmethod = \"m\"\nexplain = \"\"\n"
+    );
+    let err = file_error(&text);
+    assert!(err.contains("call `go` is defined twice"), "{err}");
+    let line = text.lines().enumerate().filter(|(_, l)| l.contains("name = \"go\"")).nth(1);
+    let line = line.expect("second").0 + 1;
+    assert!(err.starts_with(&format!("/tmp/my.toml:{line}:")), "{err}");
+}
+
+#[test]
+fn bad_amounts_and_names() {
+    let text = MINIMAL.replace("explain = \"x\"", "explain = \"x\"\ndeposit = \"lots\"");
+    let err = file_error(&text);
+    assert!(err.contains("bad NEAR amount `lots`"), "{err}");
+    let text = MINIMAL.replace("explain = \"x\"", "explain = \"x\"\ngas = \"300 Tgaz\"");
+    assert!(file_error(&text).contains("unknown unit `Tgaz`"));
+    let text = MINIMAL.replace("explain = \"x\"", "explain = \"x\"\ngas = \"0\"");
+    assert!(file_error(&text).contains("gas must be more than 0"));
+    let text = MINIMAL.replace("name = \"alice\"", "name = \"alice\"\nbalance = \"-3\"");
+    assert!(file_error(&text).contains("account `alice`: bad NEAR amount"));
+    let text = MINIMAL.replace("name = \"alice\"", "name = \"Alice.x\"");
+    assert!(file_error(&text).contains("account name `Alice.x`"));
+    let text = MINIMAL.replace("name = \"go\"", "name = \"go now\"");
+    assert!(file_error(&text).contains("call name `go now`"));
+    let text = MINIMAL.replace("explain = \"x\"", "explain = \"x\"\nargs = [1, 2]");
+    assert!(file_error(&text).contains("args must be a table"));
+}
+
+#[test]
+fn wasm_references() {
+    let text = MINIMAL.replace("builtin:hello", "builtin:nope");
+    assert!(file_error(&text).contains("unknown built-in contract `builtin:nope`"));
+    let text = MINIMAL.replace("builtin:hello", "contract.wasm");
+    assert!(file_error(&text).contains("wasm file not found: /tmp/contract.wasm"));
+    let err = Scenario::parse(&text, Source::BuiltIn).expect_err("path in builtin");
+    assert!(err.to_string().contains("can only use built-in contracts"), "{err}");
+}
+
+#[test]
+fn loads_wasm_relative_to_the_scenario_file() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let wasm = b"\0asm\x01\0\0\0";
+    std::fs::create_dir(dir.path().join("res")).expect("mkdir");
+    std::fs::write(dir.path().join("res/c.wasm"), wasm).expect("write wasm");
+    std::fs::write(dir.path().join("res/not.wasm"), b"hello").expect("write");
+    let path = dir.path().join("my.toml");
+    let mut file = std::fs::File::create(&path).expect("create");
+    let text = MINIMAL.replace("builtin:hello", "res/c.wasm");
+    file.write_all(text.as_bytes()).expect("write toml");
+    let scenario = Scenario::load(&path).expect("loads");
+    let bytes = scenario.wasm(&scenario.accounts[0]).expect("wasm").expect("some");
+    assert_eq!(&*bytes, wasm);
+    assert!(scenario.wasm(&scenario.accounts[1]).expect("no wasm").is_none());
+
+    std::fs::write(&path, MINIMAL.replace("builtin:hello", "res/not.wasm")).expect("write");
+    let scenario = Scenario::load(&path).expect("loads");
+    let err = scenario.wasm(&scenario.accounts[0]).expect_err("not wasm");
+    assert!(err.to_string().contains("not a wasm module"), "{err}");
+}
+
+#[test]
+fn missing_file_is_a_clear_error() {
+    let err = Scenario::load(Path::new("/nonexistent/nearviz.toml")).expect_err("missing");
+    assert!(err.to_string().starts_with("cannot read scenario /nonexistent/nearviz.toml"));
+}

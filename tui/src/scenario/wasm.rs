@@ -1,0 +1,105 @@
+//! Contract bytes for scenario accounts: `builtin:NAME` (compiled into nearviz from
+//! `contract/res/NAME.wasm`) or a path relative to the scenario file.
+
+use super::{ScenarioError, Source};
+use std::borrow::Cow;
+use std::path::{Path, PathBuf};
+
+/// Prefix of built-in contract references (`builtin:hello`).
+pub const BUILTIN_PREFIX: &str = "builtin:";
+
+/// The example contracts shipped inside nearviz: (name, wasm bytes). Empty bytes: not bundled
+/// in this build (`contract/res/NAME.wasm` was missing).
+pub const BUILTIN_CONTRACTS: &[(&str, &[u8])] =
+    &[("hello", &[]), ("counter", &[]), ("guestbook", &[]), ("xcc", &[])];
+
+/// The bytes of a built-in contract (`hello`, `counter`, `guestbook`, `xcc`); `None` for an
+/// unknown name or a contract not bundled in this build.
+pub fn builtin_wasm(name: &str) -> Option<&'static [u8]> {
+    BUILTIN_CONTRACTS
+        .iter()
+        .find(|(builtin, _)| *builtin == name)
+        .map(|(_, bytes)| *bytes)
+        .filter(|bytes| !bytes.is_empty())
+}
+
+fn is_builtin(name: &str) -> bool {
+    BUILTIN_CONTRACTS.iter().any(|(builtin, _)| *builtin == name)
+}
+
+fn builtin_names() -> String {
+    let names: Vec<String> =
+        BUILTIN_CONTRACTS.iter().map(|(name, _)| format!("{BUILTIN_PREFIX}{name}")).collect();
+    names.join(", ")
+}
+
+/// Where a wasm path in a scenario points: relative paths start at the scenario's directory.
+fn path_of(spec: &str, source: &Source) -> Result<PathBuf, String> {
+    match source {
+        Source::BuiltIn => Err(format!(
+            "`{spec}`: the built-in scenario can only use built-in contracts ({})",
+            builtin_names()
+        )),
+        Source::File(file) => {
+            let base = file.parent().unwrap_or_else(|| Path::new(""));
+            Ok(base.join(spec))
+        }
+    }
+}
+
+/// Checks at load time that a wasm reference can be resolved (the error is a message).
+pub(super) fn check(spec: &str, source: &Source) -> Result<(), String> {
+    if let Some(name) = spec.strip_prefix(BUILTIN_PREFIX) {
+        if is_builtin(name) {
+            return Ok(());
+        }
+        return Err(format!("unknown built-in contract `{spec}` (built-in: {})", builtin_names()));
+    }
+    let path = path_of(spec, source)?;
+    if path.is_file() {
+        Ok(())
+    } else {
+        Err(format!("wasm file not found: {}", path.display()))
+    }
+}
+
+/// The bytes to deploy for `account` (checked to start with the wasm magic number).
+pub(super) fn resolve(
+    account: &str,
+    spec: &str,
+    source: &Source,
+) -> Result<Cow<'static, [u8]>, ScenarioError> {
+    let invalid = |message: String| ScenarioError::Invalid {
+        origin: source.describe(),
+        line: None,
+        message: format!("account `{account}`: {message}"),
+    };
+    let bytes: Cow<'static, [u8]> = match spec.strip_prefix(BUILTIN_PREFIX) {
+        Some(name) => Cow::Borrowed(builtin_wasm(name).ok_or_else(|| {
+            if is_builtin(name) {
+                invalid(format!(
+                    "built-in contract `{spec}` is not bundled in this build \
+                     (contract/res/{name}.wasm was missing when nearviz was compiled)"
+                ))
+            } else {
+                invalid(format!(
+                    "unknown built-in contract `{spec}` (built-in: {})",
+                    builtin_names()
+                ))
+            }
+        })?),
+        None => {
+            let path = path_of(spec, source).map_err(invalid)?;
+            let bytes = std::fs::read(&path).map_err(|source| ScenarioError::Wasm {
+                account: account.to_owned(),
+                path: path.clone(),
+                source,
+            })?;
+            Cow::Owned(bytes)
+        }
+    };
+    if !bytes.starts_with(b"\0asm") {
+        return Err(invalid(format!("`{spec}` is not a wasm module (no \\0asm header)")));
+    }
+    Ok(bytes)
+}

@@ -1,0 +1,5 @@
+//! Test helpers shared by the `rpc_*` integration tests (dev-only).
+#![allow(dead_code)]
+
+pub mod captures;
+pub mod loopback;
