@@ -42,6 +42,8 @@ pub async fn run(
     let opts = StartOptions {
         sandbox: SandboxOptions::default(),
         protocol_version: args.protocol_version,
+        // Headless: no block pacing, blocks back to back while a call is in flight.
+        embedded_pacing: crate::engine::embedded::Pacing::AsFastAsPossible,
     };
     let engine = engine::start(args.engine, scenario.clone(), opts);
     let mut session = Session::new(&scenario, engine);
@@ -56,10 +58,16 @@ pub async fn run(
             .recorder
             .save(path)
             .with_context(|| format!("cannot save the recording to {}", path.display()))?;
-        let _ = writeln!(stderr, "recorded {} events to {}", session.recorder.events().len(), path.display());
+        let _ = writeln!(
+            stderr,
+            "recorded {} events to {}",
+            session.recorder.events().len(),
+            path.display()
+        );
     }
     let mut stdout = std::io::stdout().lock();
-    crate::output::write(&session.trace.dag(), format, &mut stdout).context("writing the output")?;
+    crate::output::write(&session.trace.dag(), format, &mut stdout)
+        .context("writing the output")?;
     stdout.flush().context("writing the output")?;
     let outcome = outcome?;
     for (call, error) in &outcome.failed {
@@ -86,7 +94,10 @@ pub fn select_calls(scenario: &Scenario, names: &[String], all: bool) -> Result<
         return Ok(scenario.calls.clone());
     }
     if names.is_empty() {
-        return Err(format!("say which calls to run: --call NAME or --all (calls: {})", available()));
+        return Err(format!(
+            "say which calls to run: --call NAME or --all (calls: {})",
+            available()
+        ));
     }
     names
         .iter()
@@ -130,7 +141,11 @@ impl Session {
     }
 
     /// Waits for the engine, then runs each call to FINAL (or failure), in order.
-    pub async fn drive(&mut self, calls: &[Call], progress: &mut impl Write) -> anyhow::Result<Outcome> {
+    pub async fn drive(
+        &mut self,
+        calls: &[Call],
+        progress: &mut impl Write,
+    ) -> anyhow::Result<Outcome> {
         self.wait_ready(progress).await?;
         let mut outcome = Outcome::default();
         for call in calls {
@@ -153,7 +168,8 @@ impl Session {
                     let _ = writeln!(progress, "{line}");
                 }
                 Some(EngineEvent::Ready(info)) => {
-                    let reason = info.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
+                    let reason =
+                        info.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
                     let _ = writeln!(progress, "engine {} ready{reason}", info.name);
                     self.start_recording(&info);
                     self.info = Some(info);
@@ -184,11 +200,15 @@ impl Session {
             match event {
                 EngineEvent::Chain(event) => {
                     let done = match &event {
-                        ChainEvent::TxSubmitted { tx, label, .. } if *label == call.name && ours.is_none() => {
+                        ChainEvent::TxSubmitted { tx, label, .. }
+                            if *label == call.name && ours.is_none() =>
+                        {
                             ours = Some(*tx);
                             None
                         }
-                        ChainEvent::TxDone { tx, error } if Some(*tx) == ours => Some(error.clone()),
+                        ChainEvent::TxDone { tx, error } if Some(*tx) == ours => {
+                            Some(error.clone())
+                        }
                         _ => None,
                     };
                     self.observe(event);
@@ -200,7 +220,9 @@ impl Session {
                     return Ok(Err(error));
                 }
                 EngineEvent::Down(error) => return Ok(Err(format!("engine down: {error}"))),
-                EngineEvent::Progress(_) | EngineEvent::Ready(_) | EngineEvent::CallFailed { .. } => {}
+                EngineEvent::Progress(_)
+                | EngineEvent::Ready(_)
+                | EngineEvent::CallFailed { .. } => {}
             }
         }
     }
