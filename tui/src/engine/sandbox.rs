@@ -19,14 +19,14 @@ pub use binary::{
 };
 pub use error::{SandboxError, NO_BINARY_HINT};
 pub use node::{open_files_limits, Node, FD_LIMIT_MESSAGE};
-pub use setup::{connect, Deployment};
+pub use setup::{connect, Deployment, SetupTimings};
 
 use crate::chain::ChainEvent;
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
@@ -69,6 +69,8 @@ pub fn spawn(scenario: Scenario, opts: SandboxOptions) -> EngineHandle {
 pub struct Booted {
     pub node: Node,
     pub deployment: Deployment,
+    /// From start to neard answering on its RPC (`neard init` + `neard run`).
+    pub node_start: Duration,
 }
 
 /// Binary, node, accounts, contracts, init calls. `progress` gets one line per step.
@@ -78,12 +80,25 @@ pub async fn boot(
     progress: &(dyn Fn(String) + Sync),
 ) -> Result<Booted, SandboxError> {
     let binary = binary::obtain(progress).await?;
-    progress(format!("starting neard ({})…", binary.path.display()));
+    progress(format!("starting neard ({}), log: {}…", binary.path.display(), neard_log.display()));
+    let started = Instant::now();
     let node = Node::start(&binary.path, neard_log).await?;
-    progress(format!("neard up at {} (protocol {})", node.rpc_url, node.protocol_version));
+    let node_start = started.elapsed();
+    progress(format!(
+        "neard up at {} (protocol {}) in {:.2} s",
+        node.rpc_url,
+        node.protocol_version,
+        node_start.as_secs_f64()
+    ));
     let worker = setup::connect(&node).await?;
     let deployment = Deployment::create(worker, scenario, progress).await?;
-    Ok(Booted { node, deployment })
+    let timings = deployment.timings;
+    progress(format!(
+        "accounts and contracts in {:.2} s, init in {:.2} s",
+        timings.accounts.as_secs_f64(),
+        timings.init.as_secs_f64()
+    ));
+    Ok(Booted { node, deployment, node_start })
 }
 
 async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
@@ -99,7 +114,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         // Quit while booting: dropping the boot future kills a started neard.
         _ = wait_for_shutdown(&mut side.commands) => return,
     };
-    let Booted { mut node, deployment } = match booted {
+    let Booted { mut node, deployment, .. } = match booted {
         Ok(booted) => booted,
         Err(err) => {
             let _ = side.events.send(EngineEvent::Down(err.to_string())).await;
