@@ -28,6 +28,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 push("gas ≈".into());
             }
         }
+        EngineState::Down(why) if app.mode == crate::app::Mode::Live => {
+            push(format!("engine down: {why}"));
+            push("R restarts it (history kept)".into());
+        }
         EngineState::Down(why) => push(format!("engine down: {why}")),
     }
     if let Some(h) = app.player.as_ref().and_then(|p| p.height()).or(app.session.head()) {
