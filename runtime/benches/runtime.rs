@@ -4,7 +4,8 @@
 use criterion::{criterion_group, criterion_main, Criterion};
 use near_primitives::account::{AccessKey, AccessKeyPermission};
 use near_primitives::action::{
-    Action, AddKeyAction, CreateAccountAction, DeployContractAction, FunctionCallAction, TransferAction,
+    Action, AddKeyAction, CreateAccountAction, DeployContractAction, FunctionCallAction,
+    TransferAction,
 };
 use near_primitives::types::{AccountId, Balance, Gas};
 use nearviz_runtime::{public_key_for, Runtime, RuntimeOptions};
@@ -53,11 +54,17 @@ fn settle(rt: &mut Runtime) {
 
 /// test.near, hello/other/caller with contracts, alice; caller initialised.
 fn deployed(cache_dir: Option<std::path::PathBuf>) -> Runtime {
-    let options = RuntimeOptions { protocol_version: Some(86), cache_dir, ..RuntimeOptions::default() };
+    let options =
+        RuntimeOptions { protocol_version: Some(86), cache_dir, ..RuntimeOptions::default() };
     let mut rt = Runtime::new(options).expect("runtime");
     let root: AccountId = "test.near".parse().expect("root");
     rt.add_genesis_account(&root, 1_000_000 * NEAR).expect("root");
-    for (name, code) in [("hello", Some("hello")), ("other", Some("hello")), ("caller", Some("caller")), ("alice", None)] {
+    for (name, code) in [
+        ("hello", Some("hello")),
+        ("other", Some("hello")),
+        ("caller", Some("caller")),
+        ("alice", None),
+    ] {
         let account = id(name);
         let mut actions = vec![
             Action::CreateAccount(CreateAccountAction {}),

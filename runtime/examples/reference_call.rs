@@ -2,7 +2,10 @@
 //! used to measure what the VM adds to a release binary).
 
 use near_primitives::account::{AccessKey, AccessKeyPermission};
-use near_primitives::action::{Action, AddKeyAction, CreateAccountAction, DeployContractAction, FunctionCallAction, TransferAction};
+use near_primitives::action::{
+    Action, AddKeyAction, CreateAccountAction, DeployContractAction, FunctionCallAction,
+    TransferAction,
+};
 use near_primitives::types::{AccountId, Balance, Gas};
 use nearviz_runtime::{public_key_for, Runtime, RuntimeOptions, TxStatus};
 use std::io::Write;
@@ -39,7 +42,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     }
     let mut out = std::io::stdout().lock();
     match rt.tx_status(&tx) {
-        TxStatus::Known { outcome, .. } => writeln!(out, "{}", serde_json::to_string_pretty(&outcome)?)?,
+        TxStatus::Known { outcome, .. } => {
+            writeln!(out, "{}", serde_json::to_string_pretty(&outcome)?)?
+        }
         other => writeln!(out, "{other:?}")?,
     }
     Ok(())
