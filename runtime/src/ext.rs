@@ -128,8 +128,8 @@ impl<'a> Ext<'a> {
 }
 
 impl External for Ext<'_> {
-    fn storage_set<'b>(
-        &'b mut self,
+    fn storage_set(
+        &mut self,
         tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
         value: &[u8],
