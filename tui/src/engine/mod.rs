@@ -56,6 +56,8 @@ pub enum EngineEvent {
 }
 
 /// What the app asks of an engine.
+// One command per key press through a small channel: a boxed `Call` would buy nothing.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug)]
 pub enum EngineCommand {
     /// Send this scenario call as a transaction, without waiting for it.
