@@ -1,10 +1,59 @@
-//! `nearviz replay FILE`: the TUI on a recorded fixture.
+//! `nearviz replay FILE`: the TUI on a recorded fixture (or a raw capture). No engine runs:
+//! the replay re-applies the first k recorded events to a fresh session.
 
+use crate::app::event_loop::{self, Wiring};
+use crate::app::replay::Player;
+use crate::app::terminal::init_logging;
+use crate::app::App;
 use crate::cli::LiveArgs;
+use crate::fixture::{self, Recording};
+use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(file: &Path, args: &LiveArgs) -> anyhow::Result<ExitCode> {
-    let _ = (file, args);
-    anyhow::bail!("replay is not available yet")
+    let recording = match fixture::load(file) {
+        Ok(r) => r,
+        Err(err) => {
+            let _ = writeln!(std::io::stderr(), "nearviz: {err}");
+            return Ok(ExitCode::from(2));
+        }
+    };
+    if recording.events.is_empty() {
+        let _ = writeln!(std::io::stderr(), "nearviz: {}: no events to replay", file.display());
+        return Ok(ExitCode::from(2));
+    }
+    let log = init_logging(args.log.as_deref())?;
+    tracing::info!(file = %file.display(), events = recording.events.len(), "replay");
+    let app = replay_app(file, recording, (80, 24));
+    let code = event_loop::run(app, Wiring::none()).await;
+    tracing::info!(log = %log.path.display(), "replay ended");
+    code
+}
+
+/// The app for replaying `recording` (read from `file`), sized for a terminal of `size`.
+pub fn replay_app(file: &Path, recording: Recording, size: (u16, u16)) -> App {
+    let name = file
+        .file_name()
+        .map_or_else(|| file.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let recorded_on = recording.meta.engine.clone();
+    let note = recording.meta.note.clone();
+    let events = recording.events.into_iter().map(|e| (e.at_ms, e.event)).collect();
+    let mut app = App::replay(Player::new(name, events), size);
+    if let crate::app::EngineState::Ready(info) = &mut app.engine {
+        info.protocol_version = recording.meta.protocol_version;
+        if let Some(engine) = recorded_on {
+            info.reason = info.reason.take().map(|r| format!("{r}, recorded on {engine}"));
+        }
+    }
+    // Sessions recorded on the built-in examples get their workshop notes back.
+    if let Ok(scenario) = crate::scenario::Scenario::builtin() {
+        if note.as_deref() == Some(scenario.title.as_str()) {
+            app.calls = scenario.calls;
+        }
+    }
+    if let Some(first) = recording.warnings.first() {
+        app.status = Some(format!("{} warning(s): {first}", recording.warnings.len()));
+    }
+    app
 }

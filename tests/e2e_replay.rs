@@ -1,0 +1,181 @@
+//! The real `nearviz` binary in a real terminal (tmux): replay a reference capture, read the
+//! screen, drive it with keys, quit, and check the terminal came back.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// The `nearviz` binary next to this test's directory (`target/<profile>/nearviz`), built first
+/// so the test never runs a stale one.
+fn binary() -> PathBuf {
+    static BIN: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    BIN.get_or_init(build_binary).clone()
+}
+
+fn build_binary() -> PathBuf {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
+    let exe = std::env::current_exe().expect("test exe path");
+    let profile_dir = exe.parent().and_then(Path::parent).expect("target/<profile>");
+    let release = profile_dir.file_name().is_some_and(|n| n == "release");
+    let mut build = Command::new(cargo);
+    build.current_dir(workspace()).args(["build", "-q", "-p", "nearviz", "--bin", "nearviz"]);
+    if release {
+        build.arg("--release");
+    }
+    let status = build.status().expect("cargo runs");
+    assert!(status.success(), "building nearviz failed");
+    let bin = profile_dir.join("nearviz");
+    assert!(bin.exists(), "{} missing", bin.display());
+    bin
+}
+
+struct Tmux {
+    session: String,
+}
+
+impl Tmux {
+    fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        let session = format!("nearviz-e2e-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args([
+                "new-session",
+                "-d",
+                "-s",
+                &session,
+                "-x",
+                &width.to_string(),
+                "-y",
+                &height.to_string(),
+            ])
+            .arg(command)
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { session }
+    }
+
+    fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .expect("send-keys");
+        assert!(status.success());
+    }
+
+    /// Wait until the screen satisfies `ok`, or fail showing the last screen.
+    fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+    }
+}
+
+fn tmux_available() -> bool {
+    Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success())
+}
+
+#[test]
+fn replay_plays_a_capture_and_quits_cleanly() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let bin = binary();
+    let capture = workspace().join("fixtures/reference/captures/multiple_contracts.json");
+    let log = tempfile::NamedTempFile::new().expect("log file");
+    let command = format!(
+        "{} replay {} --log {}; echo \"nearviz exited with $?\"; sleep 60",
+        bin.display(),
+        capture.display(),
+        log.path().display()
+    );
+    let tmux = Tmux::start("replay", 130, 36, &command);
+    // It plays by itself: the whole DAG appears, with the failed third callee.
+    let screen =
+        tmux.wait_for("the callback", |s| s.contains("multiple_callba") && s.contains("■ end"));
+    assert!(screen.contains("nearviz · replay (multiple_contracts.json)"), "{screen}");
+    assert!(
+        screen.contains("get_greeting") && screen.contains("increment") && screen.contains("fail")
+    );
+    assert!(screen.contains('✘'), "the failing callee is marked");
+    // Keys: last receipt (the callback) -> its details list the three inputs.
+    tmux.keys(&["G"]);
+    tmux.wait_for("callback details", |s| s.contains("#2 ✘ Failed"));
+    // Refunds on, back one block, help.
+    tmux.keys(&["r"]);
+    tmux.wait_for("refunds", |s| s.contains("refund →"));
+    tmux.keys(&["p"]);
+    tmux.wait_for("one block back", |s| s.contains("❚❚ paused") && s.contains("step 5/6"));
+    tmux.keys(&["?"]);
+    tmux.wait_for("help", |s| s.contains("step one block back"));
+    tmux.keys(&["Escape"]);
+    tmux.keys(&["q"]);
+    let after = tmux.wait_for("exit", |s| s.contains("nearviz exited with"));
+    assert!(after.contains("nearviz exited with 0"), "{after}");
+    assert!(!after.contains("┌ Replay"), "the alternate screen is gone:\n{after}");
+    // Nothing of the TUI leaked into the log as terminal output, and the log was written.
+    let logged = std::fs::read_to_string(log.path()).expect("log readable");
+    assert!(logged.contains("replay"), "log: {logged}");
+}
+
+#[test]
+fn a_tiny_terminal_is_told_its_minimum_size() {
+    if !tmux_available() {
+        eprintln!("skipped: tmux is not installed");
+        return;
+    }
+    let bin = binary();
+    let capture = workspace().join("fixtures/reference/captures/query_greeting.json");
+    let command = format!("{} replay {} --log /dev/null", bin.display(), capture.display());
+    let tmux = Tmux::start("tiny", 50, 12, &command);
+    let screen = tmux.wait_for("the size message", |s| s.contains("at least 70×18"));
+    assert!(screen.contains("now 50×12"), "{screen}");
+    // Growing the window brings the TUI back.
+    let _ = Command::new("tmux")
+        .args(["resize-window", "-t", &tmux.session, "-x", "120", "-y", "32"])
+        .status();
+    tmux.wait_for("the TUI after resizing", |s| s.contains("nearviz · replay"));
+    tmux.keys(&["q"]);
+}
+
+#[test]
+fn a_bad_file_is_refused_with_a_clear_message() {
+    let bin = binary();
+    let dir = tempfile::tempdir().expect("temp dir");
+    let bad = dir.path().join("broken.json");
+    std::fs::write(&bad, "{ not json").expect("write");
+    let out = Command::new(&bin).arg("replay").arg(&bad).output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("broken.json") && err.contains("JSON"), "{err}");
+    let missing =
+        Command::new(&bin).args(["replay", "/nonexistent/x.json"]).output().expect("runs");
+    assert_eq!(missing.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("/nonexistent/x.json"));
+}

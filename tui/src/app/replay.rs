@@ -1,0 +1,167 @@
+//! Replay of a recording: the first `cursor` events applied to a fresh session. Stepping moves
+//! between block boundaries; playing follows the recorded timing at a chosen speed.
+
+use crate::chain::{ChainEvent, TxStatusReply};
+use std::collections::HashMap;
+
+pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
+
+pub struct Player {
+    /// Where the recording came from (file name), for the header.
+    pub name: String,
+    events: Vec<(u64, ChainEvent)>,
+    /// How many events are applied.
+    pub cursor: usize,
+    /// Cursor positions that end a block: every event up to the block is applied, none after.
+    stops: Vec<usize>,
+    /// Highest block height seen once `stops[i]` events are applied.
+    stop_heights: Vec<Option<u64>>,
+    pub playing: bool,
+    speed: usize,
+    clock_ms: f64,
+}
+
+impl Player {
+    /// `events`: `(ms since the recording started, event)`, in recorded order.
+    pub fn new(name: String, events: Vec<(u64, ChainEvent)>) -> Self {
+        let (stops, stop_heights) = block_stops(&events);
+        Player {
+            name,
+            events,
+            cursor: 0,
+            stops,
+            stop_heights,
+            playing: true,
+            speed: 2,
+            clock_ms: 0.0,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.events.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.events.is_empty()
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.cursor >= self.events.len()
+    }
+
+    pub fn speed(&self) -> f64 {
+        SPEEDS[self.speed]
+    }
+
+    pub fn faster(&mut self) {
+        self.speed = (self.speed + 1).min(SPEEDS.len() - 1);
+    }
+
+    pub fn slower(&mut self) {
+        self.speed = self.speed.saturating_sub(1);
+    }
+
+    /// The block reached at the cursor (as far as the recording shows).
+    pub fn height(&self) -> Option<u64> {
+        let i = self.stops.partition_point(|&s| s <= self.cursor);
+        i.checked_sub(1).and_then(|i| self.stop_heights[i])
+    }
+
+    /// Which block step the cursor is at, and how many there are.
+    pub fn step_position(&self) -> (usize, usize) {
+        let at = self.stops.partition_point(|&s| s <= self.cursor);
+        (at.saturating_sub(1), self.stops.len().saturating_sub(1))
+    }
+
+    pub fn recorded_ms(&self) -> u64 {
+        self.events.last().map_or(0, |e| e.0)
+    }
+
+    pub fn clock_ms(&self) -> u64 {
+        self.clock_ms as u64
+    }
+
+    /// The next block boundary after the cursor.
+    pub fn next_stop(&self) -> usize {
+        self.stops.iter().copied().find(|&s| s > self.cursor).unwrap_or(self.events.len())
+    }
+
+    /// The block boundary before the cursor.
+    pub fn prev_stop(&self) -> usize {
+        self.stops.iter().copied().rev().find(|&s| s < self.cursor).unwrap_or(0)
+    }
+
+    /// How far playing should get after `dt_ms` more (the target cursor).
+    pub fn advance(&mut self, dt_ms: u64) -> usize {
+        if !self.playing {
+            return self.cursor;
+        }
+        self.clock_ms += dt_ms as f64 * self.speed();
+        let target =
+            self.events.partition_point(|e| (e.0 as f64) <= self.clock_ms).max(self.cursor);
+        if target >= self.events.len() {
+            self.playing = false;
+        }
+        target
+    }
+
+    /// Events to apply to get from the cursor to `target`, and whether the session must first
+    /// be reset (moving backwards replays from the start). Moves the cursor.
+    pub fn seek(&mut self, target: usize) -> (bool, &[(u64, ChainEvent)]) {
+        let target = target.min(self.events.len());
+        let reset = target < self.cursor;
+        let from = if reset { 0 } else { self.cursor };
+        self.cursor = target;
+        if !self.playing {
+            self.clock_ms = target.checked_sub(1).map_or(0.0, |i| self.events[i].0 as f64);
+        }
+        (reset, &self.events[from..target])
+    }
+
+    /// Play from the start when at the end.
+    pub fn toggle(&mut self) -> bool {
+        self.playing = !self.playing;
+        self.playing && self.at_end()
+    }
+}
+
+/// Block boundaries of a recording. The frontier after each event is the highest block that
+/// any header or outcome seen so far names; a stop is where the next event raises it.
+fn block_stops(events: &[(u64, ChainEvent)]) -> (Vec<usize>, Vec<Option<u64>>) {
+    let mut heights = HashMap::new();
+    for (_, event) in events {
+        if let ChainEvent::Block(header) = event {
+            heights.insert(header.hash, header.height);
+        }
+    }
+    let mut frontier: Vec<Option<u64>> = Vec::with_capacity(events.len() + 1);
+    frontier.push(None);
+    let mut current: Option<u64> = None;
+    for (_, event) in events {
+        let named = match event {
+            ChainEvent::Block(header) => Some(header.height),
+            ChainEvent::TxPoll(poll) => match &poll.reply {
+                TxStatusReply::Known { outcome: Some(view), .. } => {
+                    let outcome = &view.final_outcome;
+                    std::iter::once(&outcome.transaction_outcome.block_hash)
+                        .chain(outcome.receipts_outcome.iter().map(|o| &o.block_hash))
+                        .filter_map(|h| heights.get(h).copied())
+                        .max()
+                }
+                _ => None,
+            },
+            _ => None,
+        };
+        current = current.max(named);
+        frontier.push(current);
+    }
+    let mut stops = vec![0];
+    let mut stop_heights = vec![None];
+    for p in 1..=events.len() {
+        if p == events.len() || frontier[p + 1] > frontier[p] {
+            stops.push(p);
+            stop_heights.push(frontier[p]);
+        }
+    }
+    (stops, stop_heights)
+}

@@ -1,0 +1,388 @@
+//! `App::update`: every message in, at most one effect out.
+
+use super::keymap::{self, Action, Modes};
+use super::nav::Dir;
+use super::{App, Effect, EngineCommandKind, EngineState, Focus, Mode, Msg, Selected};
+use crate::chain::ChainEvent;
+use crate::engine::EngineEvent;
+use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
+use ratatui::layout::{Position, Rect};
+
+impl App {
+    /// React to one message.
+    pub fn update(&mut self, msg: Msg) -> Option<Effect> {
+        // Engine events come in batches: they only mark the session dirty, and the event loop
+        // refreshes once before drawing.
+        let from_engine = matches!(msg, Msg::Engine(_));
+        if !from_engine {
+            self.refresh();
+        }
+        let effect = match msg {
+            Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
+            Msg::Key(_) => None,
+            Msg::Mouse(mouse) => self.on_mouse(mouse),
+            Msg::Resize(w, h) => {
+                self.size = (w, h);
+                self.ensure_visible();
+                None
+            }
+            Msg::Tick(dt) => {
+                self.on_tick(dt);
+                None
+            }
+            Msg::Engine(event) => self.on_engine(event),
+        };
+        if !from_engine {
+            self.refresh();
+        }
+        effect
+    }
+
+    fn mode_mask(&self) -> Modes {
+        match self.mode {
+            Mode::Live => Modes::LIVE,
+            Mode::Replay => Modes::REPLAY,
+            Mode::Viewer => Modes::VIEWER,
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
+        let binding = keymap::lookup(&key, self.mode_mask());
+        if self.help {
+            // Any key closes the help; quitting still quits.
+            self.help = false;
+            return match binding.map(|b| b.action) {
+                Some(Action::Quit) => Some(Effect::Quit),
+                _ => None,
+            };
+        }
+        let Some(binding) = binding else {
+            if let KeyCode::Char(c) = key.code {
+                self.status = Some(format!("`{c}` does nothing here: ? lists the keys"));
+            }
+            return None;
+        };
+        self.perform(binding.action, key)
+    }
+
+    fn perform(&mut self, action: Action, key: KeyEvent) -> Option<Effect> {
+        match action {
+            Action::Quit => return Some(Effect::Quit),
+            Action::Help => self.help = true,
+            Action::Up => self.move_in_focus(Dir::Up),
+            Action::Down => self.move_in_focus(Dir::Down),
+            Action::Left => self.move_selection(Dir::Left),
+            Action::Right => self.move_selection(Dir::Right),
+            Action::First => self.select_first(),
+            Action::Last => self.select_last(),
+            Action::PageUp => self.scroll_by(0, -i32::from(self.dag_viewport().height.max(2) - 1)),
+            Action::PageDown => self.scroll_by(0, i32::from(self.dag_viewport().height.max(2) - 1)),
+            Action::FocusNext => self.focus = self.next_focus(true),
+            Action::FocusPrev => self.focus = self.next_focus(false),
+            Action::Activate => return self.activate(),
+            Action::Back => {
+                self.details_big = false;
+                self.focus = Focus::Dag;
+            }
+            Action::PrevTx => self.open_relative(-1),
+            Action::NextTx => self.open_relative(1),
+            Action::ToggleRefunds => {
+                self.options.show_refunds = !self.options.show_refunds;
+                self.status = Some(
+                    if self.options.show_refunds { "refunds shown" } else { "refunds hidden" }
+                        .into(),
+                );
+                self.relayout();
+            }
+            Action::CycleGasUnit => {
+                self.options.gas_unit = self.options.gas_unit.next();
+                self.status = Some(format!("gas in {}", self.options.gas_unit.name()));
+                self.relayout();
+            }
+            Action::ZoomIn => {
+                self.options.zoom = self.options.zoom.zoom_in();
+                self.relayout();
+            }
+            Action::ZoomOut => {
+                self.options.zoom = self.options.zoom.zoom_out();
+                self.relayout();
+            }
+            Action::Collapse => {
+                if let Selected::Receipt(id) = self.selected {
+                    if !self.options.collapsed.remove(&id) {
+                        self.options.collapsed.insert(id);
+                    }
+                    self.relayout();
+                }
+            }
+            Action::ExpandAll => {
+                self.options.collapsed.clear();
+                self.relayout();
+            }
+            Action::ToggleExplain => self.explain = !self.explain,
+            Action::SendCall => {
+                let KeyCode::Char(c) = key.code else { return None };
+                let index = c.to_digit(10)? as usize - 1;
+                return self.send_call(index);
+            }
+            Action::NextBlock if self.mode == Mode::Replay => self.step(true),
+            Action::NextBlock => return self.produce_block(),
+            Action::PrevBlock => self.step(false),
+            Action::PlayPause if self.mode == Mode::Replay => {
+                if let Some(player) = &mut self.player {
+                    if player.toggle() {
+                        self.seek(0);
+                    }
+                }
+            }
+            Action::PlayPause => return self.toggle_manual_blocks(),
+            Action::Faster => self.player.iter_mut().for_each(|p| p.faster()),
+            Action::Slower => self.player.iter_mut().for_each(|p| p.slower()),
+            Action::ReplayStart => {
+                self.pause();
+                self.seek(0);
+            }
+            Action::ReplayEnd => {
+                self.pause();
+                let end = self.player.as_ref().map_or(0, |p| p.len());
+                self.seek(end);
+            }
+            Action::Save => return Some(Effect::SaveFixture(self.save_path.clone())),
+            Action::RestartEngine => {
+                if let EngineState::Down(_) = self.engine {
+                    self.engine = EngineState::Starting("restarting the engine…".into());
+                    return Some(Effect::RestartEngine);
+                }
+                self.status =
+                    Some("the engine is running; R restarts it only once it stopped".into());
+            }
+        }
+        None
+    }
+
+    fn next_focus(&self, forward: bool) -> Focus {
+        let order: &[Focus] = if self.mode == Mode::Live && !self.calls.is_empty() {
+            &[Focus::Dag, Focus::Calls, Focus::History]
+        } else {
+            &[Focus::Dag, Focus::History]
+        };
+        let at = order.iter().position(|&f| f == self.focus).unwrap_or(0);
+        let next = if forward { at + 1 } else { at + order.len() - 1 };
+        order[next % order.len()]
+    }
+
+    fn move_in_focus(&mut self, dir: Dir) {
+        let up = dir == Dir::Up;
+        match self.focus {
+            Focus::Dag => self.move_selection(dir),
+            Focus::Calls => {
+                let last = self.calls.len().saturating_sub(1);
+                self.call_cursor = if up {
+                    self.call_cursor.saturating_sub(1)
+                } else {
+                    (self.call_cursor + 1).min(last)
+                };
+            }
+            Focus::History => {
+                let last = self.session.dag().transactions.len().saturating_sub(1);
+                self.history_cursor = if up {
+                    self.history_cursor.saturating_sub(1)
+                } else {
+                    (self.history_cursor + 1).min(last)
+                };
+            }
+        }
+    }
+
+    fn activate(&mut self) -> Option<Effect> {
+        match self.focus {
+            Focus::Dag => self.details_big = !self.details_big,
+            Focus::Calls => return self.send_call(self.call_cursor),
+            Focus::History => {
+                self.open_index(self.history_cursor);
+                self.focus = Focus::Dag;
+            }
+        }
+        None
+    }
+
+    /// Show the transaction at this history index.
+    pub(super) fn open_index(&mut self, index: usize) {
+        let Some(hash) = self.session.dag().transactions.get(index).map(|t| t.hash) else { return };
+        let last = self.session.dag().transactions.len().saturating_sub(1);
+        self.follow = index == last;
+        if self.open != Some(hash) {
+            self.open = Some(hash);
+            self.selected = Selected::Tx;
+            self.scroll = (0, 0);
+        }
+        self.history_cursor = index;
+        self.relayout();
+    }
+
+    fn open_relative(&mut self, delta: isize) {
+        let txs = &self.session.dag().transactions;
+        let Some(at) = txs.iter().position(|t| Some(t.hash) == self.open) else { return };
+        let target = at.checked_add_signed(delta).filter(|&t| t < txs.len());
+        if let Some(target) = target {
+            self.open_index(target);
+        }
+    }
+
+    fn send_call(&mut self, index: usize) -> Option<Effect> {
+        if self.mode != Mode::Live {
+            return None;
+        }
+        let Some(call) = self.calls.get(index) else {
+            self.status = Some(format!("no call {} in this scenario", index + 1));
+            return None;
+        };
+        let name = call.name.clone();
+        match &self.engine {
+            EngineState::Ready(_) => {
+                self.follow = true;
+                self.call_cursor = index;
+                self.status = Some(format!("sent {name}"));
+                Some(Effect::Engine(EngineCommandKind::Send(index)))
+            }
+            EngineState::Starting(what) => {
+                self.status = Some(format!("not ready yet ({what}): {name} not sent"));
+                None
+            }
+            EngineState::Down(_) => {
+                self.status = Some(format!("the engine is down: R restarts it ({name} not sent)"));
+                None
+            }
+        }
+    }
+
+    fn produce_block(&mut self) -> Option<Effect> {
+        if !self.engine_ready() {
+            return None;
+        }
+        if self.manual_blocks {
+            return Some(Effect::Engine(EngineCommandKind::ProduceBlock));
+        }
+        self.status = Some(if self.can_pause_chain() {
+            "blocks come on their own: space pauses the chain, then n produces one".into()
+        } else {
+            "this engine produces blocks on its own".into()
+        });
+        None
+    }
+
+    fn can_pause_chain(&self) -> bool {
+        matches!(&self.engine, EngineState::Ready(info) if info.name == "embedded" || info.manual_blocks)
+    }
+
+    fn toggle_manual_blocks(&mut self) -> Option<Effect> {
+        if !self.can_pause_chain() {
+            self.status = Some("only the embedded runtime can pause the chain".into());
+            return None;
+        }
+        self.manual_blocks = !self.manual_blocks;
+        self.status = Some(
+            if self.manual_blocks { "chain paused: n produces one block" } else { "chain running" }
+                .into(),
+        );
+        Some(Effect::Engine(EngineCommandKind::SetManualBlocks(self.manual_blocks)))
+    }
+
+    fn pause(&mut self) {
+        if let Some(player) = &mut self.player {
+            player.playing = false;
+        }
+    }
+
+    fn step(&mut self, forward: bool) {
+        self.pause();
+        let Some(player) = &self.player else { return };
+        let target = if forward { player.next_stop() } else { player.prev_stop() };
+        self.seek(target);
+    }
+
+    /// Move the replay to `target` events applied.
+    pub(super) fn seek(&mut self, target: usize) {
+        let Some(player) = &mut self.player else { return };
+        let (reset, events) = player.seek(target);
+        let events: Vec<ChainEvent> = events.iter().map(|(_, e)| e.clone()).collect();
+        if reset {
+            self.session = super::session::Session::new();
+        }
+        for event in events {
+            self.session.apply(event);
+        }
+        self.layout_dirty = true;
+        self.refresh();
+    }
+
+    fn on_tick(&mut self, dt: u64) {
+        let Some(player) = &mut self.player else { return };
+        let target = player.advance(dt);
+        if target != player.cursor {
+            self.seek(target);
+        }
+    }
+
+    fn on_engine(&mut self, event: EngineEvent) -> Option<Effect> {
+        match event {
+            EngineEvent::Progress(line) => {
+                if !self.engine_ready() {
+                    self.engine = EngineState::Starting(line.clone());
+                }
+                self.status = Some(line);
+            }
+            EngineEvent::Ready(info) => {
+                self.manual_blocks = info.manual_blocks;
+                self.status = Some(format!("{} ready", info.name));
+                self.engine = EngineState::Ready(info);
+            }
+            EngineEvent::Chain(event) => self.session.apply(event),
+            EngineEvent::CallFailed { call, error } => {
+                self.status = Some(format!("{call} failed to send: {error}"))
+            }
+            EngineEvent::Down(why) => {
+                self.status = Some(match self.mode {
+                    Mode::Live => format!("engine stopped: {why} · R restarts it"),
+                    _ => format!("engine stopped: {why}"),
+                });
+                self.engine = EngineState::Down(why);
+            }
+        }
+        None
+    }
+
+    fn on_mouse(&mut self, mouse: MouseEvent) -> Option<Effect> {
+        let regions = crate::ui::regions(Rect::new(0, 0, self.size.0, self.size.1), self);
+        let at = Position::new(mouse.column, mouse.row);
+        match mouse.kind {
+            MouseEventKind::Down(MouseButton::Left) => {
+                if self.help {
+                    self.help = false;
+                } else if self.click_dag(mouse.column, mouse.row) {
+                    self.focus = Focus::Dag;
+                } else if regions.history.contains(at) {
+                    let offset =
+                        crate::ui::list_offset(self.history_cursor, regions.history.height);
+                    let index = usize::from(mouse.row - regions.history.y) + offset;
+                    if index < self.session.dag().transactions.len() {
+                        self.open_index(index);
+                        self.focus = Focus::History;
+                    }
+                } else if regions.calls.contains(at) {
+                    let index = usize::from(mouse.row - regions.calls.y);
+                    if index < self.calls.len() {
+                        self.call_cursor = index;
+                        self.focus = Focus::Calls;
+                    }
+                }
+            }
+            MouseEventKind::ScrollDown if regions.canvas.contains(at) => self.scroll_by(0, 3),
+            MouseEventKind::ScrollUp if regions.canvas.contains(at) => self.scroll_by(0, -3),
+            MouseEventKind::ScrollRight if regions.canvas.contains(at) => self.scroll_by(6, 0),
+            MouseEventKind::ScrollLeft if regions.canvas.contains(at) => self.scroll_by(-6, 0),
+            _ => {}
+        }
+        None
+    }
+}

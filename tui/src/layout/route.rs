@@ -1,0 +1,185 @@
+//! Edge routing: horizontal x positions of columns, gutter tracks and the glyph of every cell.
+//!
+//! Between two columns lies a gutter: `[space][track 0 ─][track 1 ─]…[▶][space]`. An edge leaves
+//! its source on the source's first line, turns down (or up) a track of the gutter after the
+//! source column, then runs along the target's first line to an arrowhead. Edges from one
+//! source that were created together share a track (a fan-out `┬├└`), and so do data edges into
+//! one callback (a fan-in `┐┤┘`); other bundles get their own track when their rows overlap.
+
+use super::{Column, Edge, EdgeCell, EdgeKind, NodeBox};
+use std::collections::HashMap;
+
+const N: u8 = 1;
+const E: u8 = 2;
+const S: u8 = 4;
+const W: u8 = 8;
+const CREATED: u8 = 16;
+const DATA: u8 = 32;
+const ARROW: u8 = 64;
+
+/// More tracks than this in one gutter share tracks (lines may then touch).
+const MAX_TRACKS: usize = 8;
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct Bundle {
+    gutter: usize,
+    data: bool,
+    node: usize,
+}
+
+/// Sets column and node x, returns the edge cells (sorted by `(y, x)`) and the total width.
+pub(super) fn route(
+    nodes: &mut [NodeBox],
+    edges: &[Edge],
+    columns: &mut [Column],
+) -> (Vec<EdgeCell>, u16) {
+    let drawable: Vec<&Edge> =
+        edges.iter().filter(|e| nodes[e.from].column < nodes[e.to].column).collect();
+    let column_of: Vec<usize> = nodes.iter().map(|n| n.column).collect();
+    let bundle_of = |e: &Edge| -> Bundle {
+        match e.kind {
+            EdgeKind::Created => Bundle { gutter: column_of[e.from], data: false, node: e.from },
+            EdgeKind::Data => Bundle { gutter: column_of[e.from], data: true, node: e.to },
+        }
+    };
+    // Row span of each bundle.
+    let mut spans: HashMap<Bundle, (u16, u16)> = HashMap::new();
+    for e in &drawable {
+        let (a, b) = (nodes[e.from].y, nodes[e.to].y);
+        let span = spans.entry(bundle_of(e)).or_insert((a.min(b), a.max(b)));
+        span.0 = span.0.min(a.min(b));
+        span.1 = span.1.max(a.max(b));
+    }
+    let mut sorted: Vec<(Bundle, (u16, u16))> = spans.into_iter().collect();
+    sorted.sort_by_key(|&(b, (lo, hi))| (b.gutter, lo, hi, b));
+    let mut track_of: HashMap<Bundle, usize> = HashMap::with_capacity(sorted.len());
+    let mut tracks_in: Vec<usize> = vec![0; columns.len()];
+    let mut ends: Vec<u16> = Vec::new();
+    let mut current_gutter = usize::MAX;
+    for (bundle, (lo, hi)) in sorted {
+        if bundle.gutter != current_gutter {
+            current_gutter = bundle.gutter;
+            ends.clear();
+        }
+        let track = match ends.iter().position(|&end| end < lo) {
+            Some(t) => t,
+            None if ends.len() < MAX_TRACKS => {
+                ends.push(0);
+                ends.len() - 1
+            }
+            None => (lo as usize) % MAX_TRACKS,
+        };
+        ends[track] = ends[track].max(hi);
+        track_of.insert(bundle, track);
+        if let Some(count) = tracks_in.get_mut(bundle.gutter) {
+            *count = (*count).max(track + 1);
+        }
+    }
+    // Columns left to right.
+    let mut x = 0u16;
+    for (c, column) in columns.iter_mut().enumerate() {
+        column.x = x;
+        let gutter = 1 + 2 * tracks_in[c].max(1) as u16 + 2;
+        x = x.saturating_add(column.width).saturating_add(gutter);
+    }
+    let width = columns.last().map_or(0, |c| c.x + c.width);
+    for node in nodes.iter_mut() {
+        if let Some(column) = columns.get(node.column) {
+            node.x = column.x;
+        }
+    }
+    // Cells.
+    let mut raw: Vec<(u32, u32, u8)> = Vec::new();
+    for e in &drawable {
+        let Some(&track) = track_of.get(&bundle_of(e)) else { continue };
+        let (a, b) = (&nodes[e.from], &nodes[e.to]);
+        let source = &columns[a.column];
+        let exit = source.x + source.width;
+        let track_x = exit + 1 + 2 * track as u16;
+        let arrow = columns[b.column].x.saturating_sub(2);
+        let kind = if e.kind == EdgeKind::Created { CREATED } else { DATA };
+        let mut push =
+            |x: u16, y: u16, bits: u8| raw.push((u32::from(y), u32::from(x), bits | kind));
+        // Out of the source.
+        for cx in exit..track_x {
+            push(cx, a.y, E | W);
+        }
+        push(track_x, a.y, W);
+        // Along the track.
+        if a.y != b.y {
+            let (top, bottom) = (a.y.min(b.y), a.y.max(b.y));
+            push(track_x, top, S);
+            for cy in top + 1..bottom {
+                push(track_x, cy, N | S);
+            }
+            push(track_x, bottom, N);
+        }
+        // Into the target.
+        push(track_x, b.y, E);
+        for cx in track_x + 1..arrow {
+            push(cx, b.y, E | W);
+        }
+        push(arrow, b.y, W | ARROW);
+    }
+    raw.sort_unstable_by_key(|&(y, x, _)| (y, x));
+    let mut cells: Vec<EdgeCell> = Vec::with_capacity(raw.len());
+    let mut merged: Option<(u32, u32, u8)> = None;
+    for (y, x, bits) in raw {
+        match merged {
+            Some((my, mx, mb)) if my == y && mx == x => merged = Some((y, x, mb | bits)),
+            _ => {
+                if let Some(done) = merged {
+                    cells.push(cell(done));
+                }
+                merged = Some((y, x, bits));
+            }
+        }
+    }
+    if let Some(done) = merged {
+        cells.push(cell(done));
+    }
+    (cells, width)
+}
+
+fn cell((y, x, bits): (u32, u32, u8)) -> EdgeCell {
+    let created = bits & CREATED != 0;
+    let kind = if created { EdgeKind::Created } else { EdgeKind::Data };
+    let glyph = if bits & ARROW != 0 {
+        if created {
+            '▶'
+        } else {
+            '▷'
+        }
+    } else {
+        glyph(bits & (N | E | S | W), created)
+    };
+    EdgeCell { x: x as u16, y: y as u16, glyph, kind }
+}
+
+fn glyph(dirs: u8, solid: bool) -> char {
+    match dirs {
+        d if d == E | W || d == E || d == W => {
+            if solid {
+                '─'
+            } else {
+                '┄'
+            }
+        }
+        d if d == N | S || d == N || d == S => {
+            if solid {
+                '│'
+            } else {
+                '┆'
+            }
+        }
+        d if d == S | E => '┌',
+        d if d == S | W => '┐',
+        d if d == N | E => '└',
+        d if d == N | W => '┘',
+        d if d == N | S | E => '├',
+        d if d == N | S | W => '┤',
+        d if d == E | W | S => '┬',
+        d if d == E | W | N => '┴',
+        _ => '┼',
+    }
+}
