@@ -169,3 +169,39 @@ fn missing_neard_path_is_not_downloaded_over() {
     );
     assert!(!stderr.contains("downloading"), "{stderr}");
 }
+
+#[test]
+fn sigterm_saves_the_recording_and_stops_cleanly() {
+    use std::io::BufRead;
+    let env = Env::new();
+    let record = env.dir.path().join("partial.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_nearviz"))
+        .args(["run", "--all", "--engine", "embedded", "--record"])
+        .arg(&record)
+        .env("XDG_DATA_HOME", env.dir.path().join("data"))
+        .env_remove("NEAR_SANDBOX_BIN_PATH")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // Once the second call starts, the first is in the recording: ask nearviz to stop.
+    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
+    let mut seen = String::new();
+    while !seen.contains("→ change_greeting") {
+        let mut line = String::new();
+        if stderr.read_line(&mut line).expect("read stderr") == 0 {
+            panic!("nearviz ended early: {seen}");
+        }
+        seen.push_str(&line);
+    }
+    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
+    assert!(killed.expect("kill").success());
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
+    let status = child.wait().expect("wait");
+    assert_eq!(status.code(), Some(1), "{seen}{rest}");
+    assert!(rest.contains("interrupted by SIGTERM"), "{rest}");
+    let recording = nearviz::fixture::load(&record).expect("the recording loads");
+    let dag = nearviz::model::Trace::from_events(recording.chain_events()).dag();
+    assert_eq!(dag.transactions[0].label.as_deref(), Some("query_greeting"));
+}
