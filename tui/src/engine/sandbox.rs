@@ -25,10 +25,14 @@ use crate::chain::ChainEvent;
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
+use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+
+/// How often the newest block is fetched while calls are in flight (blocks: ~125 ms).
+const HEAD_POLL: Duration = Duration::from_millis(100);
 
 /// Engine name in the header.
 pub const ENGINE_NAME: &str = "sandbox";
@@ -112,7 +116,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     let booted = tokio::select! {
         booted = booting => booted,
         // Quit while booting: dropping the boot future kills a started neard.
-        _ = wait_for_shutdown(&mut side.commands) => return,
+        _ = wait_for_shutdown(&mut side.commands, &side.events) => return,
     };
     let Booted { mut node, deployment, .. } = match booted {
         Ok(booted) => booted,
@@ -149,6 +153,10 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         started: Instant::now(),
     };
     let mut followers = JoinSet::new();
+    let mut head = None;
+    session.report_head(&mut head).await;
+    let mut head_tick = tokio::time::interval(HEAD_POLL);
+    head_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let down = loop {
         tokio::select! {
             command = side.commands.recv() => match command {
@@ -161,6 +169,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
                 }
             },
             reason = node.exited() => break Some(reason),
+            _ = head_tick.tick(), if !followers.is_empty() => session.report_head(&mut head).await,
             Some(_) = followers.join_next(), if !followers.is_empty() => {}
         }
     };
@@ -173,13 +182,20 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     }
 }
 
-/// Resolves on `Shutdown` or when the app drops its end.
-async fn wait_for_shutdown(commands: &mut mpsc::Receiver<EngineCommand>) {
+/// Resolves on `Shutdown` or when the app drops its end; calls sent meanwhile are refused.
+async fn wait_for_shutdown(
+    commands: &mut mpsc::Receiver<EngineCommand>,
+    events: &mpsc::Sender<EngineEvent>,
+) {
     while let Some(command) = commands.recv().await {
-        if matches!(command, EngineCommand::Shutdown) {
-            return;
+        match command {
+            EngineCommand::Shutdown => return,
+            EngineCommand::Send(call) => {
+                let error = "the sandbox is still starting".to_owned();
+                let _ = events.send(EngineEvent::CallFailed { call: call.name, error }).await;
+            }
+            other => tracing::debug!(command = ?other, "ignored while the sandbox boots"),
         }
-        tracing::debug!(?command, "ignored while the sandbox boots");
     }
 }
 
@@ -193,6 +209,24 @@ struct Session {
 }
 
 impl Session {
+    /// Sends the header of the newest block when the chain has moved on since `last` (while
+    /// calls are in flight: the header's block number and block time stay live).
+    async fn report_head(&self, last: &mut Option<u64>) {
+        let raw = match self.client.call("block", json!({ "finality": "optimistic" })).await {
+            Ok(raw) => raw,
+            Err(err) => return tracing::debug!(%err, "head block"),
+        };
+        match crate::engine::rpc::block_header(&raw) {
+            Ok(header) if last.is_none_or(|height| header.height > height) => {
+                *last = Some(header.height);
+                let _ =
+                    self.events.send(EngineEvent::Chain(ChainEvent::Block(Box::new(header)))).await;
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(%err, "head block"),
+        }
+    }
+
     /// Sends `call` and starts following it; a failure to send is reported, not fatal.
     async fn send(&self, call: Call, followers: &mut JoinSet<()>) {
         let failed = |error: String| EngineEvent::CallFailed { call: call.name.clone(), error };
