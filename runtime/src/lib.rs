@@ -1,2 +1,21 @@
 //! An in-process NEAR runtime: runs contracts on near-vm-runner with NEAR's fees and
 //! schedules receipts block by block, reporting the same RPC views a node returns.
+
+mod actions;
+mod apply;
+mod chain;
+mod config;
+mod convert;
+mod error;
+mod ext;
+mod fees;
+mod promises;
+mod state;
+mod status;
+mod transactions;
+mod vm;
+
+pub use chain::{public_key_for, signer_for, Runtime};
+pub use config::{latest_protocol_version, ChainConfig, RuntimeOptions, SANDBOX_GAS_PRICE};
+pub use error::RuntimeError;
+pub use status::TxStatus;

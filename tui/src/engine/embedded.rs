@@ -1,1 +1,160 @@
-//! The embedded engine: the in-process NEAR runtime (`nearviz-runtime`) driven from a tokio task.
+//! The embedded engine: the in-process NEAR runtime (`nearviz-runtime`) driven from a thread of
+//! its own, speaking `EngineEvent`s like every other engine.
+//!
+//! ```text
+//! boot:  test.near (genesis) ─▶ accounts + deploys (txs) ─▶ init calls ─▶ Ready
+//! run:   Send(call) ─▶ submit ─▶ TxSubmitted, TxPoll(Unknown)
+//!        each block ─▶ Block(header) for new outcome blocks ─▶ TxPoll when changed ─▶ TxDone at FINAL
+//! pace:  a block every `interval` | one per ProduceBlock (manual) | back to back while work is
+//!        pending (headless)
+//! ```
+
+mod boot;
+mod follow;
+#[cfg(test)]
+mod tests;
+
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
+use crate::scenario::Scenario;
+use follow::Followers;
+use nearviz_runtime::{Runtime, RuntimeOptions};
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+use tokio::sync::mpsc::error::TryRecvError;
+
+/// Engine name in the header.
+pub const ENGINE_NAME: &str = "embedded";
+
+/// Default time between blocks, close to the sandbox's.
+pub const DEFAULT_BLOCK_INTERVAL: Duration = Duration::from_millis(125);
+
+/// When blocks are produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Pacing {
+    /// One block every interval, like a node.
+    Timer(Duration),
+    /// One block per `EngineCommand::ProduceBlock`.
+    Manual,
+    /// Back to back while a transaction is in flight (headless runs), idle otherwise.
+    AsFastAsPossible,
+}
+
+impl Default for Pacing {
+    fn default() -> Self {
+        Pacing::Timer(DEFAULT_BLOCK_INTERVAL)
+    }
+}
+
+/// How the embedded engine runs.
+#[derive(Clone, Debug, Default)]
+pub struct EmbeddedOptions {
+    /// Protocol version (`None`: the latest stable one the runtime knows).
+    pub protocol_version: Option<u32>,
+    pub pacing: Pacing,
+    /// Why this engine was chosen (shown in the header).
+    pub reason: Option<String>,
+    /// Where compiled contracts are kept between runs (`None`: a temporary directory).
+    pub cache_dir: Option<PathBuf>,
+}
+
+/// `<cache dir>/nearviz/contracts` when the platform has one.
+pub fn default_cache_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "nearviz").map(|dirs| dirs.cache_dir().join("contracts"))
+}
+
+/// Starts the engine on a blocking thread: it deploys the scenario, reports `Ready`, then
+/// serves commands and produces blocks.
+pub fn spawn(scenario: Scenario, opts: EmbeddedOptions) -> EngineHandle {
+    let (side, commands, events) = EngineHandle::channels();
+    let task = tokio::task::spawn_blocking(move || run(&scenario, &opts, side));
+    EngineHandle { commands, events, task }
+}
+
+fn run(scenario: &Scenario, opts: &EmbeddedOptions, mut side: EngineSide) {
+    let progress = |line: String| {
+        tracing::info!(target: "nearviz::embedded", "{line}");
+        let _ = side.events.try_send(EngineEvent::Progress(line));
+    };
+    let options = RuntimeOptions {
+        protocol_version: opts.protocol_version,
+        cache_dir: opts.cache_dir.clone(),
+        ..RuntimeOptions::default()
+    };
+    let mut runtime = match Runtime::new(options) {
+        Ok(runtime) => runtime,
+        Err(err) => {
+            let _ =
+                side.events.blocking_send(EngineEvent::Down(format!("embedded runtime: {err}")));
+            return;
+        }
+    };
+    if let Err(err) = boot::deploy(&mut runtime, scenario, &progress) {
+        let _ = side.events.blocking_send(EngineEvent::Down(err));
+        return;
+    }
+    let mut pacing = opts.pacing;
+    let info = EngineInfo {
+        name: ENGINE_NAME.to_owned(),
+        reason: opts.reason.clone(),
+        protocol_version: Some(runtime.protocol_version()),
+        manual_blocks: pacing == Pacing::Manual,
+        approximate_gas: true,
+    };
+    if side.events.blocking_send(EngineEvent::Ready(info)).is_err() {
+        return;
+    }
+    let mut followers = Followers::new(side.events.clone());
+    let mut next_block = Instant::now() + interval_of(pacing);
+    loop {
+        let command = match pacing {
+            Pacing::Manual => side.commands.blocking_recv().ok_or(TryRecvError::Disconnected),
+            Pacing::AsFastAsPossible if followers.is_empty() => {
+                side.commands.blocking_recv().ok_or(TryRecvError::Disconnected)
+            }
+            _ => side.commands.try_recv(),
+        };
+        match command {
+            Ok(EngineCommand::Shutdown) | Err(TryRecvError::Disconnected) => return,
+            Ok(EngineCommand::Send(call)) => followers.send(&mut runtime, &call),
+            Ok(EngineCommand::ProduceBlock) => {
+                if !followers.block(&mut runtime) {
+                    return;
+                }
+            }
+            Ok(EngineCommand::SetManualBlocks(manual)) => {
+                pacing = match (manual, pacing) {
+                    (true, _) => Pacing::Manual,
+                    (false, Pacing::Manual) => Pacing::Timer(DEFAULT_BLOCK_INTERVAL),
+                    (false, other) => other,
+                };
+                next_block = Instant::now() + interval_of(pacing);
+            }
+            Err(TryRecvError::Empty) => match pacing {
+                Pacing::AsFastAsPossible => {
+                    if !followers.block(&mut runtime) {
+                        return;
+                    }
+                }
+                Pacing::Timer(interval) => {
+                    let now = Instant::now();
+                    if now >= next_block {
+                        if !followers.block(&mut runtime) {
+                            return;
+                        }
+                        next_block = (next_block + interval).max(now);
+                    } else {
+                        std::thread::sleep((next_block - now).min(Duration::from_millis(5)));
+                    }
+                }
+                Pacing::Manual => {}
+            },
+        }
+    }
+}
+
+fn interval_of(pacing: Pacing) -> Duration {
+    match pacing {
+        Pacing::Timer(interval) => interval,
+        _ => Duration::ZERO,
+    }
+}

@@ -6,6 +6,7 @@
 //! sandbox fails to boot (open-files limit, broken binary...), the embedded runtime takes over and
 //! the reason says why.
 
+use super::embedded::{self, EmbeddedOptions, Pacing};
 use super::sandbox::{self, BinarySource, NeardBinary, SandboxOptions, BIN_ENV};
 use super::{EngineCommand, EngineEvent, EngineHandle, EngineKind};
 use crate::scenario::Scenario;
@@ -16,6 +17,8 @@ pub struct StartOptions {
     pub sandbox: SandboxOptions,
     /// Protocol version of the embedded runtime (`None`: its latest).
     pub protocol_version: Option<u32>,
+    /// Block pacing of the embedded runtime (timer by default; as fast as possible headless).
+    pub embedded_pacing: Pacing,
 }
 
 /// The engine that will run.
@@ -76,15 +79,13 @@ pub fn start_choice(choice: Choice, scenario: Scenario, opts: StartOptions) -> E
 }
 
 fn start_embedded(scenario: Scenario, opts: &StartOptions, reason: String) -> EngineHandle {
-    // TODO(runtime branch): `super::embedded::spawn(..)` once it lands; until then the engine
-    // says it is missing, in the way every engine reports a failed start.
-    let _ = (scenario, opts.protocol_version);
-    let (side, commands, events) = EngineHandle::channels();
-    let task = tokio::spawn(async move {
-        let line = format!("{reason}; but the embedded runtime is not in this build yet");
-        let _ = side.events.send(EngineEvent::Down(line)).await;
-    });
-    EngineHandle { commands, events, task }
+    let embedded_opts = EmbeddedOptions {
+        protocol_version: opts.protocol_version,
+        pacing: opts.embedded_pacing,
+        reason: Some(reason),
+        cache_dir: embedded::default_cache_dir(),
+    };
+    embedded::spawn(scenario, embedded_opts)
 }
 
 /// An `auto` sandbox: if it goes down before it is ready, the embedded runtime replaces it and

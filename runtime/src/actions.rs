@@ -1,0 +1,444 @@
+//! What each action does to the receiver's account, and what it burns and uses.
+
+use crate::config::ChainConfig;
+use crate::convert;
+use crate::ext::{Ext, Unsupported};
+use crate::fees;
+use crate::state::{access_key_storage, AccountRecord};
+use crate::vm::Vm;
+use near_crypto::PublicKey;
+use near_primitives::account::{AccessKeyPermission, Account, AccountContract};
+use near_primitives::action::{Action, AddKeyAction, DeployContractAction, FunctionCallAction};
+use near_primitives::errors::{ActionErrorKind, FunctionCallError as PFunctionCallError};
+use near_primitives::hash::CryptoHash;
+use near_primitives::profile_data_v3::ProfileDataV3;
+use near_primitives::receipt::{
+    ActionReceipt, ActionReceiptV2, DataReceiver, Receipt, ReceiptEnum, ReceiptV0,
+};
+use near_primitives::types::{AccountId, Balance};
+use near_primitives::utils::create_random_seed;
+use near_vm_runner::logic::errors::{CompilationError, FunctionCallError, VMRunnerError};
+use near_vm_runner::logic::types::PromiseResult;
+use near_vm_runner::logic::{ReturnData, VMContext, VMOutcome};
+use near_vm_runner::ContractCode;
+use std::collections::HashSet;
+use std::rc::Rc;
+use std::sync::Arc;
+
+/// An action receipt's fields, whichever receipt version carried them.
+#[derive(Clone, Debug)]
+pub struct ActionReceiptInfo {
+    pub signer_id: AccountId,
+    pub signer_public_key: PublicKey,
+    pub gas_price: u128,
+    pub output_data_receivers: Vec<DataReceiver>,
+    pub input_data_ids: Vec<CryptoHash>,
+    pub actions: Vec<Action>,
+    pub refund_to: Option<AccountId>,
+}
+
+impl ActionReceiptInfo {
+    pub fn from_receipt(receipt: &Receipt) -> Option<Self> {
+        Some(match receipt.receipt() {
+            ReceiptEnum::Action(a) => Self {
+                signer_id: a.signer_id.clone(),
+                signer_public_key: a.signer_public_key.clone(),
+                gas_price: a.gas_price.as_yoctonear(),
+                output_data_receivers: a.output_data_receivers.clone(),
+                input_data_ids: a.input_data_ids.clone(),
+                actions: a.actions.clone(),
+                refund_to: None,
+            },
+            ReceiptEnum::ActionV2(a) => Self {
+                signer_id: a.signer_id.clone(),
+                signer_public_key: a.signer_public_key.clone(),
+                gas_price: a.gas_price.as_yoctonear(),
+                output_data_receivers: a.output_data_receivers.clone(),
+                input_data_ids: a.input_data_ids.clone(),
+                actions: a.actions.clone(),
+                refund_to: a.refund_to.clone(),
+            },
+            _ => return None,
+        })
+    }
+}
+
+/// The result of one or more actions of a receipt.
+pub struct ActionResult {
+    pub gas_burnt: u64,
+    pub gas_used: u64,
+    pub gas_burnt_for_function_call: u64,
+    pub result: Result<ReturnData, ActionErrorKind>,
+    pub logs: Vec<String>,
+    pub new_receipts: Vec<Receipt>,
+    pub profile: ProfileDataV3,
+}
+
+impl ActionResult {
+    pub fn with_gas(gas: u64) -> Self {
+        Self {
+            gas_burnt: gas,
+            gas_used: gas,
+            gas_burnt_for_function_call: 0,
+            result: Ok(ReturnData::None),
+            logs: Vec::new(),
+            new_receipts: Vec::new(),
+            profile: ProfileDataV3::default(),
+        }
+    }
+
+    /// Adds the next action's result: gas adds up, the last result wins, receipts of a failed
+    /// receipt are dropped.
+    pub fn merge(&mut self, mut next: ActionResult) {
+        self.gas_burnt += next.gas_burnt;
+        self.gas_used += next.gas_used;
+        self.gas_burnt_for_function_call += next.gas_burnt_for_function_call;
+        self.profile.merge(&next.profile);
+        self.logs.append(&mut next.logs);
+        self.result = next.result;
+        if let Ok(ReturnData::ReceiptIndex(index)) = &mut self.result {
+            *index += self.new_receipts.len() as u64;
+        }
+        if self.result.is_ok() {
+            self.new_receipts.append(&mut next.new_receipts);
+        } else {
+            self.new_receipts.clear();
+        }
+    }
+}
+
+/// Everything an action needs besides the account it changes.
+pub struct ActionEnv<'a> {
+    pub config: &'a ChainConfig,
+    pub vm: &'a Vm,
+    pub written_in_block: &'a mut HashSet<(AccountId, Vec<u8>)>,
+    pub block_height: u64,
+    pub block_timestamp_ns: u64,
+    pub random_seed: CryptoHash,
+    pub receipt: &'a Receipt,
+    pub info: &'a ActionReceiptInfo,
+    pub promise_results: Arc<[PromiseResult]>,
+    pub action_hash: CryptoHash,
+    pub is_last_action: bool,
+}
+
+fn unsupported_action(kind: &str) -> ActionErrorKind {
+    ActionErrorKind::FunctionCallError(PFunctionCallError::ExecutionError(format!(
+        "{kind} actions are not supported by the embedded runtime"
+    )))
+}
+
+fn action_name(action: &Action) -> &'static str {
+    match action {
+        Action::CreateAccount(_) => "CreateAccount",
+        Action::DeployContract(_) => "DeployContract",
+        Action::FunctionCall(_) => "FunctionCall",
+        Action::Transfer(_) => "Transfer",
+        Action::Stake(_) => "Stake",
+        Action::AddKey(_) => "AddKey",
+        Action::DeleteKey(_) => "DeleteKey",
+        Action::DeleteAccount(_) => "DeleteAccount",
+        Action::Delegate(_) => "Delegate",
+        _ => "This kind of",
+    }
+}
+
+/// Runs one action against `account` (the receiver's working copy; `None` = no such account).
+pub fn apply_action(
+    env: &mut ActionEnv<'_>,
+    action: &Action,
+    account: &mut Option<AccountRecord>,
+    actor_id: &mut AccountId,
+) -> ActionResult {
+    let fees = &env.config.runtime.fees;
+    let mut result = ActionResult::with_gas(fees::exec_fee(fees, action));
+    let account_id = env.receipt.receiver_id().clone();
+    // The account must exist, except for the action that creates it.
+    match (action, account.is_some()) {
+        (Action::CreateAccount(_), true) => {
+            result.result = Err(ActionErrorKind::AccountAlreadyExists { account_id });
+            return result;
+        }
+        (Action::CreateAccount(_), false) => {}
+        (_, false) => {
+            result.result = Err(ActionErrorKind::AccountDoesNotExist { account_id });
+            return result;
+        }
+        (_, true) => {}
+    }
+    let needs_owner = matches!(
+        action,
+        Action::DeployContract(_)
+            | Action::AddKey(_)
+            | Action::DeleteKey(_)
+            | Action::DeleteAccount(_)
+    );
+    if needs_owner && *actor_id != account_id {
+        result.result =
+            Err(ActionErrorKind::ActorNoPermission { account_id, actor_id: actor_id.clone() });
+        return result;
+    }
+    let outcome = match (action, account.as_mut()) {
+        (Action::CreateAccount(_), _) => {
+            let created = create_account(env, account);
+            if created.is_ok() {
+                // The new account's owner acts from now on (e.g. AddKey, DeployContract).
+                *actor_id = account_id.clone();
+            }
+            created
+        }
+        (Action::FunctionCall(call), Some(record)) => {
+            function_call(env, call, record, &mut result);
+            return result;
+        }
+        (Action::Transfer(t), Some(record)) => {
+            record.account.set_amount(Balance::from_yoctonear(
+                record.amount().saturating_add(t.deposit.as_yoctonear()),
+            ));
+            Ok(())
+        }
+        (Action::DeployContract(d), Some(record)) => {
+            deploy(env, d, record);
+            Ok(())
+        }
+        (Action::AddKey(add), Some(record)) => add_key(env, add, record),
+        (Action::DeleteKey(del), Some(record)) => delete_key(env, &del.public_key, record),
+        (Action::DeleteAccount(del), Some(record)) => {
+            if record.account.locked().as_yoctonear() > 0 {
+                Err(ActionErrorKind::DeleteAccountStaking { account_id })
+            } else {
+                let balance = record.account.amount();
+                if balance.as_yoctonear() > 0 {
+                    result
+                        .new_receipts
+                        .push(Receipt::new_balance_refund(&del.beneficiary_id, balance));
+                }
+                *account = None;
+                Ok(())
+            }
+        }
+        (other, _) => Err(unsupported_action(action_name(other))),
+    };
+    if let Err(kind) = outcome {
+        result.result = Err(kind);
+    }
+    result
+}
+
+fn create_account(
+    env: &ActionEnv<'_>,
+    account: &mut Option<AccountRecord>,
+) -> Result<(), ActionErrorKind> {
+    let account_id = env.receipt.receiver_id();
+    let predecessor_id = env.receipt.predecessor_id();
+    let creation = &env.config.runtime.account_creation_config;
+    if account_id.is_top_level() {
+        let short = account_id.len() < usize::from(creation.min_allowed_top_level_account_length);
+        if short && predecessor_id != &creation.registrar_account_id {
+            return Err(ActionErrorKind::CreateAccountOnlyByRegistrar {
+                account_id: account_id.clone(),
+                registrar_account_id: creation.registrar_account_id.clone(),
+                predecessor_id: predecessor_id.clone(),
+            });
+        }
+    } else if !account_id.is_sub_account_of(predecessor_id) {
+        return Err(ActionErrorKind::CreateAccountNotAllowed {
+            account_id: account_id.clone(),
+            predecessor_id: predecessor_id.clone(),
+        });
+    }
+    let bytes = env.config.runtime.fees.storage_usage_config.num_bytes_account;
+    *account = Some(AccountRecord::new(Account::new(
+        Balance::ZERO,
+        Balance::ZERO,
+        AccountContract::None,
+        bytes,
+    )));
+    Ok(())
+}
+
+fn deploy(env: &ActionEnv<'_>, deploy: &DeployContractAction, record: &mut AccountRecord) {
+    let code = ContractCode::new(deploy.code.clone(), None);
+    let old_len = record.code.as_ref().map_or(0, |c| c.code().len() as u64);
+    let usage = record.account.storage_usage().saturating_sub(old_len) + deploy.code.len() as u64;
+    record.account.set_storage_usage(usage);
+    // Setting a local contract on an existing account cannot fail.
+    let _ = record.account.set_contract(AccountContract::Local(*code.hash()));
+    env.vm.precompile(&code);
+    record.code = Some(Arc::new(code));
+}
+
+fn add_key(
+    env: &ActionEnv<'_>,
+    add: &AddKeyAction,
+    record: &mut AccountRecord,
+) -> Result<(), ActionErrorKind> {
+    let account_id = env.receipt.receiver_id().clone();
+    if record.access_keys.contains_key(&add.public_key) {
+        return Err(ActionErrorKind::AddKeyAlreadyExists {
+            account_id,
+            public_key: Box::new(add.public_key.clone()),
+        });
+    }
+    if !matches!(
+        add.access_key.permission,
+        AccessKeyPermission::FullAccess | AccessKeyPermission::FunctionCall(_)
+    ) {
+        return Err(unsupported_action("Gas key"));
+    }
+    let mut key = add.access_key.clone();
+    // A new key's nonce starts at (height - 1) * 1e6, as on a node.
+    key.nonce = env.block_height.saturating_sub(1) * 1_000_000;
+    let extra = env.config.runtime.fees.storage_usage_config.num_extra_bytes_record;
+    let usage = record.account.storage_usage() + access_key_storage(&add.public_key, &key, extra);
+    record.account.set_storage_usage(usage);
+    record.access_keys.insert(add.public_key.clone(), key);
+    Ok(())
+}
+
+fn delete_key(
+    env: &ActionEnv<'_>,
+    public_key: &PublicKey,
+    record: &mut AccountRecord,
+) -> Result<(), ActionErrorKind> {
+    let account_id = env.receipt.receiver_id().clone();
+    let Some(key) = record.access_keys.remove(public_key) else {
+        return Err(ActionErrorKind::DeleteKeyDoesNotExist {
+            account_id,
+            public_key: Box::new(public_key.clone()),
+        });
+    };
+    let extra = env.config.runtime.fees.storage_usage_config.num_extra_bytes_record;
+    let usage =
+        record.account.storage_usage().saturating_sub(access_key_storage(public_key, &key, extra));
+    record.account.set_storage_usage(usage);
+    Ok(())
+}
+
+/// Runs a contract method and folds its outcome into `result`.
+fn function_call(
+    env: &mut ActionEnv<'_>,
+    call: &FunctionCallAction,
+    record: &mut AccountRecord,
+    result: &mut ActionResult,
+) {
+    let account_id = env.receipt.receiver_id().clone();
+    let predecessor_id = env.receipt.predecessor_id().clone();
+    let output_data_receivers = if env.is_last_action {
+        env.info.output_data_receivers.iter().map(|r| r.receiver_id.clone()).collect()
+    } else {
+        Vec::new()
+    };
+    let context = VMContext {
+        current_account_id: account_id.clone(),
+        signer_account_id: env.info.signer_id.clone(),
+        signer_account_pk: borsh::to_vec(&env.info.signer_public_key).unwrap_or_default(),
+        predecessor_account_id: predecessor_id.clone(),
+        refund_to_account_id: env.info.refund_to.clone().unwrap_or(predecessor_id),
+        input: Rc::from(call.args.clone()),
+        promise_results: Arc::clone(&env.promise_results),
+        block_height: env.block_height,
+        block_timestamp: env.block_timestamp_ns,
+        epoch_height: 1,
+        account_balance: record.account.amount(),
+        account_locked_balance: record.account.locked(),
+        storage_usage: record.account.storage_usage(),
+        account_contract: record.account.contract().into_owned(),
+        attached_deposit: call.deposit,
+        prepaid_gas: call.gas,
+        random_seed: create_random_seed(env.action_hash, env.random_seed),
+        view_config: None,
+        output_data_receivers,
+    };
+    let code = record.code.clone();
+    let code_hash = record.account.local_contract_hash().unwrap_or_default();
+    let post_quantum = near_primitives::version::ProtocolFeature::PostQuantumSignatures
+        .enabled(env.config.protocol_version);
+    let mut ext = Ext::new(
+        account_id.clone(),
+        record,
+        env.written_in_block,
+        env.action_hash,
+        env.block_height,
+        post_quantum,
+        "localnet".to_string(),
+    );
+    let run = env.vm.run(code_hash, code, &call.method_name, &mut ext, &context);
+    let outcome = match run {
+        Ok(outcome) => outcome,
+        Err(VMRunnerError::ContractCodeNotPresent) => {
+            VMOutcome::nop_outcome(FunctionCallError::CompilationError(
+                CompilationError::CodeDoesNotExist { account_id: account_id.as_str().into() },
+            ))
+        }
+        Err(VMRunnerError::ExternalError(any)) => {
+            let message = match any.downcast::<Unsupported>() {
+                Ok(Unsupported(what)) => format!("{what} is not supported by the embedded runtime"),
+                Err(_) => "the embedded runtime failed while running the contract".to_string(),
+            };
+            result.result = Err(ActionErrorKind::FunctionCallError(
+                PFunctionCallError::ExecutionError(message),
+            ));
+            return;
+        }
+        Err(other) => {
+            result.result =
+                Err(ActionErrorKind::FunctionCallError(PFunctionCallError::ExecutionError(
+                    format!("the embedded runtime could not run the contract: {other}"),
+                )));
+            return;
+        }
+    };
+    // Unused gas goes to the function calls that asked for a share by weight.
+    let unused = call.gas.as_gas().saturating_sub(outcome.used_gas.as_gas());
+    let distributed = ext.promises.distribute_gas(unused);
+    let burnt = outcome.burnt_gas.as_gas();
+    result.gas_burnt += burnt;
+    result.gas_burnt_for_function_call += burnt;
+    result.gas_used += outcome.used_gas.as_gas() + distributed;
+    result.profile.merge(&convert::profile(&outcome.profile));
+    result.logs.extend(outcome.logs);
+    if let Some(err) = outcome.aborted {
+        result.result = Err(ActionErrorKind::FunctionCallError(convert::function_call_error(err)));
+        return;
+    }
+    if let Some(what) = ext.unsupported.first() {
+        result.result =
+            Err(ActionErrorKind::FunctionCallError(PFunctionCallError::ExecutionError(format!(
+                "{what} is not supported by the embedded runtime"
+            ))));
+        return;
+    }
+    let promises = std::mem::take(&mut ext.promises);
+    drop(ext);
+    for new in promises.receipts {
+        let body = match new.refund_to {
+            None => ReceiptEnum::Action(ActionReceipt {
+                signer_id: env.info.signer_id.clone(),
+                signer_public_key: env.info.signer_public_key.clone(),
+                gas_price: Balance::from_yoctonear(env.info.gas_price),
+                output_data_receivers: new.output_data_receivers,
+                input_data_ids: new.input_data_ids,
+                actions: new.actions,
+            }),
+            Some(refund_to) => ReceiptEnum::ActionV2(ActionReceiptV2 {
+                signer_id: env.info.signer_id.clone(),
+                refund_to: Some(refund_to),
+                signer_public_key: env.info.signer_public_key.clone(),
+                gas_price: Balance::from_yoctonear(env.info.gas_price),
+                output_data_receivers: new.output_data_receivers,
+                input_data_ids: new.input_data_ids,
+                actions: new.actions,
+            }),
+        };
+        result.new_receipts.push(Receipt::V0(ReceiptV0 {
+            predecessor_id: account_id.clone(),
+            receiver_id: new.receiver_id,
+            receipt_id: CryptoHash::default(),
+            receipt: body,
+        }));
+    }
+    record.account.set_amount(outcome.balance);
+    record.account.set_storage_usage(outcome.storage_usage);
+    result.result = Ok(outcome.return_data);
+}

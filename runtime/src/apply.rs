@@ -1,0 +1,259 @@
+//! Executing one action receipt: its actions atomically, then refunds, outgoing data and the
+//! outcome a node would report.
+
+use crate::actions::{apply_action, ActionEnv, ActionReceiptInfo, ActionResult};
+use crate::config::ChainConfig;
+use crate::fees;
+use crate::state::State;
+use crate::vm::Vm;
+use near_primitives::account::AccountContract;
+use near_primitives::errors::{ActionError, ActionErrorKind, TxExecutionError};
+use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::{DataReceipt, Receipt, ReceiptEnum, ReceiptV0};
+use near_primitives::transaction::{ExecutionMetadata, ExecutionMetadataV4};
+use near_primitives::types::{AccountId, Balance};
+use near_primitives::utils::{
+    create_action_hash_from_receipt_id, create_receipt_id_from_receipt_id,
+};
+use near_primitives::views::{ExecutionOutcomeView, ExecutionStatusView};
+use near_vm_runner::logic::types::PromiseResult;
+use near_vm_runner::logic::ReturnData;
+use std::collections::HashSet;
+use std::sync::Arc;
+
+/// The block being produced.
+pub struct BlockCtx {
+    pub height: u64,
+    pub timestamp_ns: u64,
+    pub random_seed: CryptoHash,
+    /// Storage keys written in this block (in memory: no trie nodes to touch again).
+    pub written: HashSet<(AccountId, Vec<u8>)>,
+}
+
+/// What executing a receipt produced.
+pub struct Executed {
+    pub outcome: ExecutionOutcomeView,
+    /// New receipts (action, refund and data receipts) with their ids.
+    pub new_receipts: Vec<Receipt>,
+}
+
+/// Runs an action receipt whose inputs have all arrived.
+pub fn execute_action_receipt(
+    config: &ChainConfig,
+    vm: &Vm,
+    state: &mut State,
+    block: &mut BlockCtx,
+    receipt: &Receipt,
+) -> Option<Executed> {
+    let info = ActionReceiptInfo::from_receipt(receipt)?;
+    let receiver = receipt.receiver_id().clone();
+    let promise_results: Arc<[PromiseResult]> = info
+        .input_data_ids
+        .iter()
+        .map(|id| match state.received_data.remove(&(receiver.clone(), *id)) {
+            Some(Some(value)) => PromiseResult::Successful(value.into()),
+            _ => PromiseResult::Failed,
+        })
+        .collect();
+    let fees_config = &config.runtime.fees;
+    let is_refund = receipt.predecessor_id().is_system();
+    let mut working = state.accounts.get(&receiver).cloned();
+    let mut actor_id = receipt.predecessor_id().clone();
+    let mut result = ActionResult::with_gas(fees::receipt_exec_fee(fees_config));
+    let mut contracts = Vec::with_capacity(info.actions.len());
+    for (index, action) in info.actions.iter().enumerate() {
+        contracts.push(
+            working.as_ref().map_or(AccountContract::None, |r| r.account.contract().into_owned()),
+        );
+        let mut env = ActionEnv {
+            config,
+            vm,
+            written_in_block: &mut block.written,
+            block_height: block.height,
+            block_timestamp_ns: block.timestamp_ns,
+            random_seed: block.random_seed,
+            receipt,
+            info: &info,
+            promise_results: Arc::clone(&promise_results),
+            action_hash: create_action_hash_from_receipt_id(
+                receipt.receipt_id(),
+                block.height,
+                index,
+            ),
+            is_last_action: index + 1 == info.actions.len(),
+        };
+        let next = apply_action(&mut env, action, &mut working, &mut actor_id);
+        result.merge(next);
+        if result.result.is_err() {
+            break;
+        }
+    }
+    let mut failure: Option<ActionError> = match &result.result {
+        Err(kind) => {
+            Some(ActionError { index: Some(contracts.len() as u64 - 1), kind: kind.clone() })
+        }
+        Ok(_) => None,
+    };
+    if failure.is_none() {
+        if let Some(record) = &working {
+            if let Some(amount) = lacking_storage_stake(config, record) {
+                failure = Some(ActionError {
+                    index: None,
+                    kind: ActionErrorKind::LackBalanceForState {
+                        account_id: receiver.clone(),
+                        amount: Balance::from_yoctonear(amount),
+                    },
+                });
+                result.new_receipts.clear();
+            }
+        }
+    }
+    if !is_refund {
+        let refunds = refunds(config, receipt, &info, &result, failure.is_some());
+        result.new_receipts.extend(refunds);
+    }
+    if failure.is_none() {
+        match working {
+            Some(record) => {
+                state.accounts.insert(receiver.clone(), record);
+            }
+            None => {
+                state.accounts.remove(&receiver);
+            }
+        }
+    }
+    // Part of the burnt gas of function calls goes to the contract (protocols before 87).
+    let reward = fees_config.burnt_gas_reward;
+    if *reward.numer() > 0 && result.gas_burnt_for_function_call > 0 {
+        let gas = u128::from(result.gas_burnt_for_function_call) * *reward.numer() as u128
+            / *reward.denom() as u128;
+        if let Some(record) = state.accounts.get_mut(&receiver) {
+            let amount = record.amount().saturating_add(gas * info.gas_price);
+            record.account.set_amount(Balance::from_yoctonear(amount));
+        }
+    }
+    // Outgoing data: forwarded to the returned promise, or sent as data receipts.
+    if !info.output_data_receivers.is_empty() {
+        let forwarded = match (&failure, &result.result) {
+            (None, Ok(ReturnData::ReceiptIndex(index))) => Some(*index as usize),
+            _ => None,
+        };
+        match forwarded.and_then(|i| result.new_receipts.get_mut(i)) {
+            Some(target) => forward_receivers(target, &info),
+            None => {
+                let data = match (&failure, &result.result) {
+                    (None, Ok(ReturnData::Value(v))) => Some(v.clone()),
+                    (None, Ok(_)) => Some(Vec::new()),
+                    _ => None,
+                };
+                for receiver_of_data in &info.output_data_receivers {
+                    result.new_receipts.push(Receipt::V0(ReceiptV0 {
+                        predecessor_id: receiver.clone(),
+                        receiver_id: receiver_of_data.receiver_id.clone(),
+                        receipt_id: CryptoHash::default(),
+                        receipt: ReceiptEnum::Data(DataReceipt {
+                            data_id: receiver_of_data.data_id,
+                            data: data.clone(),
+                        }),
+                    }));
+                }
+            }
+        }
+    }
+    let mut receipt_ids = Vec::new();
+    let mut new_receipts = std::mem::take(&mut result.new_receipts);
+    for (index, new) in new_receipts.iter_mut().enumerate() {
+        let id = create_receipt_id_from_receipt_id(receipt.receipt_id(), block.height, index);
+        new.set_receipt_id(id);
+        if !matches!(new.receipt(), ReceiptEnum::Data(_)) {
+            receipt_ids.push(id);
+        }
+    }
+    let status = match (failure, result.result) {
+        (Some(err), _) => ExecutionStatusView::Failure(TxExecutionError::ActionError(err)),
+        (None, Ok(ReturnData::ReceiptIndex(index))) => ExecutionStatusView::SuccessReceiptId(
+            create_receipt_id_from_receipt_id(receipt.receipt_id(), block.height, index as usize),
+        ),
+        (None, Ok(ReturnData::Value(v))) => ExecutionStatusView::SuccessValue(v),
+        (None, _) => ExecutionStatusView::SuccessValue(Vec::new()),
+    };
+    let tokens_burnt = if is_refund { 0 } else { u128::from(result.gas_burnt) * config.gas_price };
+    let metadata =
+        ExecutionMetadata::V4(Box::new(ExecutionMetadataV4 { profile: result.profile, contracts }));
+    let outcome = ExecutionOutcomeView {
+        logs: result.logs,
+        receipt_ids,
+        gas_burnt: near_primitives::types::Gas::from_gas(result.gas_burnt),
+        tokens_burnt: Balance::from_yoctonear(tokens_burnt),
+        executor_id: receiver,
+        status,
+        metadata: metadata.into(),
+    };
+    Some(Executed { outcome, new_receipts })
+}
+
+fn forward_receivers(target: &mut Receipt, info: &ActionReceiptInfo) {
+    match target.receipt_mut() {
+        ReceiptEnum::Action(a) => {
+            a.output_data_receivers.extend(info.output_data_receivers.iter().cloned())
+        }
+        ReceiptEnum::ActionV2(a) => {
+            a.output_data_receivers.extend(info.output_data_receivers.iter().cloned())
+        }
+        _ => {}
+    }
+}
+
+/// How much is missing to cover the account's storage, if anything.
+fn lacking_storage_stake(
+    config: &ChainConfig,
+    record: &crate::state::AccountRecord,
+) -> Option<u128> {
+    const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT: u64 = 770;
+    let usage = record.account.storage_usage();
+    if usage <= ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT {
+        return None;
+    }
+    let per_byte = config.runtime.fees.storage_usage_config.storage_amount_per_byte.as_yoctonear();
+    let required = u128::from(usage) * per_byte;
+    let available = record.amount().saturating_add(record.account.locked().as_yoctonear());
+    (available < required).then(|| required - available)
+}
+
+/// Deposit refund (on failure, to the predecessor or `refund_to`) and gas refund (unused
+/// prepaid gas plus the price difference of burnt gas, to the signer). Absent when zero.
+fn refunds(
+    config: &ChainConfig,
+    receipt: &Receipt,
+    info: &ActionReceiptInfo,
+    result: &ActionResult,
+    failed: bool,
+) -> Vec<Receipt> {
+    let fees_config = &config.runtime.fees;
+    let mut refunds = Vec::new();
+    let deposit = if failed { fees::total_deposit(&info.actions) } else { 0 };
+    let prepaid =
+        fees::prepaid_gas(&info.actions) + fees::total_exec_fees(fees_config, &info.actions);
+    let spent = if failed { result.gas_burnt } else { result.gas_used };
+    let gross = prepaid.saturating_sub(spent);
+    let penalty = fees_config
+        .gas_penalty_for_gas_refund(near_primitives::types::Gas::from_gas(gross))
+        .as_gas();
+    let net = gross - penalty.min(gross);
+    let mut gas_refund = u128::from(net) * info.gas_price;
+    if info.gas_price > config.gas_price {
+        gas_refund += (info.gas_price - config.gas_price) * u128::from(result.gas_burnt);
+    }
+    if deposit > 0 {
+        let to = info.refund_to.clone().unwrap_or_else(|| receipt.predecessor_id().clone());
+        refunds.push(Receipt::new_balance_refund(&to, Balance::from_yoctonear(deposit)));
+    }
+    if gas_refund > 0 {
+        refunds.push(Receipt::new_gas_refund(
+            &info.signer_id,
+            Balance::from_yoctonear(gas_refund),
+            info.signer_public_key.clone(),
+        ));
+    }
+    refunds
+}

@@ -1,0 +1,423 @@
+//! The embedded chain: accounts, a mempool, blocks produced on demand, receipts scheduled the
+//! way a single-shard node schedules them (NEAR-FACTS 1-2).
+//!
+//! ```text
+//! submit(tx) ─▶ mempool ─▶ produce_block(): convert txs ─▶ local receipts run now
+//!                                          incoming receipts (made in the previous block) run
+//!                                          new receipts ─▶ incoming of the next block
+//! ```
+
+use crate::apply::{execute_action_receipt, BlockCtx};
+use crate::config::{ChainConfig, RuntimeOptions};
+use crate::error::RuntimeError;
+use crate::state::{access_key_storage, AccountRecord, Postponed, State};
+use crate::transactions;
+use crate::vm::Vm;
+use near_crypto::{InMemorySigner, KeyType, PublicKey, SecretKey, Signature, Signer};
+use near_primitives::account::{AccessKey, Account, AccountContract};
+use near_primitives::action::Action;
+use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::{Receipt, ReceiptEnum};
+use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
+use near_primitives::types::{AccountId, Balance};
+use near_primitives::views::{
+    BlockHeaderView, ExecutionOutcomeView, ExecutionOutcomeWithIdView, ReceiptView,
+};
+use std::collections::{HashMap, HashSet};
+
+/// Initial total supply shown in block headers (yoctoNEAR).
+const GENESIS_TOTAL_SUPPLY: u128 = 2_050_000_000 * 10u128.pow(24);
+
+pub(crate) struct TxRecord {
+    pub tx: SignedTransaction,
+    /// Block that included it: `(hash, height)`.
+    pub included: Option<(CryptoHash, u64)>,
+    pub outcome: Option<ExecutionOutcomeView>,
+    pub rejected: Option<String>,
+}
+
+pub(crate) struct ReceiptRecord {
+    pub view: ReceiptView,
+    pub outcome: ExecutionOutcomeWithIdView,
+    pub height: u64,
+}
+
+/// An in-process NEAR chain with one shard and one block producer.
+pub struct Runtime {
+    pub(crate) config: ChainConfig,
+    vm: Vm,
+    pub(crate) state: State,
+    options: RuntimeOptions,
+    pub(crate) blocks: Vec<BlockHeaderView>,
+    block_index: HashMap<CryptoHash, usize>,
+    mempool: Vec<CryptoHash>,
+    incoming: Vec<Receipt>,
+    pub(crate) txs: HashMap<CryptoHash, TxRecord>,
+    pub(crate) receipts: HashMap<CryptoHash, ReceiptRecord>,
+    receipt_tx: HashMap<CryptoHash, CryptoHash>,
+    pub(crate) in_flight: HashMap<CryptoHash, usize>,
+    next_nonce: HashMap<AccountId, u64>,
+    total_supply: u128,
+}
+
+/// The key the embedded runtime signs with for `account` (derived from the account id).
+pub fn signer_for(account: &AccountId) -> Signer {
+    InMemorySigner::from_secret_key(account.clone(), secret_key_for(account))
+}
+
+fn secret_key_for(account: &AccountId) -> SecretKey {
+    SecretKey::from_seed(KeyType::ED25519, account.as_str())
+}
+
+/// The full-access public key the embedded runtime uses for `account`.
+pub fn public_key_for(account: &AccountId) -> PublicKey {
+    secret_key_for(account).public_key()
+}
+
+impl Runtime {
+    pub fn new(options: RuntimeOptions) -> Result<Self, RuntimeError> {
+        let config = ChainConfig::new(options.protocol_version, options.gas_price)?;
+        let vm = Vm::new(
+            std::sync::Arc::clone(&config.runtime.wasm_config),
+            std::sync::Arc::clone(&config.runtime.fees),
+            options.cache_dir.as_deref(),
+        )?;
+        let mut runtime = Self {
+            config,
+            vm,
+            state: State::default(),
+            options,
+            blocks: Vec::new(),
+            block_index: HashMap::new(),
+            mempool: Vec::new(),
+            incoming: Vec::new(),
+            txs: HashMap::new(),
+            receipts: HashMap::new(),
+            receipt_tx: HashMap::new(),
+            in_flight: HashMap::new(),
+            next_nonce: HashMap::new(),
+            total_supply: GENESIS_TOTAL_SUPPLY,
+        };
+        let genesis =
+            runtime.header(0, CryptoHash::default(), runtime.options.genesis_timestamp_ns);
+        runtime.push_block(genesis);
+        Ok(runtime)
+    }
+
+    pub fn config(&self) -> &ChainConfig {
+        &self.config
+    }
+
+    pub fn protocol_version(&self) -> u32 {
+        self.config.protocol_version
+    }
+
+    /// Creates an account directly in the state (like a genesis record), with the runtime's
+    /// full-access key for it.
+    pub fn add_genesis_account(
+        &mut self,
+        id: &AccountId,
+        balance: u128,
+    ) -> Result<PublicKey, RuntimeError> {
+        if self.state.accounts.contains_key(id) {
+            return Err(RuntimeError::AccountExists(id.clone()));
+        }
+        let fees = &self.config.runtime.fees.storage_usage_config;
+        let public_key = public_key_for(id);
+        let key = AccessKey::full_access();
+        let usage = fees.num_bytes_account
+            + access_key_storage(&public_key, &key, fees.num_extra_bytes_record);
+        let account = Account::new(
+            Balance::from_yoctonear(balance),
+            Balance::ZERO,
+            AccountContract::None,
+            usage,
+        );
+        let mut record = AccountRecord::new(account);
+        record.access_keys.insert(public_key.clone(), key);
+        self.state.accounts.insert(id.clone(), record);
+        Ok(public_key)
+    }
+
+    /// An account's on-chain record (balance, storage usage, contract).
+    pub fn account(&self, id: &AccountId) -> Option<&Account> {
+        self.state.account(id).map(|r| &r.account)
+    }
+
+    /// A value of a contract's storage.
+    pub fn contract_storage(&self, id: &AccountId, key: &[u8]) -> Option<&[u8]> {
+        self.state.account(id)?.data.get(key).map(Vec::as_slice)
+    }
+
+    /// Signs `actions` from `signer` to `receiver` with the runtime's key for `signer` and
+    /// queues the transaction for the next block. Returns its hash.
+    pub fn submit(
+        &mut self,
+        signer: &AccountId,
+        receiver: &AccountId,
+        actions: Vec<Action>,
+    ) -> Result<CryptoHash, RuntimeError> {
+        let key = public_key_for(signer);
+        let record = self
+            .state
+            .account(signer)
+            .ok_or_else(|| RuntimeError::UnknownAccount(signer.clone()))?;
+        let key_nonce = record
+            .access_keys
+            .get(&key)
+            .map(|k| k.nonce)
+            .ok_or_else(|| RuntimeError::NoSigningKey { account: signer.clone() })?;
+        let nonce = self.next_nonce.get(signer).copied().unwrap_or(0).max(key_nonce) + 1;
+        let tx = Transaction::V0(TransactionV0 {
+            signer_id: signer.clone(),
+            public_key: key,
+            nonce,
+            receiver_id: receiver.clone(),
+            block_hash: self.head().hash,
+            actions,
+        });
+        let signature: Signature = signer_for(signer).sign(tx.get_hash_and_size().0.as_ref());
+        let signed = SignedTransaction::new(signature, tx);
+        let hash = self.submit_signed(signed)?;
+        self.next_nonce.insert(signer.clone(), nonce);
+        Ok(hash)
+    }
+
+    /// Queues an already signed transaction (checked now and again when included).
+    pub fn submit_signed(&mut self, tx: SignedTransaction) -> Result<CryptoHash, RuntimeError> {
+        if !tx.signature.verify(tx.get_hash().as_ref(), tx.transaction.public_key()) {
+            return Err(RuntimeError::InvalidTransaction("the signature does not match".into()));
+        }
+        transactions::check(&self.config, &self.state, &tx)
+            .map_err(RuntimeError::InvalidTransaction)?;
+        let hash = tx.get_hash();
+        if self.txs.contains_key(&hash) {
+            return Err(RuntimeError::InvalidTransaction(format!(
+                "transaction {hash} was already sent"
+            )));
+        }
+        self.txs.insert(hash, TxRecord { tx, included: None, outcome: None, rejected: None });
+        self.mempool.push(hash);
+        Ok(hash)
+    }
+
+    /// The latest block.
+    pub fn head(&self) -> &BlockHeaderView {
+        // There is always the genesis block.
+        &self.blocks[self.blocks.len() - 1]
+    }
+
+    pub fn block(&self, hash: &CryptoHash) -> Option<&BlockHeaderView> {
+        self.block_index.get(hash).and_then(|i| self.blocks.get(*i))
+    }
+
+    pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
+        self.blocks.get(usize::try_from(height).ok()?)
+    }
+
+    /// True when no transaction waits and no receipt is in flight.
+    pub fn is_idle(&self) -> bool {
+        self.mempool.is_empty() && self.incoming.is_empty() && self.state.postponed.is_empty()
+    }
+
+    /// Produces the next block: includes the mempool, runs local receipts, then the receipts
+    /// created in the previous block.
+    pub fn produce_block(&mut self) -> &BlockHeaderView {
+        let timestamp = self.head().timestamp_nanosec + self.options.block_interval_ns;
+        self.produce_block_at(timestamp)
+    }
+
+    /// Like [`Self::produce_block`] with a given timestamp (nanoseconds; kept increasing).
+    pub fn produce_block_at(&mut self, timestamp_ns: u64) -> &BlockHeaderView {
+        let prev = self.head().clone();
+        let height = prev.height + 1;
+        let timestamp_ns = timestamp_ns.max(prev.timestamp_nanosec + 1);
+        let hash = CryptoHash::hash_borsh((prev.hash, height, timestamp_ns));
+        let mut block = BlockCtx {
+            height,
+            timestamp_ns,
+            random_seed: CryptoHash::hash_bytes(hash.as_ref()),
+            written: HashSet::new(),
+        };
+        let mut outgoing = Vec::new();
+        let mut local = Vec::new();
+        for tx_hash in std::mem::take(&mut self.mempool) {
+            let Some(record) = self.txs.get_mut(&tx_hash) else { continue };
+            match transactions::convert(&self.config, &mut self.state, &record.tx, height) {
+                Ok((receipt, outcome)) => {
+                    self.total_supply =
+                        self.total_supply.saturating_sub(outcome.tokens_burnt.as_yoctonear());
+                    record.included = Some((hash, height));
+                    record.outcome = Some(outcome);
+                    self.receipt_tx.insert(*receipt.receipt_id(), tx_hash);
+                    self.in_flight.insert(tx_hash, 1);
+                    if receipt.receiver_id() == receipt.predecessor_id() {
+                        local.push(receipt);
+                    } else {
+                        outgoing.push(receipt);
+                    }
+                }
+                Err(reason) => record.rejected = Some(reason),
+            }
+        }
+        let incoming = std::mem::take(&mut self.incoming);
+        for receipt in local.into_iter().chain(incoming) {
+            self.process(receipt, &mut block, hash, &mut outgoing);
+        }
+        self.incoming = outgoing;
+        let header = self.header(height, prev.hash, timestamp_ns);
+        self.push_block(header);
+        self.head()
+    }
+
+    fn process(
+        &mut self,
+        receipt: Receipt,
+        block: &mut BlockCtx,
+        block_hash: CryptoHash,
+        out: &mut Vec<Receipt>,
+    ) {
+        let receiver = receipt.receiver_id().clone();
+        let tx = self.receipt_tx.get(receipt.receipt_id()).copied();
+        let ready = match receipt.receipt() {
+            ReceiptEnum::Data(data) | ReceiptEnum::PromiseResume(data) => {
+                let key = (receiver.clone(), data.data_id);
+                self.state.received_data.insert(key.clone(), data.data.clone());
+                self.done_with(tx);
+                let Some(waiting) = self.state.waiting_for.remove(&key) else { return };
+                let Some(postponed) = self.state.postponed.get_mut(&waiting) else { return };
+                postponed.missing = postponed.missing.saturating_sub(1);
+                if postponed.missing > 0 {
+                    return;
+                }
+                match self.state.postponed.remove(&waiting) {
+                    Some(p) => p.receipt,
+                    None => return,
+                }
+            }
+            ReceiptEnum::Action(_) | ReceiptEnum::ActionV2(_) => {
+                let inputs = match receipt.receipt() {
+                    ReceiptEnum::Action(a) => a.input_data_ids.clone(),
+                    ReceiptEnum::ActionV2(a) => a.input_data_ids.clone(),
+                    _ => Vec::new(),
+                };
+                let missing: Vec<CryptoHash> = inputs
+                    .into_iter()
+                    .filter(|id| !self.state.received_data.contains_key(&(receiver.clone(), *id)))
+                    .collect();
+                if !missing.is_empty() {
+                    for id in &missing {
+                        self.state
+                            .waiting_for
+                            .insert((receiver.clone(), *id), *receipt.receipt_id());
+                    }
+                    let postponed = Postponed { receipt, missing: missing.len() };
+                    self.state.postponed.insert(*postponed.receipt.receipt_id(), postponed);
+                    return;
+                }
+                receipt
+            }
+            _ => {
+                self.done_with(tx);
+                return;
+            }
+        };
+        self.execute(ready, block, block_hash, out);
+    }
+
+    fn done_with(&mut self, tx: Option<CryptoHash>) {
+        if let Some(count) = tx.and_then(|tx| self.in_flight.get_mut(&tx)) {
+            *count = count.saturating_sub(1);
+        }
+    }
+
+    fn execute(
+        &mut self,
+        receipt: Receipt,
+        block: &mut BlockCtx,
+        block_hash: CryptoHash,
+        out: &mut Vec<Receipt>,
+    ) {
+        let id = *receipt.receipt_id();
+        let tx = self.receipt_tx.get(&id).copied();
+        let Some(executed) =
+            execute_action_receipt(&self.config, &self.vm, &mut self.state, block, &receipt)
+        else {
+            self.done_with(tx);
+            return;
+        };
+        self.total_supply =
+            self.total_supply.saturating_sub(executed.outcome.tokens_burnt.as_yoctonear());
+        self.done_with(tx);
+        for new in executed.new_receipts {
+            if let Some(tx) = tx {
+                self.receipt_tx.insert(*new.receipt_id(), tx);
+                *self.in_flight.entry(tx).or_insert(0) += 1;
+            }
+            out.push(new);
+        }
+        let outcome = ExecutionOutcomeWithIdView {
+            proof: Vec::new(),
+            block_hash,
+            id,
+            outcome: executed.outcome,
+        };
+        self.receipts
+            .insert(id, ReceiptRecord { view: receipt.into(), outcome, height: block.height });
+    }
+
+    fn header(&self, height: u64, prev_hash: CryptoHash, timestamp_ns: u64) -> BlockHeaderView {
+        let hash = if height == 0 {
+            CryptoHash::hash_bytes(b"nearviz embedded genesis")
+        } else {
+            CryptoHash::hash_borsh((prev_hash, height, timestamp_ns))
+        };
+        let hash_at =
+            |h: u64| self.blocks.get(h as usize).map_or(CryptoHash::default(), |b| b.hash);
+        BlockHeaderView {
+            height,
+            prev_height: height.checked_sub(1),
+            epoch_id: CryptoHash::default(),
+            next_epoch_id: CryptoHash::default(),
+            hash,
+            prev_hash,
+            prev_state_root: CryptoHash::default(),
+            block_body_hash: None,
+            chunk_receipts_root: CryptoHash::default(),
+            chunk_headers_root: CryptoHash::default(),
+            chunk_tx_root: CryptoHash::default(),
+            outcome_root: CryptoHash::default(),
+            chunks_included: 1,
+            challenges_root: CryptoHash::default(),
+            timestamp: timestamp_ns,
+            timestamp_nanosec: timestamp_ns,
+            random_value: CryptoHash::hash_bytes(hash.as_ref()),
+            validator_proposals: Vec::new(),
+            chunk_mask: vec![true],
+            gas_price: Balance::from_yoctonear(self.config.gas_price),
+            block_ordinal: Some(height + 1),
+            rent_paid: Balance::ZERO,
+            validator_reward: Balance::ZERO,
+            total_supply: Balance::from_yoctonear(self.total_supply),
+            challenges_result: Vec::new(),
+            last_final_block: hash_at(height.saturating_sub(2)),
+            last_ds_final_block: hash_at(height.saturating_sub(1)),
+            next_bp_hash: CryptoHash::default(),
+            block_merkle_root: CryptoHash::default(),
+            epoch_sync_data_hash: None,
+            approvals: Vec::new(),
+            signature: Signature::empty(KeyType::ED25519),
+            latest_protocol_version: self.config.protocol_version,
+            chunk_endorsements: None,
+            shard_split: None,
+            prev_last_certified_block_epoch_id: None,
+            spice_chunk_endorsement_stats: None,
+            chunk_execution_root: None,
+        }
+    }
+
+    fn push_block(&mut self, header: BlockHeaderView) {
+        self.block_index.insert(header.hash, self.blocks.len());
+        self.blocks.push(header);
+    }
+}

@@ -1,0 +1,81 @@
+//! Which protocol version runs, and the chain-level numbers a sandbox node would use.
+
+use crate::error::RuntimeError;
+use near_parameters::{RuntimeConfig, RuntimeConfigStore};
+use near_primitives::types::ProtocolVersion;
+use near_primitives::version::PROTOCOL_VERSION;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The block gas price of a fresh sandbox (its genesis `min_gas_price`), in yoctoNEAR per gas.
+pub const SANDBOX_GAS_PRICE: u128 = 100_000_000;
+
+/// Oldest protocol version the embedded runtime accepts (Wasmtime became NEAR's VM at 84).
+pub const MIN_PROTOCOL_VERSION: ProtocolVersion = 84;
+
+/// How to build a [`crate::Runtime`].
+#[derive(Clone, Debug)]
+pub struct RuntimeOptions {
+    /// Protocol version whose fees and limits apply; `None` = the latest stable one known.
+    pub protocol_version: Option<ProtocolVersion>,
+    /// Block gas price in yoctoNEAR per gas (the sandbox uses 1e8).
+    pub gas_price: u128,
+    /// Directory for compiled contracts (reused across runs); `None` = a temporary directory.
+    pub cache_dir: Option<PathBuf>,
+    /// Timestamp of the first block, in nanoseconds since the epoch.
+    pub genesis_timestamp_ns: u64,
+    /// Nanoseconds added to the timestamp per block (the sandbox produces one every ~125 ms).
+    pub block_interval_ns: u64,
+}
+
+impl Default for RuntimeOptions {
+    fn default() -> Self {
+        Self {
+            protocol_version: None,
+            gas_price: SANDBOX_GAS_PRICE,
+            cache_dir: None,
+            genesis_timestamp_ns: 1_700_000_000_000_000_000,
+            block_interval_ns: 125_000_000,
+        }
+    }
+}
+
+/// The latest protocol version the linked NEAR crates know as stable.
+pub fn latest_protocol_version() -> ProtocolVersion {
+    PROTOCOL_VERSION
+}
+
+/// Fees, limits and prices in force.
+#[derive(Clone)]
+pub struct ChainConfig {
+    pub protocol_version: ProtocolVersion,
+    pub runtime: Arc<RuntimeConfig>,
+    /// Block gas price (yocto per gas): what burnt gas costs.
+    pub gas_price: u128,
+}
+
+impl ChainConfig {
+    pub fn new(
+        protocol_version: Option<ProtocolVersion>,
+        gas_price: u128,
+    ) -> Result<Self, RuntimeError> {
+        let latest = latest_protocol_version();
+        let protocol_version = protocol_version.unwrap_or(latest);
+        if !(MIN_PROTOCOL_VERSION..=latest).contains(&protocol_version) {
+            return Err(RuntimeError::UnsupportedProtocolVersion {
+                requested: protocol_version,
+                min: MIN_PROTOCOL_VERSION,
+                max: latest,
+            });
+        }
+        let store = RuntimeConfigStore::new(None);
+        let runtime = Arc::clone(store.get_config(protocol_version));
+        Ok(Self { protocol_version, runtime, gas_price })
+    }
+
+    /// The price attached gas is bought at: the block price, but at least
+    /// `min_gas_purchase_price` (protocol 85+); the difference is refunded on burn.
+    pub fn receipt_gas_price(&self) -> u128 {
+        self.gas_price.max(self.runtime.min_gas_purchase_price.as_yoctonear())
+    }
+}

@@ -1,0 +1,25 @@
+//! Errors of the embedded runtime itself (not contract failures: those are receipt outcomes).
+
+use near_primitives::types::{AccountId, ProtocolVersion};
+
+#[derive(Debug, thiserror::Error)]
+pub enum RuntimeError {
+    #[error("protocol version {requested} is not supported by the embedded runtime (supported: {min}..={max})")]
+    UnsupportedProtocolVersion {
+        requested: ProtocolVersion,
+        min: ProtocolVersion,
+        max: ProtocolVersion,
+    },
+    #[error("account {0} does not exist")]
+    UnknownAccount(AccountId),
+    #[error("account {0} already exists")]
+    AccountExists(AccountId),
+    #[error("account {account} has no key the embedded runtime can sign with")]
+    NoSigningKey { account: AccountId },
+    #[error("transaction rejected: {0}")]
+    InvalidTransaction(String),
+    #[error("compiled-contract cache: {0}")]
+    Cache(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}

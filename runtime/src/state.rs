@@ -1,0 +1,62 @@
+//! The in-memory chain state: accounts with balances, storage usage, access keys, contract
+//! code and contract storage, plus the data receipts and postponed receipts waiting per account.
+
+use near_crypto::PublicKey;
+use near_primitives::account::{AccessKey, Account};
+use near_primitives::hash::CryptoHash;
+use near_primitives::receipt::Receipt;
+use near_primitives::types::AccountId;
+use near_vm_runner::ContractCode;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+/// Everything stored under one account.
+#[derive(Clone, Debug)]
+pub struct AccountRecord {
+    pub account: Account,
+    pub access_keys: BTreeMap<PublicKey, AccessKey>,
+    pub code: Option<Arc<ContractCode>>,
+    pub data: BTreeMap<Vec<u8>, Vec<u8>>,
+}
+
+impl AccountRecord {
+    pub fn new(account: Account) -> Self {
+        Self { account, access_keys: BTreeMap::new(), code: None, data: BTreeMap::new() }
+    }
+
+    pub fn amount(&self) -> u128 {
+        self.account.amount().as_yoctonear()
+    }
+}
+
+/// An action receipt waiting for data receipts (NEAR-FACTS 2).
+#[derive(Clone, Debug)]
+pub struct Postponed {
+    pub receipt: Receipt,
+    pub missing: usize,
+}
+
+/// The whole state of the embedded chain (one shard).
+#[derive(Default, Debug)]
+pub struct State {
+    pub accounts: BTreeMap<AccountId, AccountRecord>,
+    /// Data that arrived for `(receiver, data_id)`: `Some(value)` or `None` (the producer failed).
+    pub received_data: HashMap<(AccountId, CryptoHash), Option<Vec<u8>>>,
+    /// Receipts waiting for data, by receipt id.
+    pub postponed: HashMap<CryptoHash, Postponed>,
+    /// Which postponed receipt waits for `(receiver, data_id)`.
+    pub waiting_for: HashMap<(AccountId, CryptoHash), CryptoHash>,
+}
+
+impl State {
+    pub fn account(&self, id: &AccountId) -> Option<&AccountRecord> {
+        self.accounts.get(id)
+    }
+}
+
+/// Bytes an access key adds to an account's storage usage.
+pub fn access_key_storage(public_key: &PublicKey, access_key: &AccessKey, extra_bytes: u64) -> u64 {
+    let pk = borsh::object_length(public_key).unwrap_or(0) as u64;
+    let ak = borsh::object_length(access_key).unwrap_or(0) as u64;
+    pk + ak + extra_bytes
+}
