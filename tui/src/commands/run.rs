@@ -42,6 +42,8 @@ pub async fn run(
     let opts = StartOptions {
         sandbox: SandboxOptions::default(),
         protocol_version: args.protocol_version,
+        // Headless: no block pacing, blocks back to back while a call is in flight.
+        embedded_pacing: crate::engine::embedded::Pacing::AsFastAsPossible,
     };
     let engine = engine::start(args.engine, scenario.clone(), opts);
     let mut session = Session::new(&scenario, engine);
