@@ -25,7 +25,8 @@ die() {
 }
 
 usage() {
-    sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'
+    # The header comment above, without the '#'.
+    sed -n '2,/^[^#]/p' "$0" | sed '$d' | sed 's/^# \{0,1\}//'
 }
 
 mode=build
@@ -72,7 +73,7 @@ debian_ready() {
 rustup_ready() {
     command -v rustup > /dev/null || return 1
     local sysroot
-    sysroot="$(rustup run stable rustc --print sysroot 2> /dev/null)" || return 1
+    sysroot="$("$(rustup which rustc 2> /dev/null)" --print sysroot 2> /dev/null)" || return 1
     [ -d "$sysroot/lib/rustlib/src/rust/library/std" ] || return 1
     [ -n "$(find "$sysroot/lib/rustlib" -maxdepth 3 -name 'rust-lld' -print -quit 2> /dev/null)" ]
 }
@@ -81,12 +82,11 @@ install_hint() {
     cat >&2 << 'EOF'
 contract/build.sh: no toolchain that can build MVP wasm with a rebuilt std was found.
 Install one of:
-  Debian 12/13 (what the committed wasm are built with):
+  Debian 12 (bookworm-security; what the committed wasm are built with):
     sudo apt-get install rustc-web cargo-web rust-web-src lld-22
-  rustup:
-    rustup toolchain install stable
-    rustup component add rust-src --toolchain stable
-    rustup target add wasm32-unknown-unknown --toolchain stable
+  rustup (the default toolchain; the committed wasm need the Debian one to match byte for byte):
+    rustup component add rust-src
+    rustup target add wasm32-unknown-unknown
 Then run contract/build.sh again (NEARVIZ_WASM_TOOLCHAIN=debian|rustup picks one).
 EOF
     exit 1
@@ -113,8 +113,8 @@ case "$choice" in
         ;;
     rustup)
         rustup_ready || install_hint
-        RUSTC_BIN="$(rustup which --toolchain stable rustc)"
-        CARGO_BIN="$(rustup which --toolchain stable cargo)"
+        RUSTC_BIN="$(rustup which rustc)"
+        CARGO_BIN="$(rustup which cargo)"
         LINKER="$(find "$("$RUSTC_BIN" --print sysroot)/lib/rustlib" -maxdepth 3 -name rust-lld -print -quit)"
         LINKER_FLAG=()
         ;;
@@ -137,7 +137,7 @@ flags=(
     --cfg near
     -C target-cpu=mvp
     -C link-arg=-s
-    "${LINKER_FLAG[@]}"
+    ${LINKER_FLAG[@]+"${LINKER_FLAG[@]}"}
     "--remap-path-prefix=$ROOT=/nearviz"
     "--remap-path-prefix=$CARGO_HOME_DIR=/cargo"
     "--remap-path-prefix=$RUST_SRC=/rust"
@@ -171,12 +171,36 @@ copy_out() {
     toolchain_id > "$dest/toolchain.txt"
 }
 
+# NEAR accepts MVP wasm only: validate with every post-MVP feature off when wabt is installed.
+validate_mvp() {
+    local dir="$1" c
+    if ! command -v wasm-validate > /dev/null; then
+        echo "note: wasm-validate (wabt) not installed, skipping the MVP check" >&2
+        return 0
+    fi
+    for c in "${CONTRACTS[@]}"; do
+        wasm-validate --disable-bulk-memory --disable-reference-types --disable-sign-extension \
+            --disable-mutable-globals --disable-saturating-float-to-int --disable-multi-value \
+            --disable-simd "$dir/$c.wasm" ||
+            die "$c.wasm uses wasm features beyond MVP, which NEAR rejects"
+    done
+}
+
+sha256() {
+    if command -v sha256sum > /dev/null; then
+        sha256sum "$1" | cut -d' ' -f1
+    else
+        shasum -a 256 "$1" | cut -d' ' -f1
+    fi
+}
+
 if [ "$mode" = build ]; then
     build
     copy_out "$RES"
+    validate_mvp "$RES"
     for c in "${CONTRACTS[@]}"; do
         printf '%-10s %8d bytes  %s\n' "$c" "$(wc -c < "$RES/$c.wasm")" \
-            "$(sha256sum "$RES/$c.wasm" | cut -d' ' -f1)"
+            "$(sha256 "$RES/$c.wasm")"
     done
     exit 0
 fi
@@ -198,6 +222,7 @@ build
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/nearviz-wasm-check.XXXXXX")"
 trap 'rm -rf "$tmp"' EXIT
 copy_out "$tmp"
+validate_mvp "$tmp"
 status=0
 for c in "${CONTRACTS[@]}"; do
     if [ ! -f "$RES/$c.wasm" ]; then
@@ -207,7 +232,7 @@ for c in "${CONTRACTS[@]}"; do
         echo "identical contract/res/$c.wasm"
     else
         echo "DIFFERS   contract/res/$c.wasm (rebuilt from source: $(wc -c < "$tmp/$c.wasm") bytes," \
-            "committed: $(wc -c < "$RES/$c.wasm") bytes)" >&2
+            "in contract/res: $(wc -c < "$RES/$c.wasm") bytes)" >&2
         status=1
     fi
 done

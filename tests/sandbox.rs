@@ -6,8 +6,9 @@
 //! `NEAR_SANDBOX_BIN_PATH=/path/to/neard cargo test -p nearviz-tests --test sandbox -- --ignored --test-threads 1`
 
 use nearviz::commands::run::Session;
+use nearviz::engine::embedded::Pacing;
 use nearviz::engine::sandbox::{self, SandboxOptions};
-use nearviz::engine::{EngineCommand, EngineEvent};
+use nearviz::engine::{EngineCommand, EngineEvent, EngineKind, StartOptions};
 use nearviz::model::{
     Dag, Failure, InputStatus, Outcome, Parent, ReceiptNode, Status, TxNode, Value,
 };
@@ -18,12 +19,17 @@ fn options(dir: &tempfile::TempDir) -> SandboxOptions {
     SandboxOptions { neard_log: dir.path().join("neard.log"), ..SandboxOptions::default() }
 }
 
-/// Runs `names` one after the other on a fresh sandbox and returns the session's DAG.
-async fn run_calls(names: &[&str]) -> (Dag, tempfile::TempDir) {
+/// Runs `names` one after the other on a fresh engine of `kind` and returns the session's DAG.
+async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir) {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = Scenario::builtin().expect("built-in scenario");
     let calls: Vec<_> = names.iter().map(|name| scenario.call(name).expect(name).clone()).collect();
-    let engine = sandbox::spawn(scenario.clone(), options(&dir));
+    let opts = StartOptions {
+        sandbox: options(&dir),
+        protocol_version: None,
+        embedded_pacing: Pacing::AsFastAsPossible,
+    };
+    let engine = nearviz::engine::start(kind, scenario.clone(), opts);
     let mut session = Session::new(&scenario, engine);
     let mut progress = Vec::new();
     let outcome = session.drive(&calls, &mut progress).await;
@@ -33,8 +39,10 @@ async fn run_calls(names: &[&str]) -> (Dag, tempfile::TempDir) {
     });
     assert!(outcome.failed.is_empty(), "calls did not reach FINAL: {:?}", outcome.failed);
     let info = session.info.as_ref().expect("ready");
-    assert_eq!(info.name, "sandbox");
-    assert!(info.protocol_version.is_some_and(|v| v >= 86), "{info:?}");
+    if kind == EngineKind::Sandbox {
+        assert_eq!(info.name, "sandbox");
+        assert!(info.protocol_version.is_some_and(|v| v >= 86), "{info:?}");
+    }
     (session.trace.dag(), dir)
 }
 
@@ -124,9 +132,21 @@ const FAIL: &str = "Smart contract panicked: hello: deliberate failure";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
 async fn every_builtin_call_grows_the_promised_dag() {
+    check_every_builtin_call(EngineKind::Sandbox).await;
+}
+
+/// The same checks on the embedded runtime: offline, so always run. It checks the checks too
+/// (an independent implementation of NEAR's execution must satisfy them).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_builtin_call_grows_the_promised_dag_embedded() {
+    check_every_builtin_call(EngineKind::Embedded).await;
+}
+
+/// Runs every built-in call in the scenario's order and checks what the contracts promise.
+async fn check_every_builtin_call(kind: EngineKind) {
     let scenario = Scenario::builtin().expect("built-in");
     let names: Vec<&str> = scenario.calls.iter().map(|c| c.name.as_str()).collect();
-    let (dag, _dir) = run_calls(&names).await;
+    let (dag, _dir) = run_calls(kind, &names).await;
     assert_eq!(dag.transactions.len(), names.len());
     for t in &dag.transactions {
         let label = t.label.as_deref().unwrap_or("?");

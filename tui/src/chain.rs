@@ -38,7 +38,7 @@ macro_rules! display_as_base58 {
 display_as_base58!(TxHash, ReceiptId, BlockHash);
 
 /// What `EXPERIMENTAL_tx_status` (with `wait_until: NONE`) answered for one transaction.
-#[derive(Clone, Debug)]
+#[derive(Clone, PartialEq, Debug)]
 pub enum TxStatusReply {
     /// `UNKNOWN_TRANSACTION`: the node has not seen it (yet).
     Unknown,

@@ -6,8 +6,9 @@ mod support;
 use near_primitives::types::AccountId;
 use near_primitives::views::TxExecutionStatus;
 use nearviz::chain::{ChainEvent, TxHash, TxStatusReply};
-use nearviz::engine::rpc::{follow_tx, status_name, FollowError, FollowOptions, RpcClient};
+use nearviz::engine::rpc::{follow_tx, FollowError, FollowOptions, RpcClient};
 use nearviz::engine::EngineEvent;
+use nearviz::model::status_name;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
@@ -63,7 +64,7 @@ async fn follow(
 
 fn status_of(reply: &TxStatusReply) -> Option<String> {
     match reply {
-        TxStatusReply::Known { status, .. } => Some(status_name(status)),
+        TxStatusReply::Known { status, .. } => Some(status_name(status).to_owned()),
         _ => None,
     }
 }
@@ -211,6 +212,9 @@ async fn several_followers_run_concurrently_on_one_client() {
     for capture in &captures {
         check_follow(capture, &by_tx[&capture.tx_hash]);
     }
+    // One shared client: each block fetched once, even when two followers need it at once.
+    let distinct: HashSet<&String> = captures.iter().flat_map(|c| c.blocks.keys()).collect();
+    assert_eq!(node.count("block"), distinct.len());
     // Concurrent, not one after the other: every transaction was polled before the first ended.
     let first_done = order.iter().position(|(_, done)| *done).expect("a TxDone");
     let polled_before: HashSet<_> = order[..first_done].iter().map(|(tx, _)| tx).collect();
@@ -326,6 +330,11 @@ async fn http_errors_without_json_are_reported_with_their_status() {
     let (name, message) = error_name(&reply);
     assert_eq!(name, "HTTP_STATUS");
     assert!(message.contains("503") && done.contains("503"), "{message}");
+
+    let limited =
+        LoopbackRpc::start(always(Reply::Raw { status: 429, body: "slow down".into() })).await;
+    let (reply, _, _) = follow_broken(&limited.url).await;
+    assert!(error_name(&reply).1.contains("rate limited"), "{reply:?}");
 }
 
 #[tokio::test]
@@ -391,4 +400,45 @@ async fn an_already_final_transaction_finishes_at_once() {
         events.iter().filter(|e| matches!(e, ChainEvent::Block(_))).count(),
         capture.blocks.len()
     );
+}
+
+#[tokio::test]
+async fn followers_needing_the_same_blocks_fetch_them_once() {
+    // Four transactions executed in the same blocks (copies of one recording under other hashes).
+    let original = Capture::load("query_greeting");
+    let hashes = [
+        original.tx_hash.clone(),
+        "11111111111111111111111111111111".to_owned(),
+        "4vJ9JU1bJJE96FWSJKvHsmmFADCg4gpZQff4P3bkLKi".to_owned(),
+        "GN66mXpuiFapCByYbmN22kabv6vfAZBrh4EA459pYjao".to_owned(),
+    ];
+    let copies: Vec<Capture> =
+        hashes.iter().map(|hash| Capture { tx_hash: hash.clone(), ..original.clone() }).collect();
+    let node = LoopbackRpc::start(capture_node(copies.clone(), 1)).await;
+    let client = RpcClient::new(&node.url).expect("client");
+    let mut followers = Vec::new();
+    let mut receivers = Vec::new();
+    for copy in &copies {
+        let (events_tx, events_rx) = mpsc::channel(64);
+        receivers.push(events_rx);
+        followers.push(tokio::spawn(follow_tx(
+            client.clone(),
+            tx_hash(&copy.tx_hash),
+            account(&copy.sender),
+            Instant::now(),
+            events_tx,
+            fast(),
+        )));
+    }
+    for follower in followers {
+        assert_eq!(follower.await.expect("follower task"), Ok(()));
+    }
+    for (copy, mut events_rx) in copies.iter().zip(receivers) {
+        let mut events = Vec::new();
+        while let Some(EngineEvent::Chain(event)) = events_rx.recv().await {
+            events.push(event);
+        }
+        check_follow(copy, &events);
+    }
+    assert_eq!(node.count("block"), original.blocks.len());
 }

@@ -13,7 +13,7 @@ pub(crate) fn greeting_args(greeting: &str) -> Vec<u8> {
 #[near]
 impl Xcc {
     /// Batch: one receipt to hello with set("hi"), get, set("bye"), get; the callback sees the last.
-    pub fn batch_actions(&mut self) -> Promise {
+    pub fn batch_actions(&self) -> Promise {
         Promise::new(self.hello_account.clone())
             .function_call("set_greeting", greeting_args("hi"), NO_DEPOSIT, XCC_GAS)
             .function_call("get_greeting", Vec::new(), NO_DEPOSIT, XCC_GAS)
@@ -45,7 +45,7 @@ impl Xcc {
     }
 
     /// Failing batch: set("batch"), fail, get in one receipt; fail reverts the whole batch.
-    pub fn batch_failing(&mut self) -> Promise {
+    pub fn batch_failing(&self) -> Promise {
         Promise::new(self.hello_account.clone())
             .function_call("set_greeting", greeting_args("batch"), NO_DEPOSIT, XCC_GAS)
             .function_call("fail", Vec::new(), NO_DEPOSIT, XCC_GAS)

@@ -64,7 +64,7 @@ impl Xcc {
     /// Callback: panics on purpose, so the transaction fails after the callee succeeded.
     #[private]
     pub fn callback_panics_callback(
-        &mut self,
+        &self,
         #[callback_result] greeting: Result<String, PromiseError>,
     ) -> String {
         let seen = greeting.unwrap_or_else(|_| "<failed>".to_owned());
@@ -103,7 +103,7 @@ impl Xcc {
     }
 
     /// Chain: counter.increment then hello.get_greeting then a callback, one block per link.
-    pub fn chain(&mut self) -> Promise {
+    pub fn chain(&self) -> Promise {
         ext_counter::ext(self.counter_account.clone())
             .with_static_gas(XCC_GAS)
             .increment(None)

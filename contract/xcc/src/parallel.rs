@@ -59,7 +59,7 @@ impl Xcc {
     }
 
     /// Parallel batches: three set+get batches to hello joined; the callback loops over results.
-    pub fn similar_contracts(&mut self) -> Promise {
+    pub fn similar_contracts(&self) -> Promise {
         let batch = |greeting: &str| {
             Promise::new(self.hello_account.clone())
                 .function_call("set_greeting", greeting_args(greeting), NO_DEPOSIT, XCC_GAS)

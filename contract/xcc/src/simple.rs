@@ -46,7 +46,7 @@ impl Xcc {
     }
 
     /// Send information: hello.set_greeting(greeting), then a callback that reports success.
-    pub fn change_greeting(&mut self, greeting: String) -> Promise {
+    pub fn change_greeting(&self, greeting: String) -> Promise {
         ext_hello::ext(self.hello_account.clone())
             .with_static_gas(XCC_GAS)
             .set_greeting(greeting)
@@ -60,7 +60,7 @@ impl Xcc {
     /// Callback: true if hello stored the greeting, false if set_greeting failed.
     #[private]
     pub fn change_greeting_callback(
-        &mut self,
+        &self,
         #[callback_result] result: Result<(), PromiseError>,
     ) -> bool {
         let ok = result.is_ok();

@@ -49,7 +49,7 @@ pub async fn run(
     let mut session = Session::new(&scenario, engine);
     let outcome = tokio::select! {
         outcome = session.drive(&selected, &mut stderr) => outcome,
-        _ = tokio::signal::ctrl_c() => Err(anyhow::anyhow!("interrupted")),
+        signal = interrupted() => Err(anyhow::anyhow!("interrupted by {signal}")),
     };
     session.shutdown().await;
 
@@ -76,6 +76,22 @@ pub async fn run(
         let _ = writeln!(stderr, "nearviz: call `{call}` did not reach FINAL: {error}");
     }
     Ok(if outcome.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Ctrl-C, or SIGTERM on Unix: the session is then saved and neard stopped before exiting.
+async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C"
 }
 
 fn bad_input(stderr: &mut impl Write, message: &str) -> anyhow::Result<ExitCode> {

@@ -13,7 +13,7 @@ pub mod response;
 pub mod viewer;
 
 pub use client::{RpcClient, RpcError};
-pub use follow::{follow_tx, status_name, FollowError, FollowOptions};
+pub use follow::{follow_tx, FollowError, FollowOptions};
 pub use response::{block_header, tx_status_reply, ResponseError};
 pub use viewer::{spawn_tx_viewer, spawn_tx_viewer_with, watch_tx};
 

@@ -19,16 +19,20 @@ pub use binary::{
 };
 pub use error::{SandboxError, NO_BINARY_HINT};
 pub use node::{open_files_limits, Node, FD_LIMIT_MESSAGE};
-pub use setup::{connect, Deployment};
+pub use setup::{connect, Deployment, SetupTimings};
 
 use crate::chain::ChainEvent;
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
+use serde_json::json;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
+
+/// How often the newest block is fetched while calls are in flight (blocks: ~125 ms).
+const HEAD_POLL: Duration = Duration::from_millis(100);
 
 /// Engine name in the header.
 pub const ENGINE_NAME: &str = "sandbox";
@@ -69,6 +73,8 @@ pub fn spawn(scenario: Scenario, opts: SandboxOptions) -> EngineHandle {
 pub struct Booted {
     pub node: Node,
     pub deployment: Deployment,
+    /// From start to neard answering on its RPC (`neard init` + `neard run`).
+    pub node_start: Duration,
 }
 
 /// Binary, node, accounts, contracts, init calls. `progress` gets one line per step.
@@ -78,12 +84,25 @@ pub async fn boot(
     progress: &(dyn Fn(String) + Sync),
 ) -> Result<Booted, SandboxError> {
     let binary = binary::obtain(progress).await?;
-    progress(format!("starting neard ({})…", binary.path.display()));
+    progress(format!("starting neard ({}), log: {}…", binary.path.display(), neard_log.display()));
+    let started = Instant::now();
     let node = Node::start(&binary.path, neard_log).await?;
-    progress(format!("neard up at {} (protocol {})", node.rpc_url, node.protocol_version));
+    let node_start = started.elapsed();
+    progress(format!(
+        "neard up at {} (protocol {}) in {:.2} s",
+        node.rpc_url,
+        node.protocol_version,
+        node_start.as_secs_f64()
+    ));
     let worker = setup::connect(&node).await?;
     let deployment = Deployment::create(worker, scenario, progress).await?;
-    Ok(Booted { node, deployment })
+    let timings = deployment.timings;
+    progress(format!(
+        "accounts and contracts in {:.2} s, init in {:.2} s",
+        timings.accounts.as_secs_f64(),
+        timings.init.as_secs_f64()
+    ));
+    Ok(Booted { node, deployment, node_start })
 }
 
 async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
@@ -97,9 +116,9 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     let booted = tokio::select! {
         booted = booting => booted,
         // Quit while booting: dropping the boot future kills a started neard.
-        _ = wait_for_shutdown(&mut side.commands) => return,
+        _ = wait_for_shutdown(&mut side.commands, &side.events) => return,
     };
-    let Booted { mut node, deployment } = match booted {
+    let Booted { mut node, deployment, .. } = match booted {
         Ok(booted) => booted,
         Err(err) => {
             let _ = side.events.send(EngineEvent::Down(err.to_string())).await;
@@ -134,6 +153,10 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         started: Instant::now(),
     };
     let mut followers = JoinSet::new();
+    let mut head = None;
+    session.report_head(&mut head).await;
+    let mut head_tick = tokio::time::interval(HEAD_POLL);
+    head_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let down = loop {
         tokio::select! {
             command = side.commands.recv() => match command {
@@ -146,6 +169,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
                 }
             },
             reason = node.exited() => break Some(reason),
+            _ = head_tick.tick(), if !followers.is_empty() => session.report_head(&mut head).await,
             Some(_) = followers.join_next(), if !followers.is_empty() => {}
         }
     };
@@ -158,13 +182,20 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     }
 }
 
-/// Resolves on `Shutdown` or when the app drops its end.
-async fn wait_for_shutdown(commands: &mut mpsc::Receiver<EngineCommand>) {
+/// Resolves on `Shutdown` or when the app drops its end; calls sent meanwhile are refused.
+async fn wait_for_shutdown(
+    commands: &mut mpsc::Receiver<EngineCommand>,
+    events: &mpsc::Sender<EngineEvent>,
+) {
     while let Some(command) = commands.recv().await {
-        if matches!(command, EngineCommand::Shutdown) {
-            return;
+        match command {
+            EngineCommand::Shutdown => return,
+            EngineCommand::Send(call) => {
+                let error = "the sandbox is still starting".to_owned();
+                let _ = events.send(EngineEvent::CallFailed { call: call.name, error }).await;
+            }
+            other => tracing::debug!(command = ?other, "ignored while the sandbox boots"),
         }
-        tracing::debug!(?command, "ignored while the sandbox boots");
     }
 }
 
@@ -178,6 +209,24 @@ struct Session {
 }
 
 impl Session {
+    /// Sends the header of the newest block when the chain has moved on since `last` (while
+    /// calls are in flight: the header's block number and block time stay live).
+    async fn report_head(&self, last: &mut Option<u64>) {
+        let raw = match self.client.call("block", json!({ "finality": "optimistic" })).await {
+            Ok(raw) => raw,
+            Err(err) => return tracing::debug!(%err, "head block"),
+        };
+        match crate::engine::rpc::block_header(&raw) {
+            Ok(header) if last.is_none_or(|height| header.height > height) => {
+                *last = Some(header.height);
+                let _ =
+                    self.events.send(EngineEvent::Chain(ChainEvent::Block(Box::new(header)))).await;
+            }
+            Ok(_) => {}
+            Err(err) => tracing::debug!(%err, "head block"),
+        }
+    }
+
     /// Sends `call` and starts following it; a failure to send is reported, not fatal.
     async fn send(&self, call: Call, followers: &mut JoinSet<()>) {
         let failed = |error: String| EngineEvent::CallFailed { call: call.name.clone(), error };

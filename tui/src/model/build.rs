@@ -122,8 +122,8 @@ fn receipt(
     id: &CryptoHash,
     tx_block: Option<u64>,
 ) -> ReceiptNode {
-    let outcome = ix.outcomes.get(id).map(|o| *o);
-    let entry = ix.entries.get(id).map(|e| *e);
+    let outcome = ix.outcomes.get(id).copied();
+    let entry = ix.entries.get(id).copied();
     let actions: Vec<_> = match entry.map(|e| &e.receipt) {
         Some(ReceiptEnumView::Action { actions, .. }) => {
             actions.iter().map(decode::action).collect()
@@ -172,7 +172,7 @@ fn receipt(
 
 /// By block, then discovery order. A receipt whose block is unknown sorts with its parent;
 /// receipts not executed yet come last.
-fn sort(receipts: &mut Vec<ReceiptNode>) {
+fn sort(receipts: &mut [ReceiptNode]) {
     let mut key: HashMap<CryptoHash, u64> = HashMap::new();
     for r in receipts.iter() {
         let inherited = match r.parent {

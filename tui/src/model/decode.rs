@@ -198,13 +198,35 @@ fn function_call_message(err: &FunctionCallError) -> String {
     }
 }
 
+/// nearcore formats account ids with `{:?}`: `AccountId("bob.near")` reads as `bob.near`.
+fn tidy(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(start) = rest.find("AccountId(\"") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + "AccountId(\"".len()..];
+        match after.find("\")") {
+            Some(end) => {
+                out.push_str(&after[..end]);
+                rest = &after[end + 2..];
+            }
+            None => {
+                out.push_str(&rest[start..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// A receipt's or transaction's failure: the action index, the error kind and a readable message.
 pub fn failure(err: &TxExecutionError) -> Failure {
     match err {
         TxExecutionError::ActionError(action_error) => {
             let message = match &action_error.kind {
                 ActionErrorKind::FunctionCallError(fc) => function_call_message(fc),
-                other => other.to_string(),
+                other => tidy(&other.to_string()),
             };
             Failure {
                 action_index: action_error.index,
@@ -215,7 +237,7 @@ pub fn failure(err: &TxExecutionError) -> Failure {
         TxExecutionError::InvalidTxError(invalid) => Failure {
             action_index: None,
             kind: format!("InvalidTxError.{}", kind_name(invalid)),
-            message: invalid.to_string(),
+            message: tidy(&invalid.to_string()),
         },
     }
 }
@@ -249,7 +271,10 @@ mod tests {
         });
         let f = failure(&err);
         assert_eq!(f.kind, "AccountDoesNotExist");
-        assert!(f.message.contains("nobody.near"), "{}", f.message);
+        assert_eq!(
+            f.message,
+            "Can't complete the action because account nobody.near doesn't exist"
+        );
     }
 
     #[test]

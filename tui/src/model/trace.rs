@@ -176,7 +176,7 @@ fn merge(
 ) -> Box<FinalExecutionOutcomeWithReceiptView> {
     let old = *old;
     let outcomes = &mut new.final_outcome.receipts_outcome;
-    if old.final_outcome.receipts_outcome.len() > 0 {
+    if !old.final_outcome.receipts_outcome.is_empty() {
         let have: HashSet<CryptoHash> = outcomes.iter().map(|o| o.id).collect();
         outcomes.extend(
             old.final_outcome.receipts_outcome.into_iter().filter(|o| !have.contains(&o.id)),

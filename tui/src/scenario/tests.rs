@@ -70,6 +70,17 @@ fn builtin_scenario_is_complete() {
         let call = scenario.call(name).expect(name).resolve().expect("resolves");
         assert!(call.deposit > 0, "{name} needs a deposit");
     }
+    for account in &scenario.accounts {
+        let wasm = scenario.wasm(account).expect("wasm");
+        match account.name.as_str() {
+            "alice" | "bob" => assert!(wasm.is_none()),
+            name => {
+                let bytes = wasm.unwrap_or_else(|| panic!("{name} has no contract"));
+                assert!(bytes.starts_with(b"\0asm"), "{name}");
+                assert_eq!(Some(&*bytes), builtin_wasm(name));
+            }
+        }
+    }
     let init = scenario.inits[0].resolve().expect("init");
     assert_eq!(init.receiver.as_str(), "xcc.test.near");
     assert_eq!(init.method, "new");

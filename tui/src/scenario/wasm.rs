@@ -8,23 +8,18 @@ use std::path::{Path, PathBuf};
 /// Prefix of built-in contract references (`builtin:hello`).
 pub const BUILTIN_PREFIX: &str = "builtin:";
 
-/// The example contracts shipped inside nearviz: (name, wasm bytes). Empty bytes: not bundled
-/// in this build (`contract/res/NAME.wasm` was missing).
-pub const BUILTIN_CONTRACTS: &[(&str, &[u8])] =
-    &[("hello", &[]), ("counter", &[]), ("guestbook", &[]), ("xcc", &[])];
+/// The example contracts shipped inside nearviz: (name, wasm bytes), built by
+/// `contract/build.sh` and committed.
+pub const BUILTIN_CONTRACTS: &[(&str, &[u8])] = &[
+    ("hello", include_bytes!("../../../contract/res/hello.wasm")),
+    ("counter", include_bytes!("../../../contract/res/counter.wasm")),
+    ("guestbook", include_bytes!("../../../contract/res/guestbook.wasm")),
+    ("xcc", include_bytes!("../../../contract/res/xcc.wasm")),
+];
 
-/// The bytes of a built-in contract (`hello`, `counter`, `guestbook`, `xcc`); `None` for an
-/// unknown name or a contract not bundled in this build.
+/// The bytes of a built-in contract (`hello`, `counter`, `guestbook`, `xcc`).
 pub fn builtin_wasm(name: &str) -> Option<&'static [u8]> {
-    BUILTIN_CONTRACTS
-        .iter()
-        .find(|(builtin, _)| *builtin == name)
-        .map(|(_, bytes)| *bytes)
-        .filter(|bytes| !bytes.is_empty())
-}
-
-fn is_builtin(name: &str) -> bool {
-    BUILTIN_CONTRACTS.iter().any(|(builtin, _)| *builtin == name)
+    BUILTIN_CONTRACTS.iter().find(|(builtin, _)| *builtin == name).map(|(_, bytes)| *bytes)
 }
 
 fn builtin_names() -> String {
@@ -50,7 +45,7 @@ fn path_of(spec: &str, source: &Source) -> Result<PathBuf, String> {
 /// Checks at load time that a wasm reference can be resolved (the error is a message).
 pub(super) fn check(spec: &str, source: &Source) -> Result<(), String> {
     if let Some(name) = spec.strip_prefix(BUILTIN_PREFIX) {
-        if is_builtin(name) {
+        if builtin_wasm(name).is_some() {
             return Ok(());
         }
         return Err(format!("unknown built-in contract `{spec}` (built-in: {})", builtin_names()));
@@ -76,17 +71,7 @@ pub(super) fn resolve(
     };
     let bytes: Cow<'static, [u8]> = match spec.strip_prefix(BUILTIN_PREFIX) {
         Some(name) => Cow::Borrowed(builtin_wasm(name).ok_or_else(|| {
-            if is_builtin(name) {
-                invalid(format!(
-                    "built-in contract `{spec}` is not bundled in this build \
-                     (contract/res/{name}.wasm was missing when nearviz was compiled)"
-                ))
-            } else {
-                invalid(format!(
-                    "unknown built-in contract `{spec}` (built-in: {})",
-                    builtin_names()
-                ))
-            }
+            invalid(format!("unknown built-in contract `{spec}` (built-in: {})", builtin_names()))
         })?),
         None => {
             let path = path_of(spec, source).map_err(invalid)?;

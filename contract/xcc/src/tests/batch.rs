@@ -5,7 +5,7 @@ use super::*;
 
 #[test]
 fn batch_actions_is_one_receipt_with_four_calls() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     let _ = xcc.batch_actions();
     let receipts = created();
     assert_eq!(receipts.len(), 2, "one batch receipt and one callback: {receipts:?}");
@@ -35,7 +35,7 @@ fn batch_actions_callback_gets_the_last_result() {
 
 #[test]
 fn batch_failing_puts_fail_between_set_and_get() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     let _ = xcc.batch_failing();
     let receipts = created();
     assert_eq!(receipts.len(), 2);

@@ -89,7 +89,7 @@ fn callback_panics_reads_the_greeting_first() {
 #[test]
 #[should_panic(expected = "xcc: callback panics on purpose (greeting was Hello)")]
 fn callback_panics_callback_panics_with_a_clear_message() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     as_callback(vec![ok_json("Hello")]);
     let _ = xcc.callback_panics_callback(callback_result(0));
 }
@@ -123,7 +123,7 @@ fn out_of_gas_callback_reports_the_failure() {
 
 #[test]
 fn chain_links_three_receipts_one_after_another() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     let _ = xcc.chain();
     let receipts = created();
     assert_eq!(receipts.len(), 3, "{receipts:?}");

@@ -59,7 +59,7 @@ fn multiple_contracts_callback_keeps_the_results_that_arrived() {
 
 #[test]
 fn similar_contracts_sends_three_batches_to_hello() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     let _ = xcc.similar_contracts();
     let receipts = created();
     assert_eq!(receipts.len(), 4, "{receipts:?}");

@@ -53,7 +53,7 @@ fn query_callback_on_failure_returns_empty() {
 
 #[test]
 fn change_greeting_sends_the_greeting_to_hello() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     let _ = xcc.change_greeting("bonjour".to_owned());
     let receipts = created();
     assert_eq!(receipts.len(), 2);
@@ -67,7 +67,7 @@ fn change_greeting_sends_the_greeting_to_hello() {
 
 #[test]
 fn change_greeting_callback_reports_success_and_failure() {
-    let mut xcc = fresh();
+    let xcc = fresh();
     as_callback(vec![ok_empty()]);
     assert!(xcc.change_greeting_callback(unit_callback_result(0)));
     assert_eq!(get_logs(), vec!["hello.set_greeting succeeded"]);

@@ -13,6 +13,7 @@ use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use tokio::sync::OnceCell;
 
 /// How long one request may take before it counts as a timeout.
 pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
@@ -31,7 +32,7 @@ pub enum RpcError {
     Timeout { url: String, secs: f64 },
     #[error("cannot reach {url}: {reason}")]
     Unreachable { url: String, reason: String },
-    #[error("{url} answered HTTP {status}")]
+    #[error("{url} answered HTTP {status}{}", status_hint(*status))]
     HttpStatus { url: String, status: u16 },
     /// The node answered, with a JSON-RPC error or something that is not a response.
     #[error(transparent)]
@@ -58,7 +59,7 @@ impl RpcError {
 /// A cheap-to-clone handle on one RPC endpoint, shared by concurrent followers.
 ///
 /// Block headers are cached: each block is fetched from the node once, whichever follower
-/// needs it first.
+/// needs it first (followers asking at the same time wait for the same request).
 #[derive(Clone)]
 pub struct RpcClient {
     inner: Arc<Inner>,
@@ -69,7 +70,7 @@ struct Inner {
     http: reqwest::Client,
     request_timeout: Duration,
     next_id: AtomicU64,
-    blocks: Mutex<HashMap<BlockHash, BlockHeaderView>>,
+    blocks: Mutex<HashMap<BlockHash, Arc<OnceCell<BlockHeaderView>>>>,
 }
 
 impl RpcClient {
@@ -117,52 +118,37 @@ impl RpcClient {
     /// `EXPERIMENTAL_tx_status` with `wait_until: NONE`: returns at once with what the node has.
     /// Never fails: errors become [`TxStatusReply::Error`], `UNKNOWN_TRANSACTION` becomes `Unknown`.
     pub async fn tx_status(&self, tx: TxHash, sender: &AccountId) -> TxStatusReply {
-        self.tx_status_raw(tx, sender).await.1
-    }
-
-    /// Like [`Self::tx_status`], also returning the raw response (for recording), `None` when
-    /// no JSON-RPC response arrived.
-    pub async fn tx_status_raw(
-        &self,
-        tx: TxHash,
-        sender: &AccountId,
-    ) -> (Option<Value>, TxStatusReply) {
         let params = json!({
             "tx_hash": tx.to_string(),
             "sender_account_id": sender.as_str(),
             "wait_until": "NONE",
         });
         match self.call("EXPERIMENTAL_tx_status", params).await {
-            Ok(raw) => {
-                let reply = response::tx_status_reply(&raw);
-                (Some(raw), reply)
+            Ok(raw) => response::tx_status_reply(&raw),
+            Err(err) => {
+                TxStatusReply::Error { name: err.name().to_owned(), message: err.to_string() }
             }
-            Err(err) => (
-                None,
-                TxStatusReply::Error { name: err.name().to_owned(), message: err.to_string() },
-            ),
         }
     }
 
-    /// The header of block `hash`, from the cache or the node.
+    /// The header of block `hash`, from the cache or the node. A failed fetch is not cached.
     pub async fn block_header(&self, hash: BlockHash) -> Result<BlockHeaderView, RpcError> {
-        if let Some(header) = self.cached_block(hash) {
-            return Ok(header);
-        }
-        let raw = self.call("block", json!({ "block_id": hash.to_string() })).await?;
-        let header = response::block_header(&raw)?;
-        if let Ok(mut blocks) = self.inner.blocks.lock() {
-            blocks.insert(hash, header.clone());
-        }
-        Ok(header)
+        let cell = match self.inner.blocks.lock() {
+            Ok(mut blocks) => blocks.entry(hash).or_default().clone(),
+            Err(_) => Arc::new(OnceCell::new()),
+        };
+        let header = cell
+            .get_or_try_init(|| async {
+                let raw = self.call("block", json!({ "block_id": hash.to_string() })).await?;
+                Ok::<_, RpcError>(response::block_header(&raw)?)
+            })
+            .await?;
+        Ok(header.clone())
     }
 
-    fn cached_block(&self, hash: BlockHash) -> Option<BlockHeaderView> {
-        self.inner.blocks.lock().ok().and_then(|blocks| blocks.get(&hash).cloned())
-    }
-
-    /// One JSON-RPC call; returns the whole response object (`result` or `error` inside).
-    pub async fn call(&self, method: &str, params: Value) -> Result<Value, RpcError> {
+    /// One JSON-RPC call. Returns the raw text of the node's JSON-RPC response (with `result` or
+    /// `error` inside: read it with [`response`]); fails when no such response arrived.
+    pub async fn call(&self, method: &str, params: Value) -> Result<String, RpcError> {
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed);
         let body = json!({ "jsonrpc": "2.0", "id": id, "method": method, "params": params });
         tracing::trace!(url = %self.inner.url, method, id, "rpc request");
@@ -177,18 +163,15 @@ impl RpcClient {
             .map_err(|e| self.transport_error(&e))?;
         let status = sent.status();
         let bytes = sent.bytes().await.map_err(|e| self.transport_error(&e))?;
+        let text = String::from_utf8_lossy(&bytes).into_owned();
         // nearcore sends JSON-RPC errors with non-200 codes too (400, 408, 500): read them.
-        match serde_json::from_slice::<Value>(&bytes) {
-            Ok(value) if value.get("result").is_some() || value.get("error").is_some() => Ok(value),
-            _ if !status.is_success() => {
+        match response::envelope(&text) {
+            Ok(_) | Err(ResponseError::Rpc { .. }) => Ok(text),
+            Err(_) if !status.is_success() => {
                 Err(RpcError::HttpStatus { url: self.inner.url.clone(), status: status.as_u16() })
             }
-            Ok(value) => {
-                response::result_of(&value)?;
-                Ok(value)
-            }
-            Err(e) => Err(ResponseError::Invalid(format!(
-                "{} answered {method} with something that is not JSON ({e})",
+            Err(ResponseError::Invalid(detail)) => Err(ResponseError::Invalid(format!(
+                "{} answered {method} with {detail}",
                 self.inner.url
             ))
             .into()),
@@ -201,6 +184,17 @@ impl RpcClient {
             return RpcError::Timeout { url, secs: self.inner.request_timeout.as_secs_f64() };
         }
         RpcError::Unreachable { url, reason: root_cause(err) }
+    }
+}
+
+/// What to do about an HTTP status a public RPC sends.
+fn status_hint(status: u16) -> &'static str {
+    match status {
+        429 => {
+            " (rate limited: try another provider with --rpc, see docs.near.org/api/rpc/providers)"
+        }
+        401 | 403 => " (this RPC wants an API key: try another provider with --rpc)",
+        _ => "",
     }
 }
 

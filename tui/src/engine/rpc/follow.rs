@@ -15,9 +15,9 @@
 use super::client::RpcClient;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
+use crate::model::status_name;
 use near_primitives::types::AccountId;
 use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
-use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::Duration;
 use tokio::sync::mpsc;
@@ -56,7 +56,7 @@ impl FollowOptions {
         Self {
             poll_interval: Duration::from_millis(500),
             tx_timeout: Duration::from_secs(120),
-            unknown_timeout: Some(Duration::from_secs(5)),
+            unknown_timeout: Some(Duration::from_secs(3)),
             max_errors_in_row: Some(3),
         }
     }
@@ -72,8 +72,8 @@ pub enum FollowError {
     /// Not FINAL in time.
     #[error("transaction {tx} did not reach FINAL within {secs:.1} s (last seen: {last})")]
     Timeout { tx: TxHash, secs: f64, last: String },
-    /// The RPC kept failing (`name` as in `TxStatusReply::Error`).
-    #[error("transaction {tx}: giving up after {count} failed requests to {url}: {message}")]
+    /// The RPC kept failing (`name` as in `TxStatusReply::Error`; `message` names the RPC).
+    #[error("transaction {tx}: gave up after {count} failed requests: {message}")]
     Rpc { tx: TxHash, url: String, count: u32, name: String, message: String },
     /// The events receiver was dropped: nobody listens, so the follower stopped.
     #[error("transaction {tx}: stopped, nobody is listening")]
@@ -138,8 +138,8 @@ struct Follower {
     started_at: Instant,
     events: mpsc::Sender<EngineEvent>,
     sent_blocks: HashSet<BlockHash>,
-    /// What the last `TxPoll` sent said (the response without its `id`).
-    last_sent: Option<Value>,
+    /// What the last `TxPoll` sent said.
+    last_sent: Option<TxStatusReply>,
 }
 
 impl Follower {
@@ -156,8 +156,8 @@ impl Follower {
                 _ = ticker.tick() => {}
                 _ = tokio::time::sleep_until(deadline) => return Err(self.timeout(opts, last_seen)),
             }
-            let poll = self.client.tx_status_raw(self.tx, &self.sender);
-            let (raw, reply) = tokio::select! {
+            let poll = self.client.tx_status(self.tx, &self.sender);
+            let reply = tokio::select! {
                 answer = poll => answer,
                 _ = tokio::time::sleep_until(deadline) => return Err(self.timeout(opts, last_seen)),
             };
@@ -176,25 +176,30 @@ impl Follower {
                 TxStatusReply::Known { status, .. } => {
                     errors_in_row = 0;
                     ever_known = true;
-                    last_seen = status_name(status);
+                    last_seen = status_name(status).to_owned();
                 }
                 TxStatusReply::Error { name, message } => {
                     errors_in_row += 1;
                     last_seen = format!("{name}: {message}");
                     tracing::debug!(tx = %self.tx, %name, %message, "tx status poll failed");
                     if opts.max_errors_in_row.is_some_and(|max| errors_in_row >= max) {
+                        let url = self.client.url().to_owned();
+                        let message = if message.contains(&url) {
+                            message.clone()
+                        } else {
+                            format!("{url} answered {name}: {message}")
+                        };
                         return Err(FollowError::Rpc {
                             tx: self.tx,
-                            url: self.client.url().to_owned(),
+                            url,
                             count: errors_in_row,
                             name: name.clone(),
-                            message: message.clone(),
+                            message,
                         });
                     }
                 }
             }
-            let fingerprint = fingerprint(raw, &reply);
-            if self.last_sent.as_ref() == Some(&fingerprint) {
+            if self.last_sent.as_ref() == Some(&reply) {
                 continue;
             }
             if let TxStatusReply::Known { outcome: Some(outcome), .. } = &reply {
@@ -208,9 +213,10 @@ impl Follower {
             let is_final =
                 matches!(reply, TxStatusReply::Known { status: TxExecutionStatus::Final, .. });
             let at_ms = u64::try_from(self.started_at.elapsed().as_millis()).unwrap_or(u64::MAX);
-            let poll = TxPoll { tx: self.tx, sender: self.sender.clone(), at_ms, reply };
+            let poll =
+                TxPoll { tx: self.tx, sender: self.sender.clone(), at_ms, reply: reply.clone() };
             self.send(ChainEvent::TxPoll(poll)).await?;
-            self.last_sent = Some(fingerprint);
+            self.last_sent = Some(reply);
             if is_final {
                 return Ok(());
             }
@@ -256,26 +262,5 @@ impl Follower {
 
     fn timeout(&self, opts: &FollowOptions, last: String) -> FollowError {
         FollowError::Timeout { tx: self.tx, secs: opts.tx_timeout.as_secs_f64(), last }
-    }
-}
-
-/// What identifies a reply for "did it change": the raw response without its `id`, or the error.
-fn fingerprint(raw: Option<Value>, reply: &TxStatusReply) -> Value {
-    match (raw, reply) {
-        (Some(Value::Object(mut map)), _) => {
-            map.remove("id");
-            Value::Object(map)
-        }
-        (_, TxStatusReply::Error { name, message }) => json!({ "error": name, "message": message }),
-        (Some(other), _) => other,
-        (None, _) => Value::Null,
-    }
-}
-
-/// `FINAL`, `EXECUTED_OPTIMISTIC`, ...: the name the RPC uses.
-pub fn status_name(status: &TxExecutionStatus) -> String {
-    match serde_json::to_value(status) {
-        Ok(Value::String(name)) => name,
-        _ => format!("{status:?}"),
     }
 }

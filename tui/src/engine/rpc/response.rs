@@ -1,13 +1,13 @@
-//! The one place raw JSON-RPC responses become NEAR views.
+//! Raw JSON-RPC response text → NEAR views, for the live client.
 //!
-//! The live RPC client, recorded fixtures and raw captures (`fixtures/reference/captures`) all
-//! hold the same JSON: a whole JSON-RPC response object `{"jsonrpc", "id", "result" | "error"}`.
-//! Everything that reads them goes through these functions, so a recording is also a test input.
+//! There is one parser of tx status results and block headers: `fixture::rpc` (strict, then
+//! lenient for data a newer node sends). The live client, recorded fixtures and raw captures all
+//! go through it; this module only adds what a live answer needs on top: the JSON-RPC envelope
+//! checks and errors as [`ResponseError`].
 
 use crate::chain::TxStatusReply;
-use near_primitives::views::{
-    BlockHeaderView, FinalExecutionOutcomeWithReceiptView, TxExecutionStatus,
-};
+use crate::fixture::rpc::{self as parse, Envelope};
+use near_primitives::views::BlockHeaderView;
 use serde_json::Value;
 
 /// The `cause.name` nearcore gives a transaction it has not seen.
@@ -44,110 +44,99 @@ impl ResponseError {
 /// - any other error → [`TxStatusReply::Error`] with the node's name and message;
 /// - `result` with only `final_execution_status` → `Known { outcome: None }`;
 /// - `result` with the outcome → `Known { outcome: Some(..) }`.
-pub fn tx_status_reply(response: &Value) -> TxStatusReply {
-    match tx_status_result(response) {
+pub fn tx_status_reply(raw: &str) -> TxStatusReply {
+    let outcome = envelope(raw).and_then(|result| {
+        let (reply, warning) = parse::tx_result(result).map_err(|e| {
+            ResponseError::Invalid(format!("cannot read the transaction status: {e}"))
+        })?;
+        if let Some(warning) = warning {
+            tracing::warn!(%warning, "tx status read leniently");
+        }
+        Ok(reply.reply)
+    });
+    match outcome {
         Ok(reply) => reply,
         Err(ResponseError::Rpc { name, .. }) if name == UNKNOWN_TRANSACTION => {
             TxStatusReply::Unknown
         }
-        Err(err) => TxStatusReply::Error { name: err.name().to_owned(), message: err_message(err) },
+        Err(err) => TxStatusReply::Error {
+            name: err.name().to_owned(),
+            message: match err {
+                ResponseError::Rpc { message, .. } | ResponseError::Invalid(message) => message,
+            },
+        },
     }
-}
-
-fn err_message(err: ResponseError) -> String {
-    match err {
-        ResponseError::Rpc { message, .. } | ResponseError::Invalid(message) => message,
-    }
-}
-
-fn tx_status_result(response: &Value) -> Result<TxStatusReply, ResponseError> {
-    let result = result_of(response)?;
-    let status = match result.get("final_execution_status") {
-        Some(status) => {
-            serde_json::from_value::<TxExecutionStatus>(status.clone()).map_err(|e| {
-                ResponseError::Invalid(format!("unknown final_execution_status {status}: {e}"))
-            })?
-        }
-        None => {
-            return Err(ResponseError::Invalid(
-                "EXPERIMENTAL_tx_status result has no final_execution_status".to_owned(),
-            ))
-        }
-    };
-    if result.get("transaction").is_none() {
-        return Ok(TxStatusReply::Known { status, outcome: None });
-    }
-    let outcome = serde_json::from_value::<FinalExecutionOutcomeWithReceiptView>(result.clone())
-        .map_err(|e| ResponseError::Invalid(format!("cannot read the transaction outcome: {e}")))?;
-    Ok(TxStatusReply::Known { status, outcome: Some(Box::new(outcome)) })
 }
 
 /// Reads a raw `block` response into its header (the chunks are not needed).
-pub fn block_header(response: &Value) -> Result<BlockHeaderView, ResponseError> {
-    let result = result_of(response)?;
-    let header = result
-        .get("header")
-        .ok_or_else(|| ResponseError::Invalid("block result has no header".to_owned()))?;
-    serde_json::from_value::<BlockHeaderView>(header.clone())
+pub fn block_header(raw: &str) -> Result<BlockHeaderView, ResponseError> {
+    #[derive(serde::Deserialize)]
+    struct BlockResult<'a> {
+        #[serde(borrow)]
+        header: Option<&'a serde_json::value::RawValue>,
+    }
+    let result = envelope(raw)?;
+    let block: BlockResult = serde_json::from_str(result)
+        .map_err(|e| ResponseError::Invalid(format!("a block result must be an object ({e})")))?;
+    let header =
+        block.header.ok_or_else(|| ResponseError::Invalid("block result has no header".into()))?;
+    parse::header(header.get())
         .map_err(|e| ResponseError::Invalid(format!("cannot read the block header: {e}")))
 }
 
-/// The `result` of a JSON-RPC response, or its `error` as a [`ResponseError`].
-pub fn result_of(response: &Value) -> Result<&Value, ResponseError> {
-    if !response.is_object() {
-        return Err(ResponseError::Invalid(format!(
-            "expected a JSON-RPC response object, got {}",
-            short(response)
-        )));
+/// The raw `result` of a JSON-RPC response, or its `error` as a [`ResponseError`].
+pub fn envelope(raw: &str) -> Result<&str, ResponseError> {
+    let not_a_response = |detail: String| {
+        ResponseError::Invalid(format!("not a JSON-RPC response ({detail}): {}", short(raw)))
+    };
+    if !raw.trim_start().starts_with('{') {
+        return Err(not_a_response("expected a JSON object".into()));
     }
-    if let Some(error) = response.get("error").filter(|e| !e.is_null()) {
-        return Err(rpc_error(error));
+    let envelope: Envelope =
+        serde_json::from_str(raw).map_err(|e| not_a_response(e.to_string()))?;
+    match (envelope.error, envelope.result) {
+        (Some(error), _) => Err(match error.into_reply() {
+            TxStatusReply::Error { name, message } if name.is_empty() => {
+                ResponseError::Rpc { name: bare_error_name(raw), message }
+            }
+            TxStatusReply::Error { name, message } => ResponseError::Rpc { name, message },
+            _ => ResponseError::Rpc { name: UNKNOWN_TRANSACTION.into(), message: short(raw) },
+        }),
+        (None, Some(result)) => Ok(result.get()),
+        (None, None) => Err(not_a_response("neither result nor error".into())),
     }
-    response.get("result").ok_or_else(|| {
-        ResponseError::Invalid("JSON-RPC response has neither result nor error".into())
-    })
 }
 
-/// nearcore's error object: `{"name": "HANDLER_ERROR", "cause": {"name": "UNKNOWN_TRANSACTION",
-/// "info": {..}}, "code": -32000, "message": "Server error", "data": "Transaction .. doesn't exist"}`.
-/// Older nodes and proxies send only `code`/`message`/`data`.
-fn rpc_error(error: &Value) -> ResponseError {
-    let cause = error.get("cause");
-    let name = text(cause.and_then(|c| c.get("name")))
-        .or_else(|| text(error.get("name")))
-        .map(str::to_owned)
-        .unwrap_or_else(|| match error.get("code").and_then(Value::as_i64) {
-            Some(code) => format!("RPC_ERROR {code}"),
-            None => "RPC_ERROR".to_owned(),
-        });
-    let message = text(error.get("data"))
-        .map(str::to_owned)
-        .or_else(|| cause.and_then(|c| c.get("info")).filter(|i| !i.is_null()).map(short))
-        .or_else(|| error.get("data").filter(|d| !d.is_null()).map(short))
-        .or_else(|| text(error.get("message")).map(str::to_owned))
-        .unwrap_or_else(|| short(error));
-    ResponseError::Rpc { name, message }
+/// A name for an error without `name`/`cause` (plain JSON-RPC): `RPC_ERROR -32601`.
+fn bare_error_name(raw: &str) -> String {
+    let code = serde_json::from_str::<Value>(raw)
+        .ok()
+        .and_then(|v| v.get("error").and_then(|e| e.get("code")).and_then(Value::as_i64));
+    match code {
+        Some(code) => format!("RPC_ERROR {code}"),
+        None => "RPC_ERROR".to_owned(),
+    }
 }
 
-/// A non-empty string value.
-fn text(value: Option<&Value>) -> Option<&str> {
-    value.and_then(Value::as_str).filter(|s| !s.is_empty())
-}
-
-/// A JSON value for a one-line message, cut to a readable length.
-fn short(value: &Value) -> String {
-    const MAX: usize = 200;
-    let text = value.to_string();
-    match text.char_indices().nth(MAX) {
-        Some((cut, _)) => format!("{}…", &text[..cut]),
-        None => text,
+/// Raw text for a one-line message, cut to a readable length.
+fn short(raw: &str) -> String {
+    const MAX: usize = 120;
+    let raw = raw.trim();
+    match raw.char_indices().nth(MAX) {
+        Some((cut, _)) => format!("{}…", &raw[..cut]),
+        None => raw.to_owned(),
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use near_primitives::views::TxExecutionStatus;
     use serde_json::json;
+
+    fn reply(response: Value) -> TxStatusReply {
+        tx_status_reply(&response.to_string())
+    }
 
     #[test]
     fn unknown_transaction_is_unknown() {
@@ -155,7 +144,7 @@ mod tests {
             "name": "HANDLER_ERROR", "code": -32000, "message": "Server error",
             "cause": {"name": "UNKNOWN_TRANSACTION", "info": {"requested_transaction_hash": "x"}},
             "data": "Transaction x doesn't exist"}});
-        assert!(matches!(tx_status_reply(&response), TxStatusReply::Unknown));
+        assert!(matches!(reply(response), TxStatusReply::Unknown));
     }
 
     #[test]
@@ -163,7 +152,7 @@ mod tests {
         let response = json!({"jsonrpc": "2.0", "id": 1, "error": {
             "name": "HANDLER_ERROR", "code": -32000, "message": "Server error",
             "cause": {"name": "UNKNOWN_ACCOUNT", "info": {}}, "data": "account bob does not exist"}});
-        match tx_status_reply(&response) {
+        match reply(response) {
             TxStatusReply::Error { name, message } => {
                 assert_eq!(name, "UNKNOWN_ACCOUNT");
                 assert_eq!(message, "account bob does not exist");
@@ -176,7 +165,7 @@ mod tests {
     fn bare_json_rpc_errors_use_code_and_message() {
         let response = json!({"jsonrpc": "2.0", "id": 1,
             "error": {"code": -32601, "message": "Method not found"}});
-        match tx_status_reply(&response) {
+        match reply(response) {
             TxStatusReply::Error { name, message } => {
                 assert_eq!(name, "RPC_ERROR -32601");
                 assert_eq!(message, "Method not found");
@@ -189,7 +178,7 @@ mod tests {
     fn included_without_outcome() {
         let response =
             json!({"jsonrpc": "2.0", "id": 1, "result": {"final_execution_status": "INCLUDED"}});
-        match tx_status_reply(&response) {
+        match reply(response) {
             TxStatusReply::Known { status, outcome } => {
                 assert_eq!(status, TxExecutionStatus::Included);
                 assert!(outcome.is_none());
@@ -199,19 +188,24 @@ mod tests {
     }
 
     #[test]
-    fn a_broken_result_is_invalid_not_a_panic() {
-        for response in [
-            json!([1, 2]),
-            json!({"jsonrpc": "2.0", "id": 1}),
-            json!({"jsonrpc": "2.0", "id": 1, "result": {"final_execution_status": "SOON"}}),
+    fn a_broken_answer_is_invalid_not_a_panic() {
+        for raw in [
+            "[1, 2]".to_owned(),
+            "{\"jsonrpc\": \"2.0\", ".to_owned(),
+            "<html>busy</html>".to_owned(),
+            json!({"jsonrpc": "2.0", "id": 1}).to_string(),
+            json!({"jsonrpc": "2.0", "id": 1, "result": {"final_execution_status": "SOON"}})
+                .to_string(),
             json!({"jsonrpc": "2.0", "id": 1,
-                   "result": {"final_execution_status": "FINAL", "transaction": 7}}),
+                   "result": {"final_execution_status": "FINAL", "transaction": 7}})
+            .to_string(),
         ] {
-            match tx_status_reply(&response) {
-                TxStatusReply::Error { name, .. } => assert_eq!(name, INVALID_RESPONSE),
-                other => panic!("expected an invalid-response error for {response}, got {other:?}"),
+            match tx_status_reply(&raw) {
+                TxStatusReply::Error { name, .. } => assert_eq!(name, INVALID_RESPONSE, "{raw}"),
+                other => panic!("expected an invalid-response error for {raw}, got {other:?}"),
             }
         }
-        assert!(block_header(&json!({"result": {"author": "x"}})).is_err());
+        assert!(block_header(&json!({"result": {"author": "x"}}).to_string()).is_err());
+        assert!(block_header(&json!({"result": 5}).to_string()).is_err());
     }
 }

@@ -292,5 +292,5 @@ fn read_limits(path: &Path) -> Option<String> {
     Some(format!("soft {soft}, hard {hard} open files"))
 }
 
-#[cfg(test)]
+#[cfg(all(test, unix))]
 mod tests;

@@ -28,6 +28,16 @@ const SETUP_POLL: Duration = Duration::from_millis(30);
 pub struct Deployment {
     worker: Worker<Sandbox>,
     signers: HashMap<AccountId, Account>,
+    pub timings: SetupTimings,
+}
+
+/// How long set-up took (for `benches/boot.rs` and the log).
+#[derive(Clone, Copy, Debug, Default)]
+pub struct SetupTimings {
+    /// Every account created, funded and deployed (all in flight together).
+    pub accounts: Duration,
+    /// Every init call executed.
+    pub init: Duration,
 }
 
 /// near-workspaces connected to `node` (no process of its own: nearviz owns neard).
@@ -56,6 +66,7 @@ impl Deployment {
             ));
         }
 
+        let started = std::time::Instant::now();
         let mut signers = HashMap::new();
         let mut pending = Vec::new();
         for account in &scenario.accounts {
@@ -88,8 +99,13 @@ impl Deployment {
             signers.insert(id.clone(), Account::from_secret_key(id, key, &worker));
         }
         wait_all(pending).await?;
+        let accounts = started.elapsed();
 
-        let deployment = Deployment { worker, signers };
+        let mut deployment = Deployment {
+            worker,
+            signers,
+            timings: SetupTimings { accounts, ..Default::default() },
+        };
         let mut pending = Vec::new();
         for init in &scenario.inits {
             let step = format!("init {}.{}", init.receiver, init.method);
@@ -100,6 +116,7 @@ impl Deployment {
             pending.push((step, status));
         }
         wait_all(pending).await?;
+        deployment.timings.init = started.elapsed() - accounts;
         Ok(deployment)
     }
 
