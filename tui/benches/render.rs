@@ -106,6 +106,6 @@ fn session_memory(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = frames, layout_only, session_memory
+    targets = session_memory, frames, layout_only
 }
 criterion_main!(benches);

@@ -38,8 +38,8 @@ pub(super) fn place(nodes: &mut [NodeBox], edges: &[Edge], columns: &mut [Column
             let mut y = desired(i, nodes).max(bottom);
             // Move down until no node in a column between source and target covers row y.
             'search: loop {
-                for k in first_pass..c {
-                    if let Some(end) = covering(&columns[k].nodes, nodes, y) {
+                for column in &columns[first_pass..c] {
+                    if let Some(end) = covering(&column.nodes, nodes, y) {
                         y = end;
                         continue 'search;
                     }
