@@ -1,4 +1,5 @@
-//! The top line: which engine, why, protocol, head block, block time, transactions in flight.
+//! The top line: which engine, protocol, head block, block time, transactions in flight, and last
+//! (so a narrow terminal cuts it first) why this engine.
 
 use super::theme::Theme;
 use crate::app::{App, EngineState};
@@ -16,11 +17,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     match &app.engine {
         EngineState::Starting(what) => push(format!("starting: {what}")),
         EngineState::Ready(info) => {
-            let mut engine = info.name.clone();
-            if let Some(reason) = &info.reason {
-                engine.push_str(&format!(" ({reason})"));
-            }
-            push(engine);
+            push(info.name.clone());
             if let Some(p) = info.protocol_version {
                 push(format!("protocol {p}"));
             }
@@ -44,6 +41,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         push("manual blocks".into());
     }
     push(format!("{} in flight", app.in_flight()));
+    if let EngineState::Ready(crate::engine::EngineInfo { reason: Some(reason), .. }) = &app.engine
+    {
+        push(format!("why: {reason}"));
+    }
     let mut style = theme.header();
     if matches!(app.engine, EngineState::Down(_)) {
         style = style.patch(theme.error());
