@@ -99,7 +99,7 @@ fn the_dag_grows_from_engine_events_with_workshop_notes() {
     }
     let s = screen(&mut app);
     assert!(s.contains("nearviz · embedded · protocol 86"), "{s}");
-    assert!(s.contains("in flight · why: auto: no neard binary"), "{s}");
+    assert!(s.contains("in flight · auto: no neard binary"), "{s}");
     assert!(s.contains("ms/block"));
     assert!(s.contains("Workshop · multiple_contracts"), "the call's explanation is shown: {s}");
     let note = app.calls[3].explain.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
@@ -222,6 +222,6 @@ fn the_viewer_has_no_calls() {
     let s = screen(&mut app);
     assert!(!s.contains("Calls"), "{s}");
     assert!(s.contains("nearviz · rpc ·"), "{s}");
-    assert!(s.contains("why: https://rpc.testnet.near.org"), "{s}");
+    assert!(s.contains("in flight · https://rpc.testnet.near.org"), "{s}");
     assert!(s.contains("forward_deposit"));
 }

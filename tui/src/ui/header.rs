@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     push(format!("{} in flight", app.in_flight()));
     if let EngineState::Ready(crate::engine::EngineInfo { reason: Some(reason), .. }) = &app.engine
     {
-        push(format!("why: {reason}"));
+        push(reason.clone());
     }
     let mut style = theme.header();
     if matches!(app.engine, EngineState::Down(_)) {
