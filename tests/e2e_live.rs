@@ -24,7 +24,8 @@ fn live_on_the_embedded_runtime() {
     let screen = tmux.wait_for("multiple_contracts to finish", |s| {
         s.contains("multiple_contracts · tx") && s.contains("✔ FINAL")
     });
-    assert!(screen.contains("nearviz · embedded (--engine embedded)"), "{screen}");
+    assert!(screen.contains("nearviz · embedded · protocol"), "{screen}");
+    assert!(screen.contains("in flight · --engine embedded"), "{screen}");
     assert!(screen.contains("Workshop · multiple_contracts"), "{screen}");
     // Pause the chain: a new call stays pending until blocks are produced by hand.
     tmux.keys(&["Space"]);
