@@ -1,7 +1,7 @@
 //! ratatui widgets: a read-only render of `app::App`, one file per screen region.
 //!
 //! ```text
-//!  header: nearviz · engine (why) · protocol · block #h · ms/block · in flight
+//!  header: nearviz · engine · protocol · block #h · ms/block · in flight · why
 //! ┌ Calls ───────┐┌ DAG: label · tx · status · blocks · gas ─────────┐┌ Workshop ──┐
 //! │ 1 name       ││ tx #48   #49 +1            #50 +2                ││ what to    │
 //! │ 2 name       ││ alice ─▶ caller.method ─┬─▶ hello.get ┄┐          ││ notice     │
