@@ -116,15 +116,8 @@ pub fn reference_chain(protocol_version: Option<u32>) -> Reference {
         pending.push(rt.submit(&root, id, actions).expect("create account"));
     }
     for tx in pending.drain(..) {
-        let outcome = run_to_final(&mut rt, tx);
-        assert!(
-            matches!(
-                outcome.final_outcome.status,
-                near_primitives::views::FinalExecutionStatus::SuccessValue(_)
-            ),
-            "creating an account failed: {:?}",
-            outcome.final_outcome.status
-        );
+        run_to_final(&mut rt, tx);
+        assert_success(&rt, tx, "creating an account");
     }
     for (id, code) in [(&hello, "hello"), (&other, "hello"), (&caller, "caller")] {
         let deploy = Action::DeployContract(DeployContractAction { code: wasm(code) });
@@ -142,14 +135,7 @@ pub fn reference_chain(protocol_version: Option<u32>) -> Reference {
             vec![function_call("new", args.as_bytes(), 30 * 10u64.pow(12), 0)],
         )
         .expect("init");
-    let outcome = run_to_final(&mut rt, init);
-    assert!(
-        matches!(
-            outcome.final_outcome.status,
-            near_primitives::views::FinalExecutionStatus::SuccessValue(_)
-        ),
-        "init failed: {:?}",
-        outcome.final_outcome.status
-    );
+    run_to_final(&mut rt, init);
+    assert_success(&rt, init, "init");
     Reference { rt, hello, other, caller, alice, setup }
 }

@@ -223,6 +223,5 @@ fn print_multiple_contracts() {
     let tx = multiple_contracts();
     let l = layout(&tx, &LayoutOptions { show_refunds: true, ..Default::default() });
     let text = canvas(&l);
-    eprintln!("{text}");
-    assert!(text.contains("caller.multiple_contracts"));
+    assert!(text.contains("caller.multiple_contracts"), "{text}");
 }
