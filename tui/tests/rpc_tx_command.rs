@@ -25,6 +25,11 @@ fn args(list: &[&str]) -> Vec<String> {
     list.iter().map(|s| s.to_string()).collect()
 }
 
+/// `nearviz tx TX --sender SENDER --rpc URL --format json`.
+fn tx_json(tx: &str, sender: &str, rpc: &str) -> Vec<String> {
+    args(&["tx", tx, "--sender", sender, "--rpc", rpc, "--format", "json"])
+}
+
 fn stderr(output: &Output) -> String {
     String::from_utf8_lossy(&output.stderr).into_owned()
 }
@@ -44,53 +49,21 @@ const SOME_TX: &str = "HbS7wYV7YbYB4SyZJRHYUxAsufhnnVJcMkp7ZgXukcwj";
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn bad_input_exits_2_with_one_line() {
     let url = closed_port_url().await;
-    let bad_hash = nearviz(args(&[
-        "tx",
-        "not-a-hash",
-        "--sender",
-        "alice.near",
-        "--rpc",
-        &url,
-        "--format",
-        "json",
-    ]))
-    .await;
+    let bad_hash = nearviz(tx_json("not-a-hash", "alice.near", &url)).await;
     assert_fails(&bad_hash, 2, "not a transaction hash");
-    let bad_sender =
-        nearviz(args(&["tx", SOME_TX, "--sender", "Alice!", "--rpc", &url, "--format", "json"]))
-            .await;
+    let bad_sender = nearviz(tx_json(SOME_TX, "Alice!", &url)).await;
     assert_fails(&bad_sender, 2, "not a NEAR account id");
     let nowhere =
         nearviz(args(&["tx", SOME_TX, "--sender", "alice.near", "--format", "json"])).await;
     assert_fails(&nowhere, 2, "--rpc URL or --network");
-    let bad_url = nearviz(args(&[
-        "tx",
-        SOME_TX,
-        "--sender",
-        "alice.near",
-        "--rpc",
-        "ftp://x",
-        "--format",
-        "json",
-    ]))
-    .await;
+    let bad_url = nearviz(tx_json(SOME_TX, "alice.near", "ftp://x")).await;
     assert_fails(&bad_url, 2, "http://");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unreachable_rpc_exits_1() {
     let url = closed_port_url().await;
-    let output = nearviz(args(&[
-        "tx",
-        SOME_TX,
-        "--sender",
-        "alice.near",
-        "--rpc",
-        &url,
-        "--format",
-        "json",
-    ]))
-    .await;
+    let output = nearviz(tx_json(SOME_TX, "alice.near", &url)).await;
     assert_fails(&output, 1, &url);
     assert!(stderr(&output).to_lowercase().contains("refused"), "{}", stderr(&output));
 }
@@ -101,17 +74,7 @@ async fn a_failing_node_exits_1_with_its_message() {
         Reply::Json(node_error("INTERNAL_ERROR", "storage is on fire"))
     }))
     .await;
-    let output = nearviz(args(&[
-        "tx",
-        SOME_TX,
-        "--sender",
-        "alice.near",
-        "--rpc",
-        &node.url,
-        "--format",
-        "json",
-    ]))
-    .await;
+    let output = nearviz(tx_json(SOME_TX, "alice.near", &node.url)).await;
     assert_fails(&output, 1, "storage is on fire");
 }
 
@@ -121,30 +84,10 @@ async fn unknown_transactions_and_accounts_exit_2() {
     let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
     // A transaction the node does not know, from an account it knows.
     let other_tx = "11111111111111111111111111111111";
-    let unknown_tx = nearviz(args(&[
-        "tx",
-        other_tx,
-        "--sender",
-        &capture.sender,
-        "--rpc",
-        &node.url,
-        "--format",
-        "json",
-    ]))
-    .await;
+    let unknown_tx = nearviz(tx_json(other_tx, &capture.sender, &node.url)).await;
     assert_fails(&unknown_tx, 2, &format!("transaction {other_tx} not found"));
     // ... and from an account that does not exist: the message says which.
-    let unknown_account = nearviz(args(&[
-        "tx",
-        other_tx,
-        "--sender",
-        "nobody.test.near",
-        "--rpc",
-        &node.url,
-        "--format",
-        "json",
-    ]))
-    .await;
+    let unknown_account = nearviz(tx_json(other_tx, "nobody.test.near", &node.url)).await;
     assert_fails(&unknown_account, 2, "account nobody.test.near does not exist");
 }
 
@@ -163,17 +106,7 @@ async fn an_existing_transaction_prints_the_same_dag_as_its_recording() {
         // Already FINAL, as a transaction on a real network usually is.
         capture.polls = vec![capture.polls.last().cloned().expect("polls")];
         let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
-        let output = nearviz(args(&[
-            "tx",
-            &capture.tx_hash,
-            "--sender",
-            &capture.sender,
-            "--rpc",
-            &node.url,
-            "--format",
-            "json",
-        ]))
-        .await;
+        let output = nearviz(tx_json(&capture.tx_hash, &capture.sender, &node.url)).await;
         assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
         let live: Value = serde_json::from_slice(&output.stdout).expect("tx prints JSON");
         let recorded = inspect_json(name).await;
