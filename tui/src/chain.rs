@@ -10,7 +10,8 @@
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use near_primitives::views::{
-    BlockHeaderView, FinalExecutionOutcomeWithReceiptView, TxExecutionStatus,
+    AccountView, BlockHeaderView, FinalExecutionOutcomeWithReceiptView, StateChangeWithCauseView,
+    TxExecutionStatus,
 };
 use std::fmt;
 
@@ -72,4 +73,40 @@ pub enum ChainEvent {
     /// The engine stopped following a transaction: `None` when it reached FINAL,
     /// else why it gave up (timeout, node down...).
     TxDone { tx: TxHash, error: Option<String> },
+    /// The state changes of one block that executed part of a followed transaction.
+    StateChanges(Box<BlockChanges>),
+}
+
+/// What one block did to state, as the node reports it (`EXPERIMENTAL_changes`), plus what the
+/// engine knows of the values before the block.
+///
+/// Each change carries its cause (`transaction_processing {tx_hash}`, `receipt_processing
+/// {receipt_hash}`, `action_receipt_gas_reward {receipt_hash}`, ...): the model attaches a change
+/// to the transaction or receipt its cause names and ignores the others.
+#[derive(Clone, Debug)]
+pub struct BlockChanges {
+    pub block: BlockHash,
+    /// The changes, in the node's order: account changes, then data, then access keys, then
+    /// contract code (one `EXPERIMENTAL_changes` request per kind); within a kind, grouped by
+    /// account and key, in the order they were applied.
+    pub changes: Vec<StateChangeWithCauseView>,
+    /// What a changed account or key held before this block, where the engine knows it (the
+    /// embedded runtime always; an RPC engine by `query` at the block's `prev_hash`). For a
+    /// key or account missing here, the model uses the previous change seen in the session,
+    /// else shows the before value as unknown.
+    pub before: Vec<PriorState>,
+    /// Embedded runtime only: what a receipt wrote before it failed and was rolled back (cause
+    /// `receipt_processing {receipt_hash}` of the failed receipt). A node never reports these.
+    pub reverted: Vec<StateChangeWithCauseView>,
+}
+
+/// A value before a block.
+#[derive(Clone, PartialEq, Debug)]
+pub enum PriorState {
+    /// The account as `view_account` showed it; `None`: it did not exist.
+    Account { account_id: AccountId, account: Option<AccountView> },
+    /// One contract storage key as `view_state` showed it; `None`: the key did not exist.
+    Data { account_id: AccountId, key: Vec<u8>, value: Option<Vec<u8>> },
+    /// The engine asked and the node refused (non-archival node, state too large): why.
+    Unknown { account_id: AccountId, reason: String },
 }

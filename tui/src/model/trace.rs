@@ -106,6 +106,8 @@ impl Trace {
                     self.txs[i].done = Some(error);
                 }
             }
+            // Attached to receipts by the state-changes model (issue #10).
+            ChainEvent::StateChanges(_) => {}
         }
     }
 
