@@ -127,13 +127,17 @@ fn write_changes(changes: &[Change], depth: usize, w: &mut impl Write) -> io::Re
 fn values(c: &Change) -> String {
     match &c.amount {
         Some(a) => {
+            // NEAR rounded to 5 digits, unless that hides the difference: then yoctoNEAR.
+            let exact = a.unit == Unit::YoctoNear
+                && near(Balance::from_yoctonear(a.a)) == near(Balance::from_yoctonear(a.b));
             let fmt = |v: u128| match a.unit {
                 Unit::Gas => gas(v),
+                Unit::YoctoNear if exact => format!("{v} yocto"),
                 Unit::YoctoNear => near(Balance::from_yoctonear(v)),
             };
             let sign = if a.b >= a.a { '+' } else { '-' };
             let delta = fmt(a.a.abs_diff(a.b));
-            let pct = a.percent.map_or("new".to_string(), |p| format!("{p:+.2}%"));
+            let pct = a.percent.map_or("new".to_string(), |p| format!("{p:+.3}%"));
             format!("{} → {}  ({sign}{delta}, {pct})", fmt(a.a), fmt(a.b))
         }
         None => format!("{} → {}", json(&c.a), json(&c.b)),
