@@ -183,7 +183,7 @@ fn exact_fields_ignore_the_tolerance() {
         .flat_map(|r| r.changes.iter().map(|c| c.field.clone()))
         .collect();
     fields.sort();
-    assert_eq!(fields, ["block offset", "inputs", "logs", "status"]);
+    assert_eq!(fields, ["block offset", "input #0", "logs", "status"]);
 }
 
 #[test]

@@ -192,26 +192,23 @@ fn receipt_status(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Cha
     status(&a.status, &b.status, &|r| ctx.a.path_text(r), &|r| ctx.b.path_text(r), out);
 }
 
-/// The data edges: which receipt each `promise_result(i)` comes from, and whether it failed.
-/// The values themselves are the sending receipts' results, compared there.
+/// The data edges, one field per `promise_result(i)`: which receipt it comes from and whether
+/// it failed. The values themselves are the sending receipts' results, compared there.
 fn inputs(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {
-    let list = |r: &ReceiptNode, tree: &Tree| {
-        Json::Array(
-            r.inputs
-                .iter()
-                .map(|i| {
-                    let status = match i.status {
-                        InputStatus::Pending => "pending",
-                        InputStatus::Success(_) => "success",
-                        InputStatus::Failed => "failed",
-                        InputStatus::Arrived => "arrived",
-                    };
-                    json!({ "from": i.from.map(|f| tree.path_text(&f)), "status": status })
-                })
-                .collect(),
-        )
+    let input = |r: &ReceiptNode, i: usize, tree: &Tree| {
+        r.inputs.get(i).map_or(Json::Null, |x| {
+            let status = match x.status {
+                InputStatus::Pending => "pending",
+                InputStatus::Success(_) => "success",
+                InputStatus::Failed => "failed",
+                InputStatus::Arrived => "arrived",
+            };
+            json!({ "from": x.from.map(|f| tree.path_text(&f)), "status": status })
+        })
     };
-    exact("inputs", list(a, ctx.a), list(b, ctx.b), out);
+    for i in 0..a.inputs.len().max(b.inputs.len()) {
+        exact(&format!("input #{i}"), input(a, i, ctx.a), input(b, i, ctx.b), out);
+    }
 }
 
 fn logs(_: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {

@@ -157,6 +157,11 @@ fn json(v: &serde_json::Value) -> String {
     match v {
         serde_json::Value::Null => "(none)".into(),
         serde_json::Value::String(s) => s.clone(),
+        // A callback input: `failed ← hello.test.near fail` (the last step of its path).
+        serde_json::Value::Object(o) if o.contains_key("from") && o.contains_key("status") => {
+            let from = o["from"].as_str().map_or("?", |p| p.rsplit(" › ").next().unwrap_or(p));
+            format!("{} ← {from}", json(&o["status"]))
+        }
         other => clip(&other.to_string(), 200),
     }
 }
