@@ -41,7 +41,7 @@ pub fn write(report: &Report, a_name: &str, b_name: &str, w: &mut impl Write) ->
 fn tx_name(tx: &TxDiff) -> String {
     match (&tx.label, &tx.a, &tx.b) {
         (Some(l), _, _) => l.clone(),
-        (None, Some(s), _) | (None, None, Some(s)) => format!("{}", s.hash),
+        (None, Some(s), _) | (None, None, Some(s)) => s.hash.clone(),
         (None, None, None) => "?".into(),
     }
 }
