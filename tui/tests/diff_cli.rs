@@ -197,3 +197,31 @@ fn reference_captures_equal_an_embedded_run() {
         assert_eq!((field.as_str(), a.as_str()), ("result", "1830735313269128076"));
     }
 }
+
+#[test]
+fn a_saved_trace_json_compares_like_its_source() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for name in ["multiple_contracts", "batch_actions"] {
+        let inspect = nearviz(
+            &["inspect", capture(name).to_str().expect("utf8"), "--format", "json"],
+            dir.path(),
+        );
+        assert_eq!(inspect.status.code(), Some(0));
+        let trace = dir.path().join(format!("{name}.trace.json"));
+        std::fs::write(&trace, &inspect.stdout).expect("write");
+        let out = diff(&capture(name), &trace, &[], dir.path());
+        assert_eq!(
+            (out.status.code(), text(&out.stdout).as_str()),
+            (Some(0), "equal\n"),
+            "{name}: {}",
+            text(&out.stderr)
+        );
+    }
+    let other = dir.path().join("batch_actions.trace.json");
+    let out = diff(&capture("multiple_contracts"), &other, &[], dir.path());
+    assert_eq!(out.status.code(), Some(1));
+    // A trace JSON that is broken: exit 2, one line naming the file.
+    let broken = dir.path().join("broken.json");
+    std::fs::write(&broken, r#"{"version": 1, "transactions": [{"hash": "x"}]}"#).expect("write");
+    assert_bad_input(&diff(&broken, &other, &[], dir.path()), "broken.json");
+}

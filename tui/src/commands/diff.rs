@@ -84,16 +84,29 @@ pub fn run_with(
     Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DIFFERENT) })
 }
 
-/// The DAG of a file `fixture::load` reads; warnings go to `err`, a read error is returned as
-/// the one-line message.
+/// The DAG of a file `fixture::load` reads, or of a saved `--format json` trace; warnings go to
+/// `err`, a read error is returned as the one-line message.
 fn load(path: &Path, err: &mut impl Write) -> anyhow::Result<Result<model::Dag, String>> {
     let recording = match fixture::load(path) {
         Ok(r) => r,
-        Err(e) => return Ok(Err(e.to_string())),
+        Err(e) => return Ok(load_trace(path).unwrap_or(Err(e.to_string()))),
     };
     for warning in &recording.warnings {
         writeln!(err, "nearviz: {}: {warning}", path.display())
             .context("cannot write to stderr")?;
     }
     Ok(Ok(model::Trace::from_events(recording.chain_events()).dag()))
+}
+
+/// `None` when the file is not a trace JSON (the fixture reader's error stands).
+fn load_trace(path: &Path) -> Option<Result<model::Dag, String>> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > fixture::MAX_FIXTURE_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    if !diff::trace::is_trace(&text) {
+        return None;
+    }
+    Some(diff::trace::parse(&text).map_err(|e| format!("{}: {e}", path.display())))
 }

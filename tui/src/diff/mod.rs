@@ -8,12 +8,14 @@
 //! - `matching`: transactions by label (else by order), receipts by their path in the tree.
 //! - `compare`: the fields of two matched transactions or receipts, one function per field.
 //! - `tolerance`: `--gas-tolerance`, applied only to gas-determined amounts.
+//! - `trace`: reads a saved `--format json` trace back, so it can be compared too.
 
 pub mod compare;
 pub mod json;
 pub mod matching;
 pub mod text;
 pub mod tolerance;
+pub mod trace;
 
 use crate::model::{Dag, ReceiptNode, TxNode};
 pub use matching::{MatchedBy, Step};
