@@ -59,9 +59,8 @@ impl Tolerance {
         if diff == 0 {
             return true;
         }
-        // diff * 100 * 10^decimals <= percent_scaled * a, without overflow: both sides fit
-        // u128 for any gas or yoctoNEAR amount (< 10^30) when they fit; else compare in f64 terms
-        // of the same inequality.
+        // diff * 100 * 10^decimals <= percent_scaled * a. Both sides fit u128 for any real gas
+        // or yoctoNEAR amount; beyond that (hostile input) the same inequality in f64.
         let scale = 100 * 10u128.pow(self.decimals);
         match (diff.checked_mul(scale), self.percent_scaled.checked_mul(a)) {
             (Some(lhs), Some(rhs)) => lhs <= rhs,
