@@ -75,6 +75,28 @@ pub enum Command {
         #[arg(long, value_enum)]
         format: Option<Format>,
     },
+    /// Compare two runs (fixtures, captures, saved responses): exit 0 equal, 1 different, 2 bad input.
+    Diff {
+        /// The baseline run.
+        a: PathBuf,
+        /// The run to compare with it.
+        b: PathBuf,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Tree)]
+        format: DiffFormat,
+        /// How far gas-determined amounts may differ: `1%`, `0.5%`, or `0` (exact).
+        #[arg(long, default_value = "0", allow_hyphen_values = true)]
+        gas_tolerance: String,
+        /// Compare only the transactions with this label (repeatable).
+        #[arg(long = "tx")]
+        txs: Vec<String>,
+    },
+}
+
+/// Output formats of `nearviz diff`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
+pub enum DiffFormat {
+    Tree,
+    Json,
 }
 
 /// Headless output formats.

@@ -12,6 +12,7 @@ pub mod app;
 pub mod chain;
 pub mod cli;
 pub mod commands;
+pub mod diff;
 pub mod engine;
 pub mod fixture;
 pub mod layout;

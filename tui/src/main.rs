@@ -8,6 +8,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
+        Some(Command::Diff { a, b, format, gas_tolerance, txs }) => {
+            commands::diff::run(&commands::diff::DiffArgs {
+                a,
+                b,
+                format: *format,
+                gas_tolerance,
+                txs,
+            })
+        }
         command => match tokio::runtime::Runtime::new() {
             Ok(runtime) => runtime.block_on(run_async(command.as_ref(), &cli)),
             Err(err) => Err(anyhow::Error::new(err).context("cannot start the async runtime")),
@@ -34,5 +43,14 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
             commands::tx::run(hash, sender, rpc.as_deref(), *network, *format, live).await
         }
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
+        Some(Command::Diff { a, b, format, gas_tolerance, txs }) => {
+            commands::diff::run(&commands::diff::DiffArgs {
+                a,
+                b,
+                format: *format,
+                gas_tolerance,
+                txs,
+            })
+        }
     }
 }

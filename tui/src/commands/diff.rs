@@ -1,0 +1,112 @@
+//! `nearviz diff A B [--format tree|json] [--gas-tolerance 1%] [--tx LABEL]`: what changed
+//! between two runs. Exit code 0 when equal (within the tolerance), 1 when different, 2 when an
+//! input cannot be read (one line on stderr naming the file).
+
+use crate::cli::DiffFormat;
+use crate::diff::{self, Tolerance};
+use crate::{fixture, model};
+use anyhow::Context;
+use std::io::Write;
+use std::path::Path;
+use std::process::ExitCode;
+
+const EXIT_DIFFERENT: u8 = 1;
+const EXIT_BAD_INPUT: u8 = 2;
+
+/// What `nearviz diff` was asked.
+pub struct DiffArgs<'a> {
+    pub a: &'a Path,
+    pub b: &'a Path,
+    pub format: DiffFormat,
+    pub gas_tolerance: &'a str,
+    /// Only the transactions with these labels (all when empty).
+    pub txs: &'a [String],
+}
+
+pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let stderr = std::io::stderr();
+    run_with(args, &mut stdout.lock(), &mut stderr.lock())
+}
+
+/// `run` with explicit outputs (tests).
+pub fn run_with(
+    args: &DiffArgs,
+    out: &mut impl Write,
+    err: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let bad = |err: &mut dyn Write, message: &str| -> anyhow::Result<ExitCode> {
+        writeln!(err, "nearviz: {message}").context("cannot write to stderr")?;
+        Ok(ExitCode::from(EXIT_BAD_INPUT))
+    };
+    let tolerance = match Tolerance::parse(args.gas_tolerance) {
+        Ok(t) => t,
+        Err(message) => return bad(err, &message),
+    };
+    let mut dags = Vec::new();
+    for path in [args.a, args.b] {
+        match load(path, err)? {
+            Ok(dag) => dags.push(dag),
+            Err(message) => return bad(err, &message),
+        }
+    }
+    let (mut a, mut b) = match (dags.pop(), dags.pop()) {
+        (Some(b), Some(a)) => (a, b),
+        _ => return bad(err, "two inputs are needed"),
+    };
+    if !args.txs.is_empty() {
+        for label in args.txs {
+            let has =
+                |d: &model::Dag| d.transactions.iter().any(|t| t.label.as_ref() == Some(label));
+            if !has(&a) && !has(&b) {
+                return bad(err, &format!("--tx {label}: no transaction has this label in A or B"));
+            }
+        }
+        let keep = |d: &mut model::Dag| {
+            d.transactions.retain(|t| t.label.as_ref().is_some_and(|l| args.txs.contains(l)))
+        };
+        keep(&mut a);
+        keep(&mut b);
+    }
+    let report = diff::diff(&a, &b, tolerance);
+    let written = match args.format {
+        DiffFormat::Tree => diff::text::write(
+            &report,
+            &args.a.display().to_string(),
+            &args.b.display().to_string(),
+            out,
+        ),
+        DiffFormat::Json => serde_json::to_writer_pretty(&mut *out, &diff::json::to_value(&report))
+            .map_err(std::io::Error::from)
+            .and_then(|()| out.write_all(b"\n")),
+    };
+    written.and_then(|()| out.flush()).context("cannot write the comparison")?;
+    Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DIFFERENT) })
+}
+
+/// The DAG of a file `fixture::load` reads, or of a saved `--format json` trace; warnings go to
+/// `err`, a read error is returned as the one-line message.
+fn load(path: &Path, err: &mut impl Write) -> anyhow::Result<Result<model::Dag, String>> {
+    let recording = match fixture::load(path) {
+        Ok(r) => r,
+        Err(e) => return Ok(load_trace(path).unwrap_or(Err(e.to_string()))),
+    };
+    for warning in &recording.warnings {
+        writeln!(err, "nearviz: {}: {warning}", path.display())
+            .context("cannot write to stderr")?;
+    }
+    Ok(Ok(model::Trace::from_events(recording.chain_events()).dag()))
+}
+
+/// `None` when the file is not a trace JSON (the fixture reader's error stands).
+fn load_trace(path: &Path) -> Option<Result<model::Dag, String>> {
+    let size = std::fs::metadata(path).ok()?.len();
+    if size > fixture::MAX_FIXTURE_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    if !diff::trace::is_trace(&text) {
+        return None;
+    }
+    Some(diff::trace::parse(&text).map_err(|e| format!("{}: {e}", path.display())))
+}

@@ -1,0 +1,246 @@
+//! `nearviz diff A B`: what changed between two runs, over two `model::Dag`s. Pure.
+//!
+//! ```text
+//! Dag A ─┐                 ┌─ text::write  (the readable tree)
+//!        ├─ diff() ─ Report ┤
+//! Dag B ─┘                 └─ json::to_value (--format json)
+//! ```
+//! - `matching`: transactions by label (else by order), receipts by their path in the tree.
+//! - `compare`: the fields of two matched transactions or receipts, one function per field.
+//! - `tolerance`: `--gas-tolerance`, applied only to gas-determined amounts.
+//! - `trace`: reads a saved `--format json` trace back, so it can be compared too.
+
+pub mod compare;
+pub mod json;
+pub mod matching;
+pub mod text;
+pub mod tolerance;
+pub mod trace;
+
+use crate::model::{Dag, ReceiptNode, TxNode};
+pub use matching::{MatchedBy, Step};
+pub use tolerance::Tolerance;
+
+/// Everything that differs (and, for JSON, every pair that was compared).
+#[derive(Clone, Debug)]
+pub struct Report {
+    pub tolerance: Tolerance,
+    pub transactions: Vec<TxDiff>,
+}
+
+impl Report {
+    /// Equal when nothing is missing or extra and every change is within the tolerance.
+    pub fn is_equal(&self) -> bool {
+        self.transactions.iter().all(TxDiff::is_equal)
+    }
+}
+
+/// Which runs have a transaction or receipt.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Presence {
+    Both,
+    /// Missing from B.
+    OnlyA,
+    /// Extra in B.
+    OnlyB,
+}
+
+impl Presence {
+    pub fn name(self) -> &'static str {
+        match self {
+            Presence::Both => "both",
+            Presence::OnlyA => "only_a",
+            Presence::OnlyB => "only_b",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct TxDiff {
+    /// The label (A's when both have one), else `None`.
+    pub label: Option<String>,
+    pub a: Option<TxSide>,
+    pub b: Option<TxSide>,
+    pub matched_by: Option<MatchedBy>,
+    pub changes: Vec<Change>,
+    /// Every receipt of either run, paired, in tree order.
+    pub receipts: Vec<ReceiptDiff>,
+}
+
+impl TxDiff {
+    pub fn presence(&self) -> Presence {
+        match (&self.a, &self.b) {
+            (Some(_), None) => Presence::OnlyA,
+            (None, Some(_)) => Presence::OnlyB,
+            _ => Presence::Both,
+        }
+    }
+
+    pub fn is_equal(&self) -> bool {
+        self.presence() == Presence::Both
+            && self.changes.iter().all(Change::is_equal)
+            && self.receipts.iter().all(ReceiptDiff::is_equal)
+    }
+}
+
+/// What identifies a transaction in one run.
+#[derive(Clone, Debug)]
+pub struct TxSide {
+    pub hash: String,
+    pub signer: String,
+    pub receiver: Option<String>,
+}
+
+impl TxSide {
+    fn of(tx: &TxNode) -> TxSide {
+        TxSide {
+            hash: tx.hash.to_string(),
+            signer: tx.signer.to_string(),
+            receiver: tx.receiver.as_ref().map(|r| r.to_string()),
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct ReceiptDiff {
+    /// 0 for receipts the transaction created.
+    pub depth: usize,
+    pub path: Vec<Step>,
+    /// The receipt ids in A and B.
+    pub a: Option<String>,
+    pub b: Option<String>,
+    /// `B+2` in the run that has it (A's when both).
+    pub offset: Option<u64>,
+    pub changes: Vec<Change>,
+}
+
+impl ReceiptDiff {
+    pub fn presence(&self) -> Presence {
+        match (&self.a, &self.b) {
+            (Some(_), None) => Presence::OnlyA,
+            (None, Some(_)) => Presence::OnlyB,
+            _ => Presence::Both,
+        }
+    }
+
+    pub fn is_equal(&self) -> bool {
+        self.presence() == Presence::Both && self.changes.iter().all(Change::is_equal)
+    }
+}
+
+/// One field that differs.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Change {
+    /// `gas burnt`, `status`, `logs`, ...
+    pub field: String,
+    /// The values as `--format json` writes them (gas a number, yoctoNEAR a string).
+    pub a: serde_json::Value,
+    pub b: serde_json::Value,
+    /// For gas-determined amounts: the difference, and whether the tolerance allows it.
+    pub amount: Option<AmountChange>,
+}
+
+impl Change {
+    /// Exact fields always count; amounts only beyond the tolerance.
+    pub fn is_equal(&self) -> bool {
+        self.amount.as_ref().is_some_and(|a| a.within_tolerance)
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum Unit {
+    Gas,
+    YoctoNear,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AmountChange {
+    pub unit: Unit,
+    pub a: u128,
+    pub b: u128,
+    /// `(b - a) / a` in percent; `None` when `a` is 0.
+    pub percent: Option<f64>,
+    pub within_tolerance: bool,
+}
+
+/// Compares run A (the baseline) with run B.
+pub fn diff(a: &Dag, b: &Dag, tolerance: Tolerance) -> Report {
+    let pairs = matching::pair_transactions(&a.transactions, &b.transactions);
+    let mut transactions = Vec::new();
+    for (i, j, by) in pairs.pairs {
+        let (ta, tb) = (&a.transactions[i], &b.transactions[j]);
+        transactions.push(diff_tx(ta, tb, by, tolerance));
+    }
+    for i in pairs.only_a {
+        transactions.push(alone(&a.transactions[i], true));
+    }
+    for j in pairs.only_b {
+        transactions.push(alone(&b.transactions[j], false));
+    }
+    Report { tolerance, transactions }
+}
+
+fn diff_tx(ta: &TxNode, tb: &TxNode, by: MatchedBy, tolerance: Tolerance) -> TxDiff {
+    let (tree_a, tree_b) = (matching::Tree::new(ta), matching::Tree::new(tb));
+    let ctx = compare::Ctx { tolerance, a: &tree_a, b: &tree_b };
+    let changes = compare::transaction(&ctx, ta, tb);
+    let receipts = matching::pair_receipts(&tree_a, &tree_b)
+        .into_iter()
+        .map(|p| {
+            let changes = match (p.a, p.b) {
+                (Some(ra), Some(rb)) => compare::receipt(&ctx, ra, rb),
+                _ => Vec::new(),
+            };
+            receipt_diff(p.depth, p.path, p.a, p.b, changes)
+        })
+        .collect();
+    let label = matching::label(ta).or(matching::label(tb)).map(str::to_string);
+    TxDiff {
+        label,
+        a: Some(TxSide::of(ta)),
+        b: Some(TxSide::of(tb)),
+        matched_by: Some(by),
+        changes,
+        receipts,
+    }
+}
+
+fn receipt_diff(
+    depth: usize,
+    path: Vec<Step>,
+    a: Option<&ReceiptNode>,
+    b: Option<&ReceiptNode>,
+    changes: Vec<Change>,
+) -> ReceiptDiff {
+    ReceiptDiff {
+        depth,
+        path,
+        a: a.map(|r| r.id.to_string()),
+        b: b.map(|r| r.id.to_string()),
+        offset: a.or(b).and_then(|r| r.block_offset),
+        changes,
+    }
+}
+
+/// A transaction only one run has: all of its receipts are missing (or extra) too.
+fn alone(tx: &TxNode, in_a: bool) -> TxDiff {
+    let tree = matching::Tree::new(tx);
+    let empty = matching::Tree::empty();
+    let receipts = if in_a {
+        matching::pair_receipts(&tree, &empty)
+    } else {
+        matching::pair_receipts(&empty, &tree)
+    }
+    .into_iter()
+    .map(|p| receipt_diff(p.depth, p.path, p.a, p.b, Vec::new()))
+    .collect();
+    let side = Some(TxSide::of(tx));
+    TxDiff {
+        label: matching::label(tx).map(str::to_string),
+        a: if in_a { side.clone() } else { None },
+        b: if in_a { None } else { side },
+        matched_by: None,
+        changes: Vec::new(),
+        receipts,
+    }
+}

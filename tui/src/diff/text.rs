@@ -1,0 +1,167 @@
+//! The readable report: `equal`, or a tree of what differs.
+//!
+//! ```text
+//! --- A  baseline.json
+//! +++ B  new.json
+//! ~ tx query_greeting  (matched by label)
+//!     total gas burnt  5.2032 Tgas → 5.3095 Tgas  (+0.1063 Tgas, +2.04%)
+//!   caller.test.near query_greeting  B+1
+//!     hello.test.near get_greeting  B+2
+//!       result  "Hello" → "Hi"
+//!   - alice.test.near refund  B+3  (only in A)
+//! + tx deposit  alice.test.near → xcc.test.near  (only in B, 3 receipts)
+//! 4 differences (gas tolerance 1%)
+//! ```
+//! Receipts show only when they or a receipt below them differ; amounts within the tolerance
+//! are not shown (`--format json` lists them).
+
+use super::{Change, Presence, ReceiptDiff, Report, TxDiff, Unit};
+use crate::diff::MatchedBy;
+use crate::output::text::{clip, near};
+use near_primitives::types::Balance;
+use std::io::{self, Write};
+
+/// `equal` alone when equal; else the tree. `a_name`/`b_name` name the inputs.
+pub fn write(report: &Report, a_name: &str, b_name: &str, w: &mut impl Write) -> io::Result<()> {
+    if report.is_equal() {
+        return writeln!(w, "equal");
+    }
+    writeln!(w, "--- A  {a_name}")?;
+    writeln!(w, "+++ B  {b_name}")?;
+    let mut count = 0;
+    for tx in &report.transactions {
+        if !tx.is_equal() {
+            count += write_tx(tx, w)?;
+        }
+    }
+    let s = if count == 1 { "" } else { "s" };
+    writeln!(w, "{count} difference{s} (gas tolerance {})", report.tolerance)
+}
+
+fn tx_name(tx: &TxDiff) -> String {
+    match (&tx.label, &tx.a, &tx.b) {
+        (Some(l), _, _) => l.clone(),
+        (None, Some(s), _) | (None, None, Some(s)) => s.hash.clone(),
+        (None, None, None) => "?".into(),
+    }
+}
+
+/// Writes one transaction; returns how many differences it showed.
+fn write_tx(tx: &TxDiff, w: &mut impl Write) -> io::Result<usize> {
+    let name = tx_name(tx);
+    let presence = tx.presence();
+    if presence != Presence::Both {
+        let (mark, which) = if presence == Presence::OnlyA { ('-', "A") } else { ('+', "B") };
+        let side = tx.a.as_ref().or(tx.b.as_ref());
+        let accounts = side.map_or(String::new(), |s| {
+            format!("  {} → {}", s.signer, s.receiver.as_deref().unwrap_or("?"))
+        });
+        let n = tx.receipts.len();
+        let s = if n == 1 { "" } else { "s" };
+        writeln!(w, "{mark} tx {name}{accounts}  (only in {which}, {n} receipt{s})")?;
+        return Ok(1);
+    }
+    let by = match tx.matched_by {
+        Some(MatchedBy::Label) => "matched by label",
+        _ => "matched by order",
+    };
+    writeln!(w, "~ tx {name}  ({by})")?;
+    let mut count = write_changes(&tx.changes, 2, w)?;
+    let shown = shown(&tx.receipts);
+    for (r, show) in tx.receipts.iter().zip(shown) {
+        if show {
+            count += write_receipt(r, w)?;
+        }
+    }
+    Ok(count)
+}
+
+/// Which receipts to show: those that differ, and their ancestors for context.
+fn shown(receipts: &[ReceiptDiff]) -> Vec<bool> {
+    let mut shown = vec![false; receipts.len()];
+    let mut below: Vec<bool> = Vec::new();
+    for (i, r) in receipts.iter().enumerate().rev() {
+        let d = r.depth;
+        if below.len() <= d + 1 {
+            below.resize(d + 2, false);
+        }
+        let child = below[d + 1..].iter().any(|b| *b);
+        below[d + 1..].iter_mut().for_each(|b| *b = false);
+        shown[i] = !r.is_equal() || child;
+        below[d] |= shown[i];
+    }
+    shown
+}
+
+fn write_receipt(r: &ReceiptDiff, w: &mut impl Write) -> io::Result<usize> {
+    let indent = "  ".repeat(r.depth + 1);
+    let step = r.path.last().map_or("?".to_string(), |s| s.to_string());
+    let offset = r.offset.map_or(String::new(), |o| format!("  B+{o}"));
+    match r.presence() {
+        Presence::OnlyA => {
+            writeln!(w, "{}- {step}{offset}  (only in A)", &indent[2..])?;
+            Ok(1)
+        }
+        Presence::OnlyB => {
+            writeln!(w, "{}+ {step}{offset}  (only in B)", &indent[2..])?;
+            Ok(1)
+        }
+        Presence::Both => {
+            writeln!(w, "{indent}{step}{offset}")?;
+            write_changes(&r.changes, r.depth + 2, w)
+        }
+    }
+}
+
+/// The changes that count, one a line: `field  A → B  (delta, %)`.
+fn write_changes(changes: &[Change], depth: usize, w: &mut impl Write) -> io::Result<usize> {
+    let indent = "  ".repeat(depth);
+    let mut count = 0;
+    for c in changes.iter().filter(|c| !c.is_equal()) {
+        writeln!(w, "{indent}{}  {}", c.field, values(c))?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+fn values(c: &Change) -> String {
+    match &c.amount {
+        Some(a) => {
+            // NEAR rounded to 5 digits, unless that hides the difference: then yoctoNEAR.
+            let exact = a.unit == Unit::YoctoNear
+                && near(Balance::from_yoctonear(a.a)) == near(Balance::from_yoctonear(a.b));
+            let fmt = |v: u128| match a.unit {
+                Unit::Gas => gas(v),
+                Unit::YoctoNear if exact => format!("{v} yocto"),
+                Unit::YoctoNear => near(Balance::from_yoctonear(v)),
+            };
+            let sign = if a.b >= a.a { '+' } else { '-' };
+            let delta = fmt(a.a.abs_diff(a.b));
+            let pct = a.percent.map_or("new".to_string(), |p| format!("{p:+.3}%"));
+            format!("{} → {}  ({sign}{delta}, {pct})", fmt(a.a), fmt(a.b))
+        }
+        None => format!("{} → {}", json(&c.a), json(&c.b)),
+    }
+}
+
+/// `1.9032 Tgas` (four decimals: differences of 0.01% stay visible), or `812 gas`.
+fn gas(g: u128) -> String {
+    if g >= 1_000_000_000 {
+        format!("{:.4} Tgas", g as f64 / 1e12)
+    } else {
+        format!("{g} gas")
+    }
+}
+
+fn json(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::Null => "(none)".into(),
+        serde_json::Value::String(s) => s.clone(),
+        // A callback input: `failed ← hello.test.near fail` (the last step of its path).
+        serde_json::Value::Object(o) if o.contains_key("from") && o.contains_key("status") => {
+            let from = o["from"].as_str().map_or("?", |p| p.rsplit(" › ").next().unwrap_or(p));
+            format!("{} ← {from}", json(&o["status"]))
+        }
+        other => clip(&other.to_string(), 200),
+    }
+}
