@@ -5,7 +5,13 @@
 //! every poll_interval:  tx_status ──changed?──▶ new blocks named by outcomes ──▶ Block(header)…
 //!                                                                           └──▶ TxPoll(reply)
 //! FINAL ──▶ TxDone { error: None }      timeout / not found / RPC down ──▶ TxDone { error: Some }
+//! each new block ──(background task, rpc::state)──▶ StateChanges(block)
 //! ```
+//!
+//! A block's `StateChanges` (its `EXPERIMENTAL_changes*` and the befores at its `prev_hash`)
+//! are fetched in a background task per block, so they never delay the polls; they follow the
+//! block's header, and at FINAL the follower waits (at most `STATE_GRACE`) for them before
+//! `TxDone`. A node that refuses them only loses the state changes.
 //!
 //! Guarantees, per follower: a `Block` is sent before the first `TxPoll` whose outcomes name it,
 //! each block once; a `TxPoll` only when the reply differs from the previous one sent; exactly one

@@ -18,15 +18,18 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
 
+/// An account (`None`) or one of its storage keys.
+type Slot = (AccountId, Option<Vec<u8>>);
+
 /// What the session has already seen (its earlier changes give the befores).
 #[derive(Clone, Default)]
 pub struct Seen {
-    inner: Arc<Mutex<HashSet<(AccountId, Option<Vec<u8>>)>>>,
+    inner: Arc<Mutex<HashSet<Slot>>>,
 }
 
 impl Seen {
     /// Marks `slot` seen; true if it was new.
-    fn first(&self, slot: (AccountId, Option<Vec<u8>>)) -> bool {
+    fn first(&self, slot: Slot) -> bool {
         self.inner.lock().map(|mut s| s.insert(slot)).unwrap_or(false)
     }
 }
@@ -112,7 +115,7 @@ async fn befores(
     hashes: &HashSet<CryptoHash>,
     seen: &Seen,
 ) -> Vec<PriorState> {
-    let mut asks: Vec<(AccountId, Option<Vec<u8>>)> = Vec::new();
+    let mut asks: Vec<Slot> = Vec::new();
     for c in changes.iter().filter(|c| named(c, hashes)) {
         let slot = match &c.value {
             StateChangeValueView::AccountUpdate { account_id, .. }
