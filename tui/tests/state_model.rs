@@ -286,6 +286,7 @@ fn tree_dot_and_mermaid_show_the_writes() {
     assert!(ok);
     assert!(tree.contains("Δ data_update xcc.test.near \"STATE\""), "{tree}");
     assert!(tree.contains("by action_receipt_gas_reward"), "{tree}");
+    assert!(tree.contains("(bytes 63..64: 01 → 00)"), "the callback's undo: {tree}");
     assert!(tree.contains("ledger"), "{tree}");
     let (ok, dot, _) = model_common::inspect(&path, nearviz::cli::Format::Dot);
     assert!(ok);

@@ -1,7 +1,7 @@
 //! State changes and the ledger in the headless outputs (`docs/trace-json.md`).
 
 use super::text;
-use crate::model::state_value::{base64, summary};
+use crate::model::state_value::{base64, changed, hex, summary};
 use crate::model::{Before, ChangeValue, Ledger, ReceiptNode, StateChange};
 use near_primitives::views::AccessKeyPermissionView;
 use serde_json::{json, Map, Value as Json};
@@ -121,13 +121,31 @@ pub fn line(c: &StateChange) -> String {
             }
         }
         ChangeValue::Data { key, after, before } => {
+            let (before_value, after_value) = (before, after.as_deref());
             let after = after.as_deref().map_or("deleted".to_string(), summary);
             let before = match before {
                 Before::Known(Some(b)) => summary(b),
                 Before::Known(None) => "new".to_string(),
                 Before::Unknown(_) => "?".to_string(),
             };
-            format!("{} {} → {}", summary(key), text::clip(&before, 80), text::clip(&after, 80))
+            let mut line = format!(
+                "{} {} → {}",
+                summary(key),
+                text::clip(&before, 80),
+                text::clip(&after, 80)
+            );
+            if let (Before::Known(Some(b)), Some(a)) = (before_value, after_value) {
+                if let Some((was, now)) = changed(b, a) {
+                    line.push_str(&format!(
+                        " (bytes {}..{}: {} → {})",
+                        was.start,
+                        was.end,
+                        text::clip(&hex(&b[was.clone()]), 24),
+                        text::clip(&hex(&a[now]), 24)
+                    ));
+                }
+            }
+            line
         }
         ChangeValue::AccessKey { public_key, after, .. } => match after {
             Some(k) => format!("key {} nonce {}", text::clip(public_key, 20), k.nonce),
