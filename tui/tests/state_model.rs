@@ -364,3 +364,51 @@ fn old_fixtures_without_state_changes_still_load() {
         assert_eq!(r["state_changes"], Value::Array(Vec::new()));
     }
 }
+
+#[test]
+fn changes_attach_whether_they_arrive_before_or_after_the_outcomes() {
+    let all = events("call_failing_with_rollback");
+    let (changes, rest): (Vec<_>, Vec<_>) =
+        all.iter().cloned().partition(|e| matches!(e, ChainEvent::StateChanges(_)));
+    assert_eq!(changes.len(), 6);
+    let early = Trace::from_events(changes.iter().cloned().chain(rest.iter().cloned())).dag();
+    let late = Trace::from_events(rest.into_iter().chain(changes)).dag();
+    let in_order = Trace::from_events(all).dag();
+    for dag in [&early, &late] {
+        let t = &dag.transactions[0];
+        let u = &in_order.transactions[0];
+        assert_eq!(t.state_changes, u.state_changes);
+        assert_eq!(t.ledger, u.ledger);
+        for (a, b) in t.receipts.iter().zip(&u.receipts) {
+            assert_eq!(a.state_changes, b.state_changes);
+        }
+    }
+    // Reported twice, a block counts once.
+    let twice = events("call_failing_with_rollback");
+    let doubled: Vec<ChainEvent> = twice.iter().cloned().chain(twice.iter().cloned()).collect();
+    assert_eq!(
+        Trace::from_events(doubled).dag().transactions[0].ledger,
+        in_order.transactions[0].ledger
+    );
+}
+
+#[test]
+fn changes_naming_nothing_followed_are_left_out() {
+    let dag = dag_of("multiple_contracts");
+    let t = &dag.transactions[0];
+    let ids: std::collections::HashSet<_> = t.receipts.iter().map(|r| r.id).collect();
+    let attached: usize =
+        t.state_changes.len() + t.receipts.iter().map(|r| r.state_changes.len()).sum::<usize>();
+    assert!(attached > 0);
+    assert!(ids.len() == t.receipts.len());
+    // Every attached change names its own receipt or the transaction (checked by construction
+    // in the model); a recording's block may hold other transactions' changes, never shown.
+    for r in &t.receipts {
+        for c in &r.state_changes {
+            assert!(matches!(
+                c.cause,
+                "receipt_processing" | "action_receipt_gas_reward" | "postponed_receipt"
+            ));
+        }
+    }
+}
