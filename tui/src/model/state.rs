@@ -98,6 +98,25 @@ impl StateChange {
     }
 }
 
+impl StateChange {
+    /// A write to contract storage, access keys or code (balance updates are not writes).
+    pub fn is_write(&self) -> bool {
+        !matches!(self.value, ChangeValue::Account { .. })
+    }
+}
+
+impl super::dag::ReceiptNode {
+    /// How many storage, key or code writes this receipt made (the DAG's `Δn` mark).
+    pub fn state_writes(&self) -> usize {
+        self.state_changes.iter().filter(|c| c.is_write()).count()
+    }
+
+    /// How many writes the embedded runtime rolled back (the `↺n` mark).
+    pub fn reverted_writes(&self) -> usize {
+        self.reverted_changes.len()
+    }
+}
+
 pub(crate) fn signed(v: u128) -> i128 {
     i128::try_from(v).unwrap_or(i128::MAX)
 }

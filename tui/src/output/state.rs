@@ -168,17 +168,12 @@ pub fn signed_near(v: i128) -> String {
 
 /// `Δ2` for a receipt that wrote state (storage, keys, code), `↺1` for reverted writes.
 pub fn mark(r: &ReceiptNode) -> Option<String> {
-    let writes = r.state_changes.iter().filter(|c| is_write(c)).count();
-    let reverted = r.reverted_changes.len();
+    let writes = r.state_writes();
+    let reverted = r.reverted_writes();
     match (writes, reverted) {
         (0, 0) => None,
         (w, 0) => Some(format!("Δ{w} state")),
         (0, v) => Some(format!("↺{v} reverted")),
         (w, v) => Some(format!("Δ{w} state ↺{v} reverted")),
     }
-}
-
-/// A write to storage, keys or code (balance updates are not counted as writes).
-pub fn is_write(c: &StateChange) -> bool {
-    !matches!(c.value, ChangeValue::Account { .. })
 }
