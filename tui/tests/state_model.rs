@@ -412,3 +412,57 @@ fn changes_naming_nothing_followed_are_left_out() {
         }
     }
 }
+
+#[test]
+fn reverted_changes_of_the_embedded_runtime_are_shown_apart() {
+    use nearviz::chain::{BlockChanges, BlockHash, PriorState};
+    let mut all = events("batch_failing");
+    let dag = Trace::from_events(all.clone()).dag();
+    let failed = dag.transactions[0]
+        .receipts
+        .iter()
+        .find(|r| matches!(r.status, nearviz::model::Status::Failure(_)))
+        .expect("the failed batch");
+    let write: nearviz::chain::BlockChanges = BlockChanges {
+        // Another block id, so the recording's own changes of that block still count.
+        block: BlockHash(near_primitives::hash::CryptoHash::hash_bytes(b"embedded")),
+        changes: Vec::new(),
+        before: vec![PriorState::Data {
+            account_id: "hello.test.near".parse().expect("id"),
+            key: b"STATE".to_vec(),
+            value: Some(b"\x05\x00\x00\x00hello".to_vec()),
+        }],
+        reverted: vec![serde_json::from_value(serde_json::json!({
+            "cause": {"type": "receipt_processing", "receipt_hash": failed.id.to_string()},
+            "type": "data_update",
+            "change": {"account_id": "hello.test.near", "key_base64": "U1RBVEU=",
+                       "value_base64": "BQAAAHdvcmxk"}
+        }))
+        .expect("a change view")],
+    };
+    all.push(ChainEvent::StateChanges(Box::new(write)));
+    let dag = Trace::from_events(all).dag();
+    let r = dag.transactions[0].receipts.iter().find(|r| r.id == failed.id).expect("receipt");
+    assert_eq!(r.reverted_writes(), 1);
+    assert_eq!(r.state_writes(), 0, "a failed receipt writes no data");
+    let ChangeValue::Data { before: Before::Known(Some(b)), after: Some(a), .. } =
+        &r.reverted_changes[0].value
+    else {
+        panic!("a reverted data write with its before");
+    };
+    assert_eq!(b, b"\x05\x00\x00\x00hello");
+    assert_eq!(a, b"\x05\x00\x00\x00world");
+    let out = nearviz::output::json::to_value(&dag);
+    let receipts = receipts_json(&out);
+    let json = receipts.iter().find(|j| j["id"] == failed.id.to_string()).expect("json");
+    assert_eq!(json["reverted_changes"][0]["before_base64"], "BQAAAGhlbGxv");
+    assert_eq!(json["reverted_changes"][0]["value_base64"], "BQAAAHdvcmxk");
+    assert_eq!(json["reverted_changes"][0]["value"], "…\"world\"");
+    let mut dot = Vec::new();
+    nearviz::output::dot(&dag, &mut dot).expect("dot");
+    assert!(String::from_utf8(dot).expect("utf8").contains("↺1 reverted"));
+    let mut tree = Vec::new();
+    nearviz::output::tree(&dag, &mut tree).expect("tree");
+    let tree = String::from_utf8(tree).expect("utf8");
+    assert!(tree.contains("↺ reverted: data_update hello.test.near \"STATE\""), "{tree}");
+}
