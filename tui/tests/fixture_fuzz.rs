@@ -201,6 +201,12 @@ fn json_tree() -> impl Strategy<Value = serde_json::Value> {
             Just("transaction".to_string()),
             Just("kind".to_string()),
             Just("at_ms".to_string()),
+            Just("state_changes".to_string()),
+            Just("responses".to_string()),
+            Just("changes".to_string()),
+            Just("before".to_string()),
+            Just("block".to_string()),
+            Just("account_changes".to_string()),
             "[a-z_]{1,8}",
         ];
         prop_oneof![

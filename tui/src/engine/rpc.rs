@@ -10,6 +10,7 @@
 pub mod client;
 pub mod follow;
 pub mod response;
+pub mod state;
 pub mod viewer;
 
 pub use client::{RpcClient, RpcError};

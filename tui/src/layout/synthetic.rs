@@ -67,6 +67,8 @@ pub fn receipt(
         gas_forwarded: Gas::from_gas(0),
         logs: Vec::new(),
         inputs: Vec::new(),
+        state_changes: Vec::new(),
+        reverted_changes: Vec::new(),
     }
 }
 
@@ -104,6 +106,8 @@ pub fn tx(label: &str) -> TxNode {
         first_block: Some(BASE_HEIGHT),
         last_block: Some(BASE_HEIGHT + 3),
         receipts: Vec::new(),
+        state_changes: Vec::new(),
+        ledger: Default::default(),
     }
 }
 

@@ -8,7 +8,9 @@
 use super::dag::{Dag, InputStatus, Outcome, Parent, Progress, ReceiptNode, Status, TxNode};
 use super::decode;
 use super::index::Index;
+use super::ledger;
 use super::links::Links;
+use super::state::StateChange;
 use super::trace::{status_name, Trace, TxTrace};
 use crate::chain::ReceiptId;
 use near_primitives::hash::CryptoHash;
@@ -48,6 +50,8 @@ pub fn build_tx(trace: &Trace, t: &TxTrace) -> TxNode {
         first_block: None,
         last_block: None,
         receipts: Vec::new(),
+        state_changes: changes(trace, trace.state().of(&t.hash.0)),
+        ledger: Default::default(),
     };
     let Some(view) = t.outcome.as_deref() else { return node };
     let fo = &view.final_outcome;
@@ -84,7 +88,37 @@ pub fn build_tx(trace: &Trace, t: &TxTrace) -> TxNode {
     node.last_block = receipts.iter().filter_map(|r| r.block_height).chain(tx_block).max();
     node.status = tx_status(&fo.status, &tx_outcome.outcome, &receipts);
     node.receipts = receipts;
+    let rewards: HashMap<ReceiptId, u128> = ix
+        .outcomes
+        .iter()
+        .filter_map(|(id, o)| reward(&o.outcome).map(|r| (ReceiptId(*id), r)))
+        .collect();
+    node.ledger = ledger::ledger(&node, &rewards);
     node
+}
+
+/// A function call's contract reward: 30% of its function-call gas (the gas profile's sum)
+/// at the price the outcome burnt gas at.
+fn reward(o: &ExecutionOutcomeView) -> Option<u128> {
+    let profile = o.metadata.gas_profile.as_ref()?;
+    let gas: u128 = profile.iter().map(|c| u128::from(c.gas_used.as_gas())).sum();
+    let burnt = u128::from(o.gas_burnt.as_gas());
+    if gas == 0 || burnt == 0 {
+        return None;
+    }
+    let price = o.tokens_burnt.as_yoctonear() / burnt;
+    Some(gas * 3 / 10 * price)
+}
+
+/// The changes with the heights of their blocks.
+fn changes(trace: &Trace, list: &[StateChange]) -> Vec<StateChange> {
+    list.iter()
+        .cloned()
+        .map(|mut c| {
+            c.block_height = trace.height(&c.block.0);
+            c
+        })
+        .collect()
 }
 
 fn status_of(outcome: &ExecutionOutcomeView) -> Option<Status> {
@@ -167,6 +201,8 @@ fn receipt(
         gas_forwarded: Gas::ZERO,
         logs: outcome.map(|o| o.outcome.logs.clone()).unwrap_or_default(),
         inputs,
+        state_changes: changes(trace, trace.state().of(id)),
+        reverted_changes: changes(trace, trace.state().reverted_of(id)),
     }
 }
 

@@ -8,6 +8,8 @@
 //! - data: `ReceiptNode::inputs` (a receipt's `output_data_receivers[].data_id` matched to the
 //!   callback's `input_data_ids`; the position is the `promise_result(i)` index).
 
+use super::ledger::Ledger;
+use super::state::StateChange;
 use crate::chain::{ReceiptId, TxHash};
 use near_primitives::types::{AccountId, Balance, Gas};
 
@@ -50,6 +52,11 @@ pub struct TxNode {
     pub last_block: Option<u64>,
     /// Receipts in a stable order: by block, then by discovery (parents before children).
     pub receipts: Vec<ReceiptNode>,
+    /// The transaction's own state changes (cause `transaction_processing`: the signer charged
+    /// at conversion, its access key's nonce).
+    pub state_changes: Vec<StateChange>,
+    /// Where the NEAR went (see `model::ledger`).
+    pub ledger: Ledger,
 }
 
 /// How far the node has got with a transaction.
@@ -90,6 +97,11 @@ pub struct ReceiptNode {
     pub logs: Vec<String>,
     /// Callback inputs, by `promise_result` index.
     pub inputs: Vec<InputInfo>,
+    /// What this receipt wrote (causes `receipt_processing`, `action_receipt_gas_reward`,
+    /// `postponed_receipt` naming it), in the node's order, each with before and after.
+    pub state_changes: Vec<StateChange>,
+    /// Embedded runtime only: what it wrote before it failed and was rolled back.
+    pub reverted_changes: Vec<StateChange>,
 }
 
 /// One action of a transaction or receipt.

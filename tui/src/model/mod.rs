@@ -9,10 +9,15 @@ mod build;
 pub mod dag;
 mod decode;
 mod index;
+pub mod ledger;
 mod links;
+pub mod state;
+pub mod state_value;
 mod trace;
 
 pub use build::{build, build_tx};
 pub use dag::*;
 pub use decode::{action, args, failure, value};
+pub use ledger::{Ledger, LedgerRow};
+pub use state::{Before, ChangeValue, StateChange, StateLog};
 pub use trace::{status_name, BlockInfo, Trace, TxTrace};

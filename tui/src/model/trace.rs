@@ -4,6 +4,7 @@
 //! earlier polls showed (a later poll never makes a receipt disappear), and the headers of the
 //! blocks outcomes name. `Trace::dag` turns that into the promise DAG.
 
+use super::state::StateLog;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
@@ -71,6 +72,7 @@ pub struct Trace {
     index: HashMap<TxHash, usize>,
     blocks: HashMap<BlockHash, BlockInfo>,
     head: Option<u64>,
+    state: StateLog,
 }
 
 impl Trace {
@@ -106,8 +108,7 @@ impl Trace {
                     self.txs[i].done = Some(error);
                 }
             }
-            // Attached to receipts by the state-changes model (issue #10).
-            ChainEvent::StateChanges(_) => {}
+            ChainEvent::StateChanges(block) => self.state.apply(&block),
         }
     }
 
@@ -158,6 +159,11 @@ impl Trace {
     /// Height of a block by hash, if its header was reported.
     pub fn height(&self, hash: &CryptoHash) -> Option<u64> {
         self.blocks.get(&BlockHash(*hash)).map(|b| b.height)
+    }
+
+    /// Every state change reported, by the transaction or receipt its cause names.
+    pub fn state(&self) -> &StateLog {
+        &self.state
     }
 
     /// The highest block height reported.

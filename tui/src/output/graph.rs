@@ -1,7 +1,7 @@
 //! `--format dot` and `--format mermaid`: graphs for slides and docs. Created edges are solid,
 //! data edges (callback inputs, labelled `#i` with the value) dashed; refunds dotted and grey.
 
-use super::text;
+use super::{state, text};
 use crate::model::{Dag, InputStatus, Parent, ReceiptNode, Status, TxNode};
 use std::io::{self, Write};
 
@@ -11,11 +11,13 @@ fn receipt_label(r: &ReceiptNode) -> Vec<String> {
         let amount = r.actions.first().map(|a| text::near(a.deposit)).unwrap_or_default();
         return vec![format!("{} refund {amount}", text::offset(r).trim()), receiver];
     }
-    vec![
+    let mut lines = vec![
         format!("{} {receiver}", text::offset(r).trim()),
         text::clip(&text::actions(&r.actions), 48),
         text::clip(&text::status(&r.status), 48),
-    ]
+    ];
+    lines.extend(state::mark(r));
+    lines
 }
 
 fn tx_label(t: &TxNode) -> Vec<String> {
@@ -59,8 +61,11 @@ pub fn write_dot(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
         for r in &t.receipts {
             let label =
                 receipt_label(r).iter().map(|l| dot_escape(l)).collect::<Vec<_>>().join("\\n");
-            let style =
-                if r.is_refund { ", style=\"rounded,dotted\", fontcolor=gray50" } else { "" };
+            let style = match (r.is_refund, state::mark(r).is_some()) {
+                (true, _) => ", style=\"rounded,dotted\", fontcolor=gray50",
+                (false, true) => ", penwidth=2, fillcolor=lightyellow, style=\"rounded,filled\"",
+                (false, false) => "",
+            };
             writeln!(
                 w,
                 "    \"{}\" [label=\"{label}\", color={}{style}];",
@@ -120,6 +125,9 @@ pub fn write_mermaid(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
                 (Status::Failure(_), _) => "failure",
             };
             writeln!(w, "  class t{i}r{j} {class}")?;
+            if state::mark(r).is_some() {
+                writeln!(w, "  style t{i}r{j} fill:#ffd,stroke-width:3px")?;
+            }
         }
         for (j, r) in t.receipts.iter().enumerate() {
             let from = match r.parent {

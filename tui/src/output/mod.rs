@@ -2,6 +2,7 @@
 
 mod graph;
 pub mod json;
+pub mod state;
 pub mod text;
 pub mod tree;
 

@@ -11,7 +11,7 @@
 //!          log: greeting is Hello
 //! ```
 
-use super::text;
+use super::{state, text};
 use crate::model::{Dag, Parent, Progress, ReceiptNode, TxNode};
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
@@ -53,12 +53,45 @@ fn write_tx(tx: &TxNode, w: &mut impl Write) -> io::Result<()> {
         text::tgas(tx.gas_burnt),
         text::near(tx.tokens_burnt)
     )?;
+    for c in &tx.state_changes {
+        writeln!(w, "   Δ {} by {}", state::line(c), c.cause)?;
+    }
     let by_id: HashMap<_, _> = tx.receipts.iter().map(|r| (r.id, r)).collect();
     let roots: Vec<&ReceiptNode> =
         tx.receipts.iter().filter(|r| matches!(r.parent, Parent::Tx(_))).collect();
     let mut seen = HashSet::new();
     for (i, root) in roots.iter().enumerate() {
         write_receipt(root, &by_id, "", i + 1 == roots.len(), &mut seen, w)?;
+    }
+    write_ledger(tx, w)
+}
+
+fn write_ledger(tx: &TxNode, w: &mut impl Write) -> io::Result<()> {
+    if tx.ledger.rows.is_empty() {
+        return Ok(());
+    }
+    writeln!(w, "   ledger (net = in − out − gas bought + refunds + rewards + other):")?;
+    for r in &tx.ledger.rows {
+        writeln!(
+            w,
+            "     {:<24} net {}  in {}  out {}  gas {}  refunds {}  rewards {}{}",
+            r.account.as_str(),
+            state::signed_near(r.net),
+            state::signed_near(r.deposits_in),
+            state::signed_near(r.deposits_out),
+            state::signed_near(r.gas_bought),
+            state::signed_near(r.refunds),
+            state::signed_near(r.rewards),
+            if r.other != 0 {
+                format!("  other {}", state::signed_near(r.other))
+            } else {
+                String::new()
+            },
+        )?;
+    }
+    writeln!(w, "     tokens burnt {}", state::signed_near(tx.ledger.tokens_burnt))?;
+    for note in &tx.ledger.unknown {
+        writeln!(w, "     unknown: {note}")?;
     }
     Ok(())
 }
@@ -109,6 +142,12 @@ fn write_receipt(
     }
     for log in &r.logs {
         writeln!(w, "{child_indent}{detail_bar}   log: {}", text::clip(log, 200))?;
+    }
+    for c in &r.state_changes {
+        writeln!(w, "{child_indent}{detail_bar}   Δ {} by {}", state::line(c), c.cause)?;
+    }
+    for c in &r.reverted_changes {
+        writeln!(w, "{child_indent}{detail_bar}   ↺ reverted: {}", state::line(c))?;
     }
     for (i, child) in children.iter().enumerate() {
         write_receipt(child, by_id, &child_indent, i + 1 == children.len(), seen, w)?;

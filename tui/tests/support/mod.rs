@@ -3,3 +3,4 @@
 
 pub mod captures;
 pub mod loopback;
+pub mod state_node;

@@ -5,7 +5,13 @@
 //! every poll_interval:  tx_status ──changed?──▶ new blocks named by outcomes ──▶ Block(header)…
 //!                                                                           └──▶ TxPoll(reply)
 //! FINAL ──▶ TxDone { error: None }      timeout / not found / RPC down ──▶ TxDone { error: Some }
+//! each new block ──(background task, rpc::state)──▶ StateChanges(block)
 //! ```
+//!
+//! A block's `StateChanges` (its `EXPERIMENTAL_changes*` and the befores at its `prev_hash`)
+//! are fetched in a background task per block, so they never delay the polls; they follow the
+//! block's header, and at FINAL the follower waits (at most `STATE_GRACE`) for them before
+//! `TxDone`. A node that refuses them only loses the state changes.
 //!
 //! Guarantees, per follower: a `Block` is sent before the first `TxPoll` whose outcomes name it,
 //! each block once; a `TxPoll` only when the reply differs from the previous one sent; exactly one
@@ -13,6 +19,7 @@
 //! [`RpcClient`] (and its block cache) and one events channel.
 
 use super::client::RpcClient;
+use super::state;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
 use crate::model::status_name;
@@ -117,8 +124,20 @@ pub async fn follow_tx(
         events,
         sent_blocks: HashSet::new(),
         last_sent: None,
+        seen: state::Seen::default(),
+        state_tasks: Vec::new(),
     };
     let result = follower.run(&opts).await;
+    // The last blocks' state changes go out before `TxDone` (they never delayed the polls).
+    let tasks = std::mem::take(&mut follower.state_tasks);
+    if result.is_ok() {
+        let all = futures::future::join_all(tasks);
+        if tokio::time::timeout(STATE_GRACE, all).await.is_err() {
+            tracing::debug!(%tx, "state changes still pending at FINAL: dropped");
+        }
+    } else {
+        tasks.iter().for_each(tokio::task::JoinHandle::abort);
+    }
     let error = match &result {
         Ok(()) => None,
         Err(FollowError::Stopped { .. }) => return result,
@@ -140,7 +159,14 @@ struct Follower {
     sent_blocks: HashSet<BlockHash>,
     /// What the last `TxPoll` sent said.
     last_sent: Option<TxStatusReply>,
+    /// Accounts and keys whose before this follower has asked for or seen.
+    seen: state::Seen,
+    /// One task per block fetching its state changes (see `rpc::state`).
+    state_tasks: Vec<tokio::task::JoinHandle<()>>,
 }
+
+/// How long a follower at FINAL waits for the last blocks' state changes.
+const STATE_GRACE: Duration = Duration::from_secs(15);
 
 impl Follower {
     async fn run(&mut self, opts: &FollowOptions) -> Result<(), FollowError> {
@@ -241,8 +267,10 @@ impl Follower {
         for hash in missing {
             match self.client.block_header(hash).await {
                 Ok(header) => {
+                    let prev = header.prev_hash;
                     self.send(ChainEvent::Block(Box::new(header))).await?;
                     self.sent_blocks.insert(hash);
+                    self.fetch_state(hash, prev, outcome);
                 }
                 Err(err) => {
                     tracing::debug!(tx = %self.tx, block = %hash, %err, "block fetch failed");
@@ -251,6 +279,32 @@ impl Follower {
             }
         }
         Ok(Ok(()))
+    }
+
+    /// Fetches the state changes of `block` in the background (never delays the follow).
+    fn fetch_state(
+        &mut self,
+        block: BlockHash,
+        prev: near_primitives::hash::CryptoHash,
+        outcome: &FinalExecutionOutcomeWithReceiptView,
+    ) {
+        let mut hashes: HashSet<_> =
+            outcome.final_outcome.receipts_outcome.iter().map(|o| o.id).collect();
+        hashes.insert(self.tx.0);
+        let client = self.client.clone();
+        let events = self.events.clone();
+        let seen = self.seen.clone();
+        let tx = self.tx;
+        self.state_tasks.push(tokio::spawn(async move {
+            match state::block_changes(&client, block, prev, &hashes, &seen).await {
+                Ok(changes) if changes.changes.is_empty() => {}
+                Ok(changes) => {
+                    let event = ChainEvent::StateChanges(Box::new(changes));
+                    let _ = events.send(EngineEvent::Chain(event)).await;
+                }
+                Err(e) => tracing::debug!(%tx, %block, %e, "state changes not available"),
+            }
+        }));
     }
 
     async fn send(&self, event: ChainEvent) -> Result<(), FollowError> {

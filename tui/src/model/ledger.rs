@@ -1,0 +1,207 @@
+//! The NEAR ledger of one transaction: where the NEAR went.
+//!
+//! For every account whose balance a change of the transaction touched: its net change, split
+//! into deposits in and out, gas bought (the signer's charge at conversion, deposits apart),
+//! refunds (receipts from `system`), contract rewards (`action_receipt_gas_reward`) and the
+//! rest (`other`: anything the parts do not explain, e.g. a stake). Each row adds up:
+//! `net = deposits_in - deposits_out - gas_bought + refunds + rewards + other`, and over the
+//! rows `sum(net) + tokens_burnt = 0`, where `tokens_burnt` is what the outcomes burnt minus
+//! the rewards paid out of it.
+//!
+//! Deltas come from the account changes (after - before). Where a before is unknown (the
+//! session's first sight of an account, no engine prior), the delta is derived:
+//! - a receipt's own processing: its deposits in (when it succeeded), minus the deposits of
+//!   the receipts it created;
+//! - a refund: its Transfer;
+//! - a contract reward: 30% of the receipt's function-call gas (`gas_profile`) at the gas
+//!   price it burnt at;
+//! - the signer's charge at conversion: what balances the ledger (noted in `inferred`).
+
+use super::dag::{ReceiptNode, Status, TxNode};
+use super::state::{signed, StateChange};
+use crate::chain::ReceiptId;
+use near_primitives::types::AccountId;
+use std::collections::HashMap;
+
+/// One account's part of a transaction, in yoctoNEAR (signed).
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct LedgerRow {
+    pub account: AccountId,
+    pub net: i128,
+    pub deposits_in: i128,
+    pub deposits_out: i128,
+    pub gas_bought: i128,
+    pub refunds: i128,
+    pub rewards: i128,
+    pub other: i128,
+}
+
+impl LedgerRow {
+    fn new(account: AccountId) -> Self {
+        LedgerRow {
+            account,
+            net: 0,
+            deposits_in: 0,
+            deposits_out: 0,
+            gas_bought: 0,
+            refunds: 0,
+            rewards: 0,
+            other: 0,
+        }
+    }
+
+    /// The parts' sum (equals `net`).
+    pub fn parts_sum(&self) -> i128 {
+        self.deposits_in - self.deposits_out - self.gas_bought
+            + self.refunds
+            + self.rewards
+            + self.other
+    }
+}
+
+/// Where a transaction's NEAR went.
+#[derive(Clone, PartialEq, Eq, Debug, Default)]
+pub struct Ledger {
+    /// Accounts in the order the transaction first touched their balance.
+    pub rows: Vec<LedgerRow>,
+    /// Burnt by the outcomes, minus the contract rewards paid out of it.
+    pub tokens_burnt: i128,
+    /// Parts derived rather than read from a known before (one line each).
+    pub inferred: Vec<String>,
+    /// Parts nobody could tell (an unknown before with nothing to derive it from).
+    pub unknown: Vec<String>,
+}
+
+impl Ledger {
+    /// `sum(net) + tokens_burnt`: zero when the ledger adds up.
+    pub fn imbalance(&self) -> i128 {
+        self.rows.iter().map(|r| r.net).sum::<i128>() + self.tokens_burnt
+    }
+
+    pub fn row(&self, account: &str) -> Option<&LedgerRow> {
+        self.rows.iter().find(|r| r.account.as_str() == account)
+    }
+
+    fn row_mut(&mut self, account: &AccountId) -> &mut LedgerRow {
+        let i = match self.rows.iter().position(|r| &r.account == account) {
+            Some(i) => i,
+            None => {
+                self.rows.push(LedgerRow::new(account.clone()));
+                self.rows.len() - 1
+            }
+        };
+        &mut self.rows[i]
+    }
+}
+
+fn deposits(actions: &[super::dag::ActionInfo]) -> i128 {
+    actions.iter().map(|a| signed(a.deposit.as_yoctonear())).sum()
+}
+
+fn is_account(c: &StateChange) -> bool {
+    matches!(c.kind, "account_update" | "account_deletion")
+}
+
+/// The ledger of `tx` (built, with its state changes). `rewards`: each receipt's contract
+/// reward as its outcome's gas profile tells it (for rewards whose before is unknown).
+pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
+    let mut l = Ledger::default();
+    let tx_deposits = deposits(&tx.actions);
+    let mut conversion: Option<AccountId> = None;
+    for c in tx.state_changes.iter().filter(|c| is_account(c)) {
+        let deposits_out = if c.account == tx.signer { tx_deposits } else { 0 };
+        match c.balance_delta() {
+            Some(delta) => {
+                let row = l.row_mut(&c.account);
+                row.deposits_out += deposits_out;
+                row.gas_bought += -delta - deposits_out;
+            }
+            None => {
+                l.row_mut(&c.account).deposits_out += deposits_out;
+                conversion = Some(c.account.clone());
+            }
+        }
+    }
+    let by_id: HashMap<ReceiptId, &ReceiptNode> = tx.receipts.iter().map(|r| (r.id, r)).collect();
+    let mut paid_rewards: i128 = 0;
+    for r in &tx.receipts {
+        for c in r.state_changes.iter().filter(|c| is_account(c)) {
+            let delta = c.balance_delta();
+            match c.cause {
+                "receipt_processing" if r.is_refund => {
+                    let d = delta.unwrap_or_else(|| deposits(&r.actions));
+                    l.row_mut(&c.account).refunds += d;
+                }
+                "receipt_processing" => {
+                    let deposits_in = match r.status {
+                        Status::Failure(_) => 0,
+                        _ if r.receiver.as_ref() == Some(&c.account) => deposits(&r.actions),
+                        _ => 0,
+                    };
+                    let deposits_out: i128 = r
+                        .children
+                        .iter()
+                        .filter_map(|id| by_id.get(id))
+                        .filter(|child| !child.is_refund)
+                        .filter(|child| child.predecessor.as_ref() == Some(&c.account))
+                        .map(|child| deposits(&child.actions))
+                        .sum();
+                    let d = delta.unwrap_or(deposits_in - deposits_out);
+                    let row = l.row_mut(&c.account);
+                    row.deposits_in += deposits_in;
+                    row.deposits_out += deposits_out;
+                    row.other += d - (deposits_in - deposits_out);
+                }
+                "action_receipt_gas_reward" => {
+                    let d = match delta {
+                        Some(d) => Some(d),
+                        None => {
+                            let reward = rewards.get(&r.id).map(|v| signed(*v));
+                            if reward.is_some() {
+                                l.inferred.push(format!(
+                                    "{}'s reward for {}: 30% of its function-call gas",
+                                    c.account, r.id
+                                ));
+                            }
+                            reward
+                        }
+                    };
+                    match d {
+                        Some(d) => {
+                            paid_rewards += d;
+                            l.row_mut(&c.account).rewards += d;
+                        }
+                        None => l.unknown.push(format!("{}'s reward for {}", c.account, r.id)),
+                    }
+                }
+                _ => match delta {
+                    Some(d) => l.row_mut(&c.account).other += d,
+                    None => {
+                        l.unknown.push(format!("{}'s change by {} of {}", c.account, c.cause, r.id))
+                    }
+                },
+            }
+        }
+    }
+    let burnt = signed(tx.tokens_burnt.as_yoctonear());
+    l.tokens_burnt = burnt - paid_rewards;
+    for row in &mut l.rows {
+        row.net = row.parts_sum();
+    }
+    if let Some(signer) = conversion {
+        if l.unknown.is_empty() {
+            // Everything else is known: the charge is what balances the ledger.
+            let excess = l.imbalance();
+            let row = l.row_mut(&signer);
+            row.gas_bought += excess;
+            row.net = row.parts_sum();
+            l.inferred.push(format!(
+                "{signer}'s charge at conversion: what balances the ledger (its balance before \
+                 the transaction was not seen)"
+            ));
+        } else {
+            l.unknown.push(format!("{signer}'s charge at conversion"));
+        }
+    }
+    l
+}
