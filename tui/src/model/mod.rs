@@ -11,6 +11,7 @@ mod decode;
 mod index;
 mod links;
 mod trace;
+pub mod window;
 
 pub use build::{build, build_tx};
 pub use dag::*;
