@@ -80,7 +80,11 @@ impl Xcc {
             balance >= amount,
             format!("xcc: {account} has {}, cannot withdraw {}", show(balance), show(amount))
         );
-        log!("Paying {} to {account}; the ledger still says {} until the callback", show(amount), show(balance));
+        log!(
+            "Paying {} to {account}; the ledger still says {} until the callback",
+            show(amount),
+            show(balance)
+        );
         Promise::new(account.clone()).transfer(amount).then(
             Self::ext(env::current_account_id())
                 .with_static_gas(CALLBACK_GAS)
@@ -150,7 +154,11 @@ impl Xcc {
         }
         let balance = read_balance(&account).saturating_add(amount);
         write_balance(&account, balance);
-        log!("The transfer to {account} failed: re-credited {}, balance {}", show(amount), show(balance));
+        log!(
+            "The transfer to {account} failed: re-credited {}, balance {}",
+            show(amount),
+            show(balance)
+        );
         false
     }
 }

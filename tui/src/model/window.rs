@@ -79,7 +79,10 @@ pub fn windows(tx: &TxNode) -> Vec<Window> {
 
 /// True if `callback` reads the result of a receipt `receipt` created.
 fn reads_sibling(receipt: &ReceiptNode, callback: &ReceiptNode) -> bool {
-    callback.inputs.iter().any(|input| input.from.is_some_and(|from| receipt.children.contains(&from)))
+    callback
+        .inputs
+        .iter()
+        .any(|input| input.from.is_some_and(|from| receipt.children.contains(&from)))
 }
 
 /// Every receipt of another transaction of `dag` that ran inside one of `tx`'s windows, by
@@ -182,8 +185,13 @@ mod tests {
     fn the_window_excludes_both_ends() {
         let id = ReceiptId(near_primitives::hash::CryptoHash::default());
         let account: AccountId = "xcc.test.near".parse().expect("account");
-        let closed =
-            Window { receipt: id, callback: id, account: account.clone(), from_block: 10, to_block: Some(12) };
+        let closed = Window {
+            receipt: id,
+            callback: id,
+            account: account.clone(),
+            from_block: 10,
+            to_block: Some(12),
+        };
         assert!(!closed.contains(10));
         assert!(closed.contains(11));
         assert!(!closed.contains(12));

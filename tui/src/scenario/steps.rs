@@ -66,7 +66,11 @@ impl Call {
     /// `Scenario::parse` (not linked) are left out.
     pub fn steps(&self) -> Vec<CallStep> {
         let Some(steps) = &self.steps else {
-            return vec![CallStep { label: self.name.clone(), call: self.clone(), after_blocks: 0 }];
+            return vec![CallStep {
+                label: self.name.clone(),
+                call: self.clone(),
+                after_blocks: 0,
+            }];
         };
         steps
             .iter()

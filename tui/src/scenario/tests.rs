@@ -223,7 +223,8 @@ fn a_sequence_resolves_its_steps_with_offsets_and_signers() {
     let text = with_sequence(
         r#"[{ call = "go" }, { call = "set", after_blocks = 2, signer = "c" }, { call = "go", after_blocks = 0 }]"#,
     );
-    let scenario = Scenario::parse(&text, Source::File(PathBuf::from("/tmp/my.toml"))).expect("valid");
+    let scenario =
+        Scenario::parse(&text, Source::File(PathBuf::from("/tmp/my.toml"))).expect("valid");
     let both = scenario.call("both").expect("sequence");
     assert!(both.is_sequence());
     let steps = both.steps();
@@ -261,7 +262,10 @@ fn step_error(steps: &str, needle: &str) -> String {
 #[test]
 fn bad_steps_are_named_with_their_line() {
     let err = step_error(r#"[{ call = "go" }, { call = "nope", after_blocks = 1 }]"#, "steps =");
-    assert!(err.contains("call `both`, step 2: no call named `nope` (plain calls: go, set)"), "{err}");
+    assert!(
+        err.contains("call `both`, step 2: no call named `nope` (plain calls: go, set)"),
+        "{err}"
+    );
     let err = step_error(r#"[{ call = "both" }]"#, "steps =");
     assert!(err.contains("step 1: a sequence cannot include itself"), "{err}");
     let err = step_error(r#"[{ call = "go", after_blocks = 1 }]"#, "steps =");
@@ -295,7 +299,8 @@ fn sequences_do_not_nest_or_carry_call_fields() {
     assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "{err}");
     assert!(err.contains("`both` is itself a sequence: steps name plain calls (no nesting)"));
 
-    let text = with_sequence(r#"[{ call = "go" }]"#).replace("name = \"both\"", "name = \"both\"\nmethod = \"m\"");
+    let text = with_sequence(r#"[{ call = "go" }]"#)
+        .replace("name = \"both\"", "name = \"both\"\nmethod = \"m\"");
     let err = file_error(&text);
     let line = text.lines().position(|l| l == "method = \"m\"").expect("line") + 1;
     assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "{err}");

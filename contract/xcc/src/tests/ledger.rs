@@ -82,7 +82,10 @@ fn withdraw_unsafe_pays_first_and_keeps_the_balance_until_the_callback() {
     let left = xcc.withdraw_unsafe_callback(unit_callback_result(0), alice(), ONE_NEAR);
     assert_eq!(left, NOTHING);
     assert_eq!(xcc.balance_of(alice()), NOTHING);
-    assert_eq!(get_logs(), vec!["Deducted 1 NEAR from alice.test.near after paying: balance 0 yoctoNEAR"]);
+    assert_eq!(
+        get_logs(),
+        vec!["Deducted 1 NEAR from alice.test.near after paying: balance 0 yoctoNEAR"]
+    );
 }
 
 #[test]
