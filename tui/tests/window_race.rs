@@ -39,15 +39,14 @@ impl Chain {
         let (forward, chain_events) = mpsc::unbounded_channel();
         let task = tokio::spawn(async move {
             while let Some(event) = events.recv().await {
-                match event {
-                    EngineEvent::Chain(event) => {
-                        if forward.send(event).is_err() {
-                            break;
-                        }
-                    }
+                let event = match event {
+                    EngineEvent::Chain(event) => event,
                     EngineEvent::CallFailed { call, error } => panic!("{call} not sent: {error}"),
                     EngineEvent::Down(error) => panic!("engine down: {error}"),
-                    _ => {}
+                    _ => continue,
+                };
+                if forward.send(event).is_err() {
+                    break;
                 }
             }
             let _ = task.await;
@@ -166,7 +165,7 @@ async fn races_interleave_inside_the_callback_window() {
         from_block: block(withdraw),
         to_block: Some(block(callback)),
     };
-    assert_eq!(windows(first), [window.clone()]);
+    assert_eq!(windows(first), std::slice::from_ref(&window));
     assert_eq!(block(callback), block(withdraw) + 2, "transfer, then callback");
     let intruder = receipt(second, account, "withdraw_unsafe");
     assert!(block(withdraw) < block(intruder) && block(intruder) < block(callback));

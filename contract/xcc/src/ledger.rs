@@ -37,11 +37,13 @@ fn write_balance(account: &AccountId, balance: NearToken) {
 pub fn show(amount: NearToken) -> String {
     let yocto = amount.as_yoctonear();
     let one = NearToken::from_near(1).as_yoctonear();
-    if yocto == 0 || yocto % (one / 1_000_000) != 0 {
+    let micro = one / 1_000_000;
+    let below_micro = yocto % micro;
+    if yocto == 0 || below_micro != 0 {
         return format!("{yocto} yoctoNEAR");
     }
     let whole = yocto / one;
-    let millionths = (yocto % one) / (one / 1_000_000);
+    let millionths = (yocto % one) / micro;
     if millionths == 0 {
         format!("{whole} NEAR")
     } else {
