@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 mod amount;
 mod error;
+mod steps;
 mod validate;
 mod wasm;
 
@@ -20,6 +21,7 @@ pub use amount::{
     YOCTO_PER_NEAR,
 };
 pub use error::ScenarioError;
+pub use steps::{CallStep, Step, MAX_AFTER_BLOCKS, MAX_STEPS};
 pub use wasm::{builtin_wasm, BUILTIN_CONTRACTS};
 
 /// The sandbox's root account: every scenario account is created under it.
@@ -73,14 +75,19 @@ pub struct InitCall {
     pub gas: Option<String>,
 }
 
-/// A named call users trigger with a key.
-#[derive(Clone, Debug, Deserialize)]
+/// A named call users trigger with a key: a plain call (`signer`, `receiver`, `method`...) or a
+/// sequence of other calls (`steps`, see [`Call::steps`]).
+#[derive(Clone, Debug, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
     /// Short name for keys, the history and `--call NAME`.
     pub name: String,
+    /// Empty for a sequence (each step's call has its own).
+    #[serde(default)]
     pub signer: String,
+    #[serde(default)]
     pub receiver: String,
+    #[serde(default)]
     pub method: String,
     #[serde(default)]
     pub args: serde_json::Value,
@@ -90,6 +97,9 @@ pub struct Call {
     pub gas: Option<String>,
     /// What to notice, for workshops (one or two sentences).
     pub explain: String,
+    /// A sequence: the calls this one sends, at block offsets. None for a plain call.
+    #[serde(default)]
+    pub steps: Option<Vec<Step>>,
 }
 
 /// Where a scenario came from, for resolving relative wasm paths.
@@ -156,6 +166,7 @@ impl Scenario {
         })?;
         scenario.source = source;
         validate::validate(&scenario, text)?;
+        steps::link(&mut scenario.calls);
         Ok(scenario)
     }
 
@@ -193,8 +204,19 @@ impl Account {
 }
 
 impl Call {
-    /// Full ids, argument bytes and amounts, ready to sign.
+    /// Full ids, argument bytes and amounts, ready to sign. For a sequence: its first step
+    /// only (an engine that sends sequences uses [`Call::steps`]).
     pub fn resolve(&self) -> Result<ResolvedCall, ScenarioError> {
+        if self.is_sequence() {
+            return match self.first_step() {
+                Some(first) => first.resolve(),
+                None => Err(ScenarioError::Invalid {
+                    origin: String::new(),
+                    line: None,
+                    message: format!("call `{}`: its steps are not linked to calls", self.name),
+                }),
+            };
+        }
         resolve(&self.signer, &self.receiver, &self.method, &self.args, &self.deposit, &self.gas)
     }
 }

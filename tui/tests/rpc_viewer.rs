@@ -86,6 +86,7 @@ async fn an_existing_final_transaction_is_shown_at_once() {
         deposit: None,
         gas: None,
         explain: String::new(),
+        steps: None,
     };
     handle.commands.send(EngineCommand::Send(call)).await.expect("engine alive");
     match handle.events.recv().await {

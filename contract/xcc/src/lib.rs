@@ -2,14 +2,17 @@
 //!
 //! Every public method starts a different promise shape towards `hello`, `counter` and
 //! `guestbook`, so nearviz can draw it: a simple call with a callback ([`simple`]), batches
-//! ([`batch`]), parallel calls joined into one callback ([`parallel`]) and the ways things go
-//! wrong ([`failures`]). Callbacks are `#[private]`: only xcc itself may call them.
+//! ([`batch`]), parallel calls joined into one callback ([`parallel`]), the ways things go
+//! wrong ([`failures`]) and the race between a call and its callback ([`ledger`]: a deposit
+//! ledger with an unsafe and a safe withdraw). Callbacks are `#[private]`: only xcc itself may
+//! call them.
 
 use near_sdk::json_types::U64;
 use near_sdk::{ext_contract, near, AccountId, Gas, NearToken, PanicOnDefault};
 
 pub mod batch;
 pub mod failures;
+pub mod ledger;
 pub mod parallel;
 pub mod simple;
 

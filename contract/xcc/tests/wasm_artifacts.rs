@@ -155,6 +155,12 @@ const CONTRACTS: [(&str, &[&str]); 4] = [
             "joint_return",
             "forward_deposit",
             "recorded_calls",
+            "deposit",
+            "balance_of",
+            "withdraw_unsafe",
+            "withdraw_unsafe_callback",
+            "withdraw_safe",
+            "withdraw_safe_callback",
         ],
     ),
 ];

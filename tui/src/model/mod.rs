@@ -14,6 +14,7 @@ mod links;
 pub mod state;
 pub mod state_value;
 mod trace;
+pub mod window;
 
 pub use build::{build, build_tx};
 pub use dag::*;

@@ -196,3 +196,153 @@ fn missing_file_is_a_clear_error() {
     let err = Scenario::load(Path::new("/nonexistent/nearviz.toml")).expect_err("missing");
     assert!(err.to_string().starts_with("cannot read scenario /nonexistent/nearviz.toml"));
 }
+
+/// MINIMAL plus a second plain call and a sequence of both.
+fn with_sequence(steps: &str) -> String {
+    format!(
+        "{MINIMAL}
+[[call]]
+name = \"set\"
+signer = \"alice\"
+receiver = \"c\"
+method = \"set_greeting\"
+args = {{ greeting = \"hi\" }}
+deposit = \"0.5\"
+explain = \"y\"
+
+[[call]]
+name = \"both\"
+steps = {steps}
+explain = \"z\"
+"
+    )
+}
+
+#[test]
+fn a_sequence_resolves_its_steps_with_offsets_and_signers() {
+    let text = with_sequence(
+        r#"[{ call = "go" }, { call = "set", after_blocks = 2, signer = "c" }, { call = "go", after_blocks = 0 }]"#,
+    );
+    let scenario =
+        Scenario::parse(&text, Source::File(PathBuf::from("/tmp/my.toml"))).expect("valid");
+    let both = scenario.call("both").expect("sequence");
+    assert!(both.is_sequence());
+    let steps = both.steps();
+    let summary: Vec<(&str, &str, &str, u64)> = steps
+        .iter()
+        .map(|s| (s.label.as_str(), s.call.name.as_str(), s.call.signer.as_str(), s.after_blocks))
+        .collect();
+    assert_eq!(
+        summary,
+        [("both#1", "go", "alice", 0), ("both#2", "set", "c", 2), ("both#3", "go", "alice", 0)]
+    );
+    // Each step is a plain call that resolves on its own, with the named call's fields.
+    let set = steps[1].call.resolve().expect("resolves");
+    assert_eq!(set.signer.as_str(), "c.test.near");
+    assert_eq!(set.method, "set_greeting");
+    assert_eq!(set.args, br#"{"greeting":"hi"}"#);
+    assert_eq!(set.deposit, YOCTO_PER_NEAR / 2);
+    assert!(steps.iter().all(|s| !s.call.is_sequence()));
+    // `resolve` on the sequence itself gives its first step (engines that send one transaction).
+    assert_eq!(both.resolve().expect("first step"), steps[0].call.resolve().expect("go"));
+    // A plain call is one step sending itself.
+    let go = scenario.call("go").expect("plain");
+    assert_eq!(go.steps(), [CallStep { label: "go".into(), call: go.clone(), after_blocks: 0 }]);
+}
+
+/// The error for `steps`, which must name the file and the line holding `needle`.
+fn step_error(steps: &str, needle: &str) -> String {
+    let text = with_sequence(steps);
+    let err = file_error(&text);
+    let line = text.lines().position(|l| l.contains(needle)).expect("needle in the text") + 1;
+    assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "line {line} expected: {err}");
+    err
+}
+
+#[test]
+fn bad_steps_are_named_with_their_line() {
+    let err = step_error(r#"[{ call = "go" }, { call = "nope", after_blocks = 1 }]"#, "steps =");
+    assert!(
+        err.contains("call `both`, step 2: no call named `nope` (plain calls: go, set)"),
+        "{err}"
+    );
+    let err = step_error(r#"[{ call = "both" }]"#, "steps =");
+    assert!(err.contains("step 1: a sequence cannot include itself"), "{err}");
+    let err = step_error(r#"[{ call = "go", after_blocks = 1 }]"#, "steps =");
+    assert!(err.contains("step 1: the first step is sent at once"), "{err}");
+    let err = step_error(r#"[{ call = "go" }, { call = "go", after_blocks = 101 }]"#, "steps =");
+    assert!(err.contains("step 2: after_blocks = 101 is more than 100"), "{err}");
+    let err = step_error(r#"[{ call = "go" }, { call = "go", signer = "zed" }]"#, "steps =");
+    assert!(err.contains("step 2: unknown signer `zed` (known accounts: c, alice)"), "{err}");
+    let err = step_error("[]", "steps =");
+    assert!(err.contains("call `both`: `steps` is empty"), "{err}");
+    let many = vec![r#"{ call = "go" }"#; MAX_STEPS + 1].join(", ");
+    let err = step_error(&format!("[{many}]"), "steps =");
+    assert!(err.contains("17 steps, at most 16"), "{err}");
+}
+
+#[test]
+fn multi_line_steps_point_at_the_step() {
+    let steps = "[\n  { call = \"go\" },\n  { call = \"set\", after_blocks = 1 },\n  { call = \"gone\", after_blocks = 1 },\n]";
+    let err = step_error(steps, "\"gone\"");
+    assert!(err.contains("step 3: no call named `gone`"), "{err}");
+}
+
+#[test]
+fn sequences_do_not_nest_or_carry_call_fields() {
+    let nested = format!(
+        "{}\n[[call]]\nname = \"outer\"\nsteps = [{{ call = \"both\" }}]\nexplain = \"\"\n",
+        with_sequence(r#"[{ call = "go" }]"#)
+    );
+    let err = file_error(&nested);
+    let line = nested.lines().position(|l| l.contains("call = \"both\"")).expect("line") + 1;
+    assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "{err}");
+    assert!(err.contains("`both` is itself a sequence: steps name plain calls (no nesting)"));
+
+    let text = with_sequence(r#"[{ call = "go" }]"#)
+        .replace("name = \"both\"", "name = \"both\"\nmethod = \"m\"");
+    let err = file_error(&text);
+    let line = text.lines().position(|l| l == "method = \"m\"").expect("line") + 1;
+    assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "{err}");
+    assert!(err.contains("call `both` has steps: `method` belongs to the calls its steps name"));
+
+    let text = with_sequence(r#"[{ call = "go", wait = 3 }]"#);
+    assert!(file_error(&text).contains("unknown field `wait`"));
+    let text = with_sequence(r#"[{ call = "go" }, { call = "go", after_blocks = -1 }]"#);
+    let err = file_error(&text);
+    assert!(err.contains("invalid value: integer `-1`"), "{err}");
+}
+
+#[test]
+fn a_plain_call_needs_signer_receiver_and_method() {
+    let text = MINIMAL.replace("method = \"get_greeting\"\n", "");
+    let err = file_error(&text);
+    let line = text.lines().position(|l| l == "[[call]]").expect("line") + 1;
+    assert!(err.starts_with(&format!("/tmp/my.toml:{line}: ")), "{err}");
+    assert!(err.contains("call `go`: `method` is missing (a call gives `signer`, `receiver` and `method`, or `steps`)"), "{err}");
+}
+
+#[test]
+fn builtin_races_send_two_withdraws_one_block_apart() {
+    let scenario = Scenario::builtin().expect("built-in scenario");
+    let deposit = scenario.call("deposit").expect("deposit").resolve().expect("resolves");
+    assert_eq!((deposit.receiver.as_str(), deposit.method.as_str()), ("xcc.test.near", "deposit"));
+    assert_eq!(deposit.deposit, YOCTO_PER_NEAR);
+    for (race, method) in [("race_unsafe", "withdraw_unsafe"), ("race_safe", "withdraw_safe")] {
+        let call = scenario.call(race).expect(race);
+        let steps = call.steps();
+        assert_eq!(steps.len(), 2, "{race}");
+        assert_eq!(steps[1].after_blocks, 1, "{race}: the second lands inside the window");
+        for step in &steps {
+            let resolved = step.call.resolve().expect("resolves");
+            assert_eq!(resolved.method, method);
+            assert_eq!(resolved.signer.as_str(), "alice.test.near");
+            let args: serde_json::Value = serde_json::from_slice(&resolved.args).expect("json");
+            assert_eq!(args["amount"], YOCTO_PER_NEAR.to_string(), "the whole deposit, twice");
+        }
+        assert!(call.explain.contains("window"), "{race}: the notes tell the story");
+    }
+    // The calls users already know keep their keys.
+    let first: Vec<&str> = scenario.calls.iter().take(3).map(|c| c.name.as_str()).collect();
+    assert_eq!(first, ["query_greeting", "change_greeting", "batch_actions"]);
+}

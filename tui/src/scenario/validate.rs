@@ -1,7 +1,10 @@
 //! Checks a parsed scenario before anything runs: every account reference resolves, names are
 //! unique, amounts parse, wasm can be found. Errors point at the line in the file.
 
-use super::{account_id, parse_gas, parse_near_amount, wasm, Scenario, ScenarioError};
+use super::{
+    account_id, parse_gas, parse_near_amount, wasm, Call, Scenario, ScenarioError, Step,
+    MAX_AFTER_BLOCKS, MAX_STEPS,
+};
 use std::collections::HashSet;
 
 /// Which array of tables an entry is in.
@@ -54,6 +57,38 @@ impl Lines<'_> {
             .map(|(number, _)| number + 1);
         found.or(Some(start))
     }
+
+    /// 1-based line of the `step`-th `call = ...` of the `steps` array of the `index`-th
+    /// `[[call]]`, else the `steps` line.
+    fn step(&self, index: usize, step: usize) -> Option<usize> {
+        let start = self.key(Table::Call, index, "steps")?;
+        let mut seen = 0;
+        for (number, line) in self.text.lines().enumerate().skip(start - 1) {
+            if number + 1 > start && line.trim_start().starts_with('[') {
+                break;
+            }
+            seen += step_keys(line);
+            if seen > step {
+                return Some(number + 1);
+            }
+        }
+        Some(start)
+    }
+}
+
+/// How many `call =` keys of inline tables a line holds.
+fn step_keys(line: &str) -> usize {
+    let mut count = 0;
+    let mut rest = line;
+    while let Some(at) = rest.find("call") {
+        let before = rest[..at].trim_end().chars().last();
+        let after = rest[at + 4..].trim_start();
+        if matches!(before, Some('{' | ',')) && after.starts_with('=') {
+            count += 1;
+        }
+        rest = &rest[at + 4..];
+    }
+    count
 }
 
 /// Returns the first problem found, pointing at its line.
@@ -138,6 +173,31 @@ pub(super) fn validate(scenario: &Scenario, text: &str) -> Result<(), ScenarioEr
         if !call_names.insert(name.as_str()) {
             return Err(fail(line("name"), format!("call `{name}` is defined twice")));
         }
+        if let Some(steps) = &call.steps {
+            check_sequence(scenario, call, steps, &known, &account_list).map_err(
+                |(place, message)| {
+                    let at = match place {
+                        Place::Key(key) => line(key),
+                        Place::Step(step) => lines.step(index, step),
+                    };
+                    fail(at, message)
+                },
+            )?;
+            continue;
+        }
+        for (key, value) in
+            [("signer", &call.signer), ("receiver", &call.receiver), ("method", &call.method)]
+        {
+            if value.is_empty() {
+                return Err(fail(
+                    lines.table(Table::Call, index),
+                    format!(
+                        "call `{name}`: `{key}` is missing (a call gives `signer`, `receiver` \
+                         and `method`, or `steps`)"
+                    ),
+                ));
+            }
+        }
         check_call_fields(
             &format!("call `{name}`"),
             [("signer", &call.signer), ("receiver", &call.receiver)],
@@ -149,6 +209,95 @@ pub(super) fn validate(scenario: &Scenario, text: &str) -> Result<(), ScenarioEr
             &account_list,
         )
         .map_err(|(key, message)| fail(line(key), message))?;
+    }
+    Ok(())
+}
+
+/// Where a sequence's problem is: a key of its `[[call]]`, or one of its steps.
+enum Place {
+    Key(&'static str),
+    Step(usize),
+}
+
+/// A sequence names plain calls of the scenario, known signers and bounded offsets, and sets
+/// none of a plain call's own fields.
+fn check_sequence(
+    scenario: &Scenario,
+    call: &Call,
+    steps: &[Step],
+    known: &dyn Fn(&str) -> bool,
+    account_list: &dyn Fn() -> String,
+) -> Result<(), (Place, String)> {
+    let name = &call.name;
+    let own = [
+        ("signer", !call.signer.is_empty()),
+        ("receiver", !call.receiver.is_empty()),
+        ("method", !call.method.is_empty()),
+        ("args", !call.args.is_null()),
+        ("deposit", call.deposit.is_some()),
+        ("gas", call.gas.is_some()),
+    ];
+    if let Some((key, _)) = own.iter().find(|(_, set)| *set) {
+        return Err((
+            Place::Key(key),
+            format!(
+                "call `{name}` has steps: `{key}` belongs to the calls its steps name \
+                 (set a step's `signer` to sign it as another account)"
+            ),
+        ));
+    }
+    if steps.is_empty() {
+        return Err((Place::Key("steps"), format!("call `{name}`: `steps` is empty")));
+    }
+    if steps.len() > MAX_STEPS {
+        return Err((
+            Place::Key("steps"),
+            format!("call `{name}`: {} steps, at most {MAX_STEPS}", steps.len()),
+        ));
+    }
+    for (k, step) in steps.iter().enumerate() {
+        let what = format!("call `{name}`, step {}", k + 1);
+        let fail = |message: String| Err((Place::Step(k), format!("{what}: {message}")));
+        if step.call == *name {
+            return fail("a sequence cannot include itself".to_owned());
+        }
+        let Some(target) = scenario.call(&step.call) else {
+            let plain: Vec<&str> = scenario
+                .calls
+                .iter()
+                .filter(|c| c.steps.is_none())
+                .map(|c| c.name.as_str())
+                .collect();
+            return fail(format!(
+                "no call named `{}` (plain calls: {})",
+                step.call,
+                plain.join(", ")
+            ));
+        };
+        if target.steps.is_some() {
+            return fail(format!(
+                "`{}` is itself a sequence: steps name plain calls (no nesting)",
+                step.call
+            ));
+        }
+        if let Some(signer) = &step.signer {
+            if !known(signer) {
+                return fail(format!("unknown signer `{signer}` ({})", account_list()));
+            }
+        }
+        if k == 0 && step.after_blocks != 0 {
+            return fail(
+                "the first step is sent at once: `after_blocks` counts from the previous \
+                 step's inclusion"
+                    .to_owned(),
+            );
+        }
+        if step.after_blocks > MAX_AFTER_BLOCKS {
+            return fail(format!(
+                "after_blocks = {} is more than {MAX_AFTER_BLOCKS}",
+                step.after_blocks
+            ));
+        }
     }
     Ok(())
 }

@@ -7,6 +7,7 @@
 
 mod batch;
 mod failures;
+mod ledger;
 mod parallel;
 mod simple;
 

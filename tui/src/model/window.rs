@@ -1,0 +1,202 @@
+//! The callback window: between a call and its callback, anyone can call the contract again.
+//!
+//! A receipt `R` that created a callback on its own account (a receipt `C` it created, on the
+//! same receiver, that reads the result of another receipt `R` created: the `.then(callback)`
+//! of `a.then(Self::ext(..).callback())`) opens a window from `R`'s block to `C`'s block. Every
+//! receipt of *another* transaction that ran on that account inside the window saw the state
+//! `R` left, before the callback could fix it: the race NEAR's security docs warn about.
+//!
+//! Inside means strictly: after `R`'s block and before `C`'s block. Within one block the order
+//! of receipts depends on how the chunk was assembled (local, delayed, incoming receipts), so a
+//! receipt in `R`'s own block or in the callback's block is not claimed to have run "between".
+//! A callback that has not run yet leaves the window open: every later receipt is inside.
+//! Refund receipts (from `system`) are not calls and are never flagged.
+//!
+//! Pure: reads a [`Dag`], no engine, no UI.
+
+use super::{Dag, ReceiptNode, TxNode};
+use crate::chain::{ReceiptId, TxHash};
+use near_primitives::types::AccountId;
+
+/// A window: from the block of `receipt` to the block of its `callback`, on `account`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Window {
+    pub receipt: ReceiptId,
+    pub callback: ReceiptId,
+    pub account: AccountId,
+    /// The block `receipt` ran in.
+    pub from_block: u64,
+    /// The block the callback ran in; `None` while it has not run (the window is open).
+    pub to_block: Option<u64>,
+}
+
+impl Window {
+    /// True if `block` is strictly inside the window.
+    pub fn contains(&self, block: u64) -> bool {
+        block > self.from_block && self.to_block.is_none_or(|to| block < to)
+    }
+}
+
+/// A receipt of another transaction that ran on `account` inside the window of `receipt`.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct WindowOverlap {
+    /// The receipt that opened the window (e.g. `withdraw_unsafe`).
+    pub receipt: ReceiptId,
+    /// Its callback, which closes the window.
+    pub callback: ReceiptId,
+    /// The account both ran on.
+    pub account: AccountId,
+    /// The other transaction, and its receipt that ran inside the window.
+    pub other_tx: TxHash,
+    pub other_receipt: ReceiptId,
+    /// The block `other_receipt` ran in.
+    pub block: u64,
+}
+
+/// The callback windows of one transaction, in receipt order (one per callback; a receipt
+/// with two callbacks on its account, e.g. `a.then(cb1).then(cb2)`, opens two).
+pub fn windows(tx: &TxNode) -> Vec<Window> {
+    let mut found = Vec::new();
+    for receipt in &tx.receipts {
+        let (Some(account), Some(from_block)) = (&receipt.receiver, receipt.block_height) else {
+            continue;
+        };
+        for child in &receipt.children {
+            let Some(callback) = tx.receipts.iter().find(|r| r.id == *child) else { continue };
+            if callback.receiver.as_ref() == Some(account) && reads_sibling(receipt, callback) {
+                found.push(Window {
+                    receipt: receipt.id,
+                    callback: callback.id,
+                    account: account.clone(),
+                    from_block,
+                    to_block: callback.block_height,
+                });
+            }
+        }
+    }
+    found
+}
+
+/// True if `callback` reads the result of a receipt `receipt` created.
+fn reads_sibling(receipt: &ReceiptNode, callback: &ReceiptNode) -> bool {
+    callback
+        .inputs
+        .iter()
+        .any(|input| input.from.is_some_and(|from| receipt.children.contains(&from)))
+}
+
+/// Every receipt of another transaction of `dag` that ran inside one of `tx`'s windows, by
+/// window, then by block.
+pub fn overlaps(dag: &Dag, tx: &TxNode) -> Vec<WindowOverlap> {
+    let mut found = Vec::new();
+    for window in windows(tx) {
+        let window = &window;
+        let mut inside: Vec<WindowOverlap> = dag
+            .transactions
+            .iter()
+            .filter(|other| other.hash != tx.hash)
+            .flat_map(|other| {
+                other.receipts.iter().filter_map(move |r| {
+                    let block = r.block_height?;
+                    let runs_here = r.receiver.as_ref() == Some(&window.account) && !r.is_refund;
+                    (runs_here && window.contains(block)).then(|| WindowOverlap {
+                        receipt: window.receipt,
+                        callback: window.callback,
+                        account: window.account.clone(),
+                        other_tx: other.hash,
+                        other_receipt: r.id,
+                        block,
+                    })
+                })
+            })
+            .collect();
+        inside.sort_by_key(|o| o.block);
+        found.extend(inside);
+    }
+    found
+}
+
+/// Overlaps of every transaction of the session, in the DAG's order (transactions with none
+/// are left out).
+pub fn all_overlaps(dag: &Dag) -> Vec<(TxHash, Vec<WindowOverlap>)> {
+    dag.transactions
+        .iter()
+        .map(|tx| (tx.hash, overlaps(dag, tx)))
+        .filter(|(_, found)| !found.is_empty())
+        .collect()
+}
+
+/// One warning line per window of `tx` that others ran in:
+/// `⚠ 1 other call on xcc.test.near ran between withdraw_unsafe and its callback (tx 7Yk…, block #52)`.
+/// `overlaps` are the transaction's, as [`overlaps`] returns them.
+pub fn messages(tx: &TxNode, overlaps: &[WindowOverlap]) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut rest = overlaps;
+    while let Some(first) = rest.first() {
+        let same = rest
+            .iter()
+            .take_while(|o| o.receipt == first.receipt && o.callback == first.callback)
+            .count();
+        let (group, tail) = rest.split_at(same);
+        rest = tail;
+        let opener = tx
+            .receipts
+            .iter()
+            .find(|r| r.id == first.receipt)
+            .and_then(|r| r.actions.iter().find_map(|a| a.method.clone()))
+            .unwrap_or_else(|| format!("receipt {}", short(&first.receipt.to_string())));
+        let calls = if group.len() == 1 { "call" } else { "calls" };
+        const LISTED: usize = 3;
+        let mut places: Vec<String> = group
+            .iter()
+            .take(LISTED)
+            .map(|o| format!("tx {}, block #{}", short(&o.other_tx.to_string()), o.block))
+            .collect();
+        if group.len() > LISTED {
+            places.push(format!("{} more", group.len() - LISTED));
+        }
+        lines.push(format!(
+            "⚠ {} other {calls} on {} ran between {opener} and its callback ({})",
+            group.len(),
+            first.account,
+            places.join("; ")
+        ));
+    }
+    lines
+}
+
+/// `7YkXa…` -> `7Yk…`: the first three characters of an id.
+fn short(id: &str) -> String {
+    let cut = id.char_indices().nth(3).map_or(id.len(), |(at, _)| at);
+    format!("{}…", &id[..cut])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn short_ids_keep_three_characters() {
+        assert_eq!(short("7YkXabc"), "7Yk…");
+        assert_eq!(short("ab"), "ab…");
+    }
+
+    #[test]
+    fn the_window_excludes_both_ends() {
+        let id = ReceiptId(near_primitives::hash::CryptoHash::default());
+        let account: AccountId = "xcc.test.near".parse().expect("account");
+        let closed = Window {
+            receipt: id,
+            callback: id,
+            account: account.clone(),
+            from_block: 10,
+            to_block: Some(12),
+        };
+        assert!(!closed.contains(10));
+        assert!(closed.contains(11));
+        assert!(!closed.contains(12));
+        let open = Window { receipt: id, callback: id, account, from_block: 10, to_block: None };
+        assert!(!open.contains(10));
+        assert!(open.contains(1_000));
+    }
+}
