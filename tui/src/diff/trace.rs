@@ -221,6 +221,8 @@ fn tx(t: Tx) -> Result<TxNode, String> {
         first_block: t.first_block,
         last_block: t.last_block,
         receipts,
+        state_changes: Vec::new(),
+        ledger: Default::default(),
     })
 }
 
@@ -262,5 +264,7 @@ fn receipt(r: Receipt, tx_hash: &str) -> Result<ReceiptNode, String> {
         gas_forwarded: Gas::from_gas(r.gas_forwarded),
         logs: r.logs,
         inputs,
+        state_changes: Vec::new(),
+        reverted_changes: Vec::new(),
     })
 }
