@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod engine;
 pub mod fixture;
+pub mod format;
 pub mod layout;
 pub mod model;
 pub mod output;

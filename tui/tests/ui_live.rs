@@ -3,7 +3,7 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nearviz::app::{App, Effect, EngineCommandKind, EngineState, Focus, Mode, Msg};
-use nearviz::engine::{EngineEvent, EngineInfo};
+use nearviz::engine::{EngineEvent, EngineId, EngineInfo};
 use nearviz::scenario::Scenario;
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
@@ -13,20 +13,17 @@ const H: u16 = 36;
 
 fn live() -> App {
     let scenario = Scenario::builtin().expect("built-in scenario");
-    let mut app = App::new(Mode::Live, (W, H));
-    app.color = true;
-    app.title = Some(scenario.title.clone());
-    app.calls = scenario.calls;
-    app
+    App::new(Mode::Live)
+        .with_color(true)
+        .with_scenario(Some(scenario.title.clone()), scenario.calls)
 }
 
 fn info(manual: bool) -> EngineInfo {
     EngineInfo {
-        name: "embedded".into(),
+        id: EngineId::Embedded,
         reason: Some("auto: no neard binary".into()),
         protocol_version: Some(86),
         manual_blocks: manual,
-        approximate_gas: true,
     }
 }
 
@@ -34,10 +31,15 @@ fn press(app: &mut App, c: char) -> Option<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
 }
 
+/// Draw as the event loop does: the app learns where things went, and a moved view is drawn
+/// again.
 fn screen(app: &mut App) -> String {
     app.refresh();
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
-    terminal.draw(|f| nearviz::ui::render(app, f)).expect("draw");
+    let mut geometry = Default::default();
+    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
+    app.update(Msg::Drawn(geometry));
+    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
     let buf = terminal.backend().buffer().clone();
     let mut out = String::new();
     for y in 0..H {
@@ -70,20 +72,20 @@ fn calls_wait_for_the_engine_then_send() {
     let mut app = live();
     app.update(Msg::Engine(EngineEvent::Progress("deploying xcc…".into())));
     assert_eq!(press(&mut app, '4'), None, "not ready: nothing sent");
-    assert!(app.status.as_deref().is_some_and(|s| s.contains("not ready")));
+    assert!(app.status().is_some_and(|s| s.contains("not ready")));
     let booting = screen(&mut app);
     assert!(booting.contains("starting: deploying xcc…"), "{booting}");
     app.update(Msg::Engine(EngineEvent::Ready(info(false))));
     assert_eq!(press(&mut app, '4'), Some(Effect::Engine(EngineCommandKind::Send(3))));
-    assert_eq!(app.calls[3].name, "multiple_contracts");
+    assert_eq!(app.calls()[3].name, "multiple_contracts");
     // A key past the scenario's calls says so.
-    let many = app.calls.len();
+    let many = app.calls().len();
     if many < 9 {
         assert_eq!(press(&mut app, '9'), None);
     }
     // The calls panel: tab to it, move, enter sends the highlighted call.
     app.update(Msg::Key(KeyEvent::from(KeyCode::Tab)));
-    assert_eq!(app.focus, Focus::Calls);
+    assert_eq!(app.focus(), Focus::Calls);
     app.update(Msg::Key(KeyEvent::from(KeyCode::Down)));
     let sent = app.update(Msg::Key(KeyEvent::from(KeyCode::Enter)));
     assert_eq!(sent, Some(Effect::Engine(EngineCommandKind::Send(4))));
@@ -102,7 +104,7 @@ fn the_dag_grows_from_engine_events_with_workshop_notes() {
     assert!(s.contains("in flight · auto: no neard binary"), "{s}");
     assert!(s.contains("ms/block"));
     assert!(s.contains("Workshop · multiple_contracts"), "the call's explanation is shown: {s}");
-    let note = app.calls[3].explain.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
+    let note = app.calls()[3].explain.split_whitespace().take(3).collect::<Vec<_>>().join(" ");
     assert!(s.contains(&note), "{note:?} in\n{s}");
     assert!(s.contains("History (1)"));
     insta::assert_snapshot!("live_multiple_contracts", s);
@@ -125,7 +127,7 @@ fn history_keeps_every_transaction_and_reopens_any() {
         }
     }
     app.refresh();
-    assert_eq!(app.session.dag().transactions.len(), 3);
+    assert_eq!(app.session().dag().transactions.len(), 3);
     assert_eq!(
         app.open_tx().and_then(|t| t.label.clone()).as_deref(),
         Some("weights"),
@@ -141,7 +143,7 @@ fn history_keeps_every_transaction_and_reopens_any() {
     );
     // Enter on the history list opens the highlighted one.
     app.update(Msg::Key(KeyEvent::from(KeyCode::BackTab)));
-    assert_eq!(app.focus, Focus::History);
+    assert_eq!(app.focus(), Focus::History);
     app.update(Msg::Key(KeyEvent::from(KeyCode::Down)));
     app.update(Msg::Key(KeyEvent::from(KeyCode::Enter)));
     assert_eq!(app.open_tx().and_then(|t| t.label.clone()).as_deref(), Some("batch_actions"));
@@ -162,10 +164,10 @@ fn a_dead_engine_is_shown_and_restarts_keeping_history() {
     assert!(s.contains("R restarts"));
     assert_eq!(press(&mut app, '1'), None, "no calls while down");
     assert_eq!(press(&mut app, 'R'), Some(Effect::RestartEngine));
-    assert!(matches!(app.engine, EngineState::Starting(_)));
+    assert!(matches!(app.engine(), EngineState::Starting(_)));
     assert_eq!(press(&mut app, 'R'), None, "only once");
     app.update(Msg::Engine(EngineEvent::Ready(info(false))));
-    assert_eq!(app.session.dag().transactions.len(), 1, "history kept across the restart");
+    assert_eq!(app.session().dag().transactions.len(), 1, "history kept across the restart");
     assert!(screen(&mut app).contains("call_failing_with_rollback"));
 }
 
@@ -187,7 +189,7 @@ fn blocks_by_hand_on_the_embedded_runtime() {
     // A sandbox cannot pause.
     let mut sandbox = live();
     sandbox.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
-        name: "sandbox".into(),
+        id: EngineId::Sandbox,
         ..info(false)
     })));
     assert_eq!(press(&mut sandbox, ' '), None);
@@ -196,8 +198,7 @@ fn blocks_by_hand_on_the_embedded_runtime() {
 
 #[test]
 fn save_and_quit_are_effects() {
-    let mut app = live();
-    app.save_path = Some("/tmp/session.json".into());
+    let mut app = live().with_save_path(Some("/tmp/session.json".into()));
     assert_eq!(press(&mut app, 's'), Some(Effect::SaveFixture(Some("/tmp/session.json".into()))));
     assert_eq!(press(&mut app, 'q'), Some(Effect::Quit));
     let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
@@ -206,13 +207,10 @@ fn save_and_quit_are_effects() {
 
 #[test]
 fn the_viewer_has_no_calls() {
-    let mut app = App::new(Mode::Viewer, (W, H));
+    let mut app = App::new(Mode::Viewer);
     app.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
-        name: "rpc".into(),
         reason: Some("https://rpc.testnet.near.org".into()),
-        protocol_version: None,
-        manual_blocks: false,
-        approximate_gas: false,
+        ..EngineInfo::new(EngineId::Rpc)
     })));
     for event in recorded("forward_deposit", "forward_deposit") {
         app.update(Msg::Engine(event));

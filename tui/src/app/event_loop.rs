@@ -1,16 +1,19 @@
-//! The tokio event loop: terminal input, engine events (drained in batches) and ticks become
-//! `Msg`s; effects go to the engine or to files; one draw per turn.
+//! The tokio event loop: terminal input, engine events (drained in batches), ticks and the
+//! results of effects become `Msg`s; effects go to the engine or to tasks; one draw per turn.
+//! Only `App::update` changes the app: what an effect brings back comes in as a message.
 
 use super::terminal::TerminalGuard;
 use super::{App, Effect, Msg};
-use crate::engine::{EngineCommand, EngineHandle};
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle};
 use crate::fixture::Recorder;
 use anyhow::Context;
 use crossterm::event::{Event, EventStream};
 use futures::StreamExt;
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
+use tokio::sync::mpsc;
 
 /// Engine events taken from the channel per turn.
 const BATCH: usize = 512;
@@ -37,8 +40,6 @@ impl Wiring {
 /// Run the TUI until the user quits.
 pub async fn run(mut app: App, mut wiring: Wiring) -> anyhow::Result<ExitCode> {
     let mut guard = TerminalGuard::new()?;
-    let size = guard.terminal.size().context("cannot read the terminal size")?;
-    app.update(Msg::Resize(size.width, size.height));
     let result = drive(&mut guard, &mut app, &mut wiring).await;
     drop(guard);
     shutdown(&mut wiring).await;
@@ -50,6 +51,22 @@ pub async fn run(mut app: App, mut wiring: Wiring) -> anyhow::Result<ExitCode> {
     result
 }
 
+/// Draw the app and tell it where things went; draw again if that moved the view.
+fn draw(guard: &mut TerminalGuard, app: &mut App) -> anyhow::Result<()> {
+    app.refresh();
+    let mut geometry = Default::default();
+    guard.terminal.draw(|frame| geometry = crate::ui::render(app, frame)).context("cannot draw")?;
+    let before = app.scroll();
+    app.update(Msg::Drawn(geometry));
+    if app.scroll() != before {
+        guard
+            .terminal
+            .draw(|frame| geometry = crate::ui::render(app, frame))
+            .context("cannot draw")?;
+    }
+    Ok(())
+}
+
 async fn drive(
     guard: &mut TerminalGuard,
     app: &mut App,
@@ -58,12 +75,13 @@ async fn drive(
     let mut input = EventStream::new();
     let mut batch = Vec::with_capacity(BATCH);
     let mut last_tick = Instant::now();
+    // Results of effects that run off this task (saving a fixture).
+    let (done_tx, mut done_rx) = mpsc::channel::<Msg>(8);
     loop {
-        app.refresh();
-        guard.terminal.draw(|frame| crate::ui::render(app, frame)).context("cannot draw")?;
-        let playing = app.player.as_ref().is_some_and(|p| p.playing);
+        draw(guard, app)?;
+        let playing = app.player().is_some_and(|p| p.playing);
         let tick = if playing { Duration::from_millis(33) } else { Duration::from_millis(250) };
-        let mut effects = Vec::new();
+        let mut effects = VecDeque::new();
         tokio::select! {
             event = input.next() => match event {
                 Some(Ok(event)) => {
@@ -77,17 +95,16 @@ async fn drive(
             received = recv_batch(&mut wiring.engine, &mut batch) => {
                 if received == 0 {
                     wiring.engine = None;
-                    if !matches!(app.engine, super::EngineState::Down(_)) {
-                        effects.extend(app.update(Msg::Engine(crate::engine::EngineEvent::Down("the engine task ended".into()))));
-                    }
+                    effects.extend(app.update(Msg::EngineEnded));
                 }
                 for event in batch.drain(..) {
-                    if let (Some(recorder), crate::engine::EngineEvent::Chain(chain)) = (&mut wiring.recorder, &event) {
+                    if let (Some(recorder), EngineEvent::Chain(chain)) = (&mut wiring.recorder, &event) {
                         recorder.record(chain.clone());
                     }
                     effects.extend(app.update(Msg::Engine(event)));
                 }
             },
+            Some(msg) = done_rx.recv() => effects.extend(app.update(msg)),
             _ = tokio::time::sleep(tick) => {
                 let now = Instant::now();
                 let dt = now.duration_since(last_tick).as_millis() as u64;
@@ -98,18 +115,17 @@ async fn drive(
         if !playing {
             last_tick = Instant::now();
         }
-        for effect in effects {
-            if apply(effect, app, wiring) {
-                return Ok(ExitCode::SUCCESS);
+        while let Some(effect) = effects.pop_front() {
+            match apply(effect, app, wiring, &done_tx) {
+                Outcome::Quit => return Ok(ExitCode::SUCCESS),
+                Outcome::Reply(msg) => effects.extend(app.update(msg)),
+                Outcome::Done => {}
             }
         }
     }
 }
 
-async fn recv_batch(
-    engine: &mut Option<EngineHandle>,
-    batch: &mut Vec<crate::engine::EngineEvent>,
-) -> usize {
+async fn recv_batch(engine: &mut Option<EngineHandle>, batch: &mut Vec<EngineEvent>) -> usize {
     match engine {
         Some(handle) => handle.events.recv_many(batch, BATCH).await,
         None => std::future::pending().await,
@@ -120,60 +136,78 @@ fn to_msg(event: Event) -> Option<Msg> {
     match event {
         Event::Key(key) => Some(Msg::Key(key)),
         Event::Mouse(mouse) => Some(Msg::Mouse(mouse)),
-        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        // The next turn draws at the new size.
         _ => None,
     }
 }
 
-/// Carry out one effect; true to quit.
-fn apply(effect: Effect, app: &mut App, wiring: &mut Wiring) -> bool {
+/// What carrying out an effect gave.
+enum Outcome {
+    Done,
+    /// Tell the app this now.
+    Reply(Msg),
+    Quit,
+}
+
+/// Carry out one effect. Nothing here writes the app: results go back as messages.
+fn apply(effect: Effect, app: &App, wiring: &mut Wiring, done: &mpsc::Sender<Msg>) -> Outcome {
     match effect {
-        Effect::Quit => return true,
+        Effect::Quit => Outcome::Quit,
         Effect::Engine(kind) => {
-            let Some(command) = kind.into_command(&app.calls) else { return false };
-            match &wiring.engine {
-                Some(engine) => {
-                    if let Err(err) = engine.commands.try_send(command) {
-                        app.status = Some(format!("the engine did not take the command: {err}"));
-                    }
-                }
-                None => app.status = Some("no engine is running".into()),
-            }
+            let Some(command) = kind.clone().into_command(app.calls()) else {
+                return Outcome::Done;
+            };
+            let why = match &wiring.engine {
+                Some(engine) => match engine.commands.try_send(command) {
+                    Ok(()) => return Outcome::Done,
+                    Err(err) => format!("the engine did not take the command: {err}"),
+                },
+                None => "no engine is running".into(),
+            };
+            Outcome::Reply(Msg::CommandRejected { command: kind, why })
         }
         Effect::RestartEngine => match wiring.restart.as_mut().map(|start| start()) {
             Some(Ok(handle)) => {
                 tracing::info!("engine restarted");
                 wiring.engine = Some(handle);
+                Outcome::Done
             }
-            Some(Err(err)) => {
-                let why = format!("{err:#}");
-                app.update(Msg::Engine(crate::engine::EngineEvent::Down(format!(
-                    "restart failed: {why}"
-                ))));
-            }
-            None => app.status = Some("this engine cannot be restarted".into()),
+            Some(Err(err)) => Outcome::Reply(Msg::RestartFailed(format!("{err:#}"))),
+            None => Outcome::Reply(Msg::RestartFailed("this engine cannot be restarted".into())),
         },
         Effect::SaveFixture(path) => {
+            let Some(recorder) = &wiring.recorder else {
+                return Outcome::Reply(Msg::SaveFailed("nothing is being recorded here".into()));
+            };
             let path =
                 path.or_else(|| wiring.record_path.clone()).unwrap_or_else(default_fixture_path);
-            if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-                if let Err(err) = std::fs::create_dir_all(dir) {
-                    app.status = Some(format!("not saved: cannot create {}: {err}", dir.display()));
-                    return false;
-                }
-            }
-            app.status = Some(match &wiring.recorder {
-                Some(recorder) => match recorder.save(&path) {
-                    Ok(()) => {
-                        format!("saved {} events to {}", recorder.events().len(), path.display())
-                    }
-                    Err(err) => format!("not saved: {err}"),
-                },
-                None => "nothing is being recorded here".into(),
+            // A copy of what was recorded so far; writing and syncing run on a blocking thread.
+            let recording = recorder.recording().clone();
+            let done = done.clone();
+            tokio::spawn(async move {
+                let events = recording.events.len();
+                let written =
+                    tokio::task::spawn_blocking(move || save(&recording, &path).map(|()| path))
+                        .await;
+                let msg = match written {
+                    Ok(Ok(path)) => Msg::Saved { path, events },
+                    Ok(Err(why)) => Msg::SaveFailed(why),
+                    Err(err) => Msg::SaveFailed(format!("the save task failed: {err}")),
+                };
+                let _ = done.send(msg).await;
             });
+            Outcome::Done
         }
     }
-    false
+}
+
+/// Write `recording` to `path`, creating its directory.
+fn save(recording: &crate::fixture::Recording, path: &std::path::Path) -> Result<(), String> {
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir)
+            .map_err(|err| format!("cannot create {}: {err}", dir.display()))?;
+    }
+    crate::fixture::save(recording, path).map_err(|err| err.to_string())
 }
 
 /// `<data dir>/fixtures/session-<unix seconds>.json`.
