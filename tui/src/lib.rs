@@ -19,4 +19,5 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod terminal;
 pub mod ui;

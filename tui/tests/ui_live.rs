@@ -223,3 +223,59 @@ fn the_viewer_has_no_calls() {
     assert!(s.contains("in flight · https://rpc.testnet.near.org"), "{s}");
     assert!(s.contains("forward_deposit"));
 }
+
+#[test]
+fn effects_report_back_as_messages() {
+    let mut app = live().with_save_path(Some("/tmp/session.json".into()));
+    app.update(Msg::Engine(EngineEvent::Ready(info(false))));
+    assert!(press(&mut app, 's').is_some());
+    assert_eq!(app.status(), Some("saving…"));
+    assert_eq!(press(&mut app, 's'), None, "one save at a time");
+    app.update(Msg::Saved { path: "/tmp/session.json".into(), events: 12 });
+    assert_eq!(app.status(), Some("saved 12 events to /tmp/session.json"));
+    assert!(press(&mut app, 's').is_some(), "saving again once done");
+    app.update(Msg::SaveFailed("disk full".into()));
+    assert_eq!(app.status(), Some("not saved: disk full"));
+    // A pause the engine did not take is undone.
+    let pause = press(&mut app, ' ');
+    assert_eq!(pause, Some(Effect::Engine(EngineCommandKind::SetManualBlocks(true))));
+    assert!(app.manual_blocks());
+    app.update(Msg::CommandRejected {
+        command: EngineCommandKind::SetManualBlocks(true),
+        why: "the engine did not take the command: full".into(),
+    });
+    assert!(!app.manual_blocks());
+    assert_eq!(app.status(), Some("the engine did not take the command: full"));
+    // The engine's channel closing takes it down; a failed restart says why.
+    app.update(Msg::EngineEnded);
+    assert!(matches!(app.engine(), EngineState::Down(why) if why == "the engine task ended"));
+    assert_eq!(press(&mut app, 'R'), Some(Effect::RestartEngine));
+    app.update(Msg::RestartFailed("no neard".into()));
+    assert!(matches!(app.engine(), EngineState::Down(why) if why.contains("no neard")));
+}
+
+#[test]
+fn footer_and_help_show_only_what_works_now() {
+    let footer = |app: &mut App| screen(app).lines().last().unwrap_or_default().to_string();
+    let mut app = live();
+    app.update(Msg::Engine(EngineEvent::Progress("booting…".into())));
+    assert!(!footer(&mut app).contains("call"), "no calls before the engine is ready");
+    app.update(Msg::Engine(EngineEvent::Ready(info(false))));
+    let running = footer(&mut app);
+    let calls = app.calls().len().min(9);
+    assert!(running.contains(&format!("1-{calls} call")), "{running}");
+    assert!(!running.contains("next block"), "blocks come on their own: {running}");
+    press(&mut app, ' ');
+    let paused = footer(&mut app);
+    assert!(paused.contains("n next block"), "{paused}");
+    press(&mut app, '?');
+    let help = screen(&mut app);
+    assert!(help.contains("produce one block"), "{help}");
+    assert!(!help.contains("restart the stopped engine"), "{help}");
+    press(&mut app, '?');
+    app.update(Msg::Engine(EngineEvent::Down("crashed".into())));
+    press(&mut app, '?');
+    let help = screen(&mut app);
+    assert!(help.contains("restart the stopped engine"), "{help}");
+    assert!(!help.contains("send that scenario call"), "no calls while down: {help}");
+}

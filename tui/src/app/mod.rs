@@ -3,17 +3,17 @@
 //! ```text
 //!  crossterm events ─┐
 //!  engine events ────┼─▶ Msg ─▶ App::update ─▶ Option<Effect> ─▶ event loop (engine, files)
-//!  ticks ────────────┘              │
-//!                                   └─▶ App::refresh (DAG, layout) ─▶ ui::render(&App)
+//!  ticks, effects ───┤              │                                  (crate::terminal)
+//!  Drawn(geometry) ──┘              └─▶ App::refresh (DAG, layout) ─▶ ui::render(&App)
 //! ```
+//! `app` knows nothing of `ui`: the event loop (`crate::terminal`) draws, and hands the frame's
+//! geometry back as `Msg::Drawn`.
 
-pub mod event_loop;
 pub mod keymap;
 pub mod msg;
 mod nav;
 pub mod replay;
 pub mod session;
-pub mod terminal;
 mod update;
 
 use crate::chain::{ReceiptId, TxHash};

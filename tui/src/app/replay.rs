@@ -208,3 +208,63 @@ fn block_stops(events: &[(u64, ChainEvent)]) -> (Vec<usize>, Vec<Option<u64>>) {
     }
     (stops, stop_heights)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::{TxHash, TxPoll};
+
+    /// The `multiple_contracts` capture as `copies` distinct transactions, one after another.
+    fn long_recording(copies: u32) -> Vec<(u64, ChainEvent)> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/reference/captures/multiple_contracts.json"
+        );
+        let recording = crate::fixture::load(std::path::Path::new(path)).expect("capture");
+        let mut out = Vec::new();
+        for copy in 0..copies {
+            let tx = TxHash(near_primitives::hash::CryptoHash::hash_bytes(&copy.to_le_bytes()));
+            for timed in &recording.events {
+                let event = match timed.event.clone() {
+                    ChainEvent::TxSubmitted { sender, label, at_ms, .. } => {
+                        ChainEvent::TxSubmitted { tx, sender, label, at_ms }
+                    }
+                    ChainEvent::TxPoll(poll) => ChainEvent::TxPoll(TxPoll { tx, ..poll }),
+                    ChainEvent::TxDone { error, .. } => ChainEvent::TxDone { tx, error },
+                    block => block,
+                };
+                out.push((u64::from(copy) * 1000 + timed.at_ms, event));
+            }
+        }
+        out
+    }
+
+    fn from_scratch(events: &[(u64, ChainEvent)]) -> String {
+        let mut session = Session::new();
+        for (_, event) in events {
+            session.apply(event.clone());
+        }
+        session.refresh();
+        format!("{:?}", session.dag())
+    }
+
+    #[test]
+    fn stepping_back_from_checkpoints_matches_replaying_from_the_start() {
+        let events = long_recording(60);
+        let mut player = Player::new("long".into(), events.clone());
+        player.playing = false;
+        let mut session = Session::new();
+        assert!(!player.seek(events.len(), &mut session));
+        assert!(player.checkpoints() >= 2, "checkpoints taken on the way forward");
+        for target in [events.len() - 3, 700, 513, 512, 300, 5, 0, 900] {
+            player.seek(target, &mut session);
+            session.refresh();
+            assert_eq!(player.cursor, target);
+            assert_eq!(
+                format!("{:?}", session.dag()),
+                from_scratch(&events[..target]),
+                "at {target} events"
+            );
+        }
+    }
+}

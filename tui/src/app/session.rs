@@ -165,3 +165,69 @@ fn unresolved(tx: &TxNode) -> bool {
     (tx.receiver.is_some() && tx.block_height.is_none())
         || tx.receipts.iter().any(|r| r.block_height.is_none())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(name: &str) -> Vec<ChainEvent> {
+        let path =
+            format!("{}/../fixtures/reference/captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let recording = crate::fixture::load(std::path::Path::new(&path)).expect("capture");
+        recording.events.into_iter().map(|e| e.event).collect()
+    }
+
+    #[test]
+    fn only_the_transactions_an_event_touches_are_rebuilt() {
+        let mut session = Session::new();
+        let first = capture("query_greeting");
+        for event in first.iter().cloned() {
+            session.apply(event);
+        }
+        assert!(session.refresh());
+        let a = session.dag().transactions[0].hash;
+        let a_version = session.version(a);
+        assert!(!session.refresh(), "nothing new");
+        for event in capture("batch_actions") {
+            session.apply(event);
+        }
+        assert!(session.refresh());
+        assert_eq!(session.dag().transactions.len(), 2);
+        assert_eq!(session.version(a), a_version, "the finished transaction was not rebuilt");
+        // A new poll of the first transaction rebuilds it alone.
+        let b = session.dag().transactions[1].hash;
+        let b_version = session.version(b);
+        let poll = first.iter().rev().find(|e| matches!(e, ChainEvent::TxPoll(_)));
+        session.apply(poll.cloned().expect("a poll"));
+        assert!(session.refresh());
+        assert_ne!(session.version(a), a_version);
+        assert_eq!(session.version(b), b_version);
+        // The incremental DAG is the DAG built from scratch.
+        let mut all = first;
+        all.extend(capture("batch_actions"));
+        all.push(all[all.len() - 1].clone());
+        let scratch = Trace::from_events(all).dag();
+        assert_eq!(format!("{:?}", session.dag()), format!("{scratch:?}"));
+        assert_eq!(session.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_late_block_header_rebuilds_the_transactions_waiting_for_it() {
+        let events = capture("multiple_contracts");
+        let (blocks, rest): (Vec<_>, Vec<_>) =
+            events.into_iter().partition(|e| matches!(e, ChainEvent::Block(_)));
+        let mut session = Session::new();
+        for event in rest.iter().cloned() {
+            session.apply(event);
+        }
+        session.refresh();
+        let tx = &session.dag().transactions[0];
+        assert!(tx.receipts.iter().any(|r| r.block_height.is_none()), "heights unknown yet");
+        for event in blocks.iter().cloned() {
+            session.apply(event);
+        }
+        session.refresh();
+        let scratch = Trace::from_events(rest.into_iter().chain(blocks)).dag();
+        assert_eq!(format!("{:?}", session.dag()), format!("{scratch:?}"));
+    }
+}

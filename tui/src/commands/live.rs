@@ -1,13 +1,13 @@
 //! `nearviz` (no subcommand): the live TUI on an engine; and the read-only viewer that
 //! `nearviz tx` opens on an RPC engine.
 
-use crate::app::event_loop::{self, Restart, Wiring};
-use crate::app::terminal::init_logging;
 use crate::app::{App, Mode};
 use crate::cli::LiveArgs;
 use crate::engine::{self, EngineHandle, StartOptions};
 use crate::fixture::{Meta, Recorder};
 use crate::scenario::Scenario;
+use crate::terminal::event_loop::{self, Restart, Wiring};
+use crate::terminal::init_logging;
 use std::io::Write;
 use std::process::ExitCode;
 

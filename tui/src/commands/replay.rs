@@ -1,13 +1,13 @@
 //! `nearviz replay FILE`: the TUI on a recorded fixture (or a raw capture). No engine runs:
 //! the replay re-applies the first k recorded events to a fresh session.
 
-use crate::app::event_loop::{self, Wiring};
 use crate::app::replay::Player;
-use crate::app::terminal::init_logging;
 use crate::app::App;
 use crate::cli::LiveArgs;
 use crate::engine::{EngineId, EngineInfo};
 use crate::fixture::{self, Recording};
+use crate::terminal::event_loop::{self, Wiring};
+use crate::terminal::init_logging;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;

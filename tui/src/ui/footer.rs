@@ -1,5 +1,5 @@
-//! The bottom line: hints for the keys that work now (from the keymap), and the last status
-//! message.
+//! The bottom line: hints for the keys that work now (from the keymap; the mode's own keys
+//! first), and the last status message.
 
 use super::theme::Theme;
 use crate::app::keymap::{self, Action};
@@ -17,7 +17,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let budget = usize::from(area.width).saturating_sub(status_width + 2);
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for binding in keymap::enabled_actions(&ctx) {
+    // The mode's own keys (calls, blocks, playback) first: they are what the screen is for.
+    let (own, common): (Vec<_>, Vec<_>) = keymap::enabled_actions(&ctx)
+        .partition(|b| matches!(b.group, keymap::Group::Live | keymap::Group::Replay));
+    for binding in own.into_iter().chain(common) {
         let Some(label) = keymap::describe(binding.action, ctx.mode).and_then(|b| b.footer) else {
             continue;
         };

@@ -2,8 +2,8 @@
 //! results of effects become `Msg`s; effects go to the engine or to tasks; one draw per turn.
 //! Only `App::update` changes the app: what an effect brings back comes in as a message.
 
-use super::terminal::TerminalGuard;
-use super::{App, Effect, Msg};
+use super::TerminalGuard;
+use crate::app::{App, Effect, Msg};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle};
 use crate::fixture::Recorder;
 use anyhow::Context;
