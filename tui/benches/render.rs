@@ -16,8 +16,7 @@ const H: u16 = 60;
 
 fn app_with(receipts: usize) -> App {
     let tx = synthetic::fan_out(receipts, (receipts / 60).max(4));
-    let mut app = App::new(Mode::Replay);
-    app.show_dag(Dag { transactions: vec![tx] });
+    let mut app = App::new(Mode::Replay).showing(Dag { transactions: vec![tx] });
     // Refunds shown: every receipt visible.
     app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('r'))));
     // Select something in the middle so the view is scrolled, as when exploring.
@@ -93,12 +92,9 @@ fn session_memory(c: &mut Criterion) {
         }
     };
     for copy in 0..1_000u32 {
-        for timed in &recording.events {
-            let event = copy_of(copy, timed.event.clone());
-            app.update(Msg::Engine(EngineEvent::Chain(event)));
-        }
+        let events = recording.events.iter().map(|t| copy_of(copy, t.event.clone()));
+        app.update(Msg::Engines(events.map(EngineEvent::Chain).collect()));
     }
-    app.refresh();
     let receipts: usize = app.session().dag().transactions.iter().map(|t| t.receipts.len()).sum();
     let after = rss_kb();
     if let (Some(a), Some(b)) = (before, after) {
@@ -125,9 +121,8 @@ fn session_memory(c: &mut Criterion) {
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
     c.bench_function("live frame with new events/10000-receipt session", |b| {
         b.iter(|| {
-            app.update(Msg::Engine(EngineEvent::Chain(block.clone())));
-            app.update(Msg::Engine(EngineEvent::Chain(poll.clone())));
-            app.refresh();
+            let events = vec![EngineEvent::Chain(block.clone()), EngineEvent::Chain(poll.clone())];
+            app.update(Msg::Engines(events));
             terminal
                 .draw(|f| {
                     black_box(nearviz::ui::render(&app, f));

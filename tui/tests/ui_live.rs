@@ -34,7 +34,6 @@ fn press(app: &mut App, c: char) -> Option<Effect> {
 /// Draw as the event loop does: the app learns where things went, and a moved view is drawn
 /// again.
 fn screen(app: &mut App) -> String {
-    app.refresh();
     let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
     let mut geometry = Default::default();
     terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
@@ -126,7 +125,6 @@ fn history_keeps_every_transaction_and_reopens_any() {
             app.update(Msg::Engine(event));
         }
     }
-    app.refresh();
     assert_eq!(app.session().dag().transactions.len(), 3);
     assert_eq!(
         app.open_tx().and_then(|t| t.label.clone()).as_deref(),

@@ -39,7 +39,6 @@ fn keys(app: &mut App, text: &str) {
 /// Draw as the event loop does: the app learns where things went, and a moved view is drawn
 /// again.
 fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
-    app.refresh();
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
     let mut geometry = Default::default();
     terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");

@@ -314,18 +314,19 @@ impl App {
         matches!(self.engine, EngineState::Ready(_))
     }
 
-    /// Show this DAG, as if the session had built it (tests, tools).
-    pub fn show_dag(&mut self, dag: crate::model::dag::Dag) {
+    /// Show this DAG, as if the session had built it (benchmarks, tools).
+    pub fn showing(mut self, dag: crate::model::dag::Dag) -> Self {
         self.session.set_dag(dag);
         self.open = None;
         self.refresh();
+        self
     }
 
     /// Bring the DAG and the layout up to date with the session and the options; keep the
-    /// selection on a visible node and in view. Called before drawing and before handling input.
+    /// selection on a visible node and in view. `update` calls it after every message.
     /// Only the transactions that changed are rebuilt, and the open one is laid out again only
     /// when it changed (or the options did).
-    pub fn refresh(&mut self) {
+    fn refresh(&mut self) {
         let dag_changed = self.session.refresh();
         let txs = &self.session.dag().transactions;
         if dag_changed || self.open.is_none() {

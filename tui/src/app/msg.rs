@@ -13,6 +13,8 @@ pub enum Msg {
     /// Time passed (milliseconds since the previous tick): replay playback, spinners.
     Tick(u64),
     Engine(EngineEvent),
+    /// Events drained from the engine's channel in one go.
+    Engines(Vec<EngineEvent>),
     /// A frame was drawn with these regions: input refers to them until the next one.
     Drawn(Geometry),
     /// The engine's channel closed: no engine runs any more.

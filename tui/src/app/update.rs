@@ -8,14 +8,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent,
 use ratatui::layout::Position;
 
 impl App {
-    /// React to one message.
+    /// React to one message: the only way the app changes. The DAG and the layout are brought
+    /// up to date before returning (only what changed is rebuilt).
     pub fn update(&mut self, msg: Msg) -> Option<Effect> {
-        // Engine events come in batches: they only mark the session dirty, and the event loop
-        // refreshes once before drawing.
-        let from_engine = matches!(msg, Msg::Engine(_));
-        if !from_engine {
-            self.refresh();
-        }
         let effect = match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => None,
@@ -25,6 +20,14 @@ impl App {
                 None
             }
             Msg::Engine(event) => self.on_engine(event),
+            // A batch drained from the engine's channel: one refresh for all of it.
+            Msg::Engines(events) => {
+                let mut effect = None;
+                for event in events {
+                    effect = self.on_engine(event).or(effect);
+                }
+                effect
+            }
             Msg::Drawn(geometry) => {
                 if geometry != self.geometry {
                     self.geometry = geometry;
@@ -61,9 +64,7 @@ impl App {
                 None
             }
         };
-        if !from_engine {
-            self.refresh();
-        }
+        self.refresh();
         effect
     }
 

@@ -53,7 +53,6 @@ pub async fn run(mut app: App, mut wiring: Wiring) -> anyhow::Result<ExitCode> {
 
 /// Draw the app and tell it where things went; draw again if that moved the view.
 fn draw(guard: &mut TerminalGuard, app: &mut App) -> anyhow::Result<()> {
-    app.refresh();
     let mut geometry = Default::default();
     guard.terminal.draw(|frame| geometry = crate::ui::render(app, frame)).context("cannot draw")?;
     let before = app.scroll();
@@ -97,11 +96,15 @@ async fn drive(
                     wiring.engine = None;
                     effects.extend(app.update(Msg::EngineEnded));
                 }
-                for event in batch.drain(..) {
-                    if let (Some(recorder), EngineEvent::Chain(chain)) = (&mut wiring.recorder, &event) {
-                        recorder.record(chain.clone());
+                if let Some(recorder) = &mut wiring.recorder {
+                    for event in &batch {
+                        if let EngineEvent::Chain(chain) = event {
+                            recorder.record(chain.clone());
+                        }
                     }
-                    effects.extend(app.update(Msg::Engine(event)));
+                }
+                if !batch.is_empty() {
+                    effects.extend(app.update(Msg::Engines(std::mem::take(&mut batch))));
                 }
             },
             Some(msg) = done_rx.recv() => effects.extend(app.update(msg)),
