@@ -2,6 +2,7 @@
 //! outcome a node would report.
 
 use crate::actions::{apply_action, ActionEnv, ActionReceiptInfo, ActionResult};
+use crate::changes::Recorder;
 use crate::config::ChainConfig;
 use crate::fees;
 use crate::state::State;
@@ -15,7 +16,7 @@ use near_primitives::types::{AccountId, Balance};
 use near_primitives::utils::{
     create_action_hash_from_receipt_id, create_receipt_id_from_receipt_id,
 };
-use near_primitives::views::{ExecutionOutcomeView, ExecutionStatusView};
+use near_primitives::views::{ExecutionOutcomeView, ExecutionStatusView, StateChangeCauseView};
 use near_vm_runner::logic::types::PromiseResult;
 use near_vm_runner::logic::ReturnData;
 use std::collections::HashSet;
@@ -28,6 +29,8 @@ pub struct BlockCtx {
     pub random_seed: CryptoHash,
     /// Storage keys written in this block (in memory: no trie nodes to touch again).
     pub written: HashSet<(AccountId, Vec<u8>)>,
+    /// The state changes of this block so far.
+    pub changes: Recorder,
 }
 
 /// What executing a receipt produced.
@@ -112,6 +115,25 @@ pub fn execute_action_receipt(
         let refunds = refunds(config, receipt, &info, &result, failure.is_some());
         result.new_receipts.extend(refunds);
     }
+    let original = state.accounts.get(&receiver);
+    let touched = std::mem::take(&mut result.touched_data);
+    if failure.is_none() {
+        block.changes.receipt(
+            *receipt.receipt_id(),
+            &receiver,
+            original,
+            working.as_ref(),
+            &touched,
+        );
+    } else {
+        block.changes.reverted(
+            *receipt.receipt_id(),
+            &receiver,
+            original,
+            working.as_ref(),
+            &touched,
+        );
+    }
     if failure.is_none() {
         match working {
             Some(record) => {
@@ -122,14 +144,21 @@ pub fn execute_action_receipt(
             }
         }
     }
-    // Part of the burnt gas of function calls goes to the contract (protocols before 87).
+    // Part of the burnt gas of function calls goes to the contract (protocols before 87),
+    // priced at what burning costs: the purchase price, or the block's price when lower.
     let reward = fees_config.burnt_gas_reward;
     if *reward.numer() > 0 && result.gas_burnt_for_function_call > 0 {
         let gas = u128::from(result.gas_burnt_for_function_call) * *reward.numer() as u128
             / *reward.denom() as u128;
+        let burn_price = info.gas_price.min(config.gas_price);
         if let Some(record) = state.accounts.get_mut(&receiver) {
-            let amount = record.amount().saturating_add(gas * info.gas_price);
+            let prior = record.account.clone();
+            let amount = record.amount().saturating_add(gas * burn_price);
             record.account.set_amount(Balance::from_yoctonear(amount));
+            let cause = StateChangeCauseView::ActionReceiptGasReward {
+                receipt_hash: *receipt.receipt_id(),
+            };
+            block.changes.account(&cause, &receiver, Some(&prior), Some(&record.account));
         }
     }
     // Outgoing data: forwarded to the returned promise, or sent as data receipts.
