@@ -18,6 +18,9 @@ mod vm;
 
 pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
 pub use changes::{BlockStateChanges, PriorValue};
-pub use config::{latest_protocol_version, ChainConfig, RuntimeOptions, SANDBOX_GAS_PRICE};
+pub use config::{
+    latest_protocol_version, ChainConfig, RuntimeOptions, DEFAULT_PROTOCOL_VERSION,
+    SANDBOX_GAS_PRICE,
+};
 pub use error::RuntimeError;
 pub use status::TxStatus;
