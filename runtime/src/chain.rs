@@ -229,6 +229,11 @@ impl Runtime {
         self.blocks.get(usize::try_from(height).ok()?)
     }
 
+    /// True when `id` is a refund receipt (from `system`) not executed yet.
+    pub(crate) fn is_pending_refund(&self, id: &CryptoHash) -> bool {
+        self.incoming.iter().any(|r| r.receipt_id() == id && r.predecessor_id().is_system())
+    }
+
     /// True when no transaction waits and no receipt is in flight.
     pub fn is_idle(&self) -> bool {
         self.mempool.is_empty() && self.incoming.is_empty() && self.state.postponed.is_empty()

@@ -434,3 +434,43 @@ fn batch_failing_reverts_hello_and_changes_nothing_there() {
     )));
     assert_eq!(rt.contract_storage(&hello, b"STATE").map(<[u8]>::to_vec), greeting_before);
 }
+
+/// `INCLUDED` until every receipt but refunds has run, as the node answers: the callback of
+/// `call_failing_with_rollback` returns a value at B+3 but sends alice a Transfer it does not
+/// return (B+4); the recording shows `INCLUDED_FINAL` with the value known, then `EXECUTED`.
+#[test]
+fn executed_only_once_every_non_refund_receipt_ran() {
+    use near_primitives::views::{FinalExecutionStatus, TxExecutionStatus};
+    use nearviz_runtime::TxStatus;
+    let mut rt = scenario_chain();
+    let alice = id("alice.test.near");
+    let call = function_call("call_failing_with_rollback", b"{}", 300 * 10u64.pow(12), NEAR);
+    let tx = rt.submit(&alice, &id("xcc.test.near"), vec![call]).expect("submit");
+    let mut seen = Vec::new();
+    for _ in 0..10 {
+        rt.produce_block();
+        if let TxStatus::Known { status, outcome } = rt.tx_status(&tx) {
+            let fo = &outcome.final_outcome;
+            let value = matches!(fo.status, FinalExecutionStatus::SuccessValue(_));
+            let transfer_ran = fo.receipts_outcome.iter().any(|o| {
+                o.outcome.executor_id == alice
+                    && outcome
+                        .receipts
+                        .iter()
+                        .any(|r| r.receipt_id == o.id && !r.predecessor_id.is_system())
+            });
+            seen.push((status, value, transfer_ran));
+        }
+    }
+    let executed = |s: &TxExecutionStatus| {
+        !matches!(s, TxExecutionStatus::Included | TxExecutionStatus::IncludedFinal)
+    };
+    assert!(
+        seen.iter().any(|(s, value, ran)| *value && !ran && !executed(s)),
+        "the value known before the Transfer ran: still included: {seen:?}"
+    );
+    for (status, _, ran) in &seen {
+        assert!(!executed(status) || *ran, "executed before the Transfer ran: {seen:?}");
+    }
+    assert!(seen.iter().any(|(s, _, _)| *s == TxExecutionStatus::Final), "{seen:?}");
+}
