@@ -21,7 +21,7 @@ use near_vm_runner::logic::errors::{CompilationError, FunctionCallError, VMRunne
 use near_vm_runner::logic::types::PromiseResult;
 use near_vm_runner::logic::{ReturnData, VMContext, VMOutcome};
 use near_vm_runner::ContractCode;
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -72,6 +72,8 @@ pub struct ActionResult {
     pub logs: Vec<String>,
     pub new_receipts: Vec<Receipt>,
     pub profile: ProfileDataV3,
+    /// Storage keys written or removed (a node records each as a data change).
+    pub touched_data: BTreeSet<Vec<u8>>,
 }
 
 impl ActionResult {
@@ -84,6 +86,7 @@ impl ActionResult {
             logs: Vec::new(),
             new_receipts: Vec::new(),
             profile: ProfileDataV3::default(),
+            touched_data: BTreeSet::new(),
         }
     }
 
@@ -95,6 +98,7 @@ impl ActionResult {
         self.gas_burnt_for_function_call += next.gas_burnt_for_function_call;
         self.profile.merge(&next.profile);
         self.logs.append(&mut next.logs);
+        self.touched_data.append(&mut next.touched_data);
         self.result = next.result;
         if let Ok(ReturnData::ReceiptIndex(index)) = &mut self.result {
             *index += self.new_receipts.len() as u64;
@@ -364,6 +368,7 @@ fn function_call(
         "localnet".to_string(),
     );
     let run = env.vm.run(code_hash, code, &call.method_name, &mut ext, &context);
+    result.touched_data.append(&mut ext.touched);
     let outcome = match run {
         Ok(outcome) => outcome,
         Err(VMRunnerError::ContractCodeNotPresent) => {

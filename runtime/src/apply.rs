@@ -2,6 +2,7 @@
 //! outcome a node would report.
 
 use crate::actions::{apply_action, ActionEnv, ActionReceiptInfo, ActionResult};
+use crate::changes::Recorder;
 use crate::config::ChainConfig;
 use crate::fees;
 use crate::state::State;
@@ -15,7 +16,7 @@ use near_primitives::types::{AccountId, Balance};
 use near_primitives::utils::{
     create_action_hash_from_receipt_id, create_receipt_id_from_receipt_id,
 };
-use near_primitives::views::{ExecutionOutcomeView, ExecutionStatusView};
+use near_primitives::views::{ExecutionOutcomeView, ExecutionStatusView, StateChangeCauseView};
 use near_vm_runner::logic::types::PromiseResult;
 use near_vm_runner::logic::ReturnData;
 use std::collections::HashSet;
@@ -28,6 +29,8 @@ pub struct BlockCtx {
     pub random_seed: CryptoHash,
     /// Storage keys written in this block (in memory: no trie nodes to touch again).
     pub written: HashSet<(AccountId, Vec<u8>)>,
+    /// The state changes of this block so far.
+    pub changes: Recorder,
 }
 
 /// What executing a receipt produced.
@@ -108,9 +111,33 @@ pub fn execute_action_receipt(
             }
         }
     }
+    // A receipt that created its receiver pays the account creation charge (protocol 85+).
+    let created = failure.is_none() && working.is_some() && !state.accounts.contains_key(&receiver);
+    let mut creation_charge = 0;
     if !is_refund {
-        let refunds = refunds(config, receipt, &info, &result, failure.is_some());
+        let (refunds, charge) =
+            refunds(config, receipt, &info, &result, failure.is_some(), created);
+        creation_charge = charge;
         result.new_receipts.extend(refunds);
+    }
+    let original = state.accounts.get(&receiver);
+    let touched = std::mem::take(&mut result.touched_data);
+    if failure.is_none() {
+        block.changes.receipt(
+            *receipt.receipt_id(),
+            &receiver,
+            original,
+            working.as_ref(),
+            &touched,
+        );
+    } else {
+        block.changes.reverted(
+            *receipt.receipt_id(),
+            &receiver,
+            original,
+            working.as_ref(),
+            &touched,
+        );
     }
     if failure.is_none() {
         match working {
@@ -122,14 +149,21 @@ pub fn execute_action_receipt(
             }
         }
     }
-    // Part of the burnt gas of function calls goes to the contract (protocols before 87).
+    // Part of the burnt gas of function calls goes to the contract (protocols before 87),
+    // priced at what burning costs: the purchase price, or the block's price when lower.
     let reward = fees_config.burnt_gas_reward;
     if *reward.numer() > 0 && result.gas_burnt_for_function_call > 0 {
         let gas = u128::from(result.gas_burnt_for_function_call) * *reward.numer() as u128
             / *reward.denom() as u128;
+        let burn_price = info.gas_price.min(config.gas_price);
         if let Some(record) = state.accounts.get_mut(&receiver) {
-            let amount = record.amount().saturating_add(gas * info.gas_price);
+            let prior = record.account.clone();
+            let amount = record.amount().saturating_add(gas * burn_price);
             record.account.set_amount(Balance::from_yoctonear(amount));
+            let cause = StateChangeCauseView::ActionReceiptGasReward {
+                receipt_hash: *receipt.receipt_id(),
+            };
+            block.changes.account(&cause, &receiver, Some(&prior), Some(&record.account));
         }
     }
     // Outgoing data: forwarded to the returned promise, or sent as data receipts.
@@ -177,7 +211,11 @@ pub fn execute_action_receipt(
         (None, Ok(ReturnData::Value(v))) => ExecutionStatusView::SuccessValue(v),
         (None, _) => ExecutionStatusView::SuccessValue(Vec::new()),
     };
-    let tokens_burnt = if is_refund { 0 } else { u128::from(result.gas_burnt) * config.gas_price };
+    let tokens_burnt = if is_refund {
+        0
+    } else {
+        u128::from(result.gas_burnt) * config.gas_price + creation_charge
+    };
     let metadata =
         ExecutionMetadata::V4(Box::new(ExecutionMetadataV4 { profile: result.profile, contracts }));
     let outcome = ExecutionOutcomeView {
@@ -222,13 +260,16 @@ fn lacking_storage_stake(
 
 /// Deposit refund (on failure, to the predecessor or `refund_to`) and gas refund (unused
 /// prepaid gas plus the price difference of burnt gas, to the signer). Absent when zero.
+/// When the receipt `created` its receiver (protocol 85+), the account creation charge, less
+/// the create-account gas already burnt, comes out of the price difference: also returned.
 fn refunds(
     config: &ChainConfig,
     receipt: &Receipt,
     info: &ActionReceiptInfo,
     result: &ActionResult,
     failed: bool,
-) -> Vec<Receipt> {
+    created: bool,
+) -> (Vec<Receipt>, u128) {
     let fees_config = &config.runtime.fees;
     let mut refunds = Vec::new();
     let deposit = if failed { fees::total_deposit(&info.actions) } else { 0 };
@@ -240,10 +281,25 @@ fn refunds(
         .gas_penalty_for_gas_refund(near_primitives::types::Gas::from_gas(gross))
         .as_gas();
     let net = gross - penalty.min(gross);
-    let mut gas_refund = u128::from(net) * info.gas_price;
-    if info.gas_price > config.gas_price {
-        gas_refund += (info.gas_price - config.gas_price) * u128::from(result.gas_burnt);
+    let mut burnt_refund =
+        info.gas_price.saturating_sub(config.gas_price) * u128::from(result.gas_burnt);
+    let mut charge = 0;
+    if created
+        && near_primitives::version::ProtocolFeature::AccountCostIncrease
+            .enabled(config.protocol_version)
+    {
+        let create_gas =
+            fees_config.fee(near_parameters::ActionCosts::create_account).exec_fee().gas.as_gas();
+        let burn_price = info.gas_price.min(config.gas_price);
+        let wanted = config
+            .runtime
+            .account_creation_charge
+            .as_yoctonear()
+            .saturating_sub(u128::from(create_gas) * burn_price);
+        charge = wanted.min(burnt_refund);
+        burnt_refund -= charge;
     }
+    let gas_refund = u128::from(net) * info.gas_price + burnt_refund;
     if deposit > 0 {
         let to = info.refund_to.clone().unwrap_or_else(|| receipt.predecessor_id().clone());
         refunds.push(Receipt::new_balance_refund(&to, Balance::from_yoctonear(deposit)));
@@ -255,5 +311,5 @@ fn refunds(
             info.signer_public_key.clone(),
         ));
     }
-    refunds
+    (refunds, charge)
 }

@@ -8,6 +8,7 @@
 //! ```
 
 use crate::apply::{execute_action_receipt, BlockCtx};
+use crate::changes::{BlockStateChanges, Recorder};
 use crate::config::{ChainConfig, RuntimeOptions};
 use crate::error::RuntimeError;
 use crate::state::{access_key_storage, AccountRecord, Postponed, State};
@@ -23,7 +24,10 @@ use near_primitives::types::{AccountId, Balance};
 use near_primitives::views::{
     BlockHeaderView, ExecutionOutcomeView, ExecutionOutcomeWithIdView, ReceiptView,
 };
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
+
+/// Blocks whose state changes are kept (followers read them right after each block).
+pub const STATE_CHANGES_KEPT: usize = 64;
 
 /// Initial total supply shown in block headers (yoctoNEAR).
 const GENESIS_TOTAL_SUPPLY: u128 = 2_050_000_000 * 10u128.pow(24);
@@ -58,6 +62,8 @@ pub struct Runtime {
     pub(crate) in_flight: HashMap<CryptoHash, usize>,
     next_nonce: HashMap<AccountId, u64>,
     total_supply: u128,
+    /// The state changes of the latest [`STATE_CHANGES_KEPT`] blocks.
+    state_changes: VecDeque<(CryptoHash, BlockStateChanges)>,
 }
 
 /// The key the embedded runtime signs with for `account` (derived from the account id).
@@ -97,6 +103,7 @@ impl Runtime {
             in_flight: HashMap::new(),
             next_nonce: HashMap::new(),
             total_supply: GENESIS_TOTAL_SUPPLY,
+            state_changes: VecDeque::new(),
         };
         let genesis =
             runtime.header(0, CryptoHash::default(), runtime.options.genesis_timestamp_ns);
@@ -211,8 +218,20 @@ impl Runtime {
         self.block_index.get(hash).and_then(|i| self.blocks.get(*i))
     }
 
+    /// What block `hash` did to state, as `EXPERIMENTAL_changes` reports it, with the values
+    /// before the block and what failed receipts reverted. `None` for a block older than the
+    /// latest [`STATE_CHANGES_KEPT`] (or unknown).
+    pub fn state_changes(&self, hash: &CryptoHash) -> Option<&BlockStateChanges> {
+        self.state_changes.iter().rev().find(|(h, _)| h == hash).map(|(_, changes)| changes)
+    }
+
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
         self.blocks.get(usize::try_from(height).ok()?)
+    }
+
+    /// True when `id` is a refund receipt (from `system`) not executed yet.
+    pub(crate) fn is_pending_refund(&self, id: &CryptoHash) -> bool {
+        self.incoming.iter().any(|r| r.receipt_id() == id && r.predecessor_id().is_system())
     }
 
     /// True when no transaction waits and no receipt is in flight.
@@ -238,12 +257,20 @@ impl Runtime {
             timestamp_ns,
             random_seed: CryptoHash::hash_bytes(hash.as_ref()),
             written: HashSet::new(),
+            changes: Recorder::default(),
         };
         let mut outgoing = Vec::new();
         let mut local = Vec::new();
         for tx_hash in std::mem::take(&mut self.mempool) {
             let Some(record) = self.txs.get_mut(&tx_hash) else { continue };
-            match transactions::convert(&self.config, &mut self.state, &record.tx, height) {
+            let converted = transactions::convert(
+                &self.config,
+                &mut self.state,
+                &record.tx,
+                height,
+                &mut block.changes,
+            );
+            match converted {
                 Ok((receipt, outcome)) => {
                     self.total_supply =
                         self.total_supply.saturating_sub(outcome.tokens_burnt.as_yoctonear());
@@ -265,6 +292,10 @@ impl Runtime {
             self.process(receipt, &mut block, hash, &mut outgoing);
         }
         self.incoming = outgoing;
+        if self.state_changes.len() >= STATE_CHANGES_KEPT {
+            self.state_changes.pop_front();
+        }
+        self.state_changes.push_back((hash, block.changes.finish()));
         let header = self.header(height, prev.hash, timestamp_ns);
         self.push_block(header);
         self.head()

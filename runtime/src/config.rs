@@ -13,10 +13,15 @@ pub const SANDBOX_GAS_PRICE: u128 = 100_000_000;
 /// Oldest protocol version the embedded runtime accepts (Wasmtime became NEAR's VM at 84).
 pub const MIN_PROTOCOL_VERSION: ProtocolVersion = 84;
 
+/// The protocol version the runtime models completely (a fresh sandbox's, and the version of
+/// the reference recordings); the default. Later versions change rules not modelled here
+/// (87: no contract reward; 88: empty method names rejected, ...).
+pub const DEFAULT_PROTOCOL_VERSION: ProtocolVersion = 86;
+
 /// How to build a [`crate::Runtime`].
 #[derive(Clone, Debug)]
 pub struct RuntimeOptions {
-    /// Protocol version whose fees and limits apply; `None` = the latest stable one known.
+    /// Protocol version whose fees and limits apply; `None` = [`DEFAULT_PROTOCOL_VERSION`].
     pub protocol_version: Option<ProtocolVersion>,
     /// Block gas price in yoctoNEAR per gas (the sandbox uses 1e8).
     pub gas_price: u128,
@@ -60,7 +65,7 @@ impl ChainConfig {
         gas_price: u128,
     ) -> Result<Self, RuntimeError> {
         let latest = latest_protocol_version();
-        let protocol_version = protocol_version.unwrap_or(latest);
+        let protocol_version = protocol_version.unwrap_or(DEFAULT_PROTOCOL_VERSION);
         if !(MIN_PROTOCOL_VERSION..=latest).contains(&protocol_version) {
             return Err(RuntimeError::UnsupportedProtocolVersion {
                 requested: protocol_version,

@@ -25,7 +25,7 @@ use near_vm_runner::logic::types::{
     ActionIndex, GlobalContractDeployMode, GlobalContractIdentifier, ReceiptIndex,
 };
 use near_vm_runner::logic::{External, HostError, StorageAccessTracker, VMLogicError, ValuePtr};
-use std::collections::HashSet;
+use std::collections::{BTreeSet, HashSet};
 
 /// Trie nodes touched when writing a key that does not exist yet (the sandbox's small state
 /// shows 3 to 5).
@@ -68,6 +68,8 @@ pub struct Ext<'a> {
     data_count: u64,
     /// Host functions that were called but are not supported here (the action then fails).
     pub unsupported: Vec<String>,
+    /// Storage keys written or removed by this call.
+    pub touched: BTreeSet<Vec<u8>>,
     post_quantum_keys: bool,
     chain_id: String,
 }
@@ -91,6 +93,7 @@ impl<'a> Ext<'a> {
             block_height,
             data_count: 0,
             unsupported: Vec::new(),
+            touched: BTreeSet::new(),
             post_quantum_keys,
             chain_id,
         }
@@ -103,6 +106,7 @@ impl<'a> Ext<'a> {
         key: &[u8],
     ) -> ExtResult<Option<Vec<u8>>> {
         let previous = self.record.data.get(key).cloned();
+        self.touched.insert(key.to_vec());
         let slot = (self.account_id.clone(), key.to_vec());
         if !self.written_in_block.contains(&slot) {
             match previous {

@@ -4,6 +4,7 @@
 mod actions;
 mod apply;
 mod chain;
+mod changes;
 mod config;
 mod convert;
 mod error;
@@ -15,7 +16,11 @@ mod status;
 mod transactions;
 mod vm;
 
-pub use chain::{public_key_for, signer_for, Runtime};
-pub use config::{latest_protocol_version, ChainConfig, RuntimeOptions, SANDBOX_GAS_PRICE};
+pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
+pub use changes::{BlockStateChanges, PriorValue};
+pub use config::{
+    latest_protocol_version, ChainConfig, RuntimeOptions, DEFAULT_PROTOCOL_VERSION,
+    SANDBOX_GAS_PRICE,
+};
 pub use error::RuntimeError;
 pub use status::TxStatus;

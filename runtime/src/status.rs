@@ -44,8 +44,13 @@ impl Runtime {
         let mut receipts: Vec<ReceiptView> = Vec::new();
         let mut heights = vec![tx_height];
         let mut stack: Vec<CryptoHash> = tx_outcome.receipt_ids.iter().rev().copied().collect();
+        // The node's rule: executed once every receipt but refunds has run.
+        let mut waiting = false;
         while let Some(id) = stack.pop() {
-            let Some(executed) = self.receipts.get(&id) else { continue };
+            let Some(executed) = self.receipts.get(&id) else {
+                waiting |= !self.is_pending_refund(&id);
+                continue;
+            };
             receipts_outcome.push(executed.outcome.clone());
             receipts.push(executed.view.clone());
             heights.push(executed.height);
@@ -55,8 +60,8 @@ impl Runtime {
         let head = self.head().height;
         let is_final = |h: u64| h + FINALITY_DEPTH <= head;
         let all_done = self.in_flight.get(hash).copied().unwrap_or(0) == 0;
-        let resolved =
-            !matches!(status, FinalExecutionStatus::NotStarted | FinalExecutionStatus::Started);
+        let resolved = !waiting
+            && !matches!(status, FinalExecutionStatus::NotStarted | FinalExecutionStatus::Started);
         let execution_status = if !resolved {
             if is_final(tx_height) {
                 TxExecutionStatus::IncludedFinal

@@ -1,6 +1,7 @@
 //! Turning a signed transaction into its first receipt: checks, charging the signer, the
 //! transaction outcome.
 
+use crate::changes::Recorder;
 use crate::config::ChainConfig;
 use crate::fees;
 use crate::state::State;
@@ -10,7 +11,9 @@ use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum, ReceiptV0};
 use near_primitives::transaction::SignedTransaction;
 use near_primitives::types::{Balance, Gas};
 use near_primitives::utils::create_receipt_id_from_transaction;
-use near_primitives::views::{ExecutionMetadataView, ExecutionOutcomeView, ExecutionStatusView};
+use near_primitives::views::{
+    ExecutionMetadataView, ExecutionOutcomeView, ExecutionStatusView, StateChangeCauseView,
+};
 
 /// Gas and tokens a transaction costs its signer up front.
 pub struct TxCost {
@@ -95,15 +98,20 @@ pub fn convert(
     state: &mut State,
     tx: &SignedTransaction,
     height: u64,
+    changes: &mut Recorder,
 ) -> Result<(Receipt, ExecutionOutcomeView), String> {
     let cost = check(config, state, tx)?;
     let t = &tx.transaction;
     let signer = t.signer_id().clone();
     let record =
         state.accounts.get_mut(&signer).ok_or_else(|| format!("signer {signer} vanished"))?;
+    let prior = record.account.clone();
     record.account.set_amount(Balance::from_yoctonear(record.amount() - cost.total));
+    let cause = StateChangeCauseView::TransactionProcessing { tx_hash: tx.get_hash() };
+    changes.account(&cause, &signer, Some(&prior), Some(&record.account));
     if let Some(key) = record.access_keys.get_mut(t.public_key()) {
         key.nonce = t.nonce().nonce();
+        changes.access_key(&cause, &signer, t.public_key(), Some(key));
     }
     let receipt_id = create_receipt_id_from_transaction(&tx.get_hash(), height);
     let receipt = Receipt::V0(ReceiptV0 {

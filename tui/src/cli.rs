@@ -32,7 +32,7 @@ pub struct LiveArgs {
     /// Log file (default: under the data directory).
     #[arg(long, global = true)]
     pub log: Option<PathBuf>,
-    /// Protocol version of the embedded runtime (default: the latest stable one it knows).
+    /// Protocol version of the embedded runtime (default: 86, the one it models completely).
     #[arg(long, global = true)]
     pub protocol_version: Option<u32>,
 }

@@ -45,7 +45,7 @@ impl Default for Pacing {
 /// How the embedded engine runs.
 #[derive(Clone, Debug, Default)]
 pub struct EmbeddedOptions {
-    /// Protocol version (`None`: the latest stable one the runtime knows).
+    /// Protocol version (`None`: the runtime's default, 86, the one it models completely).
     pub protocol_version: Option<u32>,
     pub pacing: Pacing,
     /// Why this engine was chosen (shown in the header).

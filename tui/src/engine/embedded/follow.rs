@@ -1,15 +1,17 @@
 //! The transactions sent through the embedded engine, reported after every block the way the
-//! RPC follower reports a node's: `Block` headers first, then a `TxPoll` when the status changed,
-//! `TxDone` at FINAL.
+//! RPC follower reports a node's: `Block` headers first, each followed by that block's
+//! `StateChanges`, then a `TxPoll` when the status changed, `TxDone` at FINAL.
 
-use crate::chain::{ChainEvent, TxHash, TxPoll, TxStatusReply};
+use crate::chain::{
+    BlockChanges, BlockHash, ChainEvent, PriorState, TxHash, TxPoll, TxStatusReply,
+};
 use crate::engine::EngineEvent;
 use crate::scenario::Call;
 use near_primitives::action::{Action, FunctionCallAction};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas};
 use near_primitives::views::TxExecutionStatus;
-use nearviz_runtime::{Runtime, TxStatus};
+use nearviz_runtime::{BlockStateChanges, PriorValue, Runtime, TxStatus};
 use std::collections::HashSet;
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -105,6 +107,13 @@ impl Followers {
                             let event = ChainEvent::Block(Box::new(header.clone()));
                             let _ = self.events.blocking_send(EngineEvent::Chain(event));
                         }
+                        if let Some(changes) = rt.state_changes(&hash) {
+                            let event = ChainEvent::StateChanges(Box::new(block_changes(
+                                BlockHash(hash),
+                                changes,
+                            )));
+                            let _ = self.events.blocking_send(EngineEvent::Chain(event));
+                        }
                     }
                 }
                 let done = (status == TxExecutionStatus::Final).then_some(None);
@@ -135,6 +144,30 @@ impl Followers {
     fn call_failed(&self, call: &Call, error: String) {
         let _ =
             self.events.blocking_send(EngineEvent::CallFailed { call: call.name.clone(), error });
+    }
+}
+
+/// The runtime's record of a block in the chain's terms.
+fn block_changes(block: BlockHash, changes: &BlockStateChanges) -> BlockChanges {
+    let before = changes
+        .before
+        .iter()
+        .map(|prior| match prior {
+            PriorValue::Account { account_id, account } => {
+                PriorState::Account { account_id: account_id.clone(), account: account.clone() }
+            }
+            PriorValue::Data { account_id, key, value } => PriorState::Data {
+                account_id: account_id.clone(),
+                key: key.clone(),
+                value: value.clone(),
+            },
+        })
+        .collect();
+    BlockChanges {
+        block,
+        changes: changes.changes.clone(),
+        before,
+        reverted: changes.reverted.clone(),
     }
 }
 
