@@ -13,6 +13,7 @@ pub mod chain;
 pub mod cli;
 pub mod commands;
 pub mod engine;
+pub mod exit;
 pub mod fixture;
 pub mod layout;
 pub mod model;
