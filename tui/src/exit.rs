@@ -106,6 +106,26 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind> {
     None
 }
 
+/// Ctrl-C, or on Unix SIGTERM or SIGHUP (the terminal closed): the session is then saved and
+/// neard stopped before exiting.
+pub async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let (Ok(mut term), Ok(mut hup)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C"
+}
+
 /// Checks a `--record PATH` before any work starts: not a directory, its directory exists and
 /// nearviz can create files there (a probe file is created and removed). One line on failure,
 /// naming the path once.
@@ -177,11 +197,11 @@ mod tests {
         let dir = tempfile::tempdir().expect("tempdir");
         assert!(check_record_path(&dir.path().join("ok.json")).is_ok());
         let missing = dir.path().join("nope/out.json");
-        let err = check_record_path(&missing).err().expect("missing dir");
+        let err = check_record_path(&missing).expect_err("missing dir");
         let text = err.to_string();
         assert_eq!(text.matches(&missing.display().to_string()).count(), 1, "{text}");
         assert!(text.ends_with("its directory does not exist"), "{text}");
-        let err = check_record_path(dir.path()).err().expect("a directory");
+        let err = check_record_path(dir.path()).expect_err("a directory");
         assert!(err.to_string().contains("is a directory"), "{err}");
         assert_eq!(err.kind, ExitKind::BadInput);
     }

@@ -58,6 +58,8 @@ async fn drive(
     let mut input = EventStream::new();
     let mut batch = Vec::with_capacity(BATCH);
     let mut last_tick = Instant::now();
+    // SIGTERM or SIGHUP (terminal closed): leave like a quit, so the recording is saved.
+    let mut stop = std::pin::pin!(crate::exit::interrupted());
     loop {
         app.refresh();
         guard.terminal.draw(|frame| crate::ui::render(app, frame)).context("cannot draw")?;
@@ -88,6 +90,10 @@ async fn drive(
                     effects.extend(app.update(Msg::Engine(event)));
                 }
             },
+            signal = &mut stop => {
+                tracing::info!(signal, "stopping");
+                return Ok(crate::exit::ExitKind::Failed.exit_code());
+            }
             _ = tokio::time::sleep(tick) => {
                 let now = Instant::now();
                 let dt = now.duration_since(last_tick).as_millis() as u64;

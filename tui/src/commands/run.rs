@@ -10,7 +10,7 @@ use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs};
 use crate::engine::sandbox::SandboxOptions;
 use crate::engine::{self, EngineCommand, EngineEvent, EngineHandle, EngineInfo, StartOptions};
-use crate::exit::{ExitKind, Failure};
+use crate::exit::{interrupted, ExitKind, Failure};
 use crate::fixture::{Meta, Recorder, TimedEvent};
 use crate::model::Trace;
 use crate::scenario::{Call, Scenario};
@@ -77,26 +77,6 @@ pub async fn run(
     }
     let kind = if outcome.failed.is_empty() { ExitKind::Ok } else { ExitKind::Failed };
     Ok(kind.exit_code())
-}
-
-/// Ctrl-C, or on Unix SIGTERM or SIGHUP (the terminal closed): the session is then saved and
-/// neard stopped before exiting.
-pub async fn interrupted() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let (Ok(mut term), Ok(mut hup)) =
-            (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
-        {
-            return tokio::select! {
-                _ = tokio::signal::ctrl_c() => "Ctrl-C",
-                _ = term.recv() => "SIGTERM",
-                _ = hup.recv() => "SIGHUP",
-            };
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-    "Ctrl-C"
 }
 
 /// The message of a caught panic (`&str` or `String` payloads).

@@ -116,7 +116,7 @@ fn hard_open_files_limit_below_neards_is_refused_before_spawning() {
         format!("Limit  Soft Limit  Hard Limit  Units\nMax open files  1024  {hard}  files\n")
     };
     std::fs::write(&path, limits("20000")).expect("write");
-    let err = check_hard_limit(&path, NEARD_NOFILE).err().expect("too low");
+    let err = check_hard_limit(&path, NEARD_NOFILE).expect_err("too low");
     let message = err.to_string();
     assert!(matches!(err, SandboxError::FdLimit { .. }), "{message}");
     assert!(message.contains("the hard limit is 20000"), "{message}");
