@@ -118,8 +118,9 @@ fn hostile_contracts_fail_their_receipt_with_the_nodes_error() {
         ("recurse", &["ExecutionError"]),
         ("grow_4gib", &["ExecutionError", "unreachable"]),
         ("spin", &["Exceeded the prepaid gas."]),
-        ("log_flood", &["TotalLogLengthExceeded", "16384"]),
-        ("return_4mib", &["ReturnedValueLengthExceeded", "4194305", "4194304"]),
+        // nearcore's `TotalLogLengthExceeded` and `ReturnedValueLengthExceeded` messages.
+        ("log_flood", &["The length of a log message 32768 exceeds the limit 16384"]),
+        ("return_4mib", &["4194305", "exceeds the limit 4194304"]),
     ];
     for (method, needles) in cases {
         let (error, took) = failing_call(&mut r, &other, method);
