@@ -7,6 +7,7 @@ use crate::fees;
 use crate::state::State;
 use near_primitives::account::AccessKeyPermission;
 use near_primitives::action::Action;
+use near_primitives::errors::ActionsValidationError;
 use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum, ReceiptV0};
 use near_primitives::transaction::SignedTransaction;
 use near_primitives::types::{Balance, Gas};
@@ -80,6 +81,15 @@ pub fn check(
     }
     if t.actions().is_empty() {
         return Err("a transaction needs at least one action".into());
+    }
+    for action in t.actions() {
+        if let Action::DeployContract(deploy) = action {
+            let (size, limit) = (deploy.code.len() as u64, limits.max_contract_size);
+            if size > limit {
+                let error = ActionsValidationError::ContractSizeExceeded { size, limit };
+                return Err(error.to_string());
+            }
+        }
     }
     let cost = tx_cost(config, tx);
     if cost.total > record.amount() {

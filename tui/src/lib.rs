@@ -14,6 +14,7 @@ pub mod cli;
 pub mod commands;
 pub mod diff;
 pub mod engine;
+pub mod exit;
 pub mod fixture;
 pub mod format;
 pub mod layout;

@@ -1,11 +1,27 @@
 use clap::Parser;
 use nearviz::cli::{Cli, Command};
 use nearviz::commands;
+use nearviz::exit::{self, ExitKind};
 use std::io::Write;
 use std::process::ExitCode;
 
+/// The exit code is chosen here, from error kinds (`nearviz::exit`): 0 ok, 1 a call failed or
+/// was not final, 2 bad input, 3 engine or network failure (a panic counts as one too).
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    std::panic::catch_unwind(|| run(&cli)).unwrap_or_else(|_| {
+        // The panic hook has printed the message; the terminal was restored by its guard.
+        ExitKind::Engine.exit_code()
+    })
+}
+
+fn run(cli: &Cli) -> ExitCode {
+    if let Some(path) = &cli.live.record {
+        if let Err(failure) = exit::check_record_path(path) {
+            let _ = writeln!(std::io::stderr(), "nearviz: {failure}");
+            return failure.kind.exit_code();
+        }
+    }
     let result = match &cli.command {
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
         Some(Command::Diff { a, b, format, gas_tolerance, txs }) => {
@@ -18,7 +34,7 @@ fn main() -> ExitCode {
             })
         }
         command => match tokio::runtime::Runtime::new() {
-            Ok(runtime) => runtime.block_on(run_async(command.as_ref(), &cli)),
+            Ok(runtime) => runtime.block_on(run_async(command.as_ref(), cli)),
             Err(err) => Err(anyhow::Error::new(err).context("cannot start the async runtime")),
         },
     };
@@ -26,7 +42,7 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(err) => {
             let _ = writeln!(std::io::stderr(), "nearviz: {err:#}");
-            ExitCode::FAILURE
+            exit::classify(&err).exit_code()
         }
     }
 }

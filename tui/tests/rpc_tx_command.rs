@@ -61,21 +61,21 @@ async fn bad_input_exits_2_with_one_line() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn an_unreachable_rpc_exits_1() {
+async fn an_unreachable_rpc_exits_3() {
     let url = closed_port_url().await;
     let output = nearviz(tx_json(SOME_TX, "alice.near", &url)).await;
-    assert_fails(&output, 1, &url);
+    assert_fails(&output, 3, &url);
     assert!(stderr(&output).to_lowercase().contains("refused"), "{}", stderr(&output));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_failing_node_exits_1_with_its_message() {
+async fn a_failing_node_exits_3_with_its_message() {
     let node = LoopbackRpc::start(Arc::new(|_: &str, _: &Value| {
         Reply::Json(node_error("INTERNAL_ERROR", "storage is on fire"))
     }))
     .await;
     let output = nearviz(tx_json(SOME_TX, "alice.near", &node.url)).await;
-    assert_fails(&output, 1, "storage is on fire");
+    assert_fails(&output, 3, "storage is on fire");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -3,23 +3,26 @@
 //! Boots the engine, sends the chosen calls one after the other (each followed to FINAL before
 //! the next, so results do not depend on timing), prints the DAG of all of them like `inspect`,
 //! and with `--record FILE` saves everything observed as a fixture (also after Ctrl-C or an
-//! engine crash). Exit code: 0 when every call reached FINAL, 1 otherwise, 2 for bad input.
+//! engine crash, SIGTERM, SIGHUP or a panic). Exit codes are decided in `main` from the error
+//! kinds (`crate::exit`): 0 every call reached FINAL, 1 one did not, 2 bad input, 3 engine failure.
 
 use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs};
 use crate::engine::sandbox::SandboxOptions;
 use crate::engine::{self, EngineCommand, EngineEvent, EngineHandle, EngineInfo, StartOptions};
+use crate::exit::{interrupted, ExitKind, Failure};
 use crate::fixture::{Meta, Recorder, TimedEvent};
 use crate::model::Trace;
 use crate::scenario::{Call, Scenario};
 use anyhow::Context;
+use futures::FutureExt;
+use near_primitives::views::FinalExecutionStatus;
 use std::io::Write;
+use std::panic::AssertUnwindSafe;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-/// Exit code for bad input (unknown call, invalid scenario).
-const BAD_INPUT: u8 = 2;
 /// How long an engine may take to boot (a first sandbox run may download neard).
 const BOOT_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -31,14 +34,8 @@ pub async fn run(
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut stderr = std::io::stderr();
-    let scenario = match Scenario::load_or_builtin(scenario_file) {
-        Ok(scenario) => scenario,
-        Err(err) => return bad_input(&mut stderr, &err.to_string()),
-    };
-    let selected = match select_calls(&scenario, calls, all) {
-        Ok(selected) => selected,
-        Err(message) => return bad_input(&mut stderr, &message),
-    };
+    let scenario = Scenario::load_or_builtin(scenario_file)?;
+    let selected = select_calls(&scenario, calls, all).map_err(Failure::bad_input)?;
     let opts = StartOptions {
         sandbox: SandboxOptions::default(),
         protocol_version: args.protocol_version,
@@ -47,56 +44,48 @@ pub async fn run(
     };
     let engine = engine::start(args.engine, scenario.clone(), opts);
     let mut session = Session::new(&scenario, engine);
+    // A panic while driving is caught so that the recording is still saved (then exit 3).
+    let driving = AssertUnwindSafe(session.drive(&selected, &mut stderr)).catch_unwind();
     let outcome = tokio::select! {
-        outcome = session.drive(&selected, &mut stderr) => outcome,
-        signal = interrupted() => Err(anyhow::anyhow!("interrupted by {signal}")),
+        outcome = driving => outcome.unwrap_or_else(|panic| {
+            Err(Failure::engine(format!("nearviz panicked: {}", panic_message(&*panic))))
+        }),
+        signal = interrupted() => Err(Failure::failed(format!("interrupted by {signal}"))),
     };
     session.shutdown().await;
 
-    if let Some(path) = &args.record {
-        session
-            .recorder
-            .save(path)
-            .with_context(|| format!("cannot save the recording to {}", path.display()))?;
-        let _ = writeln!(
-            stderr,
-            "recorded {} events to {}",
-            session.recorder.events().len(),
-            path.display()
-        );
-    }
+    let saved = match &args.record {
+        Some(path) => session.save(path, &mut stderr),
+        None => Ok(()),
+    };
     if session.info.is_some() {
         let mut stdout = std::io::stdout().lock();
         crate::output::write(&session.trace.dag(), format, &mut stdout)
             .context("writing the output")?;
         stdout.flush().context("writing the output")?;
     }
+    if let Err(save_error) = saved {
+        // Both are said; the failed save decides the exit code (the recording was asked for).
+        if let Err(err) = &outcome {
+            let _ = writeln!(stderr, "nearviz: {err:#}");
+        }
+        return Err(save_error);
+    }
     let outcome = outcome?;
     for (call, error) in &outcome.failed {
-        let _ = writeln!(stderr, "nearviz: call `{call}` did not reach FINAL: {error}");
+        let _ = writeln!(stderr, "nearviz: call `{call}` {error}");
     }
-    Ok(if outcome.failed.is_empty() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    let kind = if outcome.failed.is_empty() { ExitKind::Ok } else { ExitKind::Failed };
+    Ok(kind.exit_code())
 }
 
-/// Ctrl-C, or SIGTERM on Unix: the session is then saved and neard stopped before exiting.
-async fn interrupted() -> &'static str {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            return tokio::select! {
-                _ = tokio::signal::ctrl_c() => "Ctrl-C",
-                _ = term.recv() => "SIGTERM",
-            };
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
-    "Ctrl-C"
-}
-
-fn bad_input(stderr: &mut impl Write, message: &str) -> anyhow::Result<ExitCode> {
-    let _ = writeln!(stderr, "nearviz: {message}");
-    Ok(ExitCode::from(BAD_INPUT))
+/// The message of a caught panic (`&str` or `String` payloads).
+fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "(no message)".to_owned())
 }
 
 /// The calls to run: `--all`, or each `--call NAME` (in the order given).
@@ -131,7 +120,7 @@ pub fn select_calls(scenario: &Scenario, names: &[String], all: bool) -> Result<
 /// What happened to the calls.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// Calls that did not reach FINAL, with why.
+    /// Calls that were not sent, did not reach FINAL or whose transaction failed, with why.
     pub failed: Vec<(String, String)>,
 }
 
@@ -180,7 +169,12 @@ impl Session {
         loop {
             let event = tokio::time::timeout_at(deadline, self.engine.events.recv())
                 .await
-                .context("the engine did not get ready in time")?;
+                .map_err(|_| {
+                    Failure::engine(format!(
+                        "the engine did not get ready within {} s",
+                        BOOT_TIMEOUT.as_secs()
+                    ))
+                })?;
             match event {
                 Some(EngineEvent::Progress(line)) => {
                     let _ = writeln!(progress, "{line}");
@@ -193,12 +187,12 @@ impl Session {
                     self.info = Some(info);
                     return Ok(());
                 }
-                Some(EngineEvent::Down(error)) => anyhow::bail!("{error}"),
+                Some(EngineEvent::Down(error)) => return Err(Failure::engine(error)),
                 Some(EngineEvent::Chain(event)) => self.observe(event),
                 Some(EngineEvent::CallFailed { call, error }) => {
                     let _ = writeln!(progress, "{call}: {error}");
                 }
-                None => anyhow::bail!("the engine stopped before it was ready"),
+                None => return Err(Failure::engine("the engine stopped before it was ready")),
             }
         }
     }
@@ -209,11 +203,11 @@ impl Session {
             .commands
             .send(EngineCommand::Send(call.clone()))
             .await
-            .context("the engine stopped")?;
+            .map_err(|_| Failure::engine("the engine stopped"))?;
         let mut ours: Option<TxHash> = None;
         loop {
             let Some(event) = self.engine.events.recv().await else {
-                return Ok(Err("the engine stopped".to_owned()));
+                return Err(Failure::engine(format!("the engine stopped during `{}`", call.name)));
             };
             match event {
                 EngineEvent::Chain(event) => {
@@ -231,17 +225,39 @@ impl Session {
                     };
                     self.observe(event);
                     if let Some(error) = done {
-                        return Ok(error.map_or(Ok(()), Err));
+                        return Ok(match (error, ours) {
+                            (Some(error), _) => Err(format!("did not reach FINAL: {error}")),
+                            (None, Some(tx)) => self.final_status(&tx),
+                            (None, None) => Ok(()),
+                        });
                     }
                 }
                 EngineEvent::CallFailed { call: name, error } if name == call.name => {
-                    return Ok(Err(error));
+                    return Ok(Err(format!("not sent: {error}")));
                 }
-                EngineEvent::Down(error) => return Ok(Err(format!("engine down: {error}"))),
+                EngineEvent::Down(error) => {
+                    return Err(Failure::engine(format!(
+                        "engine down during `{}`: {error}",
+                        call.name
+                    )))
+                }
                 EngineEvent::Progress(_)
                 | EngineEvent::Ready(_)
                 | EngineEvent::CallFailed { .. } => {}
             }
+        }
+    }
+
+    /// `Err(why)` when the FINAL transaction `tx` failed (its status follows the promise chain
+    /// it returned, NEAR-FACTS 9).
+    fn final_status(&self, tx: &TxHash) -> Result<(), String> {
+        let outcome = self.trace.transaction(tx).and_then(|t| t.outcome.as_ref());
+        match outcome.map(|o| &o.final_outcome.status) {
+            Some(FinalExecutionStatus::Failure(error)) => {
+                let error = serde_json::to_string(error).unwrap_or_else(|_| format!("{error:?}"));
+                Err(format!("the transaction failed: {error}"))
+            }
+            _ => Ok(()),
         }
     }
 
@@ -259,6 +275,19 @@ impl Session {
     fn observe(&mut self, event: ChainEvent) {
         self.recorder.record(event.clone());
         self.trace.apply(event);
+    }
+
+    /// Saves the recording (atomically: a failed write leaves any earlier file as it was) and
+    /// says so on `progress`; a failure is one line naming the path once (exit 3).
+    pub fn save(&self, path: &Path, progress: &mut impl Write) -> anyhow::Result<()> {
+        self.recorder.save(path)?;
+        let _ = writeln!(
+            progress,
+            "recorded {} events to {}",
+            self.recorder.events().len(),
+            path.display()
+        );
+        Ok(())
     }
 
     /// Stops the engine (kills the node) and waits for its task.

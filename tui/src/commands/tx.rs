@@ -1,8 +1,9 @@
 //! `nearviz tx HASH --sender ACCOUNT --rpc URL | --network testnet|mainnet`: any network, read-only.
 //!
 //! With `--format` it follows the transaction to FINAL and prints its DAG; without, it opens the
-//! TUI on the read-only RPC engine. Exit codes: 0 shown, 1 the RPC or network failed, 2 bad input
-//! (hash, account, URL, a transaction or account the network does not know).
+//! TUI on the read-only RPC engine. Exit codes: 0 shown, 1 interrupted, 2 bad input
+//! (hash, account, URL, a transaction or account the network does not know), 3 the RPC or
+//! network failed.
 
 use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs, Network};
@@ -23,8 +24,8 @@ use tokio::sync::mpsc;
 
 /// Exit code for bad input.
 const BAD_INPUT: u8 = 2;
-/// Exit code when the RPC or the network failed.
-const NETWORK: u8 = 1;
+/// Exit code when the RPC or the network failed (`crate::exit`: engine or network failure).
+const NETWORK: u8 = crate::exit::ExitKind::Engine.code();
 
 /// A transaction to show, checked.
 #[derive(Clone, Debug)]
@@ -117,9 +118,8 @@ pub async fn headless(
         _ = tokio::signal::ctrl_c() => None,
     };
     if let Some(path) = record {
-        recorder
-            .save(path)
-            .with_context(|| format!("cannot save the recording to {}", path.display()))?;
+        // The error names the path once (`cannot write PATH: ...`); exit 3 (`crate::exit`).
+        recorder.save(path)?;
     }
     match ended {
         Some(Ok(())) => {
@@ -132,7 +132,7 @@ pub async fn headless(
             Ok((ExitCode::from(code), Some(explain(&client, target, err).await)))
         }
         None => Ok((
-            ExitCode::from(NETWORK),
+            crate::exit::ExitKind::Failed.exit_code(),
             Some(format!("interrupted while following {}", target.tx)),
         )),
     }

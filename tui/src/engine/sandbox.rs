@@ -1,8 +1,10 @@
 //! The sandbox engine: a real neard through near-workspaces.
 //!
 //! ```text
-//! boot:  binary (NEAR_SANDBOX_BIN_PATH | download) ─▶ node (neard init + run, logs to a file)
-//!        ─▶ near-workspaces connects ─▶ accounts + deploys ─▶ init calls ─▶ Ready
+//! boot:  open-files check ─▶ reap a neard orphaned by a `kill -9` of nearviz (orphan.rs)
+//!        ─▶ binary (NEAR_SANDBOX_BIN_PATH | download) ─▶ node (neard init + run, logs to a file,
+//!        recorded in a state file) ─▶ near-workspaces connects ─▶ accounts + deploys
+//!        ─▶ init calls ─▶ Ready                 (each step that can hang has a deadline)
 //! run:   Send(call) ─▶ transact_async ─▶ TxSubmitted ─▶ rpc::follow_tx (one task per call)
 //!        ─▶ TxPoll / Block / TxDone as the node executes it; several calls in flight at once
 //! stop:  Shutdown, a closed channel, or the app's runtime ending kills neard (the engine task
@@ -12,13 +14,17 @@
 mod binary;
 mod error;
 mod node;
+pub mod orphan;
 mod setup;
 
 pub use binary::{
     find_local, find_local_with, prebuilt_platform, BinarySource, NeardBinary, BIN_ENV,
 };
 pub use error::{SandboxError, NO_BINARY_HINT};
-pub use node::{open_files_limits, Node, FD_LIMIT_MESSAGE};
+pub use node::{
+    check_open_files, last_lines, open_files_limits, Node, FD_LIMIT_MESSAGE, NEARD_NOFILE,
+    NOFILE_ENV,
+};
 pub use setup::{connect, Deployment, SetupTimings};
 
 use crate::chain::ChainEvent;
@@ -33,6 +39,11 @@ use tokio::task::JoinSet;
 
 /// How often the newest block is fetched while calls are in flight (blocks: ~125 ms).
 const HEAD_POLL: Duration = Duration::from_millis(100);
+/// Deadline for near-workspaces to connect to a node that already answers its RPC.
+const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
+/// Deadline for creating every account and running the init calls (each transaction also has
+/// its own, in `setup`).
+const DEPLOY_DEADLINE: Duration = Duration::from_secs(120);
 
 /// How the sandbox engine runs.
 #[derive(Clone, Debug)]
@@ -43,11 +54,19 @@ pub struct SandboxOptions {
     pub reason: Option<String>,
     /// Polling of each sent transaction.
     pub follow: FollowOptions,
+    /// Where running nodes are recorded, so that a later start reaps one orphaned by a
+    /// `kill -9` of nearviz.
+    pub state_dir: PathBuf,
 }
 
 impl Default for SandboxOptions {
     fn default() -> Self {
-        Self { neard_log: default_log_path(), reason: None, follow: FollowOptions::default() }
+        Self {
+            neard_log: default_log_path(),
+            reason: None,
+            follow: FollowOptions::default(),
+            state_dir: orphan::default_state_dir(),
+        }
     }
 }
 
@@ -80,10 +99,25 @@ pub async fn boot(
     neard_log: &std::path::Path,
     progress: &(dyn Fn(String) + Sync),
 ) -> Result<Booted, SandboxError> {
+    boot_with(scenario, neard_log, &orphan::default_state_dir(), progress).await
+}
+
+/// `boot` with the directory of the node state files (`SandboxOptions::state_dir`).
+pub async fn boot_with(
+    scenario: &Scenario,
+    neard_log: &std::path::Path,
+    state_dir: &std::path::Path,
+    progress: &(dyn Fn(String) + Sync),
+) -> Result<Booted, SandboxError> {
+    check_open_files()?;
+    for line in orphan::reap(state_dir) {
+        tracing::warn!(target: "nearviz::sandbox", "{line}");
+        progress(line);
+    }
     let binary = binary::obtain(progress).await?;
     progress(format!("starting neard ({}), log: {}…", binary.path.display(), neard_log.display()));
     let started = Instant::now();
-    let node = Node::start(&binary.path, neard_log).await?;
+    let node = Node::start(&binary.path, neard_log, Some(state_dir)).await?;
     let node_start = started.elapsed();
     progress(format!(
         "neard up at {} (protocol {}) in {:.2} s",
@@ -91,8 +125,11 @@ pub async fn boot(
         node.protocol_version,
         node_start.as_secs_f64()
     ));
-    let worker = setup::connect(&node).await?;
-    let deployment = Deployment::create(worker, scenario, progress).await?;
+    let worker =
+        deadline("connecting near-workspaces", CONNECT_DEADLINE, setup::connect(&node)).await?;
+    let deploying = Deployment::create(worker, scenario, progress);
+    let deployment =
+        deadline("creating accounts and contracts", DEPLOY_DEADLINE, deploying).await?;
     let timings = deployment.timings;
     progress(format!(
         "accounts and contracts in {:.2} s, init in {:.2} s",
@@ -102,6 +139,17 @@ pub async fn boot(
     Ok(Booted { node, deployment, node_start })
 }
 
+/// `step` with a deadline: a boot step that hangs becomes `SandboxError::Hung`.
+async fn deadline<T>(
+    step: &'static str,
+    limit: Duration,
+    work: impl std::future::Future<Output = Result<T, SandboxError>>,
+) -> Result<T, SandboxError> {
+    tokio::time::timeout(limit, work)
+        .await
+        .unwrap_or(Err(SandboxError::Hung { step, secs: limit.as_secs() }))
+}
+
 async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     let events = side.events.clone();
     let progress = move |line: String| {
@@ -109,7 +157,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         // Progress lines may be dropped when the app is behind; chain events never are.
         let _ = events.try_send(EngineEvent::Progress(line));
     };
-    let booting = boot(&scenario, &opts.neard_log, &progress);
+    let booting = boot_with(&scenario, &opts.neard_log, &opts.state_dir, &progress);
     let booted = tokio::select! {
         booted = booting => booted,
         // Quit while booting: dropping the boot future kills a started neard.

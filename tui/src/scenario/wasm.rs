@@ -51,10 +51,20 @@ pub(super) fn check(spec: &str, source: &Source) -> Result<(), String> {
         return Err(format!("unknown built-in contract `{spec}` (built-in: {})", builtin_names()));
     }
     let path = path_of(spec, source)?;
-    if path.is_file() {
-        Ok(())
-    } else {
-        Err(format!("wasm file not found: {}", path.display()))
+    if !path.is_file() {
+        return Err(format!("wasm file not found: {}", path.display()));
+    }
+    // A file that is not wasm is bad input too, found here rather than when deploying.
+    let mut magic = [0u8; 4];
+    let read =
+        std::fs::File::open(&path).and_then(|mut f| std::io::Read::read_exact(&mut f, &mut magic));
+    match read {
+        Ok(()) if &magic == b"\0asm" => Ok(()),
+        Ok(()) => Err(format!("{} is not a wasm module (no \\0asm header)", path.display())),
+        Err(err) if err.kind() == std::io::ErrorKind::UnexpectedEof => {
+            Err(format!("{} is not a wasm module (shorter than its header)", path.display()))
+        }
+        Err(err) => Err(format!("cannot read wasm {}: {err}", path.display())),
     }
 }
 

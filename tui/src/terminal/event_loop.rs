@@ -76,6 +76,8 @@ async fn drive(
     let mut last_tick = Instant::now();
     // Results of effects that run off this task (saving a fixture).
     let (done_tx, mut done_rx) = mpsc::channel::<Msg>(8);
+    // SIGTERM or SIGHUP (terminal closed): leave like a quit, so the recording is saved.
+    let mut stop = std::pin::pin!(crate::exit::interrupted());
     loop {
         draw(guard, app)?;
         let playing = app.player().is_some_and(|p| p.playing);
@@ -108,6 +110,10 @@ async fn drive(
                 }
             },
             Some(msg) = done_rx.recv() => effects.extend(app.update(msg)),
+            signal = &mut stop => {
+                tracing::info!(signal, "stopping");
+                return Ok(crate::exit::ExitKind::Failed.exit_code());
+            }
             _ = tokio::time::sleep(tick) => {
                 let now = Instant::now();
                 let dt = now.duration_since(last_tick).as_millis() as u64;

@@ -14,7 +14,9 @@ use std::path::{Path, PathBuf};
 
 /// Owns the terminal; dropping it restores the terminal as it was.
 pub struct TerminalGuard {
-    pub terminal: DefaultTerminal,
+    /// Never dropped: ratatui's `Terminal` drop `eprintln!`s (a panic) when the terminal is gone
+    /// (SIGHUP); `Drop` below shows the cursor and restores instead, ignoring errors.
+    pub terminal: std::mem::ManuallyDrop<DefaultTerminal>,
 }
 
 impl TerminalGuard {
@@ -31,14 +33,16 @@ impl TerminalGuard {
         if let Err(err) = execute!(std::io::stdout(), EnableMouseCapture) {
             tracing::warn!("no mouse capture: {err}");
         }
-        Ok(TerminalGuard { terminal })
+        Ok(TerminalGuard { terminal: std::mem::ManuallyDrop::new(terminal) })
     }
 }
 
 impl Drop for TerminalGuard {
     fn drop(&mut self) {
         let _ = execute!(std::io::stdout(), DisableMouseCapture);
-        ratatui::restore();
+        let _ = self.terminal.show_cursor();
+        // Not `restore()`: its eprintln! panics on a hung-up terminal (SIGHUP), before the save.
+        let _ = ratatui::try_restore();
     }
 }
 

@@ -26,12 +26,25 @@ pub enum SandboxError {
          or use --engine embedded"
     )]
     FdLimit { message: String, limits: String },
-    /// neard stopped during start-up.
+    /// neard stopped during start-up; `last_line` holds the last lines of its log, joined.
     #[error("neard {step} failed ({status}): {last_line} (full log: {})", log.display())]
     NodeFailed { step: &'static str, status: String, last_line: String, log: PathBuf },
     /// neard did not answer on its RPC port in time.
-    #[error("neard did not answer at {url} within {secs} s (log: {})", log.display())]
-    StartTimeout { url: String, secs: u64, log: PathBuf },
+    #[error(
+        "neard did not answer at {url} within {secs} s ({attempts} status requests; last: {last_error}) (log: {})",
+        log.display()
+    )]
+    StartTimeout { url: String, secs: u64, attempts: u32, last_error: String, log: PathBuf },
+    /// Another process took neard's ports, on every attempt.
+    #[error(
+        "neard could not bind {addr}: the port was taken by another process ({attempts} attempts \
+         with fresh ports; log: {})",
+        log.display()
+    )]
+    PortTaken { addr: String, attempts: u32, log: PathBuf },
+    /// A boot step that did not finish in time.
+    #[error("the sandbox hung while {step}: no result within {secs} s")]
+    Hung { step: &'static str, secs: u64 },
     /// Creating accounts, deploying or initialising failed.
     #[error("setting up the scenario failed: {step}: {message}")]
     Setup { step: String, message: String },
@@ -49,7 +62,9 @@ impl SandboxError {
         move |source| SandboxError::Io { what, source }
     }
 
+    /// A set-up step failed; the message (an RPC error may span lines) is made one line.
     pub(crate) fn setup(step: impl Into<String>, message: impl ToString) -> SandboxError {
-        SandboxError::Setup { step: step.into(), message: message.to_string() }
+        let message = message.to_string().split_whitespace().collect::<Vec<_>>().join(" ");
+        SandboxError::Setup { step: step.into(), message }
     }
 }

@@ -8,6 +8,7 @@
 //! connects to this node (`sandbox().rpc_addr(..).validator_key(HomeDir)`).
 
 use super::error::SandboxError;
+use super::orphan::{StateFile, HOME_PREFIX};
 use near_jsonrpc_client::{methods, JsonRpcClient};
 use std::fs::File;
 use std::net::{Ipv4Addr, SocketAddrV4, TcpListener};
@@ -25,12 +26,22 @@ const READY_POLL: Duration = Duration::from_millis(25);
 const PORT_ATTEMPTS: u32 = 3;
 /// What near-sandbox configures (`store.max_open_files`), overridable the same way.
 const DEFAULT_MAX_OPEN_FILES: u64 = 3000;
+/// The open-files limit neard sets at start (nearcore `neard/src/main.rs`): it exits when the
+/// hard limit is lower.
+pub const NEARD_NOFILE: u64 = 65535;
+/// Overrides [`NEARD_NOFILE`] for the pre-spawn check (`0` turns the check off), e.g. for a
+/// neard built to need less.
+pub const NOFILE_ENV: &str = "NEARVIZ_NEARD_NOFILE";
+/// Lines of `neard.log` quoted when neard stops.
+const LOG_TAIL_LINES: usize = 3;
 
 /// A running neard. Dropping it kills the process (`kill_on_drop`); `shutdown` also waits.
 pub struct Node {
     // Declared first: dropped (killed) before the home directory is deleted.
     child: Child,
     home: TempDir,
+    /// Removed when the node is dropped; left behind (for the next start to reap) on SIGKILL.
+    _state: Option<StateFile>,
     pub rpc_url: String,
     pub log_path: PathBuf,
     pub protocol_version: u32,
@@ -38,9 +49,15 @@ pub struct Node {
 
 impl Node {
     /// Initialises a fresh home and starts neard; its output goes to `log_path` (truncated).
-    pub async fn start(binary: &Path, log_path: &Path) -> Result<Node, SandboxError> {
+    /// With `state_dir`, the running node is recorded there so that a later start can reap it
+    /// if nearviz is killed (`orphan`).
+    pub async fn start(
+        binary: &Path,
+        log_path: &Path,
+        state_dir: Option<&Path>,
+    ) -> Result<Node, SandboxError> {
         let mut home = tempfile::Builder::new()
-            .prefix("nearviz-sandbox-")
+            .prefix(HOME_PREFIX)
             .tempdir()
             .map_err(SandboxError::io("cannot create the sandbox home directory"))?;
         if let Some(dir) = log_path.parent().filter(|dir| !dir.as_os_str().is_empty()) {
@@ -70,9 +87,16 @@ impl Node {
             let child = run
                 .spawn()
                 .map_err(SandboxError::io(format!("cannot start {}", binary.display())))?;
+            let state = match (state_dir, child.id()) {
+                (Some(dir), Some(pid)) => StateFile::write(dir, pid, home.path())
+                    .map_err(|err| tracing::warn!(%err, "cannot record the neard process"))
+                    .ok(),
+                _ => None,
+            };
             let mut node = Node {
                 child,
                 home,
+                _state: state,
                 rpc_url: format!("http://{rpc_addr}"),
                 log_path: log_path.to_owned(),
                 protocol_version: 0,
@@ -83,8 +107,15 @@ impl Node {
                     node.stop().await;
                     let port_taken = matches!(err, SandboxError::NodeFailed { .. })
                         && log_mentions(log_path, "already in use");
-                    if !port_taken || attempt >= PORT_ATTEMPTS {
+                    if !port_taken {
                         return Err(err);
+                    }
+                    if attempt >= PORT_ATTEMPTS {
+                        return Err(SandboxError::PortTaken {
+                            addr: format!("{rpc_addr} or 127.0.0.1:{net_port}"),
+                            attempts: attempt,
+                            log: log_path.to_owned(),
+                        });
                     }
                     tracing::warn!(attempt, "neard could not bind its ports, retrying");
                     home = node.into_home();
@@ -104,7 +135,7 @@ impl Node {
     pub async fn exited(&mut self) -> String {
         let status = self.child.wait().await;
         let status = status.map_or_else(|err| err.to_string(), |status| status.to_string());
-        format!("neard exited ({status}): {}", last_line(&self.log_path))
+        format!("neard exited ({status}): {}", last_lines(&self.log_path, LOG_TAIL_LINES))
     }
 
     /// Kills neard and waits for it to be gone.
@@ -129,6 +160,8 @@ impl Node {
     async fn wait_ready(&mut self) -> Result<(), SandboxError> {
         let client = JsonRpcClient::connect(&self.rpc_url);
         let deadline = tokio::time::Instant::now() + START_TIMEOUT;
+        let mut attempts = 0u32;
+        let mut last_error;
         loop {
             if let Some(status) = self.child.try_wait().map_err(SandboxError::io("neard"))? {
                 return Err(failure("run", &status.to_string(), &self.log_path));
@@ -137,14 +170,23 @@ impl Node {
                 READY_POLL * 20,
                 client.call(methods::status::RpcStatusRequest),
             );
-            if let Ok(Ok(status)) = answer.await {
-                self.protocol_version = status.protocol_version;
-                return Ok(());
+            attempts += 1;
+            match answer.await {
+                Ok(Ok(status)) => {
+                    self.protocol_version = status.protocol_version;
+                    return Ok(());
+                }
+                Ok(Err(err)) => last_error = one_line(&err.to_string()),
+                Err(_) => {
+                    last_error = format!("timed out after {} ms", (READY_POLL * 20).as_millis())
+                }
             }
             if tokio::time::Instant::now() >= deadline {
                 return Err(SandboxError::StartTimeout {
                     url: self.rpc_url.clone(),
                     secs: START_TIMEOUT.as_secs(),
+                    attempts,
+                    last_error,
                     log: self.log_path.clone(),
                 });
             }
@@ -238,7 +280,7 @@ fn failure(step: &'static str, status: &str, log_path: &Path) -> SandboxError {
     SandboxError::NodeFailed {
         step,
         status: status.to_owned(),
-        last_line: last_line(log_path),
+        last_line: last_lines(log_path, LOG_TAIL_LINES),
         log: log_path.to_owned(),
     }
 }
@@ -250,15 +292,50 @@ fn log_mentions(log_path: &Path, needle: &str) -> bool {
     std::fs::read_to_string(log_path).is_ok_and(|log| log.contains(needle))
 }
 
-/// The last non-empty line of the log, without colour codes.
-pub fn last_line(log_path: &Path) -> String {
+/// The last `n` non-empty lines of the log, without colour codes, oldest first, joined by
+/// ` | ` (one line for an error message).
+pub fn last_lines(log_path: &Path, n: usize) -> String {
     let log = std::fs::read_to_string(log_path).unwrap_or_default();
-    log.lines()
+    let mut lines: Vec<String> = log
+        .lines()
         .rev()
-        .map(strip_ansi)
-        .map(|line| line.trim().to_owned())
-        .find(|line| !line.is_empty())
-        .unwrap_or_else(|| "(no output)".to_owned())
+        .map(|line| strip_ansi(line).trim().to_owned())
+        .filter(|line| !line.is_empty())
+        .take(n)
+        .collect();
+    if lines.is_empty() {
+        return "(no output)".to_owned();
+    }
+    lines.reverse();
+    lines.join(" | ")
+}
+
+fn one_line(text: &str) -> String {
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// Predicts neard's open-files failure before spawning it: the hard `nofile` limit (read from
+/// `/proc/self/limits`, which neard inherits) must be at least [`NEARD_NOFILE`] (or
+/// `NEARVIZ_NEARD_NOFILE`). Unknown limits (no `/proc`) pass: neard's own message then applies.
+pub fn check_open_files() -> Result<(), SandboxError> {
+    let needed = std::env::var(NOFILE_ENV)
+        .ok()
+        .and_then(|value| value.trim().parse::<u64>().ok())
+        .unwrap_or(NEARD_NOFILE);
+    check_hard_limit(Path::new("/proc/self/limits"), needed)
+}
+
+fn check_hard_limit(limits: &Path, needed: u64) -> Result<(), SandboxError> {
+    let Some((_, hard)) = read_nofile(limits) else { return Ok(()) };
+    match hard.parse::<u64>() {
+        Ok(hard) if hard < needed => Err(SandboxError::FdLimit {
+            message: format!(
+                "needs an open-files limit of {needed}, but the hard limit is {hard} (checked before starting it)"
+            ),
+            limits: read_limits(limits).unwrap_or_else(|| "an unknown limit".to_owned()),
+        }),
+        _ => Ok(()), // enough, or "unlimited"
+    }
 }
 
 /// Removes `ESC [ ... letter` sequences.
@@ -285,11 +362,16 @@ pub fn open_files_limits() -> String {
 }
 
 fn read_limits(path: &Path) -> Option<String> {
+    let (soft, hard) = read_nofile(path)?;
+    Some(format!("soft {soft}, hard {hard} open files"))
+}
+
+/// The soft and hard `Max open files` of a `/proc/PID/limits` file, as written.
+fn read_nofile(path: &Path) -> Option<(String, String)> {
     let text = std::fs::read_to_string(path).ok()?;
     let line = text.lines().find(|line| line.starts_with("Max open files"))?;
     let mut fields = line["Max open files".len()..].split_whitespace();
-    let (soft, hard) = (fields.next()?, fields.next()?);
-    Some(format!("soft {soft}, hard {hard} open files"))
+    Some((fields.next()?.to_owned(), fields.next()?.to_owned()))
 }
 
 #[cfg(all(test, unix))]

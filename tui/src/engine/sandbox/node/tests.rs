@@ -19,7 +19,7 @@ async fn fd_limit_failure_is_explained_and_logged_not_printed() {
         "echo starting\necho 'Error: couldn'\"'\"'t set the file descriptor limit to 65535, hard limit = 4096' >&2\nexit 1",
     );
     let log = dir.path().join("logs/neard.log");
-    let err = Node::start(&binary, &log).await.err().expect("must fail");
+    let err = Node::start(&binary, &log, None).await.err().expect("must fail");
     let message = err.to_string();
     assert!(matches!(err, SandboxError::FdLimit { .. }), "{message}");
     assert!(
@@ -39,7 +39,7 @@ async fn init_failure_names_the_step_and_the_log() {
     let dir = tempfile::tempdir().expect("tempdir");
     let binary = script(dir.path(), "echo 'error: unexpected argument' >&2\nexit 2");
     let log = dir.path().join("neard.log");
-    let err = Node::start(&binary, &log).await.err().expect("must fail");
+    let err = Node::start(&binary, &log, None).await.err().expect("must fail");
     let message = err.to_string();
     assert!(message.starts_with("neard init failed (exit status: 2): error: unexpected argument"));
     assert!(message.contains(&log.display().to_string()), "{message}");
@@ -56,7 +56,7 @@ async fn run_exiting_early_is_reported_at_once() {
     );
     let log = dir.path().join("neard.log");
     let started = std::time::Instant::now();
-    let err = Node::start(&binary, &log).await.err().expect("must fail");
+    let err = Node::start(&binary, &log, None).await.err().expect("must fail");
     assert!(started.elapsed() < Duration::from_secs(5), "took {:?}", started.elapsed());
     let message = err.to_string();
     assert!(message.starts_with("neard run failed (exit status: 101): thread main panicked: boom"));
@@ -92,12 +92,13 @@ fn reads_open_files_limits() {
 }
 
 #[test]
-fn last_line_skips_blanks_and_colours() {
+fn last_lines_skip_blanks_and_colours() {
     let dir = tempfile::tempdir().expect("tempdir");
     let path = dir.path().join("log");
     std::fs::write(&path, "first\n\u{1b}[31mERROR\u{1b}[0m bad thing\n\n  \n").expect("write");
-    assert_eq!(last_line(&path), "ERROR bad thing");
-    assert_eq!(last_line(&dir.path().join("missing")), "(no output)");
+    assert_eq!(last_lines(&path, 1), "ERROR bad thing");
+    assert_eq!(last_lines(&path, 3), "first | ERROR bad thing");
+    assert_eq!(last_lines(&dir.path().join("missing"), 3), "(no output)");
 }
 
 #[test]
@@ -105,4 +106,25 @@ fn free_ports_are_distinct() {
     let (rpc, net) = free_ports().expect("ports");
     assert_ne!(rpc, net);
     assert!(rpc > 0 && net > 0);
+}
+
+#[test]
+fn hard_open_files_limit_below_neards_is_refused_before_spawning() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let path = dir.path().join("limits");
+    let limits = |hard: &str| {
+        format!("Limit  Soft Limit  Hard Limit  Units\nMax open files  1024  {hard}  files\n")
+    };
+    std::fs::write(&path, limits("20000")).expect("write");
+    let err = check_hard_limit(&path, NEARD_NOFILE).expect_err("too low");
+    let message = err.to_string();
+    assert!(matches!(err, SandboxError::FdLimit { .. }), "{message}");
+    assert!(message.contains("the hard limit is 20000"), "{message}");
+    assert!(message.contains("ulimit -n 65535") && !message.contains('\n'), "{message}");
+    assert!(check_hard_limit(&path, 0).is_ok(), "0 turns the check off");
+    std::fs::write(&path, limits("unlimited")).expect("write");
+    assert!(check_hard_limit(&path, NEARD_NOFILE).is_ok());
+    std::fs::write(&path, limits("65535")).expect("write");
+    assert!(check_hard_limit(&path, NEARD_NOFILE).is_ok());
+    assert!(check_hard_limit(&dir.path().join("missing"), NEARD_NOFILE).is_ok());
 }

@@ -1,0 +1,208 @@
+//! The exit-code contract, decided in one place (the binary's `main`) from error kinds:
+//!
+//! | code | meaning                                                          |
+//! |------|------------------------------------------------------------------|
+//! | 0    | ok                                                               |
+//! | 1    | a call or transaction failed, or was not final (also: interrupted) |
+//! | 2    | bad input: a file, scenario, wasm, argument or `--record` path    |
+//! | 3    | engine or network failure (neard, the RPC, writing the recording) |
+//!
+//! Commands return `anyhow::Error`s; [`classify`] walks each error's chain for a [`Failure`]
+//! (an explicit kind) or a known library error type (`ScenarioError`, `FixtureError`,
+//! `SandboxError`...). Anything unknown is an engine or system failure.
+
+use crate::engine::rpc::FollowError;
+use crate::engine::sandbox::SandboxError;
+use crate::fixture::FixtureError;
+use crate::scenario::ScenarioError;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// What went wrong, as far as the exit code is concerned.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExitKind {
+    /// 0: everything asked for was done.
+    Ok,
+    /// 1: a call or transaction failed or was not final.
+    Failed,
+    /// 2: bad input (file, scenario, wasm, arguments).
+    BadInput,
+    /// 3: engine or network failure.
+    Engine,
+}
+
+impl ExitKind {
+    /// The process exit status.
+    pub const fn code(self) -> u8 {
+        match self {
+            ExitKind::Ok => 0,
+            ExitKind::Failed => 1,
+            ExitKind::BadInput => 2,
+            ExitKind::Engine => 3,
+        }
+    }
+
+    pub fn exit_code(self) -> ExitCode {
+        ExitCode::from(self.code())
+    }
+}
+
+/// An error with an explicit kind; `Display` is the one-line message.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: ExitKind,
+    pub message: String,
+}
+
+impl Failure {
+    pub fn new(kind: ExitKind, message: impl Into<String>) -> Self {
+        Failure { kind, message: message.into() }
+    }
+
+    pub fn bad_input(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(Failure::new(ExitKind::BadInput, message))
+    }
+
+    pub fn failed(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(Failure::new(ExitKind::Failed, message))
+    }
+
+    pub fn engine(message: impl Into<String>) -> anyhow::Error {
+        anyhow::Error::new(Failure::new(ExitKind::Engine, message))
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// The kind of `err`: the first cause in its chain that says.
+pub fn classify(err: &anyhow::Error) -> ExitKind {
+    err.chain().find_map(kind_of).unwrap_or(ExitKind::Engine)
+}
+
+fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind> {
+    if let Some(failure) = cause.downcast_ref::<Failure>() {
+        return Some(failure.kind);
+    }
+    if cause.is::<ScenarioError>() {
+        return Some(ExitKind::BadInput);
+    }
+    if let Some(fixture) = cause.downcast_ref::<FixtureError>() {
+        // Reading a file the user named is input; writing the recording is the system's.
+        return Some(match fixture {
+            FixtureError::Write { .. } => ExitKind::Engine,
+            _ => ExitKind::BadInput,
+        });
+    }
+    if cause.is::<SandboxError>() || cause.is::<FollowError>() {
+        return Some(ExitKind::Engine);
+    }
+    None
+}
+
+/// Ctrl-C, or on Unix SIGTERM or SIGHUP (the terminal closed): the session is then saved and
+/// neard stopped before exiting.
+pub async fn interrupted() -> &'static str {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        if let (Ok(mut term), Ok(mut hup)) =
+            (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+        {
+            return tokio::select! {
+                _ = tokio::signal::ctrl_c() => "Ctrl-C",
+                _ = term.recv() => "SIGTERM",
+                _ = hup.recv() => "SIGHUP",
+            };
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+    "Ctrl-C"
+}
+
+/// Checks a `--record PATH` before any work starts: not a directory, its directory exists and
+/// nearviz can create files there (a probe file is created and removed). One line on failure,
+/// naming the path once.
+pub fn check_record_path(path: &Path) -> Result<(), Failure> {
+    let bad = |why: String| {
+        Failure::new(ExitKind::BadInput, format!("--record {}: {why}", path.display()))
+    };
+    if path.as_os_str().is_empty() {
+        return Err(Failure::new(ExitKind::BadInput, "--record needs a file name"));
+    }
+    if path.is_dir() {
+        return Err(bad("is a directory; name a file".to_owned()));
+    }
+    let dir: PathBuf = match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+        _ => PathBuf::from("."),
+    };
+    if !dir.is_dir() {
+        return Err(bad("its directory does not exist".to_owned()));
+    }
+    if path.exists() && std::fs::OpenOptions::new().append(true).open(path).is_err() {
+        // The recording replaces the file by rename, but a read-only file is a user's signal.
+        return Err(bad("the file exists and is not writable".to_owned()));
+    }
+    tempfile::Builder::new()
+        .prefix(".nearviz-probe-")
+        .tempfile_in(&dir)
+        .map(drop)
+        .map_err(|err| bad(format!("cannot create files in its directory ({})", io_reason(&err))))
+}
+
+/// `Permission denied` without the `(os error 13)` tail.
+fn io_reason(err: &std::io::Error) -> String {
+    let text = err.to_string();
+    match text.find(" (os error") {
+        Some(end) => text[..end].to_owned(),
+        None => text,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn explicit_kinds_win_over_context() {
+        let err = Failure::bad_input("no call named `x`").context("running");
+        assert_eq!(classify(&err), ExitKind::BadInput);
+        let err = anyhow::anyhow!("something odd");
+        assert_eq!(classify(&err), ExitKind::Engine);
+        let err = Failure::failed("not final");
+        assert_eq!(classify(&err), ExitKind::Failed);
+    }
+
+    #[test]
+    fn library_errors_have_kinds() {
+        let path = PathBuf::from("x.json");
+        let read = FixtureError::Invalid { path: path.clone(), what: "bad".into() };
+        assert_eq!(classify(&anyhow::Error::new(read)), ExitKind::BadInput);
+        let source = std::io::Error::other("disk full");
+        let write = FixtureError::Write { path, source };
+        assert_eq!(classify(&anyhow::Error::new(write)), ExitKind::Engine);
+        let sandbox = SandboxError::setup("creating hello.test.near", "rpc error");
+        assert_eq!(classify(&anyhow::Error::new(sandbox)), ExitKind::Engine);
+    }
+
+    #[test]
+    fn record_path_checks_name_the_path_once() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        assert!(check_record_path(&dir.path().join("ok.json")).is_ok());
+        let missing = dir.path().join("nope/out.json");
+        let err = check_record_path(&missing).expect_err("missing dir");
+        let text = err.to_string();
+        assert_eq!(text.matches(&missing.display().to_string()).count(), 1, "{text}");
+        assert!(text.ends_with("its directory does not exist"), "{text}");
+        let err = check_record_path(dir.path()).expect_err("a directory");
+        assert!(err.to_string().contains("is a directory"), "{err}");
+        assert_eq!(err.kind, ExitKind::BadInput);
+    }
+}
