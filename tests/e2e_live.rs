@@ -1,15 +1,11 @@
 //! The real `nearviz` binary live on the embedded runtime, in tmux: send example calls with
 //! keys, watch their DAGs complete, pause the chain and step blocks by hand, quit cleanly.
 
-use nearviz_tests::{binary, tmux_available, Tmux};
+use nearviz_tests::{binary, Tmux};
 use std::time::Duration;
 
 #[test]
 fn live_on_the_embedded_runtime() {
-    if !tmux_available() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
     let bin = binary();
     let log = tempfile::NamedTempFile::new().expect("log file");
     let command = format!(

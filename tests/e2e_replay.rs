@@ -1,15 +1,11 @@
 //! The real `nearviz` binary in a real terminal (tmux): replay a reference capture, read the
 //! screen, drive it with keys, quit, and check the terminal came back.
 
-use nearviz_tests::{binary, tmux_available, workspace, Tmux};
+use nearviz_tests::{binary, workspace, Tmux};
 use std::process::Command;
 
 #[test]
 fn replay_plays_a_capture_and_quits_cleanly() {
-    if !tmux_available() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
     let bin = binary();
     let capture = workspace().join("fixtures/reference/captures/multiple_contracts.json");
     let log = tempfile::NamedTempFile::new().expect("log file");
@@ -51,10 +47,6 @@ fn replay_plays_a_capture_and_quits_cleanly() {
 
 #[test]
 fn a_tiny_terminal_is_told_its_minimum_size() {
-    if !tmux_available() {
-        eprintln!("skipped: tmux is not installed");
-        return;
-    }
     let bin = binary();
     let capture = workspace().join("fixtures/reference/captures/query_greeting.json");
     let command = format!("{} replay {} --log /dev/null", bin.display(), capture.display());
@@ -62,9 +54,7 @@ fn a_tiny_terminal_is_told_its_minimum_size() {
     let screen = tmux.wait_for("the size message", |s| s.contains("at least 70×18"));
     assert!(screen.contains("now 50×12"), "{screen}");
     // Growing the window brings the TUI back.
-    let _ = Command::new("tmux")
-        .args(["resize-window", "-t", &tmux.session, "-x", "120", "-y", "32"])
-        .status();
+    tmux.resize(120, 32);
     tmux.wait_for("the TUI after resizing", |s| s.contains("nearviz · replay"));
     tmux.keys(&["q"]);
 }

@@ -40,7 +40,7 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
     assert!(outcome.failed.is_empty(), "calls did not reach FINAL: {:?}", outcome.failed);
     let info = session.info.as_ref().expect("ready");
     if kind == EngineKind::Sandbox {
-        assert_eq!(info.name, "sandbox");
+        assert_eq!(info.id, nearviz::engine::EngineId::Sandbox);
         assert!(info.protocol_version.is_some_and(|v| v >= 86), "{info:?}");
     }
     // Every run is also recorded, so two engines can be compared with `nearviz diff`.

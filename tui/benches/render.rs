@@ -4,6 +4,7 @@
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use nearviz::app::{App, Mode, Msg};
 use nearviz::chain::{ChainEvent, TxHash, TxPoll};
+use nearviz::engine::EngineEvent;
 use nearviz::layout::{self, synthetic, LayoutOptions};
 use nearviz::model::dag::Dag;
 use ratatui::backend::TestBackend;
@@ -15,9 +16,9 @@ const H: u16 = 60;
 
 fn app_with(receipts: usize) -> App {
     let tx = synthetic::fan_out(receipts, (receipts / 60).max(4));
-    let mut app = App::new(Mode::Replay, (W, H));
-    app.options.show_refunds = true;
-    app.show_dag(Dag { transactions: vec![tx] });
+    let mut app = App::new(Mode::Replay).showing(Dag { transactions: vec![tx] });
+    // Refunds shown: every receipt visible.
+    app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('r'))));
     // Select something in the middle so the view is scrolled, as when exploring.
     for _ in 0..5 {
         app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Right)));
@@ -28,19 +29,26 @@ fn app_with(receipts: usize) -> App {
 fn frames(c: &mut Criterion) {
     let mut group = c.benchmark_group("layout+render");
     for receipts in [1_000usize, 10_000] {
-        let mut app = app_with(receipts);
+        let app = app_with(receipts);
         let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
         group.bench_with_input(BenchmarkId::from_parameter(receipts), &receipts, |b, _| {
             b.iter(|| {
                 let tx = app.open_tx().expect("open tx");
-                let fresh = layout::layout(tx, &app.options);
-                app.layout = black_box(fresh);
-                terminal.draw(|f| nearviz::ui::render(&app, f)).expect("draw");
+                black_box(layout::layout(tx, app.options()));
+                terminal
+                    .draw(|f| {
+                        black_box(nearviz::ui::render(&app, f));
+                    })
+                    .expect("draw");
             })
         });
         group.bench_with_input(BenchmarkId::new("render only", receipts), &receipts, |b, _| {
             b.iter(|| {
-                terminal.draw(|f| nearviz::ui::render(&app, f)).expect("draw");
+                terminal
+                    .draw(|f| {
+                        black_box(nearviz::ui::render(&app, f));
+                    })
+                    .expect("draw");
             });
         });
     }
@@ -61,7 +69,9 @@ fn rss_kb() -> Option<u64> {
 }
 
 /// A session of 1,000 `multiple_contracts` transactions (10 receipts each, refunds included),
-/// built from the real capture: every event applied to the app, DAG built, one laid out.
+/// built from the real capture: every event applied to the app, DAG built, one laid out. Then
+/// a live frame: new engine events (a poll of the newest transaction and a block header) go
+/// through `update`, the app refreshes (only what changed) and the screen is drawn.
 fn session_memory(c: &mut Criterion) {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
@@ -69,36 +79,55 @@ fn session_memory(c: &mut Criterion) {
     );
     let recording = nearviz::fixture::load(std::path::Path::new(path)).expect("capture");
     let before = rss_kb();
-    let mut app = App::new(Mode::Replay, (W, H));
-    for copy in 0..1_000u32 {
+    let mut app = App::new(Mode::Live);
+    let copy_of = |copy: u32, event: ChainEvent| {
         let tx = TxHash(near_primitives::hash::CryptoHash::hash_bytes(&copy.to_le_bytes()));
-        for timed in &recording.events {
-            let event = match timed.event.clone() {
-                ChainEvent::TxSubmitted { sender, label, at_ms, .. } => {
-                    ChainEvent::TxSubmitted { tx, sender, label, at_ms }
-                }
-                ChainEvent::TxPoll(poll) => ChainEvent::TxPoll(TxPoll { tx, ..poll }),
-                ChainEvent::TxDone { error, .. } => ChainEvent::TxDone { tx, error },
-                block => block,
-            };
-            app.session.apply(event);
+        match event {
+            ChainEvent::TxSubmitted { sender, label, at_ms, .. } => {
+                ChainEvent::TxSubmitted { tx, sender, label, at_ms }
+            }
+            ChainEvent::TxPoll(poll) => ChainEvent::TxPoll(TxPoll { tx, ..poll }),
+            ChainEvent::TxDone { error, .. } => ChainEvent::TxDone { tx, error },
+            block => block,
         }
+    };
+    for copy in 0..1_000u32 {
+        let events = recording.events.iter().map(|t| copy_of(copy, t.event.clone()));
+        app.update(Msg::Engines(events.map(EngineEvent::Chain).collect()));
     }
-    app.refresh();
-    let receipts: usize = app.session.dag().transactions.iter().map(|t| t.receipts.len()).sum();
+    let receipts: usize = app.session().dag().transactions.iter().map(|t| t.receipts.len()).sum();
     let after = rss_kb();
     if let (Some(a), Some(b)) = (before, after) {
         eprintln!(
             "session memory: {} transactions, {receipts} receipts: +{} MB resident (total {} MB)",
-            app.session.dag().transactions.len(),
+            app.session().dag().transactions.len(),
             b.saturating_sub(a) / 1024,
             b / 1024
         );
     }
-    c.bench_function("refresh after one event/10000-receipt session", |b| {
+    let poll = recording
+        .events
+        .iter()
+        .rev()
+        .find(|e| matches!(e.event, ChainEvent::TxPoll(_)))
+        .map(|e| copy_of(999, e.event.clone()))
+        .expect("a poll in the capture");
+    let block = recording
+        .events
+        .iter()
+        .find(|e| matches!(e.event, ChainEvent::Block(_)))
+        .map(|e| e.event.clone())
+        .expect("a block in the capture");
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
+    c.bench_function("live frame with new events/10000-receipt session", |b| {
         b.iter(|| {
-            app.session.apply(recording.events[0].event.clone());
-            app.refresh();
+            let events = vec![EngineEvent::Chain(block.clone()), EngineEvent::Chain(poll.clone())];
+            app.update(Msg::Engines(events));
+            terminal
+                .draw(|f| {
+                    black_box(nearviz::ui::render(&app, f));
+                })
+                .expect("draw");
         })
     });
 }

@@ -51,7 +51,7 @@ async fn an_existing_final_transaction_is_shown_at_once() {
 
     assert!(matches!(&events[0], EngineEvent::Progress(line) if line.contains(&node.url)));
     assert!(
-        matches!(&events[1], EngineEvent::Ready(info) if info.name == "rpc" && !info.manual_blocks)
+        matches!(&events[1], EngineEvent::Ready(info) if info.name() == "rpc" && !info.manual_blocks)
     );
     match &events[2] {
         EngineEvent::Chain(ChainEvent::TxSubmitted { tx, sender, label, .. }) => {

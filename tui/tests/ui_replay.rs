@@ -23,12 +23,7 @@ fn capture(name: &str) -> PathBuf {
 fn replay(name: &str) -> App {
     let path = capture(name);
     let recording = nearviz::fixture::load(&path).expect("reference capture loads");
-    let mut app = nearviz::commands::replay::replay_app(&path, recording, (W, H));
-    app.color = true;
-    if let Some(player) = &mut app.player {
-        player.playing = false;
-    }
-    app
+    nearviz::commands::replay::replay_app(&path, recording).with_color(true).paused()
 }
 
 fn key(app: &mut App, code: KeyCode) {
@@ -41,9 +36,14 @@ fn keys(app: &mut App, text: &str) {
     }
 }
 
-fn draw(app: &App, w: u16, h: u16) -> Buffer {
+/// Draw as the event loop does: the app learns where things went, and a moved view is drawn
+/// again.
+fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    terminal.draw(|f| nearviz::ui::render(app, f)).expect("draw");
+    let mut geometry = Default::default();
+    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
+    app.update(Msg::Drawn(geometry));
+    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
     terminal.backend().buffer().clone()
 }
 
@@ -61,24 +61,25 @@ fn text(buf: &Buffer) -> String {
     out
 }
 
-fn screen(app: &App) -> String {
+fn screen(app: &mut App) -> String {
     text(&draw(app, W, H))
 }
 
-/// The screen without the footer's last status message (to compare two states).
+/// The screen without the footer (its last status message differs between two states).
 fn quiet(app: &mut App) -> String {
-    app.status = None;
-    screen(app)
+    let s = screen(app);
+    let lines: Vec<&str> = s.lines().collect();
+    lines[..lines.len().saturating_sub(1)].join("\n")
 }
 
 #[test]
 fn replay_starts_empty_and_steps_block_by_block() {
     let mut app = replay("multiple_contracts");
-    insta::assert_snapshot!("mc_start", screen(&app));
+    insta::assert_snapshot!("mc_start", screen(&mut app));
     let mut heights = Vec::new();
     for _ in 0..6 {
         key(&mut app, KeyCode::Char('n'));
-        heights.push(app.player.as_ref().and_then(|p| p.height()));
+        heights.push(app.player().and_then(|p| p.height()));
     }
     // Each step reaches a later block.
     let known: Vec<u64> = heights.iter().flatten().copied().collect();
@@ -88,7 +89,7 @@ fn replay_starts_empty_and_steps_block_by_block() {
     let mut screens = Vec::new();
     for _ in 0..6 {
         key(&mut app, KeyCode::Char('n'));
-        screens.push(screen(&app));
+        screens.push(screen(&mut app));
     }
     let waiting = screens.iter().position(|s| s.contains("hello") || s.contains("get_greeting"));
     assert!(waiting.is_some(), "some step shows the callees");
@@ -105,10 +106,10 @@ fn replay_starts_empty_and_steps_block_by_block() {
 fn replay_end_shows_the_whole_dag_with_details() {
     let mut app = replay("multiple_contracts");
     key(&mut app, KeyCode::End);
-    insta::assert_snapshot!("mc_end", screen(&app));
+    insta::assert_snapshot!("mc_end", screen(&mut app));
     // The callback: last node; its details list the three inputs, the third Failed.
     keys(&mut app, "G");
-    let s = screen(&app);
+    let s = screen(&mut app);
     assert!(s.contains("#2 ✘ Failed"), "{s}");
     assert!(s.contains("a ok=true b ok=true c ok=false"));
     insta::assert_snapshot!("mc_callback_selected", s);
@@ -118,17 +119,17 @@ fn replay_end_shows_the_whole_dag_with_details() {
 fn selection_moves_and_is_highlighted() {
     let mut app = replay("multiple_contracts");
     key(&mut app, KeyCode::End);
-    assert_eq!(app.selected, Selected::Tx);
+    assert_eq!(app.selected(), Selected::Tx);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Right);
     key(&mut app, KeyCode::Down);
     let receipt = app.selected_receipt().expect("a receipt is selected");
     let method = receipt.actions[0].method.clone();
     assert_eq!(method.as_deref(), Some("increment"), "right, right, down: the second callee");
-    let buf = draw(&app, W, H);
-    let node = &app.layout.nodes[app.selected_node().expect("selected node")];
+    let buf = draw(&mut app, W, H);
+    let node = &app.layout().nodes[app.selected_node().expect("selected node")];
     let canvas = app.dag_viewport();
-    let (x, y) = (canvas.x + node.x - app.scroll.0, canvas.y + node.y - app.scroll.1);
+    let (x, y) = (canvas.x + node.x - app.scroll().0, canvas.y + node.y - app.scroll().1);
     assert!(buf[(x, y)].modifier.contains(Modifier::REVERSED), "selected node drawn reversed");
     let s = text(&buf);
     assert!(s.contains("increment"));
@@ -137,7 +138,7 @@ fn selection_moves_and_is_highlighted() {
     let mut vim = replay("multiple_contracts");
     key(&mut vim, KeyCode::End);
     keys(&mut vim, "llj");
-    assert_eq!(vim.selected, app.selected);
+    assert_eq!(vim.selected(), app.selected());
 }
 
 #[test]
@@ -148,7 +149,7 @@ fn refunds_toggle() {
     assert!(!hidden.contains("refund →"));
     assert!(hidden.contains("hidden (r)"));
     keys(&mut app, "r");
-    let shown = screen(&app);
+    let shown = screen(&mut app);
     assert!(shown.contains("refund →"), "{shown}");
     assert!(shown.contains('↩'));
     insta::assert_snapshot!("qg_refunds", shown);
@@ -161,7 +162,7 @@ fn failure_details_name_the_action_and_message() {
     let mut app = replay("call_failing");
     key(&mut app, KeyCode::End);
     keys(&mut app, "ll");
-    let s = screen(&app);
+    let s = screen(&mut app);
     assert!(s.contains("failed at action #0"), "{s}");
     assert!(
         s.contains("Smart contract panicked: hello:") && s.contains("deliberate failure"),
@@ -174,7 +175,7 @@ fn failure_details_name_the_action_and_message() {
 fn batch_is_one_node_listing_its_actions() {
     let mut app = replay("batch_actions");
     key(&mut app, KeyCode::End);
-    let s = screen(&app);
+    let s = screen(&mut app);
     assert!(s.contains("batch ×4"));
     assert!(s.contains("0·set_greeting") && s.contains("3·get_greeting"));
     insta::assert_snapshot!("ba_end", s);
@@ -188,21 +189,21 @@ fn gas_units_and_zoom() {
     let tgas = quiet(&mut app);
     assert!(tgas.contains("Tgas"));
     keys(&mut app, "u");
-    assert!(screen(&app).contains(" gas"));
+    assert!(screen(&mut app).contains(" gas"));
     keys(&mut app, "u");
-    let near = screen(&app);
+    let near = screen(&mut app);
     assert!(near.contains("≈0.000"), "{near}");
     keys(&mut app, "u");
     assert_eq!(quiet(&mut app), tgas, "cycles back");
     keys(&mut app, "Z");
-    insta::assert_snapshot!("w_compact", screen(&app));
+    insta::assert_snapshot!("w_compact", screen(&mut app));
 }
 
 #[test]
 fn help_lists_the_keymap() {
     let mut app = replay("multiple_contracts");
     keys(&mut app, "?");
-    let s = screen(&app);
+    let s = screen(&mut app);
     for binding in nearviz::app::keymap::BINDINGS
         .iter()
         .filter(|b| b.modes.contains(nearviz::app::keymap::Modes::REPLAY))
@@ -211,25 +212,23 @@ fn help_lists_the_keymap() {
     }
     insta::assert_snapshot!("help_replay", s);
     keys(&mut app, "x");
-    assert!(!app.help, "any key closes the help");
+    assert!(!app.help_open(), "any key closes the help");
 }
 
 #[test]
 fn tiny_terminal_says_how_big_it_must_be() {
     let mut app = replay("multiple_contracts");
-    app.update(Msg::Resize(50, 12));
-    let s = text(&draw(&app, 50, 12));
+    let s = text(&draw(&mut app, 50, 12));
     assert!(s.contains("now 50×12, at least 70×18"), "{s}");
     insta::assert_snapshot!("tiny", s);
 }
 
 #[test]
 fn no_color_keeps_the_meaning() {
-    let mut app = replay("multiple_contracts");
-    app.color = false;
+    let mut app = replay("multiple_contracts").with_color(false);
     key(&mut app, KeyCode::End);
     keys(&mut app, "r");
-    let buf = draw(&app, W, H);
+    let buf = draw(&mut app, W, H);
     for cell in buf.content() {
         assert!(
             cell.fg == Color::Reset && cell.bg == Color::Reset,
@@ -244,21 +243,27 @@ fn no_color_keeps_the_meaning() {
     let mut coloured = replay("multiple_contracts");
     key(&mut coloured, KeyCode::End);
     keys(&mut coloured, "r");
-    assert_eq!(text(&draw(&coloured, W, H)), s, "same text with and without colour");
+    assert_eq!(text(&draw(&mut coloured, W, H)), s, "same text with and without colour");
 }
 
 #[test]
 fn mouse_click_selects_a_node_and_opens_history() {
     let mut app = replay("multiple_contracts");
     key(&mut app, KeyCode::End);
-    let target =
-        app.layout.nodes.iter().position(|n| n.lines[0].text.contains("fail")).expect("fail node");
-    let node = app.layout.nodes[target].clone();
+    // Clicks refer to what the last frame showed.
+    screen(&mut app);
+    let target = app
+        .layout()
+        .nodes
+        .iter()
+        .position(|n| n.lines[0].text.contains("fail"))
+        .expect("fail node");
+    let node = app.layout().nodes[target].clone();
     let canvas = app.dag_viewport();
     let click = MouseEvent {
         kind: MouseEventKind::Down(MouseButton::Left),
-        column: canvas.x + node.x - app.scroll.0 + 1,
-        row: canvas.y + node.y - app.scroll.1,
+        column: canvas.x + node.x - app.scroll().0 + 1,
+        row: canvas.y + node.y - app.scroll().1,
         modifiers: KeyModifiers::NONE,
     };
     app.update(Msg::Mouse(click));
@@ -273,18 +278,18 @@ fn mouse_click_selects_a_node_and_opens_history() {
 fn playing_follows_recorded_time_and_speed() {
     let mut app = replay("multiple_contracts");
     key(&mut app, KeyCode::Char(' '));
-    assert!(app.player.as_ref().is_some_and(|p| p.playing));
+    assert!(app.player().is_some_and(|p| p.playing));
     app.update(Msg::Tick(200));
-    let at_200 = app.player.as_ref().map_or(0, |p| p.cursor);
+    let at_200 = app.player().map_or(0, |p| p.cursor);
     let mut fast = replay("multiple_contracts");
     keys(&mut fast, "++ ");
     fast.update(Msg::Tick(200));
-    let fast_at = fast.player.as_ref().map_or(0, |p| p.cursor);
+    let fast_at = fast.player().map_or(0, |p| p.cursor);
     assert!(fast_at > at_200, "4× gets further in the same time ({fast_at} > {at_200})");
     for _ in 0..100 {
         app.update(Msg::Tick(100));
     }
-    let player = app.player.as_ref().expect("player");
+    let player = app.player().expect("player");
     assert!(player.at_end() && !player.playing, "stops at the end");
-    assert_eq!(app.session.dag().transactions.len(), 1);
+    assert_eq!(app.session().dag().transactions.len(), 1);
 }

@@ -1,4 +1,5 @@
-//! The one table of keys: `App::update` looks actions up here and the `?` help is drawn from it.
+//! The one table of keys: `App::update` looks actions up here, and the `?` help and the footer
+//! are drawn from it, showing only the bindings that work now ([`Binding::enabled`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -28,8 +29,8 @@ pub enum Action {
     Collapse,
     ExpandAll,
     ToggleExplain,
-    /// `1`-`9`: send that scenario call.
-    SendCall,
+    /// Send the scenario call with this index (0-based; key `1` sends call 0).
+    SendCall(usize),
     NextBlock,
     PrevBlock,
     PlayPause,
@@ -39,6 +40,13 @@ pub enum Action {
     ReplayEnd,
     Save,
     RestartEngine,
+}
+
+impl Action {
+    /// Same action, whatever call number it carries.
+    fn same_kind(self, other: Action) -> bool {
+        std::mem::discriminant(&self) == std::mem::discriminant(&other)
+    }
 }
 
 /// Which screens a binding works on.
@@ -57,47 +65,51 @@ impl Modes {
     }
 }
 
-/// A key as written in the table.
+/// A key as written in the table: a code and exactly these modifiers.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
-pub enum Key {
-    Char(char),
-    Ctrl(char),
-    Code(KeyCode),
+pub struct Key {
+    pub code: KeyCode,
+    pub modifiers: KeyModifiers,
 }
 
 impl Key {
-    fn matches(self, event: &KeyEvent) -> bool {
-        let ctrl = event.modifiers.contains(KeyModifiers::CONTROL);
-        match self {
-            Key::Char(c) => !ctrl && event.code == KeyCode::Char(c),
-            Key::Ctrl(c) => ctrl && event.code == KeyCode::Char(c),
-            Key::Code(code) => event.code == code,
+    /// Whether `event` is this key. Modifiers compare exactly, except that shift is part of
+    /// the character (`G`) or of the code (`BackTab`) and is not required on its own.
+    pub fn matches(self, event: &KeyEvent) -> bool {
+        let mut modifiers = event.modifiers;
+        if matches!(event.code, KeyCode::Char(_) | KeyCode::BackTab) {
+            modifiers.remove(KeyModifiers::SHIFT);
         }
+        self.code == event.code && self.modifiers == modifiers
     }
 
     pub fn label(self) -> String {
-        match self {
-            Key::Char(' ') => "space".into(),
-            Key::Char(c) => c.to_string(),
-            Key::Ctrl(c) => format!("ctrl-{c}"),
-            Key::Code(KeyCode::Up) => "↑".into(),
-            Key::Code(KeyCode::Down) => "↓".into(),
-            Key::Code(KeyCode::Left) => "←".into(),
-            Key::Code(KeyCode::Right) => "→".into(),
-            Key::Code(KeyCode::Enter) => "enter".into(),
-            Key::Code(KeyCode::Esc) => "esc".into(),
-            Key::Code(KeyCode::Tab) => "tab".into(),
-            Key::Code(KeyCode::BackTab) => "shift-tab".into(),
-            Key::Code(KeyCode::PageUp) => "pgup".into(),
-            Key::Code(KeyCode::PageDown) => "pgdn".into(),
-            Key::Code(KeyCode::Home) => "home".into(),
-            Key::Code(KeyCode::End) => "end".into(),
-            Key::Code(other) => format!("{other:?}").to_lowercase(),
+        let base = match self.code {
+            KeyCode::Char(' ') => "space".into(),
+            KeyCode::Char(c) => c.to_string(),
+            KeyCode::Up => "↑".into(),
+            KeyCode::Down => "↓".into(),
+            KeyCode::Left => "←".into(),
+            KeyCode::Right => "→".into(),
+            KeyCode::Enter => "enter".into(),
+            KeyCode::Esc => "esc".into(),
+            KeyCode::Tab => "tab".into(),
+            KeyCode::BackTab => "shift-tab".into(),
+            KeyCode::PageUp => "pgup".into(),
+            KeyCode::PageDown => "pgdn".into(),
+            KeyCode::Home => "home".into(),
+            KeyCode::End => "end".into(),
+            other => format!("{other:?}").to_lowercase(),
+        };
+        if self.modifiers.contains(KeyModifiers::CONTROL) {
+            format!("ctrl-{base}")
+        } else {
+            base
         }
     }
 }
 
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Group {
     Move,
     View,
@@ -116,10 +128,36 @@ impl Group {
     }
 }
 
+/// When a binding does something, beyond its modes.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum When {
+    Always,
+    /// The engine is ready and the scenario has the call.
+    CallExists,
+    /// Blocks come on demand.
+    ManualBlocks,
+    /// The engine can pause its chain.
+    CanPause,
+    /// The engine is down.
+    EngineDown,
+}
+
+/// What decides whether a binding works now (the app fills it in).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Context {
+    pub mode: Modes,
+    pub engine_ready: bool,
+    pub engine_down: bool,
+    pub calls: usize,
+    pub can_pause: bool,
+    pub manual_blocks: bool,
+}
+
 pub struct Binding {
-    pub keys: &'static [Key],
+    pub key: Key,
     pub action: Action,
     pub modes: Modes,
+    pub when: When,
     pub group: Group,
     pub help: &'static str,
     /// Short label for the footer, if it belongs there.
@@ -127,264 +165,142 @@ pub struct Binding {
 }
 
 impl Binding {
-    /// `←/h`, `1-9`: how the help and footer name the keys.
-    pub fn key_label(&self) -> String {
-        if self.action == Action::SendCall {
-            return "1-9".into();
+    /// Whether pressing the key does something now.
+    pub fn enabled(&self, ctx: &Context) -> bool {
+        if !self.modes.contains(ctx.mode) {
+            return false;
         }
-        self.keys.iter().map(|k| k.label()).collect::<Vec<_>>().join("/")
+        match self.when {
+            When::Always => true,
+            When::CallExists => match self.action {
+                Action::SendCall(n) => ctx.engine_ready && n < ctx.calls,
+                _ => ctx.engine_ready,
+            },
+            When::ManualBlocks => ctx.engine_ready && ctx.manual_blocks,
+            When::CanPause => ctx.engine_ready && ctx.can_pause,
+            When::EngineDown => ctx.engine_down,
+        }
     }
 }
 
-use Key::{Char, Code, Ctrl};
+/// The enabled bindings of one action kind, as the help and footer name them: `←/h`, `1-4`.
+pub fn keys_label(action: Action, ctx: &Context) -> String {
+    let keys: Vec<&Binding> =
+        BINDINGS.iter().filter(|b| b.action.same_kind(action) && b.enabled(ctx)).collect();
+    match (action, keys.first(), keys.last()) {
+        (Action::SendCall(_), Some(first), Some(last)) if keys.len() > 1 => {
+            format!("{}-{}", first.key.label(), last.key.label())
+        }
+        _ => keys.iter().map(|b| b.key.label()).collect::<Vec<_>>().join("/"),
+    }
+}
+
+/// One entry per action kind among the enabled bindings, in table order: what the help lists.
+pub fn enabled_actions(ctx: &Context) -> impl Iterator<Item = &'static Binding> + '_ {
+    BINDINGS.iter().enumerate().filter_map(move |(i, b)| {
+        let first = BINDINGS[..i].iter().all(|o| !(o.action.same_kind(b.action) && o.enabled(ctx)));
+        (b.enabled(ctx) && first).then_some(b)
+    })
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+
+const fn ch(c: char) -> Key {
+    Key { code: KeyCode::Char(c), modifiers: NONE }
+}
+
+const fn ctrl(c: char) -> Key {
+    Key { code: KeyCode::Char(c), modifiers: CTRL }
+}
+
+const fn code(code: KeyCode) -> Key {
+    Key { code, modifiers: NONE }
+}
 
 const fn b(
-    keys: &'static [Key],
+    key: Key,
     action: Action,
     modes: Modes,
+    when: When,
     group: Group,
     help: &'static str,
     footer: Option<&'static str>,
 ) -> Binding {
-    Binding { keys, action, modes, group, help, footer }
+    Binding { key, action, modes, when, group, help, footer }
 }
 
-/// Every key of nearviz.
+use Action as A;
+use Group as G;
+use KeyCode as K;
+use Modes as M;
+use When as W;
+
+/// Every key of nearviz, one binding per line. The first line of an action carries its help
+/// and footer text; the help lists an action once, with all its enabled keys.
+#[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    b(
-        &[Code(KeyCode::Up), Char('k')],
-        Action::Up,
-        Modes::ALL,
-        Group::Move,
-        "previous receipt above / previous item",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::Down), Char('j')],
-        Action::Down,
-        Modes::ALL,
-        Group::Move,
-        "next receipt below / next item",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::Left), Char('h')],
-        Action::Left,
-        Modes::ALL,
-        Group::Move,
-        "receipt in the earlier block",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::Right), Char('l')],
-        Action::Right,
-        Modes::ALL,
-        Group::Move,
-        "receipt in the later block",
-        Some("move"),
-    ),
-    b(&[Char('g')], Action::First, Modes::ALL, Group::Move, "the transaction (first node)", None),
-    b(&[Char('G')], Action::Last, Modes::ALL, Group::Move, "the last receipt", None),
-    b(
-        &[Code(KeyCode::PageUp), Ctrl('u')],
-        Action::PageUp,
-        Modes::ALL,
-        Group::Move,
-        "scroll the DAG up",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::PageDown), Ctrl('d')],
-        Action::PageDown,
-        Modes::ALL,
-        Group::Move,
-        "scroll the DAG down",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::Tab)],
-        Action::FocusNext,
-        Modes::ALL,
-        Group::Move,
-        "focus the next panel (DAG, calls, history)",
-        Some("panel"),
-    ),
-    b(
-        &[Code(KeyCode::BackTab)],
-        Action::FocusPrev,
-        Modes::ALL,
-        Group::Move,
-        "focus the previous panel",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::Enter)],
-        Action::Activate,
-        Modes::ALL,
-        Group::Move,
-        "bigger details · send the call · open the tx",
-        Some("details"),
-    ),
-    b(
-        &[Code(KeyCode::Esc)],
-        Action::Back,
-        Modes::ALL,
-        Group::Move,
-        "close help / shrink details / back to the DAG",
-        None,
-    ),
-    b(&[Char('[')], Action::PrevTx, Modes::ALL, Group::Move, "open the previous transaction", None),
-    b(
-        &[Char(']')],
-        Action::NextTx,
-        Modes::ALL,
-        Group::Move,
-        "open the next transaction",
-        Some("tx"),
-    ),
-    b(
-        &[Char('r')],
-        Action::ToggleRefunds,
-        Modes::ALL,
-        Group::View,
-        "show / hide gas refunds",
-        Some("refunds"),
-    ),
-    b(
-        &[Char('u')],
-        Action::CycleGasUnit,
-        Modes::ALL,
-        Group::View,
-        "gas in Tgas, gas units or NEAR",
-        Some("units"),
-    ),
-    b(
-        &[Char('z')],
-        Action::ZoomIn,
-        Modes::ALL,
-        Group::View,
-        "zoom in (wider nodes with arguments)",
-        None,
-    ),
-    b(
-        &[Char('Z')],
-        Action::ZoomOut,
-        Modes::ALL,
-        Group::View,
-        "zoom out (one line per receipt)",
-        Some("zoom"),
-    ),
-    b(
-        &[Char('c')],
-        Action::Collapse,
-        Modes::ALL,
-        Group::View,
-        "fold / unfold what the selected receipt created",
-        None,
-    ),
-    b(&[Char('C')], Action::ExpandAll, Modes::ALL, Group::View, "unfold everything", None),
-    b(
-        &[Char('w')],
-        Action::ToggleExplain,
-        Modes::LIVE_REPLAY,
-        Group::View,
-        "workshop notes beside the DAG",
-        None,
-    ),
-    b(&[Char('?')], Action::Help, Modes::ALL, Group::View, "this help", Some("help")),
-    b(&[Char('q'), Ctrl('c')], Action::Quit, Modes::ALL, Group::View, "quit", Some("quit")),
-    b(
-        &[
-            Char('1'),
-            Char('2'),
-            Char('3'),
-            Char('4'),
-            Char('5'),
-            Char('6'),
-            Char('7'),
-            Char('8'),
-            Char('9'),
-        ],
-        Action::SendCall,
-        Modes::LIVE,
-        Group::Live,
-        "send that scenario call",
-        Some("call"),
-    ),
-    b(
-        &[Char('n')],
-        Action::NextBlock,
-        Modes::LIVE,
-        Group::Live,
-        "produce one block (manual blocks)",
-        Some("next block"),
-    ),
-    b(
-        &[Char(' ')],
-        Action::PlayPause,
-        Modes::LIVE,
-        Group::Live,
-        "pause / resume block production (manual blocks)",
-        Some("pause"),
-    ),
-    b(
-        &[Char('s')],
-        Action::Save,
-        Modes::LIVE,
-        Group::Live,
-        "save the session as a fixture",
-        Some("save"),
-    ),
-    b(
-        &[Char('R')],
-        Action::RestartEngine,
-        Modes::LIVE,
-        Group::Live,
-        "restart a stopped engine (history is kept)",
-        None,
-    ),
-    b(&[Char(' ')], Action::PlayPause, Modes::REPLAY, Group::Replay, "play / pause", Some("play")),
-    b(
-        &[Char('n')],
-        Action::NextBlock,
-        Modes::REPLAY,
-        Group::Replay,
-        "step one block forward",
-        Some("step"),
-    ),
-    b(&[Char('p')], Action::PrevBlock, Modes::REPLAY, Group::Replay, "step one block back", None),
-    b(
-        &[Char('+'), Char('=')],
-        Action::Faster,
-        Modes::REPLAY,
-        Group::Replay,
-        "faster (up to 8×)",
-        Some("speed"),
-    ),
-    b(&[Char('-')], Action::Slower, Modes::REPLAY, Group::Replay, "slower (down to 0.25×)", None),
-    b(
-        &[Code(KeyCode::Home)],
-        Action::ReplayStart,
-        Modes::REPLAY,
-        Group::Replay,
-        "back to the start",
-        None,
-    ),
-    b(
-        &[Code(KeyCode::End)],
-        Action::ReplayEnd,
-        Modes::REPLAY,
-        Group::Replay,
-        "jump to the end",
-        None,
-    ),
+    b(code(K::Up),       A::Up,            M::ALL,         W::Always, G::Move, "previous receipt above / previous item", None),
+    b(ch('k'),           A::Up,            M::ALL,         W::Always, G::Move, "", None),
+    b(code(K::Down),     A::Down,          M::ALL,         W::Always, G::Move, "next receipt below / next item", None),
+    b(ch('j'),           A::Down,          M::ALL,         W::Always, G::Move, "", None),
+    b(code(K::Left),     A::Left,          M::ALL,         W::Always, G::Move, "receipt in the earlier block", None),
+    b(ch('h'),           A::Left,          M::ALL,         W::Always, G::Move, "", None),
+    b(code(K::Right),    A::Right,         M::ALL,         W::Always, G::Move, "receipt in the later block", Some("move")),
+    b(ch('l'),           A::Right,         M::ALL,         W::Always, G::Move, "", None),
+    b(ch('g'),           A::First,         M::ALL,         W::Always, G::Move, "the transaction (first node)", None),
+    b(ch('G'),           A::Last,          M::ALL,         W::Always, G::Move, "the last receipt", None),
+    b(code(K::PageUp),   A::PageUp,        M::ALL,         W::Always, G::Move, "scroll the DAG up", None),
+    b(ctrl('u'),         A::PageUp,        M::ALL,         W::Always, G::Move, "", None),
+    b(code(K::PageDown), A::PageDown,      M::ALL,         W::Always, G::Move, "scroll the DAG down", None),
+    b(ctrl('d'),         A::PageDown,      M::ALL,         W::Always, G::Move, "", None),
+    b(code(K::Tab),      A::FocusNext,     M::ALL,         W::Always, G::Move, "focus the next panel (DAG, calls, history)", Some("panel")),
+    b(code(K::BackTab),  A::FocusPrev,     M::ALL,         W::Always, G::Move, "focus the previous panel", None),
+    b(code(K::Enter),    A::Activate,      M::ALL,         W::Always, G::Move, "bigger details · send the call · open the tx", Some("details")),
+    b(code(K::Esc),      A::Back,          M::ALL,         W::Always, G::Move, "close help / shrink details / back to the DAG", None),
+    b(ch('['),           A::PrevTx,        M::ALL,         W::Always, G::Move, "open the previous transaction", None),
+    b(ch(']'),           A::NextTx,        M::ALL,         W::Always, G::Move, "open the next transaction", Some("tx")),
+    b(ch('r'),           A::ToggleRefunds, M::ALL,         W::Always, G::View, "show / hide gas refunds", Some("refunds")),
+    b(ch('u'),           A::CycleGasUnit,  M::ALL,         W::Always, G::View, "gas in Tgas, gas units or NEAR", Some("units")),
+    b(ch('z'),           A::ZoomIn,        M::ALL,         W::Always, G::View, "zoom in (wider nodes with arguments)", None),
+    b(ch('Z'),           A::ZoomOut,       M::ALL,         W::Always, G::View, "zoom out (one line per receipt)", Some("zoom")),
+    b(ch('c'),           A::Collapse,      M::ALL,         W::Always, G::View, "fold / unfold what the selected receipt created", None),
+    b(ch('C'),           A::ExpandAll,     M::ALL,         W::Always, G::View, "unfold everything", None),
+    b(ch('w'),           A::ToggleExplain, M::LIVE_REPLAY, W::Always, G::View, "workshop notes beside the DAG", None),
+    b(ch('?'),           A::Help,          M::ALL,         W::Always, G::View, "this help", Some("help")),
+    b(ch('q'),           A::Quit,          M::ALL,         W::Always, G::View, "quit", Some("quit")),
+    b(ctrl('c'),         A::Quit,          M::ALL,         W::Always, G::View, "", None),
+    b(ch('1'),           A::SendCall(0),   M::LIVE,        W::CallExists, G::Live, "send that scenario call", Some("call")),
+    b(ch('2'),           A::SendCall(1),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('3'),           A::SendCall(2),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('4'),           A::SendCall(3),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('5'),           A::SendCall(4),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('6'),           A::SendCall(5),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('7'),           A::SendCall(6),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('8'),           A::SendCall(7),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('9'),           A::SendCall(8),   M::LIVE,        W::CallExists, G::Live, "", None),
+    b(ch('n'),           A::NextBlock,     M::LIVE,        W::ManualBlocks, G::Live, "produce one block (chain paused)", Some("next block")),
+    b(ch(' '),           A::PlayPause,     M::LIVE,        W::CanPause, G::Live, "pause / resume block production", Some("pause")),
+    b(ch('s'),           A::Save,          M::LIVE,        W::Always, G::Live, "save the session as a fixture", Some("save")),
+    b(ch('R'),           A::RestartEngine, M::LIVE,        W::EngineDown, G::Live, "restart the stopped engine (history is kept)", Some("restart")),
+    b(ch(' '),           A::PlayPause,     M::REPLAY,      W::Always, G::Replay, "play / pause", Some("play")),
+    b(ch('n'),           A::NextBlock,     M::REPLAY,      W::Always, G::Replay, "step one block forward", Some("step")),
+    b(ch('p'),           A::PrevBlock,     M::REPLAY,      W::Always, G::Replay, "step one block back", None),
+    b(ch('+'),           A::Faster,        M::REPLAY,      W::Always, G::Replay, "faster (up to 8×)", Some("speed")),
+    b(ch('='),           A::Faster,        M::REPLAY,      W::Always, G::Replay, "", None),
+    b(ch('-'),           A::Slower,        M::REPLAY,      W::Always, G::Replay, "slower (down to 0.25×)", None),
+    b(code(K::Home),     A::ReplayStart,   M::REPLAY,      W::Always, G::Replay, "back to the start", None),
+    b(code(K::End),      A::ReplayEnd,     M::REPLAY,      W::Always, G::Replay, "jump to the end", None),
 ];
 
-/// The binding for a key press in a mode.
+/// The binding for a key press in a mode (enabled or not: the app says why not).
 pub fn lookup(event: &KeyEvent, mode: Modes) -> Option<&'static Binding> {
-    BINDINGS.iter().find(|binding| {
-        binding.modes.contains(mode) && binding.keys.iter().any(|k| k.matches(event))
-    })
+    BINDINGS.iter().find(|binding| binding.modes.contains(mode) && binding.key.matches(event))
+}
+
+/// The binding that carries an action's help text (its first line in the table for `mode`).
+pub fn describe(action: Action, mode: Modes) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|b| b.action.same_kind(action) && b.modes.contains(mode))
 }
 
 #[cfg(test)]
@@ -393,6 +309,17 @@ mod tests {
 
     fn key(code: KeyCode) -> KeyEvent {
         KeyEvent::new(code, KeyModifiers::NONE)
+    }
+
+    fn live(calls: usize) -> Context {
+        Context {
+            mode: Modes::LIVE,
+            engine_ready: true,
+            engine_down: false,
+            calls,
+            can_pause: true,
+            manual_blocks: false,
+        }
     }
 
     #[test]
@@ -410,13 +337,16 @@ mod tests {
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let n = key(KeyCode::Char('n'));
-        assert_eq!(
-            lookup(&n, Modes::LIVE).map(|b| b.help),
-            Some("produce one block (manual blocks)")
-        );
+        assert_eq!(lookup(&n, Modes::LIVE).map(|b| b.action), Some(Action::NextBlock));
         assert_eq!(lookup(&n, Modes::REPLAY).map(|b| b.help), Some("step one block forward"));
         assert!(lookup(&n, Modes::VIEWER).is_none());
         assert!(lookup(&key(KeyCode::Char('5')), Modes::REPLAY).is_none());
+    }
+
+    #[test]
+    fn send_call_carries_its_number() {
+        let five = lookup(&key(KeyCode::Char('5')), Modes::LIVE).map(|b| b.action);
+        assert_eq!(five, Some(Action::SendCall(4)));
     }
 
     #[test]
@@ -424,21 +354,55 @@ mod tests {
         for mode in [Modes::LIVE, Modes::REPLAY, Modes::VIEWER] {
             let mut seen = Vec::new();
             for binding in BINDINGS.iter().filter(|b| b.modes.contains(mode)) {
-                for k in binding.keys {
-                    assert!(!seen.contains(k), "{k:?} bound twice in {mode:?}");
-                    seen.push(*k);
-                }
+                assert!(!seen.contains(&binding.key), "{:?} bound twice in {mode:?}", binding.key);
+                seen.push(binding.key);
             }
         }
     }
 
     #[test]
-    fn ctrl_c_quits_but_c_collapses() {
+    fn modifiers_compare_exactly() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
         assert_eq!(lookup(&ctrl_c, Modes::LIVE).map(|b| b.action), Some(Action::Quit));
         assert_eq!(
             lookup(&key(KeyCode::Char('c')), Modes::LIVE).map(|b| b.action),
             Some(Action::Collapse)
+        );
+        let alt_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
+        assert!(lookup(&alt_q, Modes::LIVE).is_none(), "alt-q is not q");
+        let ctrl_alt_c =
+            KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL | KeyModifiers::ALT);
+        assert!(lookup(&ctrl_alt_c, Modes::LIVE).is_none());
+        let ctrl_up = KeyEvent::new(KeyCode::Up, KeyModifiers::CONTROL);
+        assert!(lookup(&ctrl_up, Modes::LIVE).is_none());
+        // Shift is part of an upper-case character and of BackTab.
+        let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert_eq!(lookup(&shift_g, Modes::LIVE).map(|b| b.action), Some(Action::Last));
+        let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
+        assert_eq!(lookup(&back_tab, Modes::LIVE).map(|b| b.action), Some(Action::FocusPrev));
+    }
+
+    #[test]
+    fn only_what_works_now_is_enabled() {
+        assert_eq!(keys_label(Action::SendCall(0), &live(4)), "1-4");
+        assert_eq!(keys_label(Action::SendCall(0), &live(12)), "1-9");
+        assert_eq!(keys_label(Action::Quit, &live(4)), "q/ctrl-c");
+        let actions = |ctx: &Context| enabled_actions(ctx).map(|b| b.action).collect::<Vec<_>>();
+        let running = live(4);
+        assert!(!actions(&running).contains(&Action::NextBlock), "blocks come on their own");
+        assert!(!actions(&running).contains(&Action::RestartEngine));
+        assert!(actions(&running).contains(&Action::PlayPause));
+        let paused = Context { manual_blocks: true, ..running };
+        assert!(actions(&paused).contains(&Action::NextBlock));
+        let sandbox = Context { can_pause: false, ..running };
+        assert!(!actions(&sandbox).contains(&Action::PlayPause));
+        let down = Context { engine_ready: false, engine_down: true, ..running };
+        assert!(actions(&down).contains(&Action::RestartEngine));
+        assert!(!actions(&down).iter().any(|a| matches!(a, Action::SendCall(_))));
+        // One entry per action kind.
+        assert_eq!(
+            actions(&running).iter().filter(|a| matches!(a, Action::SendCall(_))).count(),
+            1
         );
     }
 }

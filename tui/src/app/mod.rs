@@ -3,17 +3,17 @@
 //! ```text
 //!  crossterm events ─┐
 //!  engine events ────┼─▶ Msg ─▶ App::update ─▶ Option<Effect> ─▶ event loop (engine, files)
-//!  ticks ────────────┘              │
-//!                                   └─▶ App::refresh (DAG, layout) ─▶ ui::render(&App)
+//!  ticks, effects ───┤              │                                  (crate::terminal)
+//!  Drawn(geometry) ──┘              └─▶ App::refresh (DAG, layout) ─▶ ui::render(&App)
 //! ```
+//! `app` knows nothing of `ui`: the event loop (`crate::terminal`) draws, and hands the frame's
+//! geometry back as `Msg::Drawn`.
 
-pub mod event_loop;
 pub mod keymap;
 pub mod msg;
 mod nav;
 pub mod replay;
 pub mod session;
-pub mod terminal;
 mod update;
 
 use crate::chain::{ReceiptId, TxHash};
@@ -22,6 +22,7 @@ use crate::layout::{self, DagLayout, LayoutOptions};
 use crate::model::dag::{Parent, ReceiptNode, TxNode};
 use crate::scenario::Call;
 pub use msg::{Effect, EngineCommandKind, Msg};
+use ratatui::layout::Rect;
 use replay::Player;
 use session::Session;
 use std::path::PathBuf;
@@ -61,46 +62,61 @@ pub enum Selected {
     Receipt(ReceiptId),
 }
 
+/// Where the last drawn frame put what input refers to: `ui::render` returns it, the event
+/// loop hands it back as [`Msg::Drawn`], so clicks and scrolling use what the user saw.
+#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+pub struct Geometry {
+    /// Where the DAG canvas shows (below the lane headers).
+    pub canvas: Rect,
+    /// Lines of the history list.
+    pub history: Rect,
+    /// The history item on the first line of `history`.
+    pub history_first: usize,
+    /// Lines of the calls list (empty when there is none).
+    pub calls: Rect,
+}
+
 pub struct App {
-    pub mode: Mode,
-    pub engine: EngineState,
+    mode: Mode,
+    engine: EngineState,
     /// The scenario's title, for the header.
-    pub title: Option<String>,
-    pub calls: Vec<Call>,
-    pub session: Session,
-    /// Layout of the open transaction (rebuilt by `refresh`).
-    pub layout: DagLayout,
+    title: Option<String>,
+    calls: Vec<Call>,
+    session: Session,
+    /// Layout of the open transaction, and the open transaction's change count it was made
+    /// from (`None`: options changed since).
+    layout: DagLayout,
+    layout_of: Option<(TxHash, u64)>,
     /// The transaction shown in the DAG.
-    pub open: Option<TxHash>,
+    open: Option<TxHash>,
     /// Open each new transaction as it appears.
-    pub follow: bool,
-    pub selected: Selected,
-    pub options: LayoutOptions,
-    pub focus: Focus,
-    pub call_cursor: usize,
-    pub history_cursor: usize,
+    follow: bool,
+    selected: Selected,
+    options: LayoutOptions,
+    focus: Focus,
+    call_cursor: usize,
+    history_cursor: usize,
     /// Top-left cell of the DAG canvas in view.
-    pub scroll: (u16, u16),
-    /// Terminal size (columns, rows).
-    pub size: (u16, u16),
-    pub help: bool,
-    pub details_big: bool,
+    scroll: (u16, u16),
+    /// The last drawn frame's regions.
+    geometry: Geometry,
+    help: bool,
+    details_big: bool,
     /// Workshop notes beside the DAG.
-    pub explain: bool,
+    explain: bool,
     /// The last thing worth telling (call failed, fixture saved...), shown in the footer.
-    pub status: Option<String>,
-    pub player: Option<Player>,
+    status: Option<String>,
+    player: Option<Player>,
     /// Colours on (off with `NO_COLOR`): marks and line styles carry the meaning either way.
-    pub color: bool,
-    /// Blocks are produced on demand (`n`).
-    pub manual_blocks: bool,
+    color: bool,
     /// Where `s` saves the fixture (`--record`), else a default under the data directory.
-    pub save_path: Option<PathBuf>,
-    layout_dirty: bool,
+    save_path: Option<PathBuf>,
+    /// A save is under way (one at a time).
+    saving: bool,
 }
 
 impl App {
-    pub fn new(mode: Mode, size: (u16, u16)) -> Self {
+    pub fn new(mode: Mode) -> Self {
         App {
             mode,
             engine: EngineState::Starting("starting…".into()),
@@ -108,6 +124,7 @@ impl App {
             calls: Vec::new(),
             session: Session::new(),
             layout: DagLayout::default(),
+            layout_of: None,
             open: None,
             follow: true,
             selected: Selected::Tx,
@@ -116,37 +133,156 @@ impl App {
             call_cursor: 0,
             history_cursor: 0,
             scroll: (0, 0),
-            size,
+            geometry: Geometry::default(),
             help: false,
             details_big: false,
             explain: mode != Mode::Viewer,
             status: None,
             player: None,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
-            manual_blocks: false,
             save_path: None,
-            layout_dirty: true,
+            saving: false,
         }
     }
 
-    /// A replay of `player`'s recording.
-    pub fn replay(player: Player, size: (u16, u16)) -> Self {
-        let mut app = App::new(Mode::Replay, size);
-        app.engine = EngineState::Ready(EngineInfo {
-            name: "replay".into(),
-            reason: Some(player.name.clone()),
-            protocol_version: None,
-            manual_blocks: false,
-            approximate_gas: false,
-        });
+    /// A replay of `player`'s recording; `info` says what recorded it.
+    pub fn replay(player: Player, info: EngineInfo) -> Self {
+        let mut app = App::new(Mode::Replay);
+        app.engine = EngineState::Ready(info);
         app.player = Some(player);
         app
+    }
+
+    /// The scenario whose calls the Calls box lists (and whose notes the workshop shows).
+    pub fn with_scenario(mut self, title: Option<String>, calls: Vec<Call>) -> Self {
+        self.title = title;
+        self.calls = calls;
+        self
+    }
+
+    pub fn with_color(mut self, color: bool) -> Self {
+        self.color = color;
+        self
+    }
+
+    pub fn with_save_path(mut self, path: Option<PathBuf>) -> Self {
+        self.save_path = path;
+        self
+    }
+
+    /// A first status line (e.g. the recording's warnings).
+    pub fn with_status(mut self, status: Option<String>) -> Self {
+        self.status = status;
+        self
+    }
+
+    /// Start a replay paused instead of playing.
+    pub fn paused(mut self) -> Self {
+        if let Some(player) = &mut self.player {
+            player.playing = false;
+        }
+        self
+    }
+
+    pub fn mode(&self) -> Mode {
+        self.mode
+    }
+
+    pub fn engine(&self) -> &EngineState {
+        &self.engine
+    }
+
+    /// The running engine's description, once it is ready.
+    pub fn engine_info(&self) -> Option<&EngineInfo> {
+        match &self.engine {
+            EngineState::Ready(info) => Some(info),
+            _ => None,
+        }
+    }
+
+    /// Blocks come on demand (`n`) right now.
+    pub fn manual_blocks(&self) -> bool {
+        self.engine_info().is_some_and(|i| i.manual_blocks)
+    }
+
+    pub fn title(&self) -> Option<&str> {
+        self.title.as_deref()
+    }
+
+    pub fn calls(&self) -> &[Call] {
+        &self.calls
+    }
+
+    pub fn session(&self) -> &Session {
+        &self.session
+    }
+
+    /// The open transaction's layout (as of the last `refresh`).
+    pub fn layout(&self) -> &DagLayout {
+        &self.layout
+    }
+
+    pub fn open(&self) -> Option<TxHash> {
+        self.open
+    }
+
+    pub fn selected(&self) -> Selected {
+        self.selected
+    }
+
+    pub fn options(&self) -> &LayoutOptions {
+        &self.options
+    }
+
+    pub fn focus(&self) -> Focus {
+        self.focus
+    }
+
+    pub fn call_cursor(&self) -> usize {
+        self.call_cursor
+    }
+
+    pub fn history_cursor(&self) -> usize {
+        self.history_cursor
+    }
+
+    pub fn scroll(&self) -> (u16, u16) {
+        self.scroll
+    }
+
+    pub fn help_open(&self) -> bool {
+        self.help
+    }
+
+    pub fn details_big(&self) -> bool {
+        self.details_big
+    }
+
+    pub fn explain(&self) -> bool {
+        self.explain
+    }
+
+    pub fn status(&self) -> Option<&str> {
+        self.status.as_deref()
+    }
+
+    pub fn player(&self) -> Option<&Player> {
+        self.player.as_ref()
+    }
+
+    pub fn color(&self) -> bool {
+        self.color
+    }
+
+    /// Where the DAG canvas was in the last drawn frame.
+    pub fn dag_viewport(&self) -> Rect {
+        self.geometry.canvas
     }
 
     /// The open transaction.
     pub fn open_tx(&self) -> Option<&TxNode> {
         let hash = self.open?;
-        self.session.dag().transactions.iter().find(|t| t.hash == hash)
+        self.session.tx(hash)
     }
 
     /// The selected receipt, if a receipt (not the transaction) is selected.
@@ -171,47 +307,51 @@ impl App {
 
     /// Transactions still executing.
     pub fn in_flight(&self) -> usize {
-        use crate::model::dag::Progress;
-        let done =
-            |p: &Progress| matches!(p, Progress::Lost(_)) || *p == Progress::Node("FINAL".into());
-        self.session.dag().transactions.iter().filter(|t| !done(&t.progress)).count()
+        self.session.in_flight()
     }
 
     pub fn engine_ready(&self) -> bool {
         matches!(self.engine, EngineState::Ready(_))
     }
 
-    /// Show this DAG, as if the session had built it (tests, tools).
-    pub fn show_dag(&mut self, dag: crate::model::dag::Dag) {
+    /// Show this DAG, as if the session had built it (benchmarks, tools).
+    pub fn showing(mut self, dag: crate::model::dag::Dag) -> Self {
         self.session.set_dag(dag);
-        self.layout_dirty = true;
+        self.open = None;
         self.refresh();
+        self
     }
 
     /// Bring the DAG and the layout up to date with the session and the options; keep the
-    /// selection on a visible node and in view. Called before drawing and before handling input.
-    pub fn refresh(&mut self) {
+    /// selection on a visible node and in view. `update` calls it after every message.
+    /// Only the transactions that changed are rebuilt, and the open one is laid out again only
+    /// when it changed (or the options did).
+    fn refresh(&mut self) {
         let dag_changed = self.session.refresh();
-        if !dag_changed && !self.layout_dirty {
+        let txs = &self.session.dag().transactions;
+        if dag_changed || self.open.is_none() {
+            let latest = txs.last().map(|t| t.hash);
+            if self.open.is_none()
+                || (self.follow && dag_changed)
+                || self.open.and_then(|h| self.session.version(h)).is_none()
+            {
+                if self.open != latest {
+                    self.selected = Selected::Tx;
+                    self.scroll = (0, 0);
+                }
+                self.open = latest;
+            }
+        }
+        let key = self.open.and_then(|h| Some((h, self.session.version(h)?)));
+        if key == self.layout_of && (key.is_some() || self.layout.nodes.is_empty()) {
             return;
         }
-        self.layout_dirty = false;
-        let txs = &self.session.dag().transactions;
-        let latest = txs.last().map(|t| t.hash);
-        if self.open.is_none()
-            || (self.follow && dag_changed)
-            || !txs.iter().any(|t| Some(t.hash) == self.open)
-        {
-            if self.open != latest {
-                self.selected = Selected::Tx;
-                self.scroll = (0, 0);
-            }
-            self.open = latest;
-        }
+        self.layout_of = key;
         self.layout = match self.open_tx() {
             Some(tx) => layout::layout(tx, &self.options),
             None => DagLayout::default(),
         };
+        let txs = &self.session.dag().transactions;
         if let Some(i) = txs.iter().position(|t| Some(t.hash) == self.open) {
             if self.focus != Focus::History {
                 self.history_cursor = i;
@@ -221,9 +361,10 @@ impl App {
         self.ensure_visible();
     }
 
-    /// Mark the layout stale (options changed).
+    /// Lay out again (options changed).
     fn relayout(&mut self) {
-        self.layout_dirty = true;
+        self.layout_of = None;
+        self.layout = DagLayout::default();
         self.refresh();
     }
 

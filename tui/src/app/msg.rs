@@ -1,5 +1,6 @@
 //! What the app reacts to (`Msg`) and what it asks the outside world to do (`Effect`).
 
+use super::Geometry;
 use crate::engine::{EngineCommand, EngineEvent};
 use crossterm::event::{KeyEvent, MouseEvent};
 use std::path::PathBuf;
@@ -9,11 +10,29 @@ use std::path::PathBuf;
 pub enum Msg {
     Key(KeyEvent),
     Mouse(MouseEvent),
-    /// The terminal's new size (columns, rows).
-    Resize(u16, u16),
     /// Time passed (milliseconds since the previous tick): replay playback, spinners.
     Tick(u64),
     Engine(EngineEvent),
+    /// Events drained from the engine's channel in one go.
+    Engines(Vec<EngineEvent>),
+    /// A frame was drawn with these regions: input refers to them until the next one.
+    Drawn(Geometry),
+    /// The engine's channel closed: no engine runs any more.
+    EngineEnded,
+    /// The engine did not take a command (channel full, or no engine), and why.
+    CommandRejected {
+        command: EngineCommandKind,
+        why: String,
+    },
+    /// `Effect::RestartEngine` could not start one, and why.
+    RestartFailed(String),
+    /// `Effect::SaveFixture` wrote this many events to the path.
+    Saved {
+        path: PathBuf,
+        events: usize,
+    },
+    /// `Effect::SaveFixture` failed, and why.
+    SaveFailed(String),
 }
 
 /// What `App::update` asks the event loop to do.
@@ -32,7 +51,7 @@ pub enum Effect {
 /// into the real command with [`EngineCommandKind::into_command`].
 #[derive(Clone, Debug, PartialEq)]
 pub enum EngineCommandKind {
-    /// Send the scenario call with this index.
+    /// Send the scenario call with this index (0-based).
     Send(usize),
     ProduceBlock,
     SetManualBlocks(bool),

@@ -2,7 +2,6 @@
 
 use super::{App, Selected};
 use crate::layout::NodeRef;
-use ratatui::layout::Rect;
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub(super) enum Dir {
@@ -13,11 +12,6 @@ pub(super) enum Dir {
 }
 
 impl App {
-    /// Where the DAG canvas is on screen (below the lane headers), per the current layout.
-    pub fn dag_viewport(&self) -> Rect {
-        crate::ui::regions(Rect::new(0, 0, self.size.0, self.size.1), self).canvas
-    }
-
     fn select_node(&mut self, index: usize) {
         let Some(node) = self.layout.nodes.get(index) else { return };
         self.selected = match node.node {

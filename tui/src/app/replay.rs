@@ -1,8 +1,16 @@
 //! Replay of a recording: the first `cursor` events applied to a fresh session. Stepping moves
-//! between block boundaries; playing follows the recorded timing at a chosen speed.
+//! between block boundaries; playing follows the recorded timing at a chosen speed. Going
+//! back starts from the nearest checkpoint (a copy of the session taken on the way forward)
+//! instead of from the first event.
 
+use super::session::Session;
 use crate::chain::{ChainEvent, TxStatusReply};
 use std::collections::HashMap;
+
+/// At least this many events between two checkpoints.
+const CHECKPOINT_MIN_EVENTS: usize = 256;
+/// At most about this many checkpoints per recording (each is a copy of the session).
+const CHECKPOINTS: usize = 16;
 
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
 
@@ -19,12 +27,16 @@ pub struct Player {
     pub playing: bool,
     speed: usize,
     clock_ms: f64,
+    /// Sessions after `at` events, every `checkpoint_every` events, taken moving forward.
+    checkpoints: Vec<(usize, Session)>,
+    checkpoint_every: usize,
 }
 
 impl Player {
     /// `events`: `(ms since the recording started, event)`, in recorded order.
     pub fn new(name: String, events: Vec<(u64, ChainEvent)>) -> Self {
         let (stops, stop_heights) = block_stops(&events);
+        let events_len = events.len();
         Player {
             name,
             events,
@@ -34,6 +46,8 @@ impl Player {
             playing: true,
             speed: 2,
             clock_ms: 0.0,
+            checkpoints: Vec::new(),
+            checkpoint_every: CHECKPOINT_MIN_EVENTS.max(events_len / CHECKPOINTS),
         }
     }
 
@@ -105,17 +119,46 @@ impl Player {
         target
     }
 
-    /// Events to apply to get from the cursor to `target`, and whether the session must first
-    /// be reset (moving backwards replays from the start). Moves the cursor.
-    pub fn seek(&mut self, target: usize) -> (bool, &[(u64, ChainEvent)]) {
+    /// Move `session` (which holds the first `cursor` events) to `target` events applied, and
+    /// the cursor with it. Backwards, it restarts from the nearest checkpoint at or before
+    /// `target`. True when the session went back.
+    pub fn seek(&mut self, target: usize, session: &mut Session) -> bool {
         let target = target.min(self.events.len());
-        let reset = target < self.cursor;
-        let from = if reset { 0 } else { self.cursor };
+        let back = target < self.cursor;
+        let from = if back {
+            match self.checkpoints.iter().rev().find(|(at, _)| *at <= target) {
+                Some((at, saved)) => {
+                    *session = saved.clone();
+                    *at
+                }
+                None => {
+                    *session = Session::new();
+                    0
+                }
+            }
+        } else {
+            self.cursor
+        };
+        for at in from..target {
+            session.apply(self.events[at].1.clone());
+            let applied = at + 1;
+            let due = applied % self.checkpoint_every == 0
+                && self.checkpoints.last().is_none_or(|(last, _)| *last < applied);
+            if due {
+                session.refresh();
+                self.checkpoints.push((applied, session.clone()));
+            }
+        }
         self.cursor = target;
         if !self.playing {
             self.clock_ms = target.checked_sub(1).map_or(0.0, |i| self.events[i].0 as f64);
         }
-        (reset, &self.events[from..target])
+        back
+    }
+
+    /// How many checkpoints were taken so far.
+    pub fn checkpoints(&self) -> usize {
+        self.checkpoints.len()
     }
 
     /// Play from the start when at the end.
@@ -164,4 +207,64 @@ fn block_stops(events: &[(u64, ChainEvent)]) -> (Vec<usize>, Vec<Option<u64>>) {
         }
     }
     (stops, stop_heights)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::chain::{TxHash, TxPoll};
+
+    /// The `multiple_contracts` capture as `copies` distinct transactions, one after another.
+    fn long_recording(copies: u32) -> Vec<(u64, ChainEvent)> {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../fixtures/reference/captures/multiple_contracts.json"
+        );
+        let recording = crate::fixture::load(std::path::Path::new(path)).expect("capture");
+        let mut out = Vec::new();
+        for copy in 0..copies {
+            let tx = TxHash(near_primitives::hash::CryptoHash::hash_bytes(&copy.to_le_bytes()));
+            for timed in &recording.events {
+                let event = match timed.event.clone() {
+                    ChainEvent::TxSubmitted { sender, label, at_ms, .. } => {
+                        ChainEvent::TxSubmitted { tx, sender, label, at_ms }
+                    }
+                    ChainEvent::TxPoll(poll) => ChainEvent::TxPoll(TxPoll { tx, ..poll }),
+                    ChainEvent::TxDone { error, .. } => ChainEvent::TxDone { tx, error },
+                    block => block,
+                };
+                out.push((u64::from(copy) * 1000 + timed.at_ms, event));
+            }
+        }
+        out
+    }
+
+    fn from_scratch(events: &[(u64, ChainEvent)]) -> String {
+        let mut session = Session::new();
+        for (_, event) in events {
+            session.apply(event.clone());
+        }
+        session.refresh();
+        format!("{:?}", session.dag())
+    }
+
+    #[test]
+    fn stepping_back_from_checkpoints_matches_replaying_from_the_start() {
+        let events = long_recording(60);
+        let mut player = Player::new("long".into(), events.clone());
+        player.playing = false;
+        let mut session = Session::new();
+        assert!(!player.seek(events.len(), &mut session));
+        assert!(player.checkpoints() >= 2, "checkpoints taken on the way forward");
+        for target in [events.len() - 3, 700, 513, 512, 300, 5, 0, 900] {
+            player.seek(target, &mut session);
+            session.refresh();
+            assert_eq!(player.cursor, target);
+            assert_eq!(
+                format!("{:?}", session.dag()),
+                from_scratch(&events[..target]),
+                "at {target} events"
+            );
+        }
+    }
 }

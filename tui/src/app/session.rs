@@ -1,18 +1,32 @@
 //! The session: every chain event seen, folded into the trace model, and the DAG built from it.
+//!
+//! The DAG is kept up to date incrementally: an event marks the transactions it can change,
+//! and [`Session::refresh`] rebuilds only those (`model::build_tx`). Each transaction has a
+//! change count, so the app lays out the open one again only when it changed.
 
-use crate::chain::ChainEvent;
-use crate::model::dag::Dag;
-use crate::model::Trace;
-use std::collections::BTreeMap;
+use crate::chain::{ChainEvent, TxHash};
+use crate::model::dag::{Dag, Progress, TxNode};
+use crate::model::{build_tx, Trace};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// Block headers kept for the `ms/block` figure.
 const CLOCK_BLOCKS: usize = 32;
 
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct Session {
     trace: Trace,
     dag: Dag,
-    dirty: bool,
+    /// Position of each transaction in `trace.transactions()` (and in `dag.transactions`).
+    index: HashMap<TxHash, usize>,
+    /// Change count of each transaction, bumped whenever it is rebuilt.
+    versions: Vec<u64>,
+    /// Transactions to rebuild at the next refresh.
+    dirty: BTreeSet<usize>,
+    /// Transactions with an outcome in a block whose header is not known yet: a new header
+    /// may give them a height.
+    unresolved: BTreeSet<usize>,
+    /// Transactions not yet final nor given up.
+    in_flight: usize,
     /// Recent block heights and their timestamps (ns).
     clock: BTreeMap<u64, u64>,
     events: usize,
@@ -23,26 +37,65 @@ impl Session {
         Self::default()
     }
 
-    /// Take one event into account; the DAG is rebuilt by the next [`Session::refresh`].
+    /// Take one event into account; the DAG follows at the next [`Session::refresh`].
     pub fn apply(&mut self, event: ChainEvent) {
-        if let ChainEvent::Block(header) = &event {
-            self.clock.insert(header.height, header.timestamp_nanosec);
-            while self.clock.len() > CLOCK_BLOCKS {
-                self.clock.pop_first();
+        match &event {
+            ChainEvent::TxSubmitted { tx, .. } => self.touch(*tx, true),
+            ChainEvent::TxPoll(poll) => self.touch(poll.tx, true),
+            ChainEvent::TxDone { tx, .. } => self.touch(*tx, false),
+            ChainEvent::Block(header) => {
+                self.clock.insert(header.height, header.timestamp_nanosec);
+                while self.clock.len() > CLOCK_BLOCKS {
+                    self.clock.pop_first();
+                }
+                self.dirty.extend(self.unresolved.iter().copied());
             }
+            // The trace does not say yet which receipts state changes belong to: rebuild all
+            // (issue #10 attaches them).
+            ChainEvent::StateChanges(_) => self.dirty.extend(0..self.index.len()),
         }
         self.trace.apply(event);
         self.events += 1;
-        self.dirty = true;
     }
 
-    /// Rebuild the DAG if events arrived since the last call; true when it changed.
+    /// Mark a transaction changed; `create`: the event adds it to the trace when new.
+    fn touch(&mut self, tx: TxHash, create: bool) {
+        let next = self.index.len();
+        let i = match self.index.get(&tx) {
+            Some(&i) => i,
+            None if create => {
+                self.index.insert(tx, next);
+                next
+            }
+            None => return,
+        };
+        self.dirty.insert(i);
+    }
+
+    /// Rebuild the transactions that changed since the last call; true when any did.
     pub fn refresh(&mut self) -> bool {
-        if !self.dirty {
+        if self.dirty.is_empty() {
             return false;
         }
-        self.dag = self.trace.dag();
-        self.dirty = false;
+        let txs = self.trace.transactions();
+        for i in std::mem::take(&mut self.dirty) {
+            let Some(t) = txs.get(i) else { continue };
+            let node = build_tx(&self.trace, t);
+            if unresolved(&node) {
+                self.unresolved.insert(i);
+            } else {
+                self.unresolved.remove(&i);
+            }
+            if i < self.dag.transactions.len() {
+                self.dag.transactions[i] = node;
+                self.versions[i] += 1;
+            } else {
+                // New transactions come in order: `i` is the next one.
+                self.dag.transactions.push(node);
+                self.versions.push(0);
+            }
+        }
+        self.in_flight = self.dag.transactions.iter().filter(|t| !is_done(&t.progress)).count();
         true
     }
 
@@ -50,10 +103,29 @@ impl Session {
         &self.dag
     }
 
+    /// A transaction's node, by hash.
+    pub fn tx(&self, tx: TxHash) -> Option<&TxNode> {
+        self.index.get(&tx).and_then(|&i| self.dag.transactions.get(i))
+    }
+
+    /// Position of a transaction in the history.
+    pub fn position(&self, tx: TxHash) -> Option<usize> {
+        self.index.get(&tx).copied().filter(|&i| i < self.dag.transactions.len())
+    }
+
+    /// The change count of a transaction: differs whenever its node was rebuilt.
+    pub fn version(&self, tx: TxHash) -> Option<u64> {
+        self.position(tx).and_then(|i| self.versions.get(i)).copied()
+    }
+
     /// Replace the DAG directly (tests and tools that build a DAG by hand).
     pub fn set_dag(&mut self, dag: Dag) {
+        self.index = dag.transactions.iter().enumerate().map(|(i, t)| (t.hash, i)).collect();
+        let bump = self.versions.iter().max().map_or(0, |v| v + 1);
+        self.versions = vec![bump; dag.transactions.len()];
+        self.in_flight = dag.transactions.iter().filter(|t| !is_done(&t.progress)).count();
         self.dag = dag;
-        self.dirty = false;
+        self.dirty.clear();
     }
 
     /// The highest block reported.
@@ -71,5 +143,91 @@ impl Session {
     /// How many events were applied.
     pub fn events(&self) -> usize {
         self.events
+    }
+
+    /// Transactions still executing (as of the last refresh).
+    pub fn in_flight(&self) -> usize {
+        self.in_flight
+    }
+}
+
+fn is_done(progress: &Progress) -> bool {
+    match progress {
+        Progress::Lost(_) => true,
+        Progress::Node(status) => status == "FINAL",
+        Progress::Submitted => false,
+    }
+}
+
+/// Whether a header still to come may change the node: the transaction or a receipt has no
+/// block height yet (conservative: receipts still to run count too).
+fn unresolved(tx: &TxNode) -> bool {
+    (tx.receiver.is_some() && tx.block_height.is_none())
+        || tx.receipts.iter().any(|r| r.block_height.is_none())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capture(name: &str) -> Vec<ChainEvent> {
+        let path =
+            format!("{}/../fixtures/reference/captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
+        let recording = crate::fixture::load(std::path::Path::new(&path)).expect("capture");
+        recording.events.into_iter().map(|e| e.event).collect()
+    }
+
+    #[test]
+    fn only_the_transactions_an_event_touches_are_rebuilt() {
+        let mut session = Session::new();
+        let first = capture("query_greeting");
+        for event in first.iter().cloned() {
+            session.apply(event);
+        }
+        assert!(session.refresh());
+        let a = session.dag().transactions[0].hash;
+        let a_version = session.version(a);
+        assert!(!session.refresh(), "nothing new");
+        for event in capture("batch_actions") {
+            session.apply(event);
+        }
+        assert!(session.refresh());
+        assert_eq!(session.dag().transactions.len(), 2);
+        assert_eq!(session.version(a), a_version, "the finished transaction was not rebuilt");
+        // A new poll of the first transaction rebuilds it alone.
+        let b = session.dag().transactions[1].hash;
+        let b_version = session.version(b);
+        let poll = first.iter().rev().find(|e| matches!(e, ChainEvent::TxPoll(_)));
+        session.apply(poll.cloned().expect("a poll"));
+        assert!(session.refresh());
+        assert_ne!(session.version(a), a_version);
+        assert_eq!(session.version(b), b_version);
+        // The incremental DAG is the DAG built from scratch.
+        let mut all = first;
+        all.extend(capture("batch_actions"));
+        all.push(all[all.len() - 1].clone());
+        let scratch = Trace::from_events(all).dag();
+        assert_eq!(format!("{:?}", session.dag()), format!("{scratch:?}"));
+        assert_eq!(session.in_flight(), 0);
+    }
+
+    #[test]
+    fn a_late_block_header_rebuilds_the_transactions_waiting_for_it() {
+        let events = capture("multiple_contracts");
+        let (blocks, rest): (Vec<_>, Vec<_>) =
+            events.into_iter().partition(|e| matches!(e, ChainEvent::Block(_)));
+        let mut session = Session::new();
+        for event in rest.iter().cloned() {
+            session.apply(event);
+        }
+        session.refresh();
+        let tx = &session.dag().transactions[0];
+        assert!(tx.receipts.iter().any(|r| r.block_height.is_none()), "heights unknown yet");
+        for event in blocks.iter().cloned() {
+            session.apply(event);
+        }
+        session.refresh();
+        let scratch = Trace::from_events(rest.into_iter().chain(blocks)).dag();
+        assert_eq!(format!("{:?}", session.dag()), format!("{scratch:?}"));
     }
 }

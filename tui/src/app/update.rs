@@ -1,40 +1,70 @@
 //! `App::update`: every message in, at most one effect out.
 
-use super::keymap::{self, Action, Modes};
+use super::keymap::{self, Action, Context, Modes};
 use super::nav::Dir;
 use super::{App, Effect, EngineCommandKind, EngineState, Focus, Mode, Msg, Selected};
-use crate::chain::ChainEvent;
 use crate::engine::EngineEvent;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
-use ratatui::layout::{Position, Rect};
+use ratatui::layout::Position;
 
 impl App {
-    /// React to one message.
+    /// React to one message: the only way the app changes. The DAG and the layout are brought
+    /// up to date before returning (only what changed is rebuilt).
     pub fn update(&mut self, msg: Msg) -> Option<Effect> {
-        // Engine events come in batches: they only mark the session dirty, and the event loop
-        // refreshes once before drawing.
-        let from_engine = matches!(msg, Msg::Engine(_));
-        if !from_engine {
-            self.refresh();
-        }
         let effect = match msg {
             Msg::Key(key) if key.kind != KeyEventKind::Release => self.on_key(key),
             Msg::Key(_) => None,
             Msg::Mouse(mouse) => self.on_mouse(mouse),
-            Msg::Resize(w, h) => {
-                self.size = (w, h);
-                self.ensure_visible();
-                None
-            }
             Msg::Tick(dt) => {
                 self.on_tick(dt);
                 None
             }
             Msg::Engine(event) => self.on_engine(event),
+            // A batch drained from the engine's channel: one refresh for all of it.
+            Msg::Engines(events) => {
+                let mut effect = None;
+                for event in events {
+                    effect = self.on_engine(event).or(effect);
+                }
+                effect
+            }
+            Msg::Drawn(geometry) => {
+                if geometry != self.geometry {
+                    self.geometry = geometry;
+                    self.ensure_visible();
+                }
+                None
+            }
+            Msg::EngineEnded => {
+                if !matches!(self.engine, EngineState::Down(_)) {
+                    self.on_engine(EngineEvent::Down("the engine task ended".into()));
+                }
+                None
+            }
+            Msg::CommandRejected { command, why } => {
+                if let (EngineCommandKind::SetManualBlocks(asked), EngineState::Ready(info)) =
+                    (command, &mut self.engine)
+                {
+                    info.manual_blocks = !asked;
+                }
+                self.status = Some(why);
+                None
+            }
+            Msg::RestartFailed(why) => {
+                self.on_engine(EngineEvent::Down(format!("restart failed: {why}")))
+            }
+            Msg::Saved { path, events } => {
+                self.saving = false;
+                self.status = Some(format!("saved {events} events to {}", path.display()));
+                None
+            }
+            Msg::SaveFailed(why) => {
+                self.saving = false;
+                self.status = Some(format!("not saved: {why}"));
+                None
+            }
         };
-        if !from_engine {
-            self.refresh();
-        }
+        self.refresh();
         effect
     }
 
@@ -43,6 +73,18 @@ impl App {
             Mode::Live => Modes::LIVE,
             Mode::Replay => Modes::REPLAY,
             Mode::Viewer => Modes::VIEWER,
+        }
+    }
+
+    /// What decides which keys work now (the help and the footer show only those).
+    pub fn key_context(&self) -> Context {
+        Context {
+            mode: self.mode_mask(),
+            engine_ready: self.engine_ready(),
+            engine_down: matches!(self.engine, EngineState::Down(_)),
+            calls: self.calls.len(),
+            can_pause: self.can_pause_chain(),
+            manual_blocks: self.manual_blocks(),
         }
     }
 
@@ -62,10 +104,10 @@ impl App {
             }
             return None;
         };
-        self.perform(binding.action, key)
+        self.perform(binding.action)
     }
 
-    fn perform(&mut self, action: Action, key: KeyEvent) -> Option<Effect> {
+    fn perform(&mut self, action: Action) -> Option<Effect> {
         match action {
             Action::Quit => return Some(Effect::Quit),
             Action::Help => self.help = true,
@@ -120,11 +162,7 @@ impl App {
                 self.relayout();
             }
             Action::ToggleExplain => self.explain = !self.explain,
-            Action::SendCall => {
-                let KeyCode::Char(c) = key.code else { return None };
-                let index = c.to_digit(10)? as usize - 1;
-                return self.send_call(index);
-            }
+            Action::SendCall(index) => return self.send_call(index),
             Action::NextBlock if self.mode == Mode::Replay => self.step(true),
             Action::NextBlock => return self.produce_block(),
             Action::PrevBlock => self.step(false),
@@ -147,7 +185,12 @@ impl App {
                 let end = self.player.as_ref().map_or(0, |p| p.len());
                 self.seek(end);
             }
-            Action::Save => return Some(Effect::SaveFixture(self.save_path.clone())),
+            Action::Save if self.saving => self.status = Some("still saving…".into()),
+            Action::Save => {
+                self.saving = true;
+                self.status = Some("saving…".into());
+                return Some(Effect::SaveFixture(self.save_path.clone()));
+            }
             Action::RestartEngine => {
                 if let EngineState::Down(_) = self.engine {
                     self.engine = EngineState::Starting("restarting the engine…".into());
@@ -260,7 +303,7 @@ impl App {
         if !self.engine_ready() {
             return None;
         }
-        if self.manual_blocks {
+        if self.manual_blocks() {
             return Some(Effect::Engine(EngineCommandKind::ProduceBlock));
         }
         self.status = Some(if self.can_pause_chain() {
@@ -272,7 +315,7 @@ impl App {
     }
 
     fn can_pause_chain(&self) -> bool {
-        matches!(&self.engine, EngineState::Ready(info) if info.name == "embedded" || info.manual_blocks)
+        self.engine_info().is_some_and(|info| info.capabilities().pause_chain || info.manual_blocks)
     }
 
     fn toggle_manual_blocks(&mut self) -> Option<Effect> {
@@ -280,12 +323,15 @@ impl App {
             self.status = Some("only the embedded runtime can pause the chain".into());
             return None;
         }
-        self.manual_blocks = !self.manual_blocks;
+        let EngineState::Ready(info) = &mut self.engine else { return None };
+        // The engine switches on the command; the info says what was asked (a rejected command
+        // switches it back, see `Msg::CommandRejected`).
+        info.manual_blocks = !info.manual_blocks;
+        let manual = info.manual_blocks;
         self.status = Some(
-            if self.manual_blocks { "chain paused: n produces one block" } else { "chain running" }
-                .into(),
+            if manual { "chain paused: n produces one block" } else { "chain running" }.into(),
         );
-        Some(Effect::Engine(EngineCommandKind::SetManualBlocks(self.manual_blocks)))
+        Some(Effect::Engine(EngineCommandKind::SetManualBlocks(manual)))
     }
 
     fn pause(&mut self) {
@@ -301,18 +347,13 @@ impl App {
         self.seek(target);
     }
 
-    /// Move the replay to `target` events applied.
+    /// Move the replay to `target` events applied: backwards from the nearest checkpoint.
     pub(super) fn seek(&mut self, target: usize) {
         let Some(player) = &mut self.player else { return };
-        let (reset, events) = player.seek(target);
-        let events: Vec<ChainEvent> = events.iter().map(|(_, e)| e.clone()).collect();
-        if reset {
-            self.session = super::session::Session::new();
+        if player.seek(target, &mut self.session) {
+            // Change counts restart with the checkpoint: lay out afresh.
+            self.layout_of = None;
         }
-        for event in events {
-            self.session.apply(event);
-        }
-        self.layout_dirty = true;
         self.refresh();
     }
 
@@ -333,8 +374,7 @@ impl App {
                 self.status = Some(line);
             }
             EngineEvent::Ready(info) => {
-                self.manual_blocks = info.manual_blocks;
-                self.status = Some(format!("{} ready", info.name));
+                self.status = Some(format!("{} ready", info.name()));
                 self.engine = EngineState::Ready(info);
             }
             EngineEvent::Chain(event) => self.session.apply(event),
@@ -353,7 +393,7 @@ impl App {
     }
 
     fn on_mouse(&mut self, mouse: MouseEvent) -> Option<Effect> {
-        let regions = crate::ui::regions(Rect::new(0, 0, self.size.0, self.size.1), self);
+        let regions = self.geometry;
         let at = Position::new(mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
@@ -362,9 +402,7 @@ impl App {
                 } else if self.click_dag(mouse.column, mouse.row) {
                     self.focus = Focus::Dag;
                 } else if regions.history.contains(at) {
-                    let offset =
-                        crate::ui::list_offset(self.history_cursor, regions.history.height);
-                    let index = usize::from(mouse.row - regions.history.y) + offset;
+                    let index = usize::from(mouse.row - regions.history.y) + regions.history_first;
                     if index < self.session.dag().transactions.len() {
                         self.open_index(index);
                         self.focus = Focus::History;

@@ -1,13 +1,13 @@
 //! `nearviz` (no subcommand): the live TUI on an engine; and the read-only viewer that
 //! `nearviz tx` opens on an RPC engine.
 
-use crate::app::event_loop::{self, Restart, Wiring};
-use crate::app::terminal::init_logging;
 use crate::app::{App, Mode};
 use crate::cli::LiveArgs;
 use crate::engine::{self, EngineHandle, StartOptions};
 use crate::fixture::{Meta, Recorder};
 use crate::scenario::Scenario;
+use crate::terminal::event_loop::{self, Restart, Wiring};
+use crate::terminal::init_logging;
 use std::io::Write;
 use std::process::ExitCode;
 
@@ -41,18 +41,16 @@ pub async fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
 
 /// The live app for a scenario, before the engine reports anything.
 pub fn live_app(scenario: &Scenario, args: &LiveArgs) -> App {
-    let mut app = App::new(Mode::Live, (80, 24));
-    app.title = Some(scenario.title.clone());
-    app.calls = scenario.calls.clone();
-    app.save_path = args.record.clone();
-    app
+    App::new(Mode::Live)
+        .with_scenario(Some(scenario.title.clone()), scenario.calls.clone())
+        .with_save_path(args.record.clone())
 }
 
 /// The TUI on an engine that only reports (e.g. `nearviz tx` on any RPC): no calls, no blocks
 /// on demand; history, DAG, details, refunds and units work as usual.
 pub async fn run_viewer(handle: EngineHandle, args: &LiveArgs) -> anyhow::Result<ExitCode> {
     let log = init_logging(args.log.as_deref())?;
-    let app = App::new(Mode::Viewer, (80, 24));
+    let app = App::new(Mode::Viewer);
     let wiring = Wiring {
         engine: Some(handle),
         restart: None,

@@ -188,7 +188,7 @@ impl Session {
                 Some(EngineEvent::Ready(info)) => {
                     let reason =
                         info.reason.as_deref().map(|r| format!(": {r}")).unwrap_or_default();
-                    let _ = writeln!(progress, "engine {} ready{reason}", info.name);
+                    let _ = writeln!(progress, "engine {} ready{reason}", info.name());
                     self.start_recording(&info);
                     self.info = Some(info);
                     return Ok(());
@@ -248,7 +248,7 @@ impl Session {
     /// The recording's clock starts when the engine is ready, and its meta names the engine.
     fn start_recording(&mut self, info: &EngineInfo) {
         let mut meta = self.recorder.recording().meta.clone();
-        meta.engine = Some(info.name.clone());
+        meta.engine = Some(info.name().to_owned());
         meta.protocol_version = info.protocol_version;
         let earlier = std::mem::replace(&mut self.recorder, Recorder::new(meta));
         for event in earlier.events() {

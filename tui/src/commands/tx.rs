@@ -163,7 +163,7 @@ fn meta(target: &Target) -> Meta {
     Meta {
         created_by: Some(format!("nearviz {}", env!("CARGO_PKG_VERSION"))),
         created_at_ms: now.and_then(|d| u64::try_from(d.as_millis()).ok()),
-        engine: Some(rpc::viewer::ENGINE_NAME.to_owned()),
+        engine: Some(crate::engine::EngineId::Rpc.name().to_owned()),
         protocol_version: None,
         note: Some(format!(
             "nearviz tx {} --sender {} --rpc {}",

@@ -14,16 +14,13 @@ mod follow;
 #[cfg(test)]
 mod tests;
 
-use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use crate::scenario::Scenario;
 use follow::Followers;
 use nearviz_runtime::{Runtime, RuntimeOptions};
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc::error::TryRecvError;
-
-/// Engine name in the header.
-pub const ENGINE_NAME: &str = "embedded";
 
 /// Default time between blocks, close to the sandbox's.
 pub const DEFAULT_BLOCK_INTERVAL: Duration = Duration::from_millis(125);
@@ -94,11 +91,10 @@ fn run(scenario: &Scenario, opts: &EmbeddedOptions, mut side: EngineSide) {
     }
     let mut pacing = opts.pacing;
     let info = EngineInfo {
-        name: ENGINE_NAME.to_owned(),
+        id: EngineId::Embedded,
         reason: opts.reason.clone(),
         protocol_version: Some(runtime.protocol_version()),
         manual_blocks: pacing == Pacing::Manual,
-        approximate_gas: true,
     };
     if side.events.blocking_send(EngineEvent::Ready(info)).is_err() {
         return;

@@ -24,18 +24,87 @@ pub enum EngineKind {
     Embedded,
 }
 
+/// Which engine runs (or ran) the chain.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub enum EngineId {
+    /// A real neard sandbox.
+    Sandbox,
+    /// NEAR's VM in-process (`nearviz-runtime`).
+    Embedded,
+    /// Any RPC node, read-only (`nearviz tx`).
+    Rpc,
+    /// A recording played back; no engine runs.
+    Replay,
+}
+
+/// What an engine can do, so the app offers only what works.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Capabilities {
+    /// Takes calls (`EngineCommand::Send`).
+    pub calls: bool,
+    /// Can switch to blocks on demand (`SetManualBlocks`, then `ProduceBlock`).
+    pub pause_chain: bool,
+    /// Gas figures may differ slightly from a real node.
+    pub approximate_gas: bool,
+}
+
+impl EngineId {
+    /// The short name shown in the header and written into fixtures.
+    pub fn name(self) -> &'static str {
+        match self {
+            EngineId::Sandbox => "sandbox",
+            EngineId::Embedded => "embedded",
+            EngineId::Rpc => "rpc",
+            EngineId::Replay => "replay",
+        }
+    }
+
+    pub fn capabilities(self) -> Capabilities {
+        match self {
+            EngineId::Sandbox => {
+                Capabilities { calls: true, pause_chain: false, approximate_gas: false }
+            }
+            EngineId::Embedded => {
+                Capabilities { calls: true, pause_chain: true, approximate_gas: true }
+            }
+            EngineId::Rpc | EngineId::Replay => {
+                Capabilities { calls: false, pause_chain: false, approximate_gas: false }
+            }
+        }
+    }
+}
+
+impl std::fmt::Display for EngineId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
 /// What the header shows about the running engine.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct EngineInfo {
-    /// Short name: `sandbox`, `embedded`, `replay`, `rpc`.
-    pub name: String,
+    pub id: EngineId,
     /// Why this engine (e.g. `auto: no neard binary (NEAR_SANDBOX_BIN_PATH unset)`).
     pub reason: Option<String>,
     pub protocol_version: Option<u32>,
-    /// Whether `EngineCommand::ProduceBlock` is honoured (embedded runtime in manual mode).
+    /// Blocks are produced on demand (`EngineCommand::ProduceBlock`) right now.
     pub manual_blocks: bool,
-    /// Gas figures may differ slightly from a real node (embedded runtime).
-    pub approximate_gas: bool,
+}
+
+impl EngineInfo {
+    /// A running engine of this kind, blocks on a timer.
+    pub fn new(id: EngineId) -> Self {
+        EngineInfo { id, reason: None, protocol_version: None, manual_blocks: false }
+    }
+
+    /// The engine's short name (`sandbox`, `embedded`, ...).
+    pub fn name(&self) -> &'static str {
+        self.id.name()
+    }
+
+    pub fn capabilities(&self) -> Capabilities {
+        self.id.capabilities()
+    }
 }
 
 /// What an engine tells the app.

@@ -23,7 +23,7 @@ pub use setup::{connect, Deployment, SetupTimings};
 
 use crate::chain::ChainEvent;
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
-use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
 use serde_json::json;
 use std::path::PathBuf;
@@ -33,9 +33,6 @@ use tokio::task::JoinSet;
 
 /// How often the newest block is fetched while calls are in flight (blocks: ~125 ms).
 const HEAD_POLL: Duration = Duration::from_millis(100);
-
-/// Engine name in the header.
-pub const ENGINE_NAME: &str = "sandbox";
 
 /// How the sandbox engine runs.
 #[derive(Clone, Debug)]
@@ -134,11 +131,10 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         }
     };
     let info = EngineInfo {
-        name: ENGINE_NAME.to_owned(),
+        id: EngineId::Sandbox,
         reason: opts.reason.clone(),
         protocol_version: Some(node.protocol_version),
         manual_blocks: false,
-        approximate_gas: false,
     };
     if side.events.send(EngineEvent::Ready(info)).await.is_err() {
         node.shutdown().await;

@@ -16,7 +16,6 @@
 //!   column, then along the target's first line; created edges are solid (`─│ ▶`), data edges
 //!   dotted (`┄┆ ▷`).
 
-pub mod format;
 mod lanes;
 mod place;
 mod route;
@@ -24,8 +23,8 @@ pub mod synthetic;
 mod text;
 
 use crate::chain::ReceiptId;
+pub use crate::format::GasUnit;
 use crate::model::dag::TxNode;
-pub use format::GasUnit;
 use std::collections::{HashMap, HashSet};
 pub use text::gas_price as gas_price_of;
 
@@ -240,7 +239,7 @@ impl DagLayout {
 pub fn layout(tx: &TxNode, options: &LayoutOptions) -> DagLayout {
     let visible = lanes::visible_receipts(tx, options);
     let lanes = lanes::assign(tx, &visible);
-    let suffix = format::common_suffix(tx.signer.as_str());
+    let suffix = crate::format::common_suffix(tx.signer.as_str());
     let mut nodes = Vec::with_capacity(visible.shown.len() + 1);
     nodes.push(text::tx_box(tx, options, suffix.as_deref()));
     let mut index = HashMap::with_capacity(visible.shown.len());

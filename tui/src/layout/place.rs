@@ -2,7 +2,7 @@
 //! it, on a row that its incoming edges can reach through the columns in between.
 
 use super::{Column, ColumnKind, Edge, EdgeKind, NodeBox, Zoom};
-use crate::layout::format;
+use crate::format;
 
 pub(super) fn place(nodes: &mut [NodeBox], edges: &[Edge], columns: &mut [Column], zoom: Zoom) {
     let spacing = zoom.spacing();

@@ -7,7 +7,7 @@
 //! one callback (a fan-in `┐┤┘`); other bundles get their own track when their rows overlap.
 
 use super::{Column, Edge, EdgeCell, EdgeKind, NodeBox};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 const N: u8 = 1;
 const E: u8 = 2;
@@ -50,7 +50,7 @@ pub(super) fn route(
         span.0 = span.0.min(a.min(b));
         span.1 = span.1.max(a.max(b));
     }
-    let mut sorted: Vec<(Bundle, (u16, u16))> = spans.into_iter().collect();
+    let mut sorted: Vec<(Bundle, (u16, u16))> = spans.iter().map(|(b, s)| (*b, *s)).collect();
     sorted.sort_by_key(|&(b, (lo, hi))| (b.gutter, lo, hi, b));
     let mut track_of: HashMap<Bundle, usize> = HashMap::with_capacity(sorted.len());
     let mut tracks_in: Vec<usize> = vec![0; columns.len()];
@@ -88,38 +88,65 @@ pub(super) fn route(
             node.x = column.x;
         }
     }
-    // Cells.
+    // Cells. The edges of a bundle share their track and one end (the source of a fan-out,
+    // the callback of a fan-in), so the shared parts are drawn once per bundle: the vertical
+    // run over the bundle's rows (the union of its edges' runs, which all contain the shared
+    // row) and the shared horizontal run. Per edge, only its own horizontal run is added.
     let mut raw: Vec<(u32, u32, u8)> = Vec::new();
+    let track_x_of = |gutter: usize, track: usize| -> u16 {
+        let source = &columns[gutter];
+        source.x + source.width + 1 + 2 * track as u16
+    };
+    let mut drawn: HashSet<Bundle> = HashSet::with_capacity(track_of.len());
     for e in &drawable {
-        let Some(&track) = track_of.get(&bundle_of(e)) else { continue };
+        let bundle = bundle_of(e);
+        let Some(&track) = track_of.get(&bundle) else { continue };
         let (a, b) = (&nodes[e.from], &nodes[e.to]);
-        let source = &columns[a.column];
-        let exit = source.x + source.width;
-        let track_x = exit + 1 + 2 * track as u16;
+        let exit = columns[a.column].x + columns[a.column].width;
+        let track_x = track_x_of(bundle.gutter, track);
         let arrow = columns[b.column].x.saturating_sub(2);
         let kind = if e.kind == EdgeKind::Created { CREATED } else { DATA };
-        let mut push =
-            |x: u16, y: u16, bits: u8| raw.push((u32::from(y), u32::from(x), bits | kind));
-        // Out of the source.
-        for cx in exit..track_x {
-            push(cx, a.y, E | W);
-        }
-        push(track_x, a.y, W);
-        // Along the track.
-        if a.y != b.y {
-            let (top, bottom) = (a.y.min(b.y), a.y.max(b.y));
-            push(track_x, top, S);
-            for cy in top + 1..bottom {
-                push(track_x, cy, N | S);
+        let first = drawn.insert(bundle);
+        let out_of_source = |raw: &mut Vec<(u32, u32, u8)>| {
+            for cx in exit..track_x {
+                push(raw, cx, a.y, E | W | kind);
             }
-            push(track_x, bottom, N);
+            push(raw, track_x, a.y, W | kind);
+        };
+        let into_target = |raw: &mut Vec<(u32, u32, u8)>| {
+            push(raw, track_x, b.y, E | kind);
+            for cx in track_x + 1..arrow {
+                push(raw, cx, b.y, E | W | kind);
+            }
+            push(raw, arrow, b.y, W | ARROW | kind);
+        };
+        if first {
+            if let Some(&(top, bottom)) = spans.get(&bundle) {
+                if top != bottom {
+                    push(&mut raw, track_x, top, S | kind);
+                    for cy in top + 1..bottom {
+                        push(&mut raw, track_x, cy, N | S | kind);
+                    }
+                    push(&mut raw, track_x, bottom, N | kind);
+                }
+            }
         }
-        // Into the target.
-        push(track_x, b.y, E);
-        for cx in track_x + 1..arrow {
-            push(cx, b.y, E | W);
+        match e.kind {
+            // One source per created bundle: its way out is shared.
+            EdgeKind::Created => {
+                if first {
+                    out_of_source(&mut raw);
+                }
+                into_target(&mut raw);
+            }
+            // One callback per data bundle: its way in is shared.
+            EdgeKind::Data => {
+                out_of_source(&mut raw);
+                if first {
+                    into_target(&mut raw);
+                }
+            }
         }
-        push(arrow, b.y, W | ARROW);
     }
     raw.sort_unstable_by_key(|&(y, x, _)| (y, x));
     let mut cells: Vec<EdgeCell> = Vec::with_capacity(raw.len());
@@ -139,6 +166,10 @@ pub(super) fn route(
         cells.push(cell(done));
     }
     (cells, width)
+}
+
+fn push(raw: &mut Vec<(u32, u32, u8)>, x: u16, y: u16, bits: u8) {
+    raw.push((u32::from(y), u32::from(x), bits));
 }
 
 fn cell((y, x, bits): (u32, u32, u8)) -> EdgeCell {

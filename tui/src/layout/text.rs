@@ -1,7 +1,7 @@
 //! What each node says: title, batch actions, status line.
 
-use super::format::{self, GasUnit, DEFAULT_GAS_PRICE};
 use super::{LayoutOptions, LineRole, Mark, NodeBox, NodeLine, NodeRef, Zoom};
+use crate::format::{self, GasUnit, DEFAULT_GAS_PRICE};
 use crate::model::dag::{ActionInfo, Outcome, ReceiptNode, Status, TxNode};
 use near_primitives::types::Gas;
 

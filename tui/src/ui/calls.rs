@@ -11,22 +11,22 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     if area.height == 0 {
         return;
     }
-    let focused = app.focus == Focus::Calls;
-    let title = match &app.title {
+    let focused = app.focus() == Focus::Calls;
+    let title = match app.title() {
         Some(t) => format!(" Calls · {t} "),
         None => " Calls ".into(),
     };
     let block = Block::bordered().title(title).border_style(theme.border(focused));
     let ready = app.engine_ready();
     let lines: Vec<Line> = app
-        .calls
+        .calls()
         .iter()
         .enumerate()
         .map(|(i, call)| {
             let key = if i < 9 { format!("{} ", i + 1) } else { "  ".into() };
             let mut line =
                 Line::from(vec![Span::styled(key, theme.key()), Span::raw(call.name.clone())]);
-            if focused && i == app.call_cursor {
+            if focused && i == app.call_cursor() {
                 line = line.style(theme.selected());
             } else if !ready {
                 line = line.style(theme.dim());
@@ -38,7 +38,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 }
 
 pub fn render_replay(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let Some(player) = &app.player else { return };
+    let Some(player) = app.player() else { return };
     let block = Block::bordered().title(" Replay ").border_style(theme.border(false));
     let state = if player.playing {
         format!("▶ playing {}×", player.speed())

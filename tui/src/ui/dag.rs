@@ -3,7 +3,8 @@
 use super::theme::Theme;
 use super::Regions;
 use crate::app::{App, Focus, Mode};
-use crate::layout::{format, Mark};
+use crate::format;
+use crate::layout::Mark;
 use crate::model::dag::TxNode;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
@@ -18,10 +19,11 @@ pub fn render(frame: &mut Frame, regions: &Regions, app: &App, theme: Theme) {
         Some(tx) => title(tx, app),
         None => " DAG ".into(),
     };
-    let block = Block::bordered().title(title).border_style(theme.border(app.focus == Focus::Dag));
+    let block =
+        Block::bordered().title(title).border_style(theme.border(app.focus() == Focus::Dag));
     frame.render_widget(block, regions.dag);
     if app.open_tx().is_none() {
-        let hint = match app.mode {
+        let hint = match app.mode() {
             Mode::Live if app.engine_ready() => {
                 "press 1-9 to send a call: its promise DAG grows here, block by block"
             }
@@ -51,10 +53,10 @@ fn title(tx: &TxNode, app: &App) -> String {
         _ => {}
     }
     let price = crate::layout::gas_price_of(tx.gas_burnt, tx.tokens_burnt.as_yoctonear());
-    parts.push(format::gas(tx.gas_burnt, app.options.gas_unit, price));
-    if app.layout.hidden_receipts > 0 {
-        let what = if app.options.show_refunds { "folded" } else { "hidden (r)" };
-        parts.push(format!("{} {what}", app.layout.hidden_receipts));
+    parts.push(format::gas(tx.gas_burnt, app.options().gas_unit, price));
+    if app.layout().hidden_receipts > 0 {
+        let what = if app.options().show_refunds { "folded" } else { "hidden (r)" };
+        parts.push(format!("{} {what}", app.layout().hidden_receipts));
     }
     format!(" {} ", parts.join(" · "))
 }
@@ -81,15 +83,15 @@ fn put(buf: &mut Buffer, area: Rect, scroll: (u16, u16), x: u16, y: u16, text: &
 }
 
 fn draw_lanes(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
-    for column in &app.layout.columns {
-        let scroll = (app.scroll.0, 0);
+    for column in &app.layout().columns {
+        let scroll = (app.scroll().0, 0);
         put(buf, area, scroll, column.x, 0, &column.header, theme.label());
     }
 }
 
 fn draw_canvas(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
-    let layout = &app.layout;
-    let (sx, sy) = app.scroll;
+    let layout = &app.layout();
+    let (sx, sy) = app.scroll();
     let (x_end, y_end) = (sx.saturating_add(area.width), sy.saturating_add(area.height));
     for cell in layout.cells_in_rows(sy, y_end) {
         if cell.x >= sx && cell.x < x_end {
@@ -119,9 +121,9 @@ fn draw_canvas(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
                 if is_selected {
                     style = style.patch(theme.selected());
                     let pad = " ".repeat(usize::from(node.width.saturating_sub(1)));
-                    put(buf, area, app.scroll, node.x, y, &pad, style);
+                    put(buf, area, app.scroll(), node.x, y, &pad, style);
                 }
-                put(buf, area, app.scroll, node.x, y, &line.text, style);
+                put(buf, area, app.scroll(), node.x, y, &line.text, style);
             }
         }
     }

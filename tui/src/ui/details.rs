@@ -2,7 +2,8 @@
 
 use super::theme::Theme;
 use crate::app::App;
-use crate::layout::{format, gas_price_of, GasUnit, Mark};
+use crate::format::{self, GasUnit};
+use crate::layout::{gas_price_of, Mark};
 use crate::model::dag::{ActionInfo, InputStatus, Outcome, Parent, ReceiptNode, Status, TxNode};
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
@@ -21,10 +22,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         return;
     };
     let (title, lines) = match app.selected_receipt() {
-        Some(r) => receipt(tx, r, app.options.gas_unit, theme),
-        None => transaction(tx, app.options.gas_unit, theme),
+        Some(r) => receipt(tx, r, app.options().gas_unit, theme),
+        None => transaction(tx, app.options().gas_unit, theme),
     };
-    let block = Block::bordered().title(title).border_style(theme.border(app.details_big));
+    let block = Block::bordered().title(title).border_style(theme.border(app.details_big()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 

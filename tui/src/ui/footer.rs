@@ -1,31 +1,33 @@
-//! The bottom line: key hints from the keymap, and the last status message.
+//! The bottom line: hints for the keys that work now (from the keymap; the mode's own keys
+//! first), and the last status message.
 
 use super::theme::Theme;
-use crate::app::keymap::{Modes, BINDINGS};
-use crate::app::{App, Mode};
-use crate::layout::format;
+use crate::app::keymap::{self, Action};
+use crate::app::App;
+use crate::format;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let mode = match app.mode {
-        Mode::Live => Modes::LIVE,
-        Mode::Replay => Modes::REPLAY,
-        Mode::Viewer => Modes::VIEWER,
-    };
-    let status = app.status.as_deref().unwrap_or("");
+    let ctx = app.key_context();
+    let status = app.status().unwrap_or("");
     let status_width = format::width(status).min(usize::from(area.width) / 2);
     let budget = usize::from(area.width).saturating_sub(status_width + 2);
     let mut spans = vec![Span::raw(" ")];
     let mut used = 1;
-    for binding in BINDINGS.iter().filter(|b| b.modes.contains(mode)) {
-        let Some(label) = binding.footer else { continue };
-        let keys = if binding.action == crate::app::keymap::Action::Right {
+    // The mode's own keys (calls, blocks, playback) first: they are what the screen is for.
+    let (own, common): (Vec<_>, Vec<_>) = keymap::enabled_actions(&ctx)
+        .partition(|b| matches!(b.group, keymap::Group::Live | keymap::Group::Replay));
+    for binding in own.into_iter().chain(common) {
+        let Some(label) = keymap::describe(binding.action, ctx.mode).and_then(|b| b.footer) else {
+            continue;
+        };
+        let keys = if binding.action == Action::Right {
             "←↑↓→".to_string()
         } else {
-            binding.key_label()
+            keymap::keys_label(binding.action, &ctx)
         };
         let width = format::width(&keys) + format::width(label) + 4;
         if used + width > budget {

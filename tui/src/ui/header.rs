@@ -14,39 +14,38 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         parts.push(Span::raw(" · "));
         parts.push(Span::raw(text));
     };
-    match &app.engine {
+    match app.engine() {
         EngineState::Starting(what) => push(format!("starting: {what}")),
         EngineState::Ready(info) => {
-            push(info.name.clone());
+            push(info.name().to_owned());
             if let Some(p) = info.protocol_version {
                 push(format!("protocol {p}"));
             }
-            if info.approximate_gas {
+            if info.capabilities().approximate_gas {
                 push("gas ≈".into());
             }
         }
-        EngineState::Down(why) if app.mode == crate::app::Mode::Live => {
+        EngineState::Down(why) if app.mode() == crate::app::Mode::Live => {
             push(format!("engine down: {why}"));
             push("R restarts it (history kept)".into());
         }
         EngineState::Down(why) => push(format!("engine down: {why}")),
     }
-    if let Some(h) = app.player.as_ref().and_then(|p| p.height()).or(app.session.head()) {
+    if let Some(h) = app.player().and_then(|p| p.height()).or(app.session().head()) {
         push(format!("block #{h}"));
     }
-    if let Some(ms) = app.session.ms_per_block() {
+    if let Some(ms) = app.session().ms_per_block() {
         push(format!("{ms} ms/block"));
     }
-    if app.manual_blocks {
+    if app.manual_blocks() {
         push("manual blocks".into());
     }
     push(format!("{} in flight", app.in_flight()));
-    if let EngineState::Ready(crate::engine::EngineInfo { reason: Some(reason), .. }) = &app.engine
-    {
+    if let Some(reason) = app.engine_info().and_then(|i| i.reason.as_ref()) {
         push(reason.clone());
     }
     let mut style = theme.header();
-    if matches!(app.engine, EngineState::Down(_)) {
+    if matches!(app.engine(), EngineState::Down(_)) {
         style = style.patch(theme.error());
     }
     frame.render_widget(Paragraph::new(Line::from(parts)).style(style), area);

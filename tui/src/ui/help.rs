@@ -1,44 +1,35 @@
-//! `?`: every key of the current mode, drawn from the keymap, and what the marks mean.
+//! `?`: every key that works now, drawn from the keymap, and what the marks mean.
 
 use super::theme::Theme;
-use crate::app::keymap::{Group, Modes, BINDINGS};
-use crate::app::{App, Mode};
+use crate::app::keymap::{self, Context, Group};
+use crate::app::App;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph};
 use ratatui::Frame;
 
-fn group_lines(group: Group, mode: Modes, theme: Theme) -> Vec<Line<'static>> {
-    let bindings: Vec<_> = BINDINGS
-        .iter()
-        .filter(|b| {
-            b.modes.contains(mode)
-                && std::mem::discriminant(&b.group) == std::mem::discriminant(&group)
-        })
-        .collect();
+fn group_lines(group: Group, ctx: &Context, theme: Theme) -> Vec<Line<'static>> {
+    let bindings: Vec<_> = keymap::enabled_actions(ctx).filter(|b| b.group == group).collect();
     if bindings.is_empty() {
         return Vec::new();
     }
     let mut lines = vec![Line::styled(group.title(), theme.label())];
     for b in bindings {
+        let help = keymap::describe(b.action, ctx.mode).map_or("", |d| d.help);
         lines.push(Line::from(vec![
-            Span::styled(format!(" {:<12}", b.key_label()), theme.key()),
-            Span::raw(b.help),
+            Span::styled(format!(" {:<12}", keymap::keys_label(b.action, ctx)), theme.key()),
+            Span::raw(help),
         ]));
     }
     lines
 }
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let mode = match app.mode {
-        Mode::Live => Modes::LIVE,
-        Mode::Replay => Modes::REPLAY,
-        Mode::Viewer => Modes::VIEWER,
-    };
-    let left: Vec<Line> = group_lines(Group::Move, mode, theme);
-    let mut right: Vec<Line> = group_lines(Group::View, mode, theme);
-    right.extend(group_lines(Group::Live, mode, theme));
-    right.extend(group_lines(Group::Replay, mode, theme));
+    let ctx = app.key_context();
+    let left: Vec<Line> = group_lines(Group::Move, &ctx, theme);
+    let mut right: Vec<Line> = group_lines(Group::View, &ctx, theme);
+    right.extend(group_lines(Group::Live, &ctx, theme));
+    right.extend(group_lines(Group::Replay, &ctx, theme));
     let mut legend = vec![
         Line::styled("Marks", theme.label()),
         Line::raw(" ✔ success  ✘ failure  ↩ refund  ○ pending  ⧗ waiting for inputs   +N folded"),

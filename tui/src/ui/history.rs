@@ -2,20 +2,20 @@
 
 use super::theme::Theme;
 use crate::app::{App, Focus};
-use crate::layout::format;
+use crate::format;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let focused = app.focus == Focus::History;
-    let txs = &app.session.dag().transactions;
+    let focused = app.focus() == Focus::History;
+    let txs = &app.session().dag().transactions;
     let block = Block::bordered()
         .title(format!(" History ({}) ", txs.len()))
         .border_style(theme.border(focused));
     let height = area.height.saturating_sub(2);
-    let offset = super::list_offset(app.history_cursor, height);
+    let offset = super::list_offset(app.history_cursor(), height);
     let width = usize::from(area.width.saturating_sub(2));
     let lines: Vec<Line> = txs
         .iter()
@@ -26,14 +26,16 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
             let mark = crate::layout::Mark::from_status(&tx.status);
             let hash = format::short_id(&tx.hash);
             let label = tx.label.clone().unwrap_or_else(|| "tx".into());
-            let label = format::truncate(&label, width.saturating_sub(9));
-            let open = Some(tx.hash) == app.open;
+            // Mark and space, label, space, hash, space.
+            let label_width = width.saturating_sub(4 + format::width(&hash));
+            let label = format::truncate(&label, label_width);
+            let open = Some(tx.hash) == app.open();
             let mut line = Line::from(vec![
                 Span::styled(format!("{} ", mark.glyph()), theme.mark(mark)),
-                Span::raw(format!("{label:<w$} ", w = width.saturating_sub(9))),
+                Span::raw(format!("{label:<label_width$} ")),
                 Span::styled(hash, theme.dim()),
             ]);
-            if focused && i == app.history_cursor {
+            if focused && i == app.history_cursor() {
                 line = line.style(theme.selected());
             } else if open {
                 line = line.style(theme.label());

@@ -24,7 +24,7 @@ mod help;
 mod history;
 pub mod theme;
 
-use crate::app::{App, Mode};
+use crate::app::{App, Geometry, Mode};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::Paragraph;
@@ -35,33 +35,34 @@ use theme::Theme;
 pub const MIN_WIDTH: u16 = 70;
 pub const MIN_HEIGHT: u16 = 18;
 
-/// Where each region is, for a terminal of `area` (also used for mouse hits and scrolling).
+/// Where each region is, for a terminal of `area` (what `render` returns feeds mouse hits and
+/// scrolling).
 #[derive(Clone, Copy, Default, Debug)]
-pub struct Regions {
-    pub too_small: bool,
-    pub header: Rect,
+struct Regions {
+    too_small: bool,
+    header: Rect,
     /// The Calls box (or the Replay box in replay).
-    pub side_top: Rect,
+    side_top: Rect,
     /// Lines of the calls list (inside its border).
-    pub calls: Rect,
-    pub history_box: Rect,
+    calls: Rect,
+    history_box: Rect,
     /// Lines of the history list.
-    pub history: Rect,
-    pub dag: Rect,
+    history: Rect,
+    dag: Rect,
     /// The lane headers row.
-    pub lanes: Rect,
+    lanes: Rect,
     /// Where the DAG canvas shows.
-    pub canvas: Rect,
-    pub details: Rect,
-    pub explain: Rect,
-    pub footer: Rect,
+    canvas: Rect,
+    details: Rect,
+    explain: Rect,
+    footer: Rect,
 }
 
 fn inner(r: Rect) -> Rect {
     Rect::new(r.x + 1, r.y + 1, r.width.saturating_sub(2), r.height.saturating_sub(2))
 }
 
-pub fn regions(area: Rect, app: &App) -> Regions {
+fn regions(area: Rect, app: &App) -> Regions {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Regions { too_small: true, ..Default::default() };
     }
@@ -71,17 +72,19 @@ pub fn regions(area: Rect, app: &App) -> Regions {
     let side_width = if area.width >= 110 { 28 } else { 22 };
     let [side, right] =
         Layout::horizontal([Constraint::Length(side_width), Constraint::Min(0)]).areas(body);
-    let top_height = match app.mode {
-        Mode::Live if !app.calls.is_empty() => (app.calls.len() as u16 + 2).min(side.height / 2),
+    let top_height = match app.mode() {
+        Mode::Live if !app.calls().is_empty() => {
+            (app.calls().len() as u16 + 2).min(side.height / 2)
+        }
         Mode::Replay => 6,
         _ => 0,
     };
     let [side_top, history_box] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(side);
-    let explain_text = app.explain && explain::text(app).is_some();
+    let explain_text = app.explain() && explain::text(app).is_some();
     // Beside the DAG when there is room, else a short strip between the DAG and the details.
     let beside = explain_text && right.width >= 120;
-    let details_height = if app.details_big {
+    let details_height = if app.details_big() {
         right.height.saturating_sub(6)
     } else {
         (right.height * 2 / 5).clamp(8, 14)
@@ -107,7 +110,7 @@ pub fn regions(area: Rect, app: &App) -> Regions {
         too_small: false,
         header,
         side_top,
-        calls: if app.mode == Mode::Live { inner(side_top) } else { Rect::default() },
+        calls: if app.mode() == Mode::Live { inner(side_top) } else { Rect::default() },
         history_box,
         history: inner(history_box),
         dag,
@@ -120,21 +123,22 @@ pub fn regions(area: Rect, app: &App) -> Regions {
 }
 
 /// First visible item of a list of `height` lines so that `cursor` shows.
-pub fn list_offset(cursor: usize, height: u16) -> usize {
+fn list_offset(cursor: usize, height: u16) -> usize {
     cursor.saturating_sub(usize::from(height.max(1)) - 1)
 }
 
-/// Draw the whole screen. Reads `app`, changes nothing.
-pub fn render(app: &App, frame: &mut Frame) {
+/// Draw the whole screen. Reads `app`, changes nothing; returns where things went, for the
+/// app to interpret the next clicks and scrolls (`Msg::Drawn`).
+pub fn render(app: &App, frame: &mut Frame) -> Geometry {
     let area = frame.area();
-    let theme = Theme::new(app.color);
+    let theme = Theme::new(app.color());
     let regions = regions(area, app);
     if regions.too_small {
         too_small(frame, area, theme);
-        return;
+        return Geometry::default();
     }
     header::render(frame, regions.header, app, theme);
-    if app.mode == Mode::Replay {
+    if app.mode() == Mode::Replay {
         calls::render_replay(frame, regions.side_top, app, theme);
     } else {
         calls::render(frame, regions.side_top, app, theme);
@@ -144,8 +148,14 @@ pub fn render(app: &App, frame: &mut Frame) {
     details::render(frame, regions.details, app, theme);
     explain::render(frame, regions.explain, app, theme);
     footer::render(frame, regions.footer, app, theme);
-    if app.help {
+    if app.help_open() {
         help::render(frame, area, app, theme);
+    }
+    Geometry {
+        canvas: regions.canvas,
+        history: regions.history,
+        history_first: list_offset(app.history_cursor(), regions.history.height),
+        calls: regions.calls,
     }
 }
 

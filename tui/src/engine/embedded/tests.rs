@@ -58,8 +58,8 @@ async fn a_call_goes_from_unknown_to_final_like_on_a_node() {
             _ => {}
         }
     };
-    assert_eq!(info.name, "embedded");
-    assert!(info.approximate_gas);
+    assert_eq!(info.id, crate::engine::EngineId::Embedded);
+    assert!(info.capabilities().approximate_gas);
     engine.commands.send(EngineCommand::Send(call)).await.expect("send");
     let mut statuses = Vec::new();
     let mut blocks = HashSet::new();

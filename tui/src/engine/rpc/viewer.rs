@@ -8,7 +8,7 @@
 use super::client::RpcClient;
 use super::follow::{follow_tx, FollowError, FollowOptions};
 use crate::chain::{ChainEvent, TxHash};
-use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineInfo, EngineSide};
+use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use near_primitives::types::AccountId;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
@@ -93,11 +93,8 @@ pub async fn watch_tx(
     let intro = [
         EngineEvent::Progress(format!("asking {url} for transaction {tx}…")),
         EngineEvent::Ready(EngineInfo {
-            name: ENGINE_NAME.to_owned(),
             reason: Some(format!("read-only, {url}")),
-            protocol_version: None,
-            manual_blocks: false,
-            approximate_gas: false,
+            ..EngineInfo::new(EngineId::Rpc)
         }),
         EngineEvent::Chain(ChainEvent::TxSubmitted {
             tx,

@@ -1,5 +1,10 @@
 //! The terminal while the TUI runs: raw mode, alternate screen, mouse capture, restored on
-//! drop, on error and on panic. Logging goes to a file, never to the screen.
+//! drop, on error and on panic; the event loop that connects the terminal, the engine, the
+//! app and the ui. Logging goes to a file, never to the screen.
+
+pub mod event_loop;
+
+pub use event_loop::{run, Restart, Wiring};
 
 use anyhow::Context;
 use crossterm::event::{DisableMouseCapture, EnableMouseCapture};

@@ -1,5 +1,6 @@
-//! Text for people: gas in the chosen unit, NEAR amounts, short ids and accounts, values.
-//! Pure string helpers shared by the layout (node labels) and the details pane.
+//! Text for people, one way everywhere: gas in the chosen unit, NEAR amounts, short ids and
+//! accounts, values. Pure string helpers for the layout (node labels), the TUI panes and the
+//! text outputs, so the same receipt reads the same in each.
 
 use crate::model::dag::{Args, Value};
 use near_primitives::types::{Balance, Gas};
@@ -63,35 +64,39 @@ fn tgas(raw: u64) -> String {
     }
 }
 
-/// A NEAR amount with up to 6 significant decimals: `1 Ⓝ`, `0.000121 Ⓝ`, `0 Ⓝ`.
+/// A NEAR amount with 5 significant decimals: `1 NEAR`, `0.00012 NEAR`, `0 NEAR`.
 pub fn near(amount: Balance) -> String {
     let yocto = amount.as_yoctonear();
     if yocto == 0 {
-        return "0 Ⓝ".to_string();
+        return "0 NEAR".to_string();
     }
     let whole = yocto / YOCTO_PER_NEAR;
     let frac = yocto % YOCTO_PER_NEAR;
-    if frac == 0 {
-        return format!("{whole} Ⓝ");
-    }
-    let digits = format!("{frac:024}");
-    // Keep 6 significant digits of the fraction (at least 4 decimals).
-    let first = digits.find(|c| c != '0').unwrap_or(0);
-    let keep = (first + 6).clamp(4, 24);
-    let shown = digits[..keep].trim_end_matches('0');
+    let mut digits = format!("{frac:024}");
+    let first = digits.find(|c| c != '0').unwrap_or(digits.len());
+    digits.truncate((first + 5).min(24));
+    let shown = digits.trim_end_matches('0');
     if shown.is_empty() {
-        format!("{whole} Ⓝ")
+        format!("{whole} NEAR")
     } else {
-        format!("{whole}.{shown} Ⓝ")
+        format!("{whole}.{shown} NEAR")
     }
 }
 
-/// The first characters of a base58 id: `81Xw…`.
+/// How many characters of a base58 id [`short_id`] keeps.
+pub const SHORT_ID_CHARS: usize = 6;
+
+/// The first characters of a base58 id: `DRrdwg…`.
 pub fn short_id(id: &impl std::fmt::Display) -> String {
     let text = id.to_string();
-    let head: String = text.chars().take(4).collect();
-    format!("{head}…")
+    match text.char_indices().nth(SHORT_ID_CHARS) {
+        Some((i, _)) => format!("{}…", &text[..i]),
+        None => text,
+    }
 }
+
+/// How an empty return value is spelled.
+pub const EMPTY: &str = "(no value)";
 
 /// An account without the session's common suffix (`.test.near`), middle-elided to `max` columns.
 pub fn account(name: &str, strip_suffix: Option<&str>, max: usize) -> String {
@@ -158,10 +163,10 @@ pub fn elide_middle(text: &str, max: usize) -> String {
     out
 }
 
-/// A returned value on one line: JSON compact, bytes as `<12 bytes>`, empty as `()`.
+/// A returned value on one line: JSON compact, bytes as `<12 bytes>`, empty as [`EMPTY`].
 pub fn value(v: &Value) -> String {
     match v {
-        Value::Empty => "()".to_string(),
+        Value::Empty => EMPTY.to_string(),
         Value::Json(json) => json.to_string(),
         Value::Bytes { len, .. } => format!("<{len} bytes>"),
     }
@@ -197,15 +202,16 @@ mod tests {
     fn gas_in_near_uses_the_price() {
         // 1 Tgas at 1e9 yocto/gas = 1e21 yocto = 0.001 NEAR.
         let s = gas(Gas::from_gas(1_000_000_000_000), GasUnit::Near, 1_000_000_000);
-        assert_eq!(s, "≈0.001 Ⓝ");
+        assert_eq!(s, "≈0.001 NEAR");
     }
 
     #[test]
     fn near_amounts() {
-        assert_eq!(near(Balance::from_yoctonear(0)), "0 Ⓝ");
-        assert_eq!(near(Balance::from_yoctonear(YOCTO_PER_NEAR * 3)), "3 Ⓝ");
-        assert_eq!(near(Balance::from_yoctonear(121_000_000_000_000_000_000)), "0.000121 Ⓝ");
-        assert_eq!(near(Balance::from_yoctonear(10_780_065_332_249_300_000_000)), "0.01078 Ⓝ");
+        assert_eq!(near(Balance::from_yoctonear(0)), "0 NEAR");
+        assert_eq!(near(Balance::from_yoctonear(YOCTO_PER_NEAR * 3)), "3 NEAR");
+        assert_eq!(near(Balance::from_yoctonear(121_000_000_000_000_000_000)), "0.000121 NEAR");
+        assert_eq!(near(Balance::from_yoctonear(10_780_065_332_249_300_000_000)), "0.01078 NEAR");
+        assert_eq!(near(Balance::from_yoctonear(274_082_751_606_600_000_000)), "0.00027408 NEAR");
     }
 
     #[test]
@@ -219,6 +225,13 @@ mod tests {
         );
         assert_eq!(account("averyveryverylongname.test.near", sfx.as_deref(), 12), "avery…ngname");
         assert_eq!(account("system", sfx.as_deref(), 20), "system");
+    }
+
+    #[test]
+    fn short_ids_and_empty_values_have_one_spelling() {
+        assert_eq!(short_id(&"DRrdwgeHt1kZ"), "DRrdwg…");
+        assert_eq!(short_id(&"abc"), "abc");
+        assert_eq!(value(&Value::Empty), "(no value)");
     }
 
     #[test]

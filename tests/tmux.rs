@@ -1,0 +1,81 @@
+//! The one tmux harness of the end-to-end tests: a detached session running a command, its
+//! screen, keys, and waiting for the screen to show something. Used by `tests/` (nearviz-tests)
+//! and, through `#[path]`, by the TUI crate's `tests/rpc_tx_tui.rs`.
+//!
+//! Tests that need tmux FAIL when it is missing (CI installs it): a skipped end-to-end test
+//! would pass silently.
+
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Panics with a clear message when tmux is not installed.
+pub fn require_tmux() {
+    let found = Command::new("tmux").arg("-V").output().is_ok_and(|o| o.status.success());
+    assert!(found, "tmux is required by the end-to-end tests: install it (apt-get install tmux)");
+}
+
+pub struct Tmux {
+    pub session: String,
+}
+
+impl Tmux {
+    /// A detached `width`×`height` session running `command`; tmux must be installed.
+    pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
+        require_tmux();
+        let session = format!("nearviz-e2e-{name}-{}", std::process::id());
+        let status = Command::new("tmux")
+            .args(["new-session", "-d", "-s", &session])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .arg(command)
+            .env("TERM", "xterm-256color")
+            .status()
+            .expect("tmux runs");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { session }
+    }
+
+    pub fn screen(&self) -> String {
+        let out = Command::new("tmux")
+            .args(["capture-pane", "-p", "-t", &self.session])
+            .output()
+            .expect("capture");
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    pub fn keys(&self, keys: &[&str]) {
+        let status = Command::new("tmux")
+            .args(["send-keys", "-t", &self.session])
+            .args(keys)
+            .status()
+            .expect("send-keys");
+        assert!(status.success());
+    }
+
+    /// Resize the window (the program sees a resize event).
+    pub fn resize(&self, width: u16, height: u16) {
+        let _ = Command::new("tmux")
+            .args(["resize-window", "-t", &self.session])
+            .args(["-x", &width.to_string(), "-y", &height.to_string()])
+            .status();
+    }
+
+    /// Wait until the screen satisfies `ok`, or fail showing the last screen. Blocks the
+    /// thread (in a multi-threaded tokio test, wrap it in `block_in_place`).
+    pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            let screen = self.screen();
+            if ok(&screen) {
+                return screen;
+            }
+            assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = Command::new("tmux").args(["kill-session", "-t", &self.session]).status();
+    }
+}
