@@ -221,6 +221,9 @@ fn tx(t: Tx) -> Result<TxNode, String> {
         first_block: t.first_block,
         last_block: t.last_block,
         receipts,
+        // State changes and the ledger are not compared by `diff` yet: not read back.
+        state_changes: Vec::new(),
+        ledger: Default::default(),
     })
 }
 
@@ -262,5 +265,7 @@ fn receipt(r: Receipt, tx_hash: &str) -> Result<ReceiptNode, String> {
         gas_forwarded: Gas::from_gas(r.gas_forwarded),
         logs: r.logs,
         inputs,
+        state_changes: Vec::new(),
+        reverted_changes: Vec::new(),
     })
 }
