@@ -189,7 +189,8 @@ fn raw_toggle_shows_base64_and_back() {
     // The value's base64 continues on the next lines, under itself.
     let joined: String = flat(&raw).split(' ').collect();
     assert!(joined.contains(&format!("+{}", state_value::base64(&after))), "{raw}");
-    assert!(raw.contains(" yocto →"), "exact amounts: {raw}");
+    assert!(raw.contains("raw: base64, yoctoNEAR"), "{raw}");
+    assert!(raw.contains("20998764834068162600000000 → 19998764834068162600000000"), "{raw}");
     insta::assert_snapshot!("rollback_callback_raw", raw);
     keys(&mut app, "v");
     assert_eq!(quiet(&mut app), readable, "v toggles back");

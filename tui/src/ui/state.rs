@@ -55,7 +55,7 @@ pub fn lines(
         if balances > 0 {
             summary.push(format!("{balances} balance change{}", plural(balances)));
         }
-        let mode = if raw { "v readable" } else { "v raw" };
+        let mode = if raw { "raw: base64, yoctoNEAR · v readable" } else { "v raw" };
         out.push(Line::from(vec![
             Span::styled("state    ", theme.label()),
             Span::raw(summary.join(" · ")),
@@ -180,7 +180,7 @@ fn unknown(reason: &Option<String>, theme: Theme) -> Vec<Span<'static>> {
 
 fn amount(yocto: u128, raw: bool) -> String {
     if raw {
-        format!("{yocto} yocto")
+        yocto.to_string()
     } else {
         format::near(Balance::from_yoctonear(yocto))
     }
@@ -188,7 +188,7 @@ fn amount(yocto: u128, raw: bool) -> String {
 
 fn signed(delta: i128, raw: bool) -> String {
     if raw {
-        format!("{delta:+} yocto").replace('-', "−")
+        format!("{delta:+}").replace('-', "−")
     } else {
         format::near_signed(delta)
     }
