@@ -329,3 +329,36 @@ fn help_lists_the_state_keys_when_there_is_state() {
     assert!(s.contains("state values readable / raw"), "{s}");
     assert!(s.contains("Δn wrote state"), "{s}");
 }
+
+#[test]
+fn small_terminals_still_draw_the_state_and_the_ledger() {
+    let mut app = at_end_selecting(
+        "call_failing_with_rollback",
+        "xcc.test.near",
+        "call_failing_with_rollback",
+    );
+    // Too narrow for the ledger's table: one account per two lines.
+    keys(&mut app, "L");
+    let s = text(&draw(&mut app, 80, 40));
+    assert!(s.contains("alice.test.near net −0.00052904"), "{s}");
+    assert!(s.contains("deposits in +1 · deposits out −1 · gas bought −0.30091"), "{s}");
+    keys(&mut app, "L");
+    for (w, h) in [(70, 18), (80, 24), (100, 30)] {
+        for keys_pressed in ["", "v", "vL", "L"] {
+            keys(&mut app, keys_pressed);
+            let s = text(&draw(&mut app, w, h));
+            // Always drawn; on the smallest screens the details may need `enter` to show all.
+            let wanted = if app.ledger_open() { "Ledger" } else { "state    Δ 1 write" };
+            assert!(h < 30 || s.contains(wanted), "{w}×{h} after {keys_pressed:?}:\n{s}");
+            let pane = if app.ledger_open() { "┌ Ledger ·" } else { "┌ receipt " };
+            assert!(s.contains(pane), "{w}×{h} after {keys_pressed:?}:\n{s}");
+            // Back to the details, readable.
+            if app.ledger_open() {
+                keys(&mut app, "L");
+            }
+            if app.raw_values() {
+                keys(&mut app, "v");
+            }
+        }
+    }
+}

@@ -26,7 +26,7 @@ use ratatui::Frame;
 pub fn height(app: &App, width: u16) -> u16 {
     let Some(tx) = app.open_tx() else { return 3 };
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let lines = lines(&tx.ledger, app.raw_values(), Theme::new(false));
+    let lines = lines(&tx.ledger, app.raw_values(), inner, Theme::new(false));
     let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
@@ -49,7 +49,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         if app.raw_values() { "yoctoNEAR" } else { "NEAR" }
     );
     let block = Block::bordered().title(title).border_style(theme.border(true));
-    let lines = lines(&tx.ledger, app.raw_values(), theme);
+    let width = usize::from(area.width.saturating_sub(2));
+    let lines = lines(&tx.ledger, app.raw_values(), width, theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 
@@ -74,7 +75,9 @@ fn parts(r: &LedgerRow) -> [i128; 6] {
 const HEADERS: [&str; 6] =
     ["deposits in", "deposits out", "gas bought", "refunds", "rewards", "other"];
 
-pub fn lines(l: &Ledger, raw: bool, theme: Theme) -> Vec<Line<'static>> {
+/// The ledger for a pane `width` columns wide: a table, or one account per two lines when the
+/// table does not fit.
+pub fn lines(l: &Ledger, raw: bool, width: usize, theme: Theme) -> Vec<Line<'static>> {
     if l.rows.is_empty() {
         return vec![
             Line::raw("No balance change seen for this transaction."),
@@ -104,7 +107,23 @@ pub fn lines(l: &Ledger, raw: bool, theme: Theme) -> Vec<Line<'static>> {
         .map(|c| table.iter().map(|row| format::width(&row[c])).max().unwrap_or(0))
         .collect();
     let mut out = Vec::new();
-    for (n, row) in table.iter().enumerate() {
+    let table_width: usize = widths.iter().sum::<usize>() + 2 * widths.len() + 1;
+    if table_width > width {
+        for r in &l.rows {
+            out.push(Line::from(vec![
+                Span::raw(format!("{} ", r.account)),
+                Span::styled(format!("net {}", cell(r.net, raw)), theme.changed()),
+            ]));
+            let p = parts(r);
+            let shown: Vec<String> = columns
+                .iter()
+                .filter(|&&i| p[i] != 0)
+                .map(|&i| format!("{} {}", HEADERS[i], cell(p[i], raw)))
+                .collect();
+            out.push(Line::raw(format!("  {}", shown.join(" · "))));
+        }
+    }
+    for (n, row) in table.iter().enumerate().filter(|_| table_width <= width) {
         let mut spans = Vec::new();
         for (c, text) in row.iter().enumerate() {
             let pad = widths[c] - format::width(text);
