@@ -1,4 +1,5 @@
-//! ratatui widgets: a read-only render of `app::App`, one file per screen region.
+//! ratatui widgets: a read-only render of `app::App`, one file per screen region
+//! (`state.rs` and `value.rs` draw the state changes inside the details).
 //!
 //! ```text
 //!  header: nearviz · engine · protocol · block #h · ms/block · in flight · why
@@ -28,6 +29,7 @@ mod history;
 mod ledger;
 mod state;
 pub mod theme;
+mod value;
 
 use crate::app::{App, Geometry, Mode};
 use ratatui::layout::{Constraint, Layout, Rect};
