@@ -201,8 +201,10 @@ fn ledger_says_where_the_near_went() {
     let mut app = replay("call_failing_with_rollback");
     key(&mut app, KeyCode::End);
     let details = quiet(&mut app);
-    let footer = screen(&mut app).lines().last().unwrap_or("").to_string();
-    assert!(footer.contains("L ledger"), "the footer offers the ledger: {footer}");
+    // After `? help`: shown when the footer has room (the details' state line names it too).
+    let wide = text(&draw(&mut app, 160, H));
+    let footer = wide.lines().last().unwrap_or("").to_string();
+    assert!(footer.contains("? help · L ledger"), "the footer offers the ledger: {footer}");
     keys(&mut app, "L");
     assert!(app.ledger_open());
     let s = screen(&mut app);
