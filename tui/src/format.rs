@@ -83,6 +83,27 @@ pub fn near(amount: Balance) -> String {
     }
 }
 
+/// A signed NEAR amount: `+1 NEAR`, `−0.00012 NEAR`, `0 NEAR`.
+pub fn near_signed(yocto: i128) -> String {
+    let abs = near(Balance::from_yoctonear(yocto.unsigned_abs()));
+    match yocto.signum() {
+        1 => format!("+{abs}"),
+        -1 => format!("−{abs}"),
+        _ => abs,
+    }
+}
+
+/// The DAG's state mark of a receipt: `Δ2` (storage, key or code writes), `↺1` (writes the
+/// embedded runtime rolled back), both, or `None`.
+pub fn state_mark(writes: usize, reverted: usize) -> Option<String> {
+    match (writes, reverted) {
+        (0, 0) => None,
+        (w, 0) => Some(format!("Δ{w}")),
+        (0, r) => Some(format!("↺{r}")),
+        (w, r) => Some(format!("Δ{w}↺{r}")),
+    }
+}
+
 /// How many characters of a base58 id [`short_id`] keeps.
 pub const SHORT_ID_CHARS: usize = 6;
 
@@ -212,6 +233,17 @@ mod tests {
         assert_eq!(near(Balance::from_yoctonear(121_000_000_000_000_000_000)), "0.000121 NEAR");
         assert_eq!(near(Balance::from_yoctonear(10_780_065_332_249_300_000_000)), "0.01078 NEAR");
         assert_eq!(near(Balance::from_yoctonear(274_082_751_606_600_000_000)), "0.00027408 NEAR");
+    }
+
+    #[test]
+    fn signed_amounts_and_state_marks() {
+        assert_eq!(near_signed(YOCTO_PER_NEAR as i128), "+1 NEAR");
+        assert_eq!(near_signed(-121_000_000_000_000_000_000), "−0.000121 NEAR");
+        assert_eq!(near_signed(0), "0 NEAR");
+        assert_eq!(state_mark(0, 0), None);
+        assert_eq!(state_mark(2, 0).as_deref(), Some("Δ2"));
+        assert_eq!(state_mark(0, 1).as_deref(), Some("↺1"));
+        assert_eq!(state_mark(1, 1).as_deref(), Some("Δ1↺1"));
     }
 
     #[test]

@@ -29,6 +29,10 @@ pub enum Action {
     Collapse,
     ExpandAll,
     ToggleExplain,
+    /// State values in the details: readable or raw (base64, exact yoctoNEAR).
+    ToggleRawValues,
+    /// The ledger of the open transaction instead of the details.
+    ToggleLedger,
     /// Send the scenario call with this index (0-based; key `1` sends call 0).
     SendCall(usize),
     NextBlock,
@@ -140,6 +144,10 @@ pub enum When {
     CanPause,
     /// The engine is down.
     EngineDown,
+    /// The details list state changes (or the ledger is open).
+    StateShown,
+    /// The open transaction has a ledger (or the ledger is open, to close it).
+    LedgerKnown,
 }
 
 /// What decides whether a binding works now (the app fills it in).
@@ -151,6 +159,10 @@ pub struct Context {
     pub calls: usize,
     pub can_pause: bool,
     pub manual_blocks: bool,
+    /// The details pane lists state changes of the selection, or the ledger is open.
+    pub state_shown: bool,
+    /// The open transaction's ledger has rows, or the ledger is open.
+    pub ledger: bool,
 }
 
 pub struct Binding {
@@ -179,6 +191,8 @@ impl Binding {
             When::ManualBlocks => ctx.engine_ready && ctx.manual_blocks,
             When::CanPause => ctx.engine_ready && ctx.can_pause,
             When::EngineDown => ctx.engine_down,
+            When::StateShown => ctx.state_shown,
+            When::LedgerKnown => ctx.ledger,
         }
     }
 }
@@ -268,6 +282,8 @@ pub static BINDINGS: &[Binding] = &[
     b(ch('C'),           A::ExpandAll,     M::ALL,         W::Always, G::View, "unfold everything", None),
     b(ch('w'),           A::ToggleExplain, M::LIVE_REPLAY, W::Always, G::View, "workshop notes beside the DAG", None),
     b(ch('?'),           A::Help,          M::ALL,         W::Always, G::View, "this help", Some("help")),
+    b(ch('L'),           A::ToggleLedger,  M::ALL,         W::LedgerKnown, G::View, "ledger: where did the NEAR go? (open transaction)", Some("ledger")),
+    b(ch('v'),           A::ToggleRawValues, M::ALL,       W::StateShown, G::View, "state values readable / raw (base64, yoctoNEAR)", None),
     b(ch('q'),           A::Quit,          M::ALL,         W::Always, G::View, "quit", Some("quit")),
     b(ctrl('c'),         A::Quit,          M::ALL,         W::Always, G::View, "", None),
     b(ch('1'),           A::SendCall(0),   M::LIVE,        W::CallExists, G::Live, "send that scenario call", Some("call")),
@@ -319,6 +335,8 @@ mod tests {
             calls,
             can_pause: true,
             manual_blocks: false,
+            state_shown: false,
+            ledger: false,
         }
     }
 
@@ -399,6 +417,13 @@ mod tests {
         let down = Context { engine_ready: false, engine_down: true, ..running };
         assert!(actions(&down).contains(&Action::RestartEngine));
         assert!(!actions(&down).iter().any(|a| matches!(a, Action::SendCall(_))));
+        // The state keys work only when there is state to show.
+        assert!(!actions(&running).contains(&Action::ToggleLedger));
+        assert!(!actions(&running).contains(&Action::ToggleRawValues));
+        let state = Context { state_shown: true, ledger: true, ..running };
+        assert!(actions(&state).contains(&Action::ToggleLedger));
+        assert!(actions(&state).contains(&Action::ToggleRawValues));
+        assert_eq!(keys_label(Action::ToggleLedger, &state), "L");
         // One entry per action kind.
         assert_eq!(
             actions(&running).iter().filter(|a| matches!(a, Action::SendCall(_))).count(),

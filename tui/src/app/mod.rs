@@ -104,6 +104,10 @@ pub struct App {
     details_big: bool,
     /// Workshop notes beside the DAG.
     explain: bool,
+    /// State values raw (base64, exact yoctoNEAR) instead of readable (`v`).
+    raw_values: bool,
+    /// The ledger of the open transaction shows instead of the details (`L`).
+    ledger: bool,
     /// The last thing worth telling (call failed, fixture saved...), shown in the footer.
     status: Option<String>,
     player: Option<Player>,
@@ -137,6 +141,8 @@ impl App {
             help: false,
             details_big: false,
             explain: mode != Mode::Viewer,
+            raw_values: false,
+            ledger: false,
             status: None,
             player: None,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -260,6 +266,24 @@ impl App {
 
     pub fn explain(&self) -> bool {
         self.explain
+    }
+
+    /// State values shown raw (base64, exact yoctoNEAR).
+    pub fn raw_values(&self) -> bool {
+        self.raw_values
+    }
+
+    /// The ledger view is open.
+    pub fn ledger_open(&self) -> bool {
+        self.ledger
+    }
+
+    /// The selection has state changes (or reverted ones) for the details to list.
+    pub fn selection_has_state(&self) -> bool {
+        match self.selected_receipt() {
+            Some(r) => !r.state_changes.is_empty() || !r.reverted_changes.is_empty(),
+            None => self.open_tx().is_some_and(|tx| !tx.state_changes.is_empty()),
+        }
     }
 
     pub fn status(&self) -> Option<&str> {

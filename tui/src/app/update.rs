@@ -85,6 +85,8 @@ impl App {
             calls: self.calls.len(),
             can_pause: self.can_pause_chain(),
             manual_blocks: self.manual_blocks(),
+            state_shown: self.ledger || self.selection_has_state(),
+            ledger: self.ledger || self.open_tx().is_some_and(|tx| !tx.ledger.rows.is_empty()),
         }
     }
 
@@ -124,6 +126,7 @@ impl App {
             Action::Activate => return self.activate(),
             Action::Back => {
                 self.details_big = false;
+                self.ledger = false;
                 self.focus = Focus::Dag;
             }
             Action::PrevTx => self.open_relative(-1),
@@ -162,6 +165,30 @@ impl App {
                 self.relayout();
             }
             Action::ToggleExplain => self.explain = !self.explain,
+            Action::ToggleRawValues => {
+                self.raw_values = !self.raw_values;
+                self.status = Some(
+                    if self.raw_values {
+                        "state values raw: base64, yoctoNEAR"
+                    } else {
+                        "state values readable"
+                    }
+                    .into(),
+                );
+            }
+            Action::ToggleLedger => {
+                self.ledger = !self.ledger;
+                self.status = Some(
+                    match (self.ledger, self.open_tx()) {
+                        (false, _) => "details",
+                        (true, Some(tx)) if !tx.ledger.rows.is_empty() => {
+                            "ledger of the open transaction"
+                        }
+                        (true, _) => "ledger: no balance change seen for this transaction",
+                    }
+                    .into(),
+                );
+            }
             Action::SendCall(index) => return self.send_call(index),
             Action::NextBlock if self.mode == Mode::Replay => self.step(true),
             Action::NextBlock => return self.produce_block(),

@@ -225,3 +225,40 @@ fn print_multiple_contracts() {
     let text = canvas(&l);
     assert!(text.contains("caller.multiple_contracts"), "{text}");
 }
+
+fn write(account: &str) -> crate::model::StateChange {
+    crate::model::StateChange {
+        cause: "receipt_processing",
+        kind: "data_update",
+        account: account.parse().expect("account"),
+        block: crate::chain::BlockHash(near_primitives::hash::CryptoHash::default()),
+        block_height: None,
+        value: crate::model::ChangeValue::Data {
+            key: b"STATE".to_vec(),
+            after: Some(b"x".to_vec()),
+            before: crate::model::Before::Known(None),
+        },
+    }
+}
+
+#[test]
+fn state_marks_follow_the_title_and_are_never_cut() {
+    let mut tx = multiple_contracts();
+    let long = tx.receipts.iter().position(|r| !r.is_refund).expect("a receipt");
+    tx.receipts[long].actions[0].method = Some("a_very_long_method_name_indeed".into());
+    tx.receipts[long].state_changes = vec![write("caller.test.near"), write("caller.test.near")];
+    tx.receipts[long].reverted_changes = vec![write("caller.test.near")];
+    for zoom in [Zoom::Compact, Zoom::Normal, Zoom::Wide] {
+        let options = LayoutOptions { zoom, ..LayoutOptions::default() };
+        let layout = layout(&tx, &options);
+        let node = &layout.nodes[layout.node_of(tx.receipts[long].id).expect("shown")];
+        let title = &node.lines[0].text;
+        assert!(title.ends_with(" Δ2↺1"), "{zoom:?}: {title}");
+        assert!(title.contains('…'), "{zoom:?}: the title gives way: {title}");
+        assert!(crate::format::width(title) < usize::from(zoom.node_width()), "{title}");
+        // Nodes without state changes have no mark.
+        let others = layout.nodes.iter().filter(|n| n.lines[0].text != *title);
+        assert!(others.clone().all(|n| !n.lines[0].text.contains('Δ')));
+        assert_no_overlaps(&layout);
+    }
+}

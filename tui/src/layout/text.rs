@@ -59,9 +59,20 @@ pub(super) fn receipt_box(
     let width = zoom.node_width();
     let inner = usize::from(width - 1);
     let mark = mark(&receipt.status, receipt.is_refund);
-    let mut title = title(receipt, suffix, inner);
+    // `Δ2` / `↺1` after the title, never cut: the title gives way.
+    let state = format::state_mark(receipt.state_writes(), receipt.reverted_writes());
+    let budget = match &state {
+        // The compact line starts with the status glyph and a space.
+        Some(s) if zoom == Zoom::Compact => inner.saturating_sub(format::width(s) + 3),
+        Some(s) => inner.saturating_sub(format::width(s) + 1),
+        None => inner,
+    };
+    let mut title = title(receipt, suffix, budget);
     if hidden > 0 {
-        title = format!("{} +{hidden}", format::truncate(&title, inner.saturating_sub(4)));
+        title = format!("{} +{hidden}", format::truncate(&title, budget.saturating_sub(4)));
+    }
+    if let Some(state) = state {
+        title = format!("{} {state}", format::truncate(&title, budget));
     }
     let mut lines = Vec::new();
     if zoom == Zoom::Compact {

@@ -21,12 +21,27 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         );
         return;
     };
+    let width = usize::from(area.width.saturating_sub(2));
     let (title, lines) = match app.selected_receipt() {
-        Some(r) => receipt(tx, r, app.options().gas_unit, theme),
-        None => transaction(tx, app.options().gas_unit, theme),
+        Some(r) => receipt(tx, r, app.options().gas_unit, app.raw_values(), width, theme),
+        None => transaction(tx, app.options().gas_unit, app.raw_values(), width, theme),
     };
     let block = Block::bordered().title(title).border_style(theme.border(app.details_big()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+}
+
+/// How many rows the details of the selection take in a pane `width` wide (borders included).
+pub fn height(app: &App, width: u16) -> u16 {
+    let Some(tx) = app.open_tx() else { return 0 };
+    let theme = Theme::new(false);
+    let unit = app.options().gas_unit;
+    let inner = usize::from(width.saturating_sub(2)).max(1);
+    let lines = match app.selected_receipt() {
+        Some(r) => receipt(tx, r, unit, app.raw_values(), inner, theme).1,
+        None => transaction(tx, unit, app.raw_values(), inner, theme).1,
+    };
+    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
 
 fn field<'a>(name: &'a str, theme: Theme) -> Span<'a> {
@@ -84,6 +99,8 @@ fn receipt(
     tx: &TxNode,
     r: &ReceiptNode,
     unit: GasUnit,
+    raw: bool,
+    width: usize,
     theme: Theme,
 ) -> (String, Vec<Line<'static>>) {
     let receiver = r.receiver.as_ref().map_or("?".to_string(), |a| a.to_string());
@@ -156,11 +173,18 @@ fn receipt(
         let name = if i == 0 { "logs" } else { "" };
         lines.push(Line::from(vec![field(name, theme), Span::raw(log.clone())]));
     }
+    lines.extend(super::state::lines(&r.state_changes, &r.reverted_changes, raw, width, theme));
     lines.push(Line::from(vec![field("id", theme), Span::styled(r.id.to_string(), theme.dim())]));
     (title, lines)
 }
 
-fn transaction(tx: &TxNode, unit: GasUnit, theme: Theme) -> (String, Vec<Line<'static>>) {
+fn transaction(
+    tx: &TxNode,
+    unit: GasUnit,
+    raw: bool,
+    width: usize,
+    theme: Theme,
+) -> (String, Vec<Line<'static>>) {
     let label = tx.label.clone().unwrap_or_else(|| "transaction".into());
     let title = format!(" transaction {} · {label} ", format::short_id(&tx.hash));
     let price = gas_price_of(tx.gas_burnt, tx.tokens_burnt.as_yoctonear());
@@ -197,6 +221,7 @@ fn transaction(tx: &TxNode, unit: GasUnit, theme: Theme) -> (String, Vec<Line<'s
             tx.receipts.len(),
         )),
     ]));
+    lines.extend(super::state::lines(&tx.state_changes, &[], raw, width, theme));
     lines.push(Line::from(vec![
         field("hash", theme),
         Span::styled(tx.hash.to_string(), theme.dim()),

@@ -36,6 +36,10 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         Line::raw(
             " ─▶ created the receipt (outcome.receipt_ids)   ┄▷ sent its result (data receipt)",
         ),
+        Line::raw(
+            " Δn wrote state (storage, keys, code)   ↺n writes rolled back with the failed receipt \
+             (embedded runtime)",
+        ),
         Line::styled("any key closes this help", theme.dim()),
     ];
     let rows = left.len().max(right.len()) as u16 + legend.len() as u16 + 3;

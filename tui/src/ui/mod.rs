@@ -1,18 +1,22 @@
-//! ratatui widgets: a read-only render of `app::App`, one file per screen region.
+//! ratatui widgets: a read-only render of `app::App`, one file per screen region
+//! (`state.rs` and `value.rs` draw the state changes inside the details).
 //!
 //! ```text
 //!  header: nearviz · engine · protocol · block #h · ms/block · in flight · why
 //! ┌ Calls ───────┐┌ DAG: label · tx · status · blocks · gas ─────────┐┌ Workshop ──┐
 //! │ 1 name       ││ tx #48   #49 +1            #50 +2                ││ what to    │
 //! │ 2 name       ││ alice ─▶ caller.method ─┬─▶ hello.get ┄┐          ││ notice     │
-//! ├ History ─────┤│                         └─▶ ...       ┄┴┄▷ cb    ││            │
+//! ├ History ─────┤│                         └─▶ ...  Δ1   ┄┴┄▷ cb Δ1 ││            │
 //! │ ✔ label hash │├ Details: the selected receipt ───────────────────┤│            │
 //! │ ✘ label hash ││ actions, gas, inputs, logs, result or error      ││            │
+//! │              ││ state: each change before → after (ui/state.rs)  ││            │
 //! └──────────────┘└──────────────────────────────────────────────────┘└────────────┘
 //!  footer: key hints from the keymap · last status message
 //! ```
-//! In replay the Calls box becomes the Replay box (position, speed); `?` draws the help over
+//! In replay the Calls box becomes the Replay box (position, speed); `L` puts the ledger of the
+//! open transaction (`ui/ledger.rs`) where the details are; `?` draws the help over
 //! everything; below the minimum size only a message saying how big the terminal must be.
+//! Nodes that wrote state carry `Δn`, rolled-back writes (embedded runtime) `↺n`.
 
 mod calls;
 mod dag;
@@ -22,7 +26,10 @@ mod footer;
 mod header;
 mod help;
 mod history;
+mod ledger;
+mod state;
 pub mod theme;
+mod value;
 
 use crate::app::{App, Geometry, Mode};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -87,7 +94,17 @@ fn regions(area: Rect, app: &App) -> Regions {
     let details_height = if app.details_big() {
         right.height.saturating_sub(6)
     } else {
-        (right.height * 2 / 5).clamp(8, 14)
+        let base = (right.height * 2 / 5).clamp(8, 14);
+        // State changes and the ledger take the rows the DAG does not need (it keeps 8).
+        let wanted = if app.ledger_open() {
+            ledger::height(app, right.width)
+        } else if app.selection_has_state() {
+            details::height(app, right.width)
+        } else {
+            0
+        };
+        let dag_needs = (app.layout().height + 3).max(8);
+        wanted.clamp(base, right.height.saturating_sub(dag_needs).max(base))
     };
     let stacked = if explain_text && !beside { 5 } else { 0 };
     let [dag_row, explain_stacked, details] = Layout::vertical([
@@ -145,7 +162,11 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
     }
     history::render(frame, regions.history_box, app, theme);
     dag::render(frame, &regions, app, theme);
-    details::render(frame, regions.details, app, theme);
+    if app.ledger_open() {
+        ledger::render(frame, regions.details, app, theme);
+    } else {
+        details::render(frame, regions.details, app, theme);
+    }
     explain::render(frame, regions.explain, app, theme);
     footer::render(frame, regions.footer, app, theme);
     if app.help_open() {

@@ -79,6 +79,17 @@ impl Theme {
         self.fg(Color::Red).add_modifier(Modifier::BOLD)
     }
 
+    /// The part of a state value (or a balance) that changed: bold and underlined too, so it
+    /// reads without colour.
+    pub fn changed(self) -> Style {
+        self.fg(Color::Yellow).add_modifier(Modifier::BOLD | Modifier::UNDERLINED)
+    }
+
+    /// Writes the embedded runtime rolled back (their lines also carry `↺`).
+    pub fn reverted(self) -> Style {
+        self.fg(Color::Magenta).add_modifier(Modifier::ITALIC)
+    }
+
     pub fn header(self) -> Style {
         if self.color {
             Style::new().bg(Color::Blue).fg(Color::White)
