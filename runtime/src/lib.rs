@@ -13,9 +13,11 @@ mod promises;
 mod state;
 mod status;
 mod transactions;
+mod views;
 mod vm;
 
 pub use chain::{public_key_for, signer_for, Runtime};
 pub use config::{latest_protocol_version, ChainConfig, RuntimeOptions, SANDBOX_GAS_PRICE};
 pub use error::RuntimeError;
 pub use status::TxStatus;
+pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -18,4 +18,5 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod scenario;
+pub mod serve;
 pub mod ui;

@@ -34,5 +34,6 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
             commands::tx::run(hash, sender, rpc.as_deref(), *network, *format, live).await
         }
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
+        Some(Command::Serve(args)) => commands::serve::run(args, live).await,
     }
 }
