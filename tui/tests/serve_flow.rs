@@ -25,7 +25,11 @@ fn near_api_js_flow_is_served_and_recorded_as_the_full_dag() {
     let status = server.terminate();
     assert!(status.success(), "SIGTERM must save the recording and exit 0: {status:?}");
     let lines: Vec<String> = server.lines.try_iter().collect();
-    assert_eq!(lines.len(), 10, "one line per transaction (4 creates, 4 deploys, init, call): {lines:#?}");
+    assert_eq!(
+        lines.len(),
+        10,
+        "one line per transaction (4 creates, 4 deploys, init, call): {lines:#?}"
+    );
     let call_line = lines.iter().find(|l| l.contains(&tx_hash)).expect("a line for the call");
     assert!(call_line.contains("multiple_contracts") && call_line.ends_with(" ok"), "{call_line}");
 
@@ -58,7 +62,10 @@ fn near_api_js_flow_is_served_and_recorded_as_the_full_dag() {
     );
     let callback = calls
         .iter()
-        .find(|r| r.actions.first().and_then(|a| a.method.as_deref()) == Some("multiple_contracts_callback"))
+        .find(|r| {
+            r.actions.first().and_then(|a| a.method.as_deref())
+                == Some("multiple_contracts_callback")
+        })
         .expect("callback");
     assert_eq!(callback.inputs.len(), 3, "one input per joined promise (NEAR-FACTS 6)");
     assert_eq!(callback.receiver.as_ref().map(ToString::to_string), Some(xcc));

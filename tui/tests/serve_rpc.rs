@@ -57,7 +57,8 @@ fn bad_requests_get_errors_and_the_chain_keeps_serving() {
     ] {
         let _ = send_raw(addr, raw);
     }
-    let (status, _) = send_raw(addr, b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("get");
+    let (status, _) =
+        send_raw(addr, b"GET /nope HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("get");
     assert_eq!(status, 405);
 
     // Random bytes (a fixed seed, bounded count).
@@ -73,17 +74,16 @@ fn bad_requests_get_errors_and_the_chain_keeps_serving() {
             })
             .collect();
         let (status, body) = post_json(addr, &bytes).expect("post random");
-        assert!(
-            status == 400 && body["error"].is_object(),
-            "round {round}: HTTP {status} {body}"
-        );
+        assert!(status == 400 && body["error"].is_object(), "round {round}: HTTP {status} {body}");
     }
 
     // The chain went on producing blocks and still answers.
     std::thread::sleep(std::time::Duration::from_millis(200));
     let after = height(&server);
     assert!(after > before, "blocks kept coming: {before} -> {after}");
-    let (status, body) = send_raw(addr, b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").expect("GET /status");
+    let (status, body) =
+        send_raw(addr, b"GET /status HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+            .expect("GET /status");
     assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
 }
 
@@ -134,7 +134,8 @@ fn failing_queries_answer_in_the_nodes_shapes() {
     );
     assert_eq!(tx["error"]["cause"]["name"], "UNKNOWN_TRANSACTION", "{tx}");
 
-    let receipt = server.rpc("EXPERIMENTAL_receipt", json!({"receipt_id": "11111111111111111111111111111111"}));
+    let receipt = server
+        .rpc("EXPERIMENTAL_receipt", json!({"receipt_id": "11111111111111111111111111111111"}));
     assert_eq!(receipt["error"]["cause"]["name"], "UNKNOWN_RECEIPT", "{receipt}");
 
     let block = server.rpc("block", json!({"finality": "final"}));

@@ -160,7 +160,8 @@ async fn headless(mut serving: serve::Serving, live: &LiveArgs) -> anyhow::Resul
         recorder
             .save(path)
             .with_context(|| format!("cannot save the recording to {}", path.display()))?;
-        let _ = writeln!(stderr, "recorded {} events to {}", recorder.events().len(), path.display());
+        let _ =
+            writeln!(stderr, "recorded {} events to {}", recorder.events().len(), path.display());
     }
     match failure {
         None => Ok(ExitCode::SUCCESS),

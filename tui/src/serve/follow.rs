@@ -62,9 +62,16 @@ impl Follower {
     }
 
     /// Starts following a transaction just submitted.
-    pub async fn submitted(&mut self, rt: &Runtime, tx: CryptoHash, sender: AccountId, label: String) {
+    pub async fn submitted(
+        &mut self,
+        rt: &Runtime,
+        tx: CryptoHash,
+        sender: AccountId,
+        label: String,
+    ) {
         let at_ms = millis(self.started);
-        let event = ChainEvent::TxSubmitted { tx: TxHash(tx), sender: sender.clone(), label, at_ms };
+        let event =
+            ChainEvent::TxSubmitted { tx: TxHash(tx), sender: sender.clone(), label, at_ms };
         let _ = self.events.send(EngineEvent::Chain(event)).await;
         let mut followed = Followed { tx, sender, sent_at: Instant::now(), blocks: 0, last: None };
         if !self.report(&mut followed, rt).await {
@@ -95,7 +102,10 @@ impl Follower {
         let (reply, done) = match rt.tx_status(&f.tx) {
             TxStatus::Unknown => (TxStatusReply::Unknown, None),
             TxStatus::Rejected(reason) => (
-                TxStatusReply::Error { name: "INVALID_TRANSACTION".into(), message: reason.clone() },
+                TxStatusReply::Error {
+                    name: "INVALID_TRANSACTION".into(),
+                    message: reason.clone(),
+                },
                 Some(Some(reason)),
             ),
             TxStatus::Known { status, outcome } => {
@@ -124,8 +134,12 @@ impl Follower {
         };
         if f.last.as_deref() != Some(key.as_str()) {
             f.last = Some(key);
-            let poll =
-                TxPoll { tx: TxHash(f.tx), sender: f.sender.clone(), at_ms: millis(f.sent_at), reply };
+            let poll = TxPoll {
+                tx: TxHash(f.tx),
+                sender: f.sender.clone(),
+                at_ms: millis(f.sent_at),
+                reply,
+            };
             let _ = self.events.send(EngineEvent::Chain(ChainEvent::TxPoll(poll))).await;
         }
         match done {

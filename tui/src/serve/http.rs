@@ -4,8 +4,8 @@
 
 use super::wait::WAIT_TIMEOUT;
 use super::RpcCall;
-use hyper::body::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
+use hyper::body::Bytes;
 use hyper::body::Incoming;
 use hyper::{Method, Request, Response, StatusCode};
 use hyper_util::rt::{TokioIo, TokioTimer};
@@ -75,7 +75,11 @@ impl Shared {
 }
 
 /// Accepts connections until the task is dropped.
-pub async fn serve(listener: tokio::net::TcpListener, calls: mpsc::Sender<RpcCall>, limits: Limits) {
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    calls: mpsc::Sender<RpcCall>,
+    limits: Limits,
+) {
     let shared = Arc::new(Shared {
         calls,
         limits,
@@ -118,7 +122,10 @@ async fn handle(req: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>
         (&Method::POST, _) => post(req, shared).await,
         _ => respond(
             StatusCode::METHOD_NOT_ALLOWED,
-            &envelope(Value::Null, Err(RpcError::parse_error("POST a JSON-RPC 2.0 request".into()))),
+            &envelope(
+                Value::Null,
+                Err(RpcError::parse_error("POST a JSON-RPC 2.0 request".into())),
+            ),
         ),
     }
 }
@@ -203,9 +210,10 @@ fn respond(status: StatusCode, body: &Value) -> Response<Full<Bytes>> {
     let bytes = serde_json::to_vec(body).unwrap_or_default();
     let mut response = Response::new(Full::new(Bytes::from(bytes)));
     *response.status_mut() = status;
-    response
-        .headers_mut()
-        .insert(hyper::header::CONTENT_TYPE, hyper::header::HeaderValue::from_static("application/json"));
+    response.headers_mut().insert(
+        hyper::header::CONTENT_TYPE,
+        hyper::header::HeaderValue::from_static("application/json"),
+    );
     response
 }
 

@@ -25,16 +25,25 @@ pub type Reply = Result<Value, RpcError>;
 pub enum Answer {
     Now(Reply),
     /// A transaction was accepted: follow it, then answer `then`.
-    Sent { tx: SignedTransaction, then: Then },
+    Sent {
+        tx: Box<SignedTransaction>,
+        then: Then,
+    },
     /// Wait until transaction `tx` reaches `until`.
-    Wait { tx: CryptoHash, until: TxExecutionStatus, receipts: bool },
+    Wait {
+        tx: CryptoHash,
+        until: TxExecutionStatus,
+        receipts: bool,
+    },
 }
 
 /// What a sent transaction's request answers.
 pub enum Then {
     /// `broadcast_tx_async`: the hash, now.
     Hash,
-    Wait { until: TxExecutionStatus },
+    Wait {
+        until: TxExecutionStatus,
+    },
 }
 
 /// Where the server is, for `status`.
@@ -85,7 +94,10 @@ pub fn rejected(reason: &str) -> RpcError {
 }
 
 /// The block a reference names: `final` is two blocks under the head (one validator).
-pub fn resolve_block<'a>(rt: &'a Runtime, reference: &BlockReference) -> Option<&'a BlockHeaderView> {
+pub fn resolve_block<'a>(
+    rt: &'a Runtime,
+    reference: &BlockReference,
+) -> Option<&'a BlockHeaderView> {
     let head = rt.head().height;
     match reference {
         BlockReference::BlockId(BlockId::Height(h)) => rt.block_at(*h),
@@ -174,22 +186,20 @@ fn query(rt: &Runtime, params: Value) -> Reply {
     };
     let answer = match &request.request {
         QueryRequest::ViewAccount { account_id } => {
-            rt.view_account(account_id).map(|v| serde_json::to_value(v))
+            rt.view_account(account_id).map(serde_json::to_value)
         }
-        QueryRequest::ViewCode { account_id } => {
-            rt.view_code(account_id).map(|v| serde_json::to_value(v))
-        }
+        QueryRequest::ViewCode { account_id } => rt.view_code(account_id).map(serde_json::to_value),
         QueryRequest::ViewState { account_id, prefix, .. } => {
-            rt.view_state(account_id, prefix).map(|v| serde_json::to_value(v))
+            rt.view_state(account_id, prefix).map(serde_json::to_value)
         }
         QueryRequest::ViewAccessKey { account_id, public_key } => {
-            rt.view_access_key(account_id, public_key).map(|v| serde_json::to_value(v))
+            rt.view_access_key(account_id, public_key).map(serde_json::to_value)
         }
         QueryRequest::ViewAccessKeyList { account_id, .. } => {
-            rt.view_access_key_list(account_id).map(|v| serde_json::to_value(v))
+            rt.view_access_key_list(account_id).map(serde_json::to_value)
         }
         QueryRequest::CallFunction { account_id, method_name, args } => {
-            rt.call_view(account_id, method_name, args).map(|v| serde_json::to_value(v))
+            rt.call_view(account_id, method_name, args).map(serde_json::to_value)
         }
         other => {
             let name = serde_json::to_value(other)
@@ -211,7 +221,9 @@ fn receipt(rt: &Runtime, params: Value) -> Reply {
     let request: near_jsonrpc_primitives::types::receipts::RpcReceiptRequest = parse(params)?;
     let id = request.receipt_reference.receipt_id;
     match rt.receipt_view(&id) {
-        Some(view) => serde_json::to_value(view).map_err(|e| RpcError::serialization_error(e.to_string())),
+        Some(view) => {
+            serde_json::to_value(view).map_err(|e| RpcError::serialization_error(e.to_string()))
+        }
         None => Err(handler_error(RpcReceiptError::UnknownReceipt { receipt_id: id })),
     }
 }
@@ -250,13 +262,16 @@ fn accept(rt: &Runtime, tx: SignedTransaction, then: Then) -> Answer {
         };
     }
     let t = &tx.transaction;
-    let invalid = |context| Answer::Now(Err(tx_error(RpcTransactionError::InvalidTransaction { context })));
+    let invalid =
+        |context| Answer::Now(Err(tx_error(RpcTransactionError::InvalidTransaction { context })));
     if !tx.signature.verify(hash.as_ref(), t.public_key()) {
         return invalid(InvalidTxError::InvalidSignature);
     }
     match rt.view_access_key(t.signer_id(), t.public_key()) {
         Err(ViewError::UnknownAccount(_)) => {
-            return invalid(InvalidTxError::SignerDoesNotExist { signer_id: t.signer_id().clone() });
+            return invalid(InvalidTxError::SignerDoesNotExist {
+                signer_id: t.signer_id().clone(),
+            });
         }
         Err(_) => {
             return invalid(InvalidTxError::InvalidAccessKeyError(
@@ -274,7 +289,7 @@ fn accept(rt: &Runtime, tx: SignedTransaction, then: Then) -> Answer {
         }
         Ok(_) => {}
     }
-    Answer::Sent { tx, then }
+    Answer::Sent { tx: Box::new(tx), then }
 }
 
 fn tx_status(rt: &Runtime, params: Value, receipts: bool) -> Answer {

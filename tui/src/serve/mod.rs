@@ -21,8 +21,8 @@ mod views;
 mod wait;
 
 pub use http::Limits;
-pub use node::ENGINE_NAME;
 pub use keyfile::{root_key, write_key_file, KeyFile};
+pub use node::ENGINE_NAME;
 
 use crate::engine::embedded::default_cache_dir;
 use crate::engine::EngineHandle;

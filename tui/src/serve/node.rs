@@ -47,7 +47,12 @@ struct Node {
 }
 
 /// Runs on a blocking thread of the tokio runtime until the app shuts the engine down.
-pub fn run(scenario: Scenario, opts: NodeOptions, side: EngineSide, calls: mpsc::Receiver<RpcCall>) {
+pub fn run(
+    scenario: Scenario,
+    opts: NodeOptions,
+    side: EngineSide,
+    calls: mpsc::Receiver<RpcCall>,
+) {
     tokio::runtime::Handle::current().block_on(run_async(scenario, opts, side, calls));
 }
 
@@ -142,7 +147,9 @@ impl Node {
     fn block_due(&self) -> Option<Instant> {
         match self.pace {
             Pace::Timer(_) => Some(self.next_block),
-            Pace::Instant if !self.follower.is_empty() || !self.rt.is_idle() => Some(Instant::now()),
+            Pace::Instant if !self.follower.is_empty() || !self.rt.is_idle() => {
+                Some(Instant::now())
+            }
             Pace::Instant | Pace::Manual => None,
         }
     }
@@ -183,7 +190,7 @@ impl Node {
             Answer::Sent { tx, then } => {
                 let sender = tx.transaction.signer_id().clone();
                 let name = label(&tx);
-                let hash = match self.rt.submit_signed(tx) {
+                let hash = match self.rt.submit_signed(*tx) {
                     Ok(hash) => hash,
                     Err(err) => {
                         let reason = err.to_string();
@@ -198,8 +205,13 @@ impl Node {
                     }
                     Then::Wait { until } => {
                         let deadline = Instant::now() + WAIT_TIMEOUT;
-                        let waiter =
-                            Waiter { tx: hash, until, receipts: false, deadline, reply: call.reply };
+                        let waiter = Waiter {
+                            tx: hash,
+                            until,
+                            receipts: false,
+                            deadline,
+                            reply: call.reply,
+                        };
                         self.waiters.push(waiter);
                         self.waiters.check(&self.rt);
                     }
@@ -225,7 +237,9 @@ impl Node {
             deposit: Balance::from_yoctonear(resolved.deposit),
         }));
         match self.rt.submit(&resolved.signer, &resolved.receiver, vec![action]) {
-            Ok(tx) => self.follower.submitted(&self.rt, tx, resolved.signer, call.name.clone()).await,
+            Ok(tx) => {
+                self.follower.submitted(&self.rt, tx, resolved.signer, call.name.clone()).await
+            }
             Err(err) => {
                 let _ = self.events.send(failed(format!("not sent: {err}"))).await;
             }

@@ -57,7 +57,10 @@ pub fn tx_response(rt: &Runtime, tx: &CryptoHash, receipts: bool) -> Reply {
                 serde_json::to_value(&outcome.final_outcome).map_err(internal)?
             };
             if let Value::Object(map) = &mut body {
-                map.insert("final_execution_status".into(), serde_json::to_value(status).map_err(internal)?);
+                map.insert(
+                    "final_execution_status".into(),
+                    serde_json::to_value(status).map_err(internal)?,
+                );
             }
             Ok(body)
         }
@@ -118,7 +121,8 @@ impl Waiters {
                 }
                 Ok(_) if now >= waiter.deadline => {
                     let cause = Some(TimeoutErrorCause::default());
-                    let _ = waiter.reply.send(Err(tx_error(RpcTransactionError::TimeoutError(cause))));
+                    let _ =
+                        waiter.reply.send(Err(tx_error(RpcTransactionError::TimeoutError(cause))));
                 }
                 Ok(_) => still.push(waiter),
             }

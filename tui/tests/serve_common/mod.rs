@@ -110,8 +110,10 @@ impl Drop for Server {
 }
 
 pub fn rpc_body(method: &str, params: Value) -> Vec<u8> {
-    serde_json::to_vec(&serde_json::json!({"jsonrpc": "2.0", "id": "t", "method": method, "params": params}))
-        .expect("json")
+    serde_json::to_vec(
+        &serde_json::json!({"jsonrpc": "2.0", "id": "t", "method": method, "params": params}),
+    )
+    .expect("json")
 }
 
 /// POSTs `body` and returns the HTTP status and the JSON answer.
