@@ -17,7 +17,9 @@ const SANDBOX_FLOW_MS: f64 = 16_400.0;
 
 fn main() {
     let mut out = std::io::stderr();
-    for (name, args) in [("timed 125 ms", &["--block-ms", "125"][..]), ("instant", &["--instant"][..])] {
+    for (name, args) in
+        [("timed 125 ms", &["--block-ms", "125"][..]), ("instant", &["--instant"][..])]
+    {
         let mut flows = Vec::new();
         let mut starts = Vec::new();
         for _ in 0..RUNS {

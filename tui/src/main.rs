@@ -35,5 +35,6 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
         }
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
         Some(Command::Serve(args)) => commands::serve::run(args, live).await,
+        Some(Command::Watch(args)) => commands::watch::run(args, live).await,
     }
 }

@@ -6,3 +6,4 @@ pub mod replay;
 pub mod run;
 pub mod serve;
 pub mod tx;
+pub mod watch;

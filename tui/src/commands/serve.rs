@@ -70,12 +70,19 @@ pub async fn run(args: &ServeArgs, live: &LiveArgs) -> anyhow::Result<ExitCode> 
         cache_dir: None,
         limits: Limits::default(),
     };
-    let serving = serve::start(scenario.clone(), opts).await?;
+    let mut serving = serve::start(scenario.clone(), opts).await?;
     let mut stdout = std::io::stdout();
     let _ = writeln!(stdout, "nearviz serve: JSON-RPC on {}", serving.url());
     let _ = stdout.flush();
     if args.headless {
-        return headless(serving, live).await;
+        let ready = format!(
+            "nearviz serve: ready; root account {} key in {}",
+            crate::scenario::ROOT_ACCOUNT,
+            serving.key_file.display()
+        );
+        let code = headless(&mut serving.engine, live.record.as_deref(), &ready).await;
+        serving.server.abort();
+        return code;
     }
     let log = init_logging(live.log.as_deref())?;
     let (url, key_file) = (serving.url(), serving.key_file.clone());
@@ -100,16 +107,22 @@ fn meta(scenario: &Scenario) -> Meta {
     meta
 }
 
-async fn headless(mut serving: serve::Serving, live: &LiveArgs) -> anyhow::Result<ExitCode> {
+/// Runs an engine without the TUI: progress on stderr, `ready` and one line per transaction on
+/// stdout, until SIGTERM/Ctrl-C (exit 0) or the engine goes down (exit 1); saves `record`.
+pub async fn headless(
+    engine: &mut crate::engine::EngineHandle,
+    record: Option<&std::path::Path>,
+    ready: &str,
+) -> anyhow::Result<ExitCode> {
     let mut stdout = std::io::stdout();
     let mut stderr = std::io::stderr();
     let mut recorder = Recorder::new(Meta::now(serve::ENGINE_NAME));
     let mut lines = TxLines::default();
     let failure = loop {
         let event = tokio::select! {
-            event = serving.engine.events.recv() => event,
+            event = engine.events.recv() => event,
             signal = interrupted() => {
-                let _ = writeln!(stderr, "nearviz serve: {signal}, stopping");
+                let _ = writeln!(stderr, "nearviz: {signal}, stopping");
                 break None;
             }
         };
@@ -124,12 +137,7 @@ async fn headless(mut serving: serve::Serving, live: &LiveArgs) -> anyhow::Resul
                 for event in earlier.events() {
                     recorder.push(TimedEvent { at_ms: 0, event: event.event.clone() });
                 }
-                let _ = writeln!(
-                    stdout,
-                    "nearviz serve: ready; root account {} key in {}",
-                    crate::scenario::ROOT_ACCOUNT,
-                    serving.key_file.display()
-                );
+                let _ = writeln!(stdout, "{ready}");
                 let _ = stdout.flush();
             }
             Some(EngineEvent::Chain(event)) => {
@@ -146,17 +154,16 @@ async fn headless(mut serving: serve::Serving, live: &LiveArgs) -> anyhow::Resul
             None => break Some("the node stopped".to_owned()),
         }
     };
-    let _ = serving.engine.commands.send(EngineCommand::Shutdown).await;
-    serving.server.abort();
-    if tokio::time::timeout(Duration::from_secs(10), &mut serving.engine.task).await.is_err() {
-        serving.engine.task.abort();
+    let _ = engine.commands.send(EngineCommand::Shutdown).await;
+    if tokio::time::timeout(Duration::from_secs(10), &mut engine.task).await.is_err() {
+        engine.task.abort();
     }
-    while let Ok(event) = serving.engine.events.try_recv() {
+    while let Ok(event) = engine.events.try_recv() {
         if let EngineEvent::Chain(event) = event {
             recorder.record(event);
         }
     }
-    if let Some(path) = &live.record {
+    if let Some(path) = record {
         recorder
             .save(path)
             .with_context(|| format!("cannot save the recording to {}", path.display()))?;
@@ -166,7 +173,7 @@ async fn headless(mut serving: serve::Serving, live: &LiveArgs) -> anyhow::Resul
     match failure {
         None => Ok(ExitCode::SUCCESS),
         Some(error) => {
-            let _ = writeln!(stderr, "nearviz serve: {error}");
+            let _ = writeln!(stderr, "nearviz: {error}");
             Ok(ExitCode::FAILURE)
         }
     }

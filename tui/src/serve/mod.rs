@@ -19,6 +19,7 @@ mod node;
 mod time;
 mod views;
 mod wait;
+pub mod watch;
 
 pub use http::Limits;
 pub use keyfile::{root_key, write_key_file, KeyFile};
