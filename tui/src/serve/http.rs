@@ -234,6 +234,22 @@ mod tests {
     }
 
     #[test]
+    fn the_rate_limit_allows_the_burst_then_refills() {
+        let (calls, _rx) = mpsc::channel(1);
+        let limits = Limits { requests_per_second: 10, burst: 3, ..Limits::default() };
+        let shared = Shared {
+            calls,
+            limits,
+            bucket: Mutex::new(Bucket { tokens: 3.0, last: Instant::now() }),
+            in_flight: Arc::new(Semaphore::new(1)),
+        };
+        assert!((0..3).all(|_| shared.take_token()), "the burst passes");
+        assert!(!shared.take_token(), "then requests are refused");
+        std::thread::sleep(Duration::from_millis(150));
+        assert!(shared.take_token(), "tokens come back at the sustained rate");
+    }
+
+    #[test]
     fn timeouts_and_bad_requests_get_the_nodes_http_statuses() {
         let not_found = RpcError::method_not_found("nope".into());
         assert_eq!(status_of(&not_found), StatusCode::BAD_REQUEST);
