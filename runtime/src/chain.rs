@@ -49,7 +49,7 @@ pub(crate) struct ReceiptRecord {
 /// An in-process NEAR chain with one shard and one block producer.
 pub struct Runtime {
     pub(crate) config: ChainConfig,
-    vm: Vm,
+    pub(crate) vm: Vm,
     pub(crate) state: State,
     options: RuntimeOptions,
     pub(crate) blocks: Vec<BlockHeaderView>,

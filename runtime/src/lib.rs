@@ -14,6 +14,7 @@ mod promises;
 mod state;
 mod status;
 mod transactions;
+mod views;
 mod vm;
 
 pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
@@ -24,3 +25,4 @@ pub use config::{
 };
 pub use error::RuntimeError;
 pub use status::TxStatus;
+pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -60,6 +60,10 @@ pub enum Command {
         #[arg(long, value_enum, default_value_t = Format::Tree)]
         format: Format,
     },
+    /// Serve the embedded chain as a NEAR JSON-RPC endpoint (near-api-js, near-cli...).
+    Serve(crate::commands::serve::ServeArgs),
+    /// Follow any node's new transactions (read-only): block → chunks → transactions.
+    Watch(crate::commands::watch::WatchArgs),
     /// Show an existing transaction from any NEAR RPC, read-only.
     Tx {
         hash: String,

@@ -22,4 +22,5 @@ pub mod model;
 pub mod output;
 pub mod scenario;
 pub mod terminal;
+pub mod serve;
 pub mod ui;

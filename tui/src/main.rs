@@ -68,5 +68,7 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
                 txs,
             })
         }
+        Some(Command::Serve(args)) => commands::serve::run(args, live).await,
+        Some(Command::Watch(args)) => commands::watch::run(args, live).await,
     }
 }

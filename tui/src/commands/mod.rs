@@ -5,4 +5,6 @@ pub mod inspect;
 pub mod live;
 pub mod replay;
 pub mod run;
+pub mod serve;
 pub mod tx;
+pub mod watch;

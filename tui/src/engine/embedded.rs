@@ -9,7 +9,7 @@
 //!        pending (headless)
 //! ```
 
-mod boot;
+pub(crate) mod boot;
 mod follow;
 #[cfg(test)]
 mod tests;

@@ -33,6 +33,10 @@ pub enum EngineId {
     Embedded,
     /// Any RPC node, read-only (`nearviz tx`).
     Rpc,
+    /// The embedded runtime behind a JSON-RPC endpoint (`nearviz serve`).
+    Serve,
+    /// New blocks of any node, read-only (`nearviz watch`).
+    Watch,
     /// A recording played back; no engine runs.
     Replay,
 }
@@ -55,6 +59,8 @@ impl EngineId {
             EngineId::Sandbox => "sandbox",
             EngineId::Embedded => "embedded",
             EngineId::Rpc => "rpc",
+            EngineId::Serve => "serve",
+            EngineId::Watch => "watch",
             EngineId::Replay => "replay",
         }
     }
@@ -64,10 +70,10 @@ impl EngineId {
             EngineId::Sandbox => {
                 Capabilities { calls: true, pause_chain: false, approximate_gas: false }
             }
-            EngineId::Embedded => {
+            EngineId::Embedded | EngineId::Serve => {
                 Capabilities { calls: true, pause_chain: true, approximate_gas: true }
             }
-            EngineId::Rpc | EngineId::Replay => {
+            EngineId::Rpc | EngineId::Watch | EngineId::Replay => {
                 Capabilities { calls: false, pause_chain: false, approximate_gas: false }
             }
         }

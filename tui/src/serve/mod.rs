@@ -1,0 +1,111 @@
+//! `nearviz serve`: the embedded chain as a NEAR JSON-RPC endpoint.
+//!
+//! ```text
+//!  client ──HTTP POST──▶ http (hyper; size, rate and concurrency bounds; JSON-RPC envelope)
+//!                          │ RpcCall { method, params, reply }
+//!                          ▼
+//!  app/headless ◀─EngineEvent── node thread: owns the Runtime; methods answer now or wait
+//!  app ──EngineCommand──▶  (send_tx until FINAL...); blocks on a timer or as soon as work is
+//!                          pending (instant); every transaction is followed like a scenario call
+//! ```
+//! The runtime is single-threaded state: one thread owns it, everything else talks to it over
+//! bounded channels, so a bad request can only get an error back, never touch the chain.
+
+mod follow;
+mod http;
+mod keyfile;
+mod methods;
+mod node;
+mod time;
+mod views;
+mod wait;
+pub mod watch;
+
+pub use http::Limits;
+pub use keyfile::{root_key, write_key_file, KeyFile};
+pub use node::ENGINE_NAME;
+
+use crate::engine::embedded::default_cache_dir;
+use crate::engine::EngineHandle;
+use crate::scenario::Scenario;
+use anyhow::Context;
+use near_jsonrpc_primitives::errors::RpcError;
+use serde_json::Value;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::sync::{mpsc, oneshot};
+
+/// Default port, like neard's RPC.
+pub const DEFAULT_PORT: u16 = 3030;
+/// Chain id reported by `status` and the genesis config.
+pub const CHAIN_ID: &str = "nearviz";
+
+/// When blocks are produced.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockPacing {
+    /// One block every interval, like a node.
+    Timer(Duration),
+    /// A block as soon as work is pending (auto-mining), idle otherwise.
+    Instant,
+}
+
+/// How `nearviz serve` runs.
+#[derive(Clone, Debug)]
+pub struct ServeOptions {
+    pub addr: SocketAddr,
+    pub pacing: BlockPacing,
+    /// Where the root account's key is written (neard's `validator_key.json` shape).
+    pub key_file: PathBuf,
+    pub protocol_version: Option<u32>,
+    /// Compiled-contract cache (`None`: the default one under the cache dir).
+    pub cache_dir: Option<PathBuf>,
+    pub limits: Limits,
+}
+
+/// One JSON-RPC call on its way to the node thread.
+pub struct RpcCall {
+    pub method: String,
+    pub params: Value,
+    pub reply: oneshot::Sender<Result<Value, RpcError>>,
+}
+
+/// A running server: its address, the key file and the engine end the app or headless loop reads.
+pub struct Serving {
+    pub addr: SocketAddr,
+    pub key_file: PathBuf,
+    pub engine: EngineHandle,
+    pub server: tokio::task::JoinHandle<()>,
+}
+
+impl Serving {
+    pub fn url(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+}
+
+/// Binds the address, starts the node thread (which boots the scenario) and the HTTP server.
+/// Requests that arrive while the scenario deploys wait for it.
+pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Serving> {
+    let listener = tokio::net::TcpListener::bind(opts.addr)
+        .await
+        .with_context(|| format!("cannot listen on {}", opts.addr))?;
+    let addr = listener.local_addr().context("the listening socket has no address")?;
+    let (calls_tx, calls_rx) = mpsc::channel::<RpcCall>(opts.limits.max_in_flight.max(1));
+    let (side, commands, events) = EngineHandle::channels();
+    let node_opts = node::NodeOptions {
+        pacing: opts.pacing,
+        protocol_version: opts.protocol_version,
+        cache_dir: opts.cache_dir.clone().or_else(default_cache_dir),
+        key_file: opts.key_file.clone(),
+        addr,
+    };
+    let task = tokio::task::spawn_blocking(move || node::run(scenario, node_opts, side, calls_rx));
+    let server = tokio::spawn(http::serve(listener, calls_tx, opts.limits));
+    Ok(Serving {
+        addr,
+        key_file: opts.key_file,
+        engine: EngineHandle { commands, events, task },
+        server,
+    })
+}

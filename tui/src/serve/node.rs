@@ -1,0 +1,246 @@
+//! The node thread: owns the embedded runtime, answers RPC calls, runs the app's scenario calls
+//! and produces blocks (on a timer, as soon as work is pending, or on demand).
+
+use super::follow::{label, Follower};
+use super::keyfile::{root_key, write_key_file};
+use super::methods::{dispatch, Answer, Context, Then};
+use super::wait::{Waiter, Waiters, WAIT_TIMEOUT};
+use super::{BlockPacing, RpcCall};
+use crate::engine::embedded::boot;
+use crate::engine::{EngineCommand, EngineEvent, EngineId, EngineInfo, EngineSide};
+use crate::scenario::{Call, Scenario};
+use near_primitives::action::{Action, FunctionCallAction};
+use near_primitives::types::{Balance, Gas};
+use nearviz_runtime::{Runtime, RuntimeOptions};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use tokio::sync::mpsc;
+use tokio::time::Instant;
+
+/// Engine name in the header and recordings.
+pub const ENGINE_NAME: &str = "serve";
+
+pub struct NodeOptions {
+    pub pacing: BlockPacing,
+    pub protocol_version: Option<u32>,
+    pub cache_dir: Option<PathBuf>,
+    pub key_file: PathBuf,
+    pub addr: SocketAddr,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Pace {
+    Timer(std::time::Duration),
+    Instant,
+    Manual,
+}
+
+struct Node {
+    rt: Runtime,
+    ctx: Context,
+    follower: Follower,
+    waiters: Waiters,
+    pace: Pace,
+    next_block: Instant,
+    events: mpsc::Sender<EngineEvent>,
+}
+
+/// Runs on a blocking thread of the tokio runtime until the app shuts the engine down.
+pub fn run(
+    scenario: Scenario,
+    opts: NodeOptions,
+    side: EngineSide,
+    calls: mpsc::Receiver<RpcCall>,
+) {
+    tokio::runtime::Handle::current().block_on(run_async(scenario, opts, side, calls));
+}
+
+async fn run_async(
+    scenario: Scenario,
+    opts: NodeOptions,
+    mut side: EngineSide,
+    mut calls: mpsc::Receiver<RpcCall>,
+) {
+    let events = side.events.clone();
+    let down = |why: String| {
+        let events = events.clone();
+        async move {
+            let _ = events.send(EngineEvent::Down(why)).await;
+        }
+    };
+    let options = RuntimeOptions {
+        protocol_version: opts.protocol_version,
+        cache_dir: opts.cache_dir.clone(),
+        ..RuntimeOptions::default()
+    };
+    let mut rt = match Runtime::new(options) {
+        Ok(rt) => rt,
+        Err(err) => return down(format!("embedded runtime: {err}")).await,
+    };
+    let progress = |line: String| {
+        let _ = side.events.try_send(EngineEvent::Progress(line));
+    };
+    if let Err(err) = boot::deploy(&mut rt, &scenario, &progress) {
+        return down(err).await;
+    }
+    if let Err(err) = root_key().and_then(|key| write_key_file(&opts.key_file, &key)) {
+        return down(format!("{err:#}")).await;
+    }
+    let info = EngineInfo {
+        reason: Some(format!("JSON-RPC on http://{}", opts.addr)),
+        protocol_version: Some(rt.protocol_version()),
+        ..EngineInfo::new(EngineId::Serve)
+    };
+    if side.events.send(EngineEvent::Ready(info)).await.is_err() {
+        return;
+    }
+    let pace = match opts.pacing {
+        BlockPacing::Timer(interval) => Pace::Timer(interval),
+        BlockPacing::Instant => Pace::Instant,
+    };
+    let mut node = Node {
+        rt,
+        ctx: Context { addr: opts.addr, started: std::time::Instant::now() },
+        follower: Follower::new(side.events.clone()),
+        waiters: Waiters::default(),
+        pace,
+        next_block: Instant::now(),
+        events: side.events.clone(),
+    };
+    node.schedule_next();
+    let mut calls_open = true;
+    loop {
+        let due = node.block_due();
+        let wake = node.waiters.next_deadline();
+        tokio::select! {
+            biased;
+            command = side.commands.recv() => match command {
+                None | Some(EngineCommand::Shutdown) => return,
+                Some(EngineCommand::Send(call)) => node.send_call(&call).await,
+                Some(EngineCommand::ProduceBlock) => node.block().await,
+                Some(EngineCommand::SetManualBlocks(manual)) => node.set_manual(manual, opts.pacing),
+            },
+            _ = sleep_until(due), if due.is_some() => node.block().await,
+            _ = sleep_until(wake), if wake.is_some() => node.waiters.check(&node.rt),
+            call = calls.recv(), if calls_open => match call {
+                Some(call) => node.answer(call).await,
+                None => calls_open = false,
+            },
+        }
+        if node.events.is_closed() {
+            return;
+        }
+    }
+}
+
+async fn sleep_until(at: Option<Instant>) {
+    if let Some(at) = at {
+        tokio::time::sleep_until(at).await;
+    }
+}
+
+impl Node {
+    /// When the next block is due, if one is.
+    fn block_due(&self) -> Option<Instant> {
+        match self.pace {
+            Pace::Timer(_) => Some(self.next_block),
+            Pace::Instant if !self.follower.is_empty() || !self.rt.is_idle() => {
+                Some(Instant::now())
+            }
+            Pace::Instant | Pace::Manual => None,
+        }
+    }
+
+    fn schedule_next(&mut self) {
+        if let Pace::Timer(interval) = self.pace {
+            self.next_block = (self.next_block + interval).max(Instant::now());
+        }
+    }
+
+    fn set_manual(&mut self, manual: bool, configured: BlockPacing) {
+        self.pace = match (manual, configured) {
+            (true, _) => Pace::Manual,
+            (false, BlockPacing::Timer(interval)) => Pace::Timer(interval),
+            (false, BlockPacing::Instant) => Pace::Instant,
+        };
+        self.next_block = Instant::now();
+        self.schedule_next();
+    }
+
+    async fn block(&mut self) {
+        self.rt.produce_block();
+        self.schedule_next();
+        self.follower.after_block(&self.rt).await;
+        self.waiters.check(&self.rt);
+    }
+
+    async fn answer(&mut self, call: RpcCall) {
+        match dispatch(&self.rt, &self.ctx, &call.method, call.params) {
+            Answer::Now(reply) => {
+                let _ = call.reply.send(reply);
+            }
+            Answer::Wait { tx, until, receipts } => {
+                let deadline = Instant::now() + WAIT_TIMEOUT;
+                self.waiters.push(Waiter { tx, until, receipts, deadline, reply: call.reply });
+                self.waiters.check(&self.rt);
+            }
+            Answer::Sent { tx, then } => {
+                let sender = tx.transaction.signer_id().clone();
+                let name = label(&tx);
+                let hash = match self.rt.submit_signed(*tx) {
+                    Ok(hash) => hash,
+                    Err(err) => {
+                        let reason = err.to_string();
+                        let _ = call.reply.send(Err(super::methods::rejected(&reason)));
+                        return;
+                    }
+                };
+                self.follower.submitted(&self.rt, hash, sender, name).await;
+                match then {
+                    Then::Hash => {
+                        let _ = call.reply.send(Ok(json!(hash)));
+                    }
+                    Then::Wait { until } => {
+                        let deadline = Instant::now() + WAIT_TIMEOUT;
+                        let waiter = Waiter {
+                            tx: hash,
+                            until,
+                            receipts: false,
+                            deadline,
+                            reply: call.reply,
+                        };
+                        self.waiters.push(waiter);
+                        self.waiters.check(&self.rt);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A scenario call sent from the app's keys, as the embedded engine sends it.
+    async fn send_call(&mut self, call: &Call) {
+        let failed = |error: String| EngineEvent::CallFailed { call: call.name.clone(), error };
+        let resolved = match call.resolve() {
+            Ok(resolved) => resolved,
+            Err(err) => {
+                let _ = self.events.send(failed(err.to_string())).await;
+                return;
+            }
+        };
+        let action = Action::FunctionCall(Box::new(FunctionCallAction {
+            method_name: resolved.method.clone(),
+            args: resolved.args.clone(),
+            gas: Gas::from_gas(resolved.gas),
+            deposit: Balance::from_yoctonear(resolved.deposit),
+        }));
+        match self.rt.submit(&resolved.signer, &resolved.receiver, vec![action]) {
+            Ok(tx) => {
+                self.follower.submitted(&self.rt, tx, resolved.signer, call.name.clone()).await
+            }
+            Err(err) => {
+                let _ = self.events.send(failed(format!("not sent: {err}"))).await;
+            }
+        }
+    }
+}
