@@ -24,9 +24,7 @@
 //!   "changes": [ { "field": "net", "a": "-1000…", "b": "-1001…", "delta": "…", ... } ] }
 //! ```
 
-use super::{
-    Change, LedgerDiff, MatchedBy, ReceiptDiff, Report, StateDiff, TxDiff, TxSide, Unit,
-};
+use super::{Change, LedgerDiff, MatchedBy, ReceiptDiff, Report, StateDiff, TxDiff, TxSide, Unit};
 use serde_json::{json, Value as Json};
 
 pub const DIFF_JSON_VERSION: u32 = 1;

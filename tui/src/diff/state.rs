@@ -138,16 +138,14 @@ fn fields(tolerance: Tolerance, x: &StateChange, y: &StateChange) -> Vec<Change>
             };
             exact("code hash", code(p), code(q), &mut out);
         }
-        (ChangeValue::Data { after: p, .. }, ChangeValue::Data { after: q, .. }) => {
-            if p != q {
-                let (p, q) = (p.as_deref(), q.as_deref());
-                // Two values that read the same (borsh with the same printable runs): every byte.
-                let same = p.map(summary) == q.map(summary);
-                let show = |v: Option<&[u8]>| {
-                    v.map_or(Json::Null, |v| json!(if same { detailed(v) } else { summary(v) }))
-                };
-                out.push(Change { field: "value".into(), a: show(p), b: show(q), amount: None });
-            }
+        (ChangeValue::Data { after: p, .. }, ChangeValue::Data { after: q, .. }) if p != q => {
+            let (p, q) = (p.as_deref(), q.as_deref());
+            // Two values that read the same (borsh with the same printable runs): every byte.
+            let same = p.map(summary) == q.map(summary);
+            let show = |v: Option<&[u8]>| {
+                v.map_or(Json::Null, |v| json!(if same { detailed(v) } else { summary(v) }))
+            };
+            out.push(Change { field: "value".into(), a: show(p), b: show(q), amount: None });
         }
         (ChangeValue::AccessKey { after: p, .. }, ChangeValue::AccessKey { after: q, .. }) => {
             exact("permission", permission(p), permission(q), &mut out);
@@ -156,9 +154,8 @@ fn fields(tolerance: Tolerance, x: &StateChange, y: &StateChange) -> Vec<Change>
             ChangeValue::ContractCode { code_hash: p, len: m },
             ChangeValue::ContractCode { code_hash: q, len: n },
         ) => {
-            let hash = |h: &Option<near_primitives::hash::CryptoHash>| {
-                json!(h.map(|h| h.to_string()))
-            };
+            let hash =
+                |h: &Option<near_primitives::hash::CryptoHash>| json!(h.map(|h| h.to_string()));
             exact("code hash", hash(p), hash(q), &mut out);
             exact("code length", json!(m), json!(n), &mut out);
         }

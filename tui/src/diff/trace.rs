@@ -4,6 +4,7 @@
 //! the comparison reads the same projections the JSON writes. State changes and the ledger:
 //! `trace_state`.
 
+use super::trace_state::{self, LedgerRowJson, LedgerSummaryJson, StateJson};
 use crate::chain::{ReceiptId, TxHash};
 use crate::model::{
     ActionInfo, Args, Dag, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
@@ -11,7 +12,6 @@ use crate::model::{
 };
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas};
-use super::trace_state::{self, LedgerRowJson, LedgerSummaryJson, StateJson};
 use serde::Deserialize;
 use serde_json::Value as Json;
 

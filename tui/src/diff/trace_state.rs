@@ -96,7 +96,10 @@ pub(super) struct LedgerSummaryJson {
 }
 
 fn named(list: &[&'static str], what: &str, s: &str) -> Result<&'static str, String> {
-    list.iter().find(|x| **x == s).copied().ok_or_else(|| format!("unknown state change {what} `{s}`"))
+    list.iter()
+        .find(|x| **x == s)
+        .copied()
+        .ok_or_else(|| format!("unknown state change {what} `{s}`"))
 }
 
 fn bytes(s: &str) -> Result<Vec<u8>, String> {
@@ -243,7 +246,9 @@ pub(super) fn ledger(
         .collect::<Result<_, String>>()
         .map_err(|e| format!("ledger: {e}"))?;
     let (tokens_burnt, inferred, unknown) = match summary {
-        Some(s) => (signed(&s.tokens_burnt).map_err(|e| format!("ledger: {e}"))?, s.inferred, s.unknown),
+        Some(s) => {
+            (signed(&s.tokens_burnt).map_err(|e| format!("ledger: {e}"))?, s.inferred, s.unknown)
+        }
         None => (0, Vec::new(), Vec::new()),
     };
     Ok(Ledger { rows, tokens_burnt, inferred, unknown })
