@@ -291,3 +291,26 @@ fn runs_without_state_are_not_compared_on_state() {
     let report = diff::diff(&a, &b, Tolerance::EXACT);
     assert!(!report.transactions[0].state_compared);
 }
+
+#[test]
+fn a_broken_state_change_in_a_trace_is_one_line_exit_2() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let name = "change_greeting";
+    let json = trace_json(name, dir.path());
+    let (i, j) = find(&json["transactions"][0], |c| c["kind"] == "data_update");
+    for (field, value, says) in [
+        ("kind", "bogus", "unknown state change kind `bogus`"),
+        ("key_base64", "%%%", "is not base64"),
+        ("cause", "later", "unknown state change cause `later`"),
+    ] {
+        let mut edited = json.clone();
+        edited["transactions"][0]["receipts"][i]["state_changes"][j][field] = value.into();
+        let file = save(&edited, dir.path(), "broken.json");
+        let out = diff_cli(&state(name), &file, &[], dir.path());
+        assert_eq!(out.status.code(), Some(2), "{field}: {}", text(&out.stdout));
+        assert_eq!(text(&out.stdout), "");
+        let stderr = text(&out.stderr);
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        assert!(stderr.contains("broken.json") && stderr.contains(says), "{stderr}");
+    }
+}
