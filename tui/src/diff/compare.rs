@@ -4,10 +4,9 @@
 //! when the two sides differ. Exact fields push whenever they differ; gas-determined amounts go
 //! through [`amount`], which applies the tolerance.
 //!
-//! Adding a field (state changes, once `ReceiptNode` carries them): write
-//! `fn state_changes(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>)`
-//! comparing them exactly (as JSON values, keyed by account and key so order does not matter),
-//! add it to `RECEIPT_FIELDS`, and the text and JSON reports show it with no other change.
+//! Adding a field: write `fn name(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut
+//! Vec<Change>)`, add it to `RECEIPT_FIELDS`, and the text and JSON reports show it with no
+//! other change. State changes are lists of their own, paired one by one (`diff::state`).
 
 use super::matching::Tree;
 use super::tolerance::{percent, Tolerance};
@@ -64,7 +63,7 @@ pub fn transaction(ctx: &Ctx, a: &TxNode, b: &TxNode) -> Vec<Change> {
 }
 
 /// An exact field: a change when the JSON values differ.
-fn exact(field: &str, a: Json, b: Json, out: &mut Vec<Change>) {
+pub fn exact(field: &str, a: Json, b: Json, out: &mut Vec<Change>) {
     if a != b {
         out.push(Change { field: field.into(), a, b, amount: None });
     }
@@ -72,13 +71,27 @@ fn exact(field: &str, a: Json, b: Json, out: &mut Vec<Change>) {
 
 /// A gas-determined amount: a change when different, marked within tolerance or not.
 pub fn amount(ctx: &Ctx, field: &str, unit: Unit, a: u128, b: u128, out: &mut Vec<Change>) {
+    amount_signed(ctx.tolerance, field, unit, signed(a), signed(b), out);
+}
+
+/// [`amount`] for signed amounts (balance deltas): two amounts of opposite signs are never
+/// within the tolerance.
+pub fn amount_signed(
+    tolerance: Tolerance,
+    field: &str,
+    unit: Unit,
+    a: i128,
+    b: i128,
+    out: &mut Vec<Change>,
+) {
     if a == b {
         return;
     }
-    let as_json = |v: u128| match unit {
-        Unit::Gas => u64::try_from(v).map_or_else(|_| json!(v.to_string()), |g| json!(g)),
+    let as_json = |v: i128| match unit {
+        Unit::Gas => i64::try_from(v).map_or_else(|_| json!(v.to_string()), |g| json!(g)),
         Unit::YoctoNear => json!(v.to_string()),
     };
+    let same_sign = a.signum() * b.signum() >= 0;
     out.push(Change {
         field: field.into(),
         a: as_json(a),
@@ -88,9 +101,13 @@ pub fn amount(ctx: &Ctx, field: &str, unit: Unit, a: u128, b: u128, out: &mut Ve
             a,
             b,
             percent: percent(a, b),
-            within_tolerance: ctx.tolerance.allows(a, b),
+            within_tolerance: same_sign && tolerance.allows(a.unsigned_abs(), b.unsigned_abs()),
         }),
     });
+}
+
+fn signed(v: u128) -> i128 {
+    i128::try_from(v).unwrap_or(i128::MAX)
 }
 
 fn account(a: &Option<near_primitives::types::AccountId>) -> Json {

@@ -11,8 +11,20 @@
 //! ```
 //! Every receipt of either run is listed; `changes` holds every difference, amounts within the
 //! tolerance included (`within_tolerance: true`). Gas is a number, yoctoNEAR a string.
+//!
+//! State (when both runs carry it: the transaction's `state_compared`): every state change of
+//! either run, paired, under its receipt (`state_changes`, `reverted_changes`) or the
+//! transaction (`state_changes`), and the transaction's `ledger` rows, each
+//! `{"presence", "equal", "changes", ..}`:
+//! ```json
+//! { "cause": "receipt_processing", "kind": "data_update", "account": "xcc.test.near",
+//!   "key": "\"STATE\"", "presence": "both", "equal": false,
+//!   "changes": [ { "field": "value", "a": "…", "b": "…" } ] }
+//! { "account": "alice.test.near", "presence": "both", "equal": true,
+//!   "changes": [ { "field": "net", "a": "-1000…", "b": "-1001…", "delta": "…", ... } ] }
+//! ```
 
-use super::{Change, MatchedBy, ReceiptDiff, Report, TxDiff, TxSide, Unit};
+use super::{Change, LedgerDiff, MatchedBy, ReceiptDiff, Report, StateDiff, TxDiff, TxSide, Unit};
 use serde_json::{json, Value as Json};
 
 pub const DIFF_JSON_VERSION: u32 = 1;
@@ -46,6 +58,9 @@ fn tx(t: &TxDiff) -> Json {
         "equal": t.is_equal(),
         "changes": t.changes.iter().map(change).collect::<Vec<_>>(),
         "receipts": t.receipts.iter().map(receipt).collect::<Vec<_>>(),
+        "state_compared": t.state_compared,
+        "state_changes": t.state.iter().map(state).collect::<Vec<_>>(),
+        "ledger": t.ledger.iter().map(ledger).collect::<Vec<_>>(),
     })
 }
 
@@ -59,14 +74,36 @@ fn receipt(r: &ReceiptDiff) -> Json {
         "block_offset": r.offset,
         "equal": r.is_equal(),
         "changes": r.changes.iter().map(change).collect::<Vec<_>>(),
+        "state_changes": r.state.iter().map(state).collect::<Vec<_>>(),
+        "reverted_changes": r.reverted.iter().map(state).collect::<Vec<_>>(),
+    })
+}
+
+fn state(s: &StateDiff) -> Json {
+    json!({
+        "cause": s.cause,
+        "kind": s.kind,
+        "account": s.account,
+        "key": s.key,
+        "presence": s.presence.name(),
+        "equal": s.is_equal(),
+        "changes": s.changes.iter().map(change).collect::<Vec<_>>(),
+    })
+}
+
+fn ledger(l: &LedgerDiff) -> Json {
+    json!({
+        "account": l.account,
+        "presence": l.presence.name(),
+        "equal": l.is_equal(),
+        "changes": l.changes.iter().map(change).collect::<Vec<_>>(),
     })
 }
 
 fn change(c: &Change) -> Json {
     let mut v = json!({ "field": c.field, "a": c.a, "b": c.b });
     if let Some(a) = &c.amount {
-        let delta =
-            i128::try_from(a.b).unwrap_or(i128::MAX) - i128::try_from(a.a).unwrap_or(i128::MAX);
+        let delta = a.b.saturating_sub(a.a);
         v["delta"] = match a.unit {
             Unit::Gas => {
                 i64::try_from(delta).map_or_else(|_| json!(delta.to_string()), |d| json!(d))

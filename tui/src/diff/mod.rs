@@ -7,15 +7,19 @@
 //! ```
 //! - `matching`: transactions by label (else by order), receipts by their path in the tree.
 //! - `compare`: the fields of two matched transactions or receipts, one function per field.
+//! - `state`: the state changes of two matched receipts (or transactions) and the ledger.
 //! - `tolerance`: `--gas-tolerance`, applied only to gas-determined amounts.
-//! - `trace`: reads a saved `--format json` trace back, so it can be compared too.
+//! - `trace`: reads a saved `--format json` trace back, so it can be compared too
+//!   (`trace_state`: its state changes and ledger).
 
 pub mod compare;
 pub mod json;
 pub mod matching;
+pub mod state;
 pub mod text;
 pub mod tolerance;
 pub mod trace;
+mod trace_state;
 
 use crate::model::{Dag, ReceiptNode, TxNode};
 pub use matching::{MatchedBy, Step};
@@ -65,6 +69,13 @@ pub struct TxDiff {
     pub changes: Vec<Change>,
     /// Every receipt of either run, paired, in tree order.
     pub receipts: Vec<ReceiptDiff>,
+    /// Whether both runs carry state changes for this transaction (a run recorded without
+    /// them, or an engine that does not report them, is not a difference).
+    pub state_compared: bool,
+    /// The transaction's own state changes (cause `transaction_processing`), paired.
+    pub state: Vec<StateDiff>,
+    /// The ledger rows, paired by account.
+    pub ledger: Vec<LedgerDiff>,
 }
 
 impl TxDiff {
@@ -80,6 +91,8 @@ impl TxDiff {
         self.presence() == Presence::Both
             && self.changes.iter().all(Change::is_equal)
             && self.receipts.iter().all(ReceiptDiff::is_equal)
+            && self.state.iter().all(StateDiff::is_equal)
+            && self.ledger.iter().all(LedgerDiff::is_equal)
     }
 }
 
@@ -112,6 +125,10 @@ pub struct ReceiptDiff {
     /// `B+2` in the run that has it (A's when both).
     pub offset: Option<u64>,
     pub changes: Vec<Change>,
+    /// Its state changes, paired (empty when the transaction's state is not compared).
+    pub state: Vec<StateDiff>,
+    /// Its rolled-back changes, paired when both runs have some (embedded runtime only).
+    pub reverted: Vec<StateDiff>,
 }
 
 impl ReceiptDiff {
@@ -124,7 +141,50 @@ impl ReceiptDiff {
     }
 
     pub fn is_equal(&self) -> bool {
-        self.presence() == Presence::Both && self.changes.iter().all(Change::is_equal)
+        self.presence() == Presence::Both
+            && self.changes.iter().all(Change::is_equal)
+            && self.state.iter().all(StateDiff::is_equal)
+            && self.reverted.iter().all(StateDiff::is_equal)
+    }
+}
+
+/// One state change of either run, paired with the other run's by cause, account, what it
+/// changed (the storage key, the access key) and order.
+#[derive(Clone, Debug)]
+pub struct StateDiff {
+    pub cause: String,
+    /// A's kind when both have it (a different kind is a change).
+    pub kind: String,
+    pub account: String,
+    /// The storage key, readable (data changes), or the public key (access keys).
+    pub key: Option<String>,
+    pub presence: Presence,
+    pub changes: Vec<Change>,
+}
+
+impl StateDiff {
+    pub fn is_equal(&self) -> bool {
+        self.presence == Presence::Both && self.changes.iter().all(Change::is_equal)
+    }
+
+    /// `data_update xcc.test.near "STATE" by receipt_processing`.
+    pub fn what(&self) -> String {
+        let key = self.key.as_ref().map_or(String::new(), |k| format!(" {k}"));
+        format!("{} {}{key} by {}", self.kind, self.account, self.cause)
+    }
+}
+
+/// One account's ledger row in either run.
+#[derive(Clone, Debug)]
+pub struct LedgerDiff {
+    pub account: String,
+    pub presence: Presence,
+    pub changes: Vec<Change>,
+}
+
+impl LedgerDiff {
+    pub fn is_equal(&self) -> bool {
+        self.presence == Presence::Both && self.changes.iter().all(Change::is_equal)
     }
 }
 
@@ -153,11 +213,12 @@ pub enum Unit {
     YoctoNear,
 }
 
+/// Balance deltas are signed, hence `i128` (every real gas or yoctoNEAR amount fits).
 #[derive(Clone, Debug, PartialEq)]
 pub struct AmountChange {
     pub unit: Unit,
-    pub a: u128,
-    pub b: u128,
+    pub a: i128,
+    pub b: i128,
     /// `(b - a) / a` in percent; `None` when `a` is 0.
     pub percent: Option<f64>,
     pub within_tolerance: bool,
@@ -184,16 +245,33 @@ fn diff_tx(ta: &TxNode, tb: &TxNode, by: MatchedBy, tolerance: Tolerance) -> TxD
     let (tree_a, tree_b) = (matching::Tree::new(ta), matching::Tree::new(tb));
     let ctx = compare::Ctx { tolerance, a: &tree_a, b: &tree_b };
     let changes = compare::transaction(&ctx, ta, tb);
+    let state_compared = state::has_state(ta) && state::has_state(tb);
+    let reverted_compared = state::has_reverted(ta) && state::has_reverted(tb);
     let receipts = matching::pair_receipts(&tree_a, &tree_b)
         .into_iter()
         .map(|p| {
-            let changes = match (p.a, p.b) {
-                (Some(ra), Some(rb)) => compare::receipt(&ctx, ra, rb),
-                _ => Vec::new(),
-            };
-            receipt_diff(p.depth, p.path, p.a, p.b, changes)
+            let mut d = receipt_diff(p.depth, p.path, p.a, p.b, Vec::new());
+            if let (Some(ra), Some(rb)) = (p.a, p.b) {
+                d.changes = compare::receipt(&ctx, ra, rb);
+                if state_compared {
+                    d.state = state::changes(tolerance, &ra.state_changes, &rb.state_changes);
+                }
+                if reverted_compared {
+                    d.reverted =
+                        state::changes(tolerance, &ra.reverted_changes, &rb.reverted_changes);
+                }
+            }
+            d
         })
         .collect();
+    let (state, ledger) = if state_compared {
+        (
+            state::changes(tolerance, &ta.state_changes, &tb.state_changes),
+            state::ledger(tolerance, &ta.ledger, &tb.ledger),
+        )
+    } else {
+        (Vec::new(), Vec::new())
+    };
     let label = matching::label(ta).or(matching::label(tb)).map(str::to_string);
     TxDiff {
         label,
@@ -202,6 +280,9 @@ fn diff_tx(ta: &TxNode, tb: &TxNode, by: MatchedBy, tolerance: Tolerance) -> TxD
         matched_by: Some(by),
         changes,
         receipts,
+        state_compared,
+        state,
+        ledger,
     }
 }
 
@@ -219,6 +300,8 @@ fn receipt_diff(
         b: b.map(|r| r.id.to_string()),
         offset: a.or(b).and_then(|r| r.block_offset),
         changes,
+        state: Vec::new(),
+        reverted: Vec::new(),
     }
 }
 
@@ -242,5 +325,8 @@ fn alone(tx: &TxNode, in_a: bool) -> TxDiff {
         matched_by: None,
         changes: Vec::new(),
         receipts,
+        state_compared: false,
+        state: Vec::new(),
+        ledger: Vec::new(),
     }
 }

@@ -13,9 +13,18 @@
 //! 4 differences (gas tolerance 1%)
 //! ```
 //! Receipts show only when they or a receipt below them differ; amounts within the tolerance
-//! are not shown (`--format json` lists them).
+//! are not shown (`--format json` lists them). State changes and ledger rows that differ show
+//! under their receipt or transaction:
+//! ```text
+//!     Δ data_update xcc.test.near "STATE" by receipt_processing
+//!       value  "…1…" → "…2…"
+//!     - Δ account_update hello.test.near by action_receipt_gas_reward  (only in A)
+//!     ↺ data_update xcc.test.near "STATE" by receipt_processing   (a rolled-back change)
+//!     ledger alice.test.near
+//!       net  -0.00123 NEAR → -0.00131 NEAR  (-0.00008 NEAR, -6.504%)
+//! ```
 
-use super::{Change, Presence, ReceiptDiff, Report, TxDiff, Unit};
+use super::{Change, LedgerDiff, Presence, ReceiptDiff, Report, StateDiff, TxDiff, Unit};
 use crate::diff::MatchedBy;
 use crate::output::text::{clip, near};
 use near_primitives::types::Balance;
@@ -67,6 +76,8 @@ fn write_tx(tx: &TxDiff, w: &mut impl Write) -> io::Result<usize> {
     };
     writeln!(w, "~ tx {name}  ({by})")?;
     let mut count = write_changes(&tx.changes, 2, w)?;
+    count += write_states(&tx.state, "Δ", 2, w)?;
+    count += write_ledger(&tx.ledger, 2, w)?;
     let shown = shown(&tx.receipts);
     for (r, show) in tx.receipts.iter().zip(shown) {
         if show {
@@ -108,9 +119,60 @@ fn write_receipt(r: &ReceiptDiff, w: &mut impl Write) -> io::Result<usize> {
         }
         Presence::Both => {
             writeln!(w, "{indent}{step}{offset}")?;
-            write_changes(&r.changes, r.depth + 2, w)
+            let mut count = write_changes(&r.changes, r.depth + 2, w)?;
+            count += write_states(&r.state, "Δ", r.depth + 2, w)?;
+            count += write_states(&r.reverted, "↺", r.depth + 2, w)?;
+            Ok(count)
         }
     }
+}
+
+/// `(only in A)` / `(only in B)` lines, with their `-`/`+` mark one level left.
+fn write_alone(
+    presence: Presence,
+    what: &str,
+    depth: usize,
+    w: &mut impl Write,
+) -> io::Result<usize> {
+    let indent = "  ".repeat(depth.saturating_sub(1));
+    let (mark, which) = if presence == Presence::OnlyA { ('-', "A") } else { ('+', "B") };
+    writeln!(w, "{indent}{mark} {what}  (only in {which})")?;
+    Ok(1)
+}
+
+/// The state changes that differ: missing or extra ones on one line, paired ones with their
+/// fields below.
+fn write_states(
+    states: &[StateDiff],
+    mark: &str,
+    depth: usize,
+    w: &mut impl Write,
+) -> io::Result<usize> {
+    let mut count = 0;
+    for s in states.iter().filter(|s| !s.is_equal()) {
+        let what = format!("{mark} {}", s.what());
+        if s.presence == Presence::Both {
+            writeln!(w, "{}{what}", "  ".repeat(depth))?;
+            count += write_changes(&s.changes, depth + 1, w)?;
+        } else {
+            count += write_alone(s.presence, &what, depth, w)?;
+        }
+    }
+    Ok(count)
+}
+
+fn write_ledger(rows: &[LedgerDiff], depth: usize, w: &mut impl Write) -> io::Result<usize> {
+    let mut count = 0;
+    for l in rows.iter().filter(|l| !l.is_equal()) {
+        let what = format!("ledger {}", l.account);
+        if l.presence == Presence::Both {
+            writeln!(w, "{}{what}", "  ".repeat(depth))?;
+            count += write_changes(&l.changes, depth + 1, w)?;
+        } else {
+            count += write_alone(l.presence, &what, depth, w)?;
+        }
+    }
+    Ok(count)
 }
 
 /// The changes that count, one a line: `field  A → B  (delta, %)`.
@@ -127,21 +189,37 @@ fn write_changes(changes: &[Change], depth: usize, w: &mut impl Write) -> io::Re
 fn values(c: &Change) -> String {
     match &c.amount {
         Some(a) => {
+            let yocto = |v: i128| Balance::from_yoctonear(v.unsigned_abs());
+            let minus = |v: i128| if v < 0 { "-" } else { "" };
             // NEAR rounded to 5 digits, unless that hides the difference: then yoctoNEAR.
             let exact = a.unit == Unit::YoctoNear
-                && near(Balance::from_yoctonear(a.a)) == near(Balance::from_yoctonear(a.b));
-            let fmt = |v: u128| match a.unit {
-                Unit::Gas => gas(v),
-                Unit::YoctoNear if exact => format!("{v} yocto"),
-                Unit::YoctoNear => near(Balance::from_yoctonear(v)),
+                && (near(yocto(a.a)), minus(a.a)) == (near(yocto(a.b)), minus(a.b));
+            let fmt = |v: i128| match a.unit {
+                Unit::Gas => gas(v.unsigned_abs()),
+                Unit::YoctoNear if exact => format!("{}{} yocto", minus(v), v.unsigned_abs()),
+                Unit::YoctoNear => format!("{}{}", minus(v), near(yocto(v))),
             };
             let sign = if a.b >= a.a { '+' } else { '-' };
-            let delta = fmt(a.a.abs_diff(a.b));
+            let delta = fmt(a.b.saturating_sub(a.a).saturating_abs());
             let pct = a.percent.map_or("new".to_string(), |p| format!("{p:+.3}%"));
             format!("{} → {}  ({sign}{delta}, {pct})", fmt(a.a), fmt(a.b))
         }
-        None => format!("{} → {}", json(&c.a), json(&c.b)),
+        None => {
+            let (a, b) = elide_common(json(&c.a), json(&c.b));
+            format!("{} → {}", clip(&a, 200), clip(&b, 200))
+        }
     }
+}
+
+/// Two long values alike for a while: the common start becomes `…`, so the difference shows.
+fn elide_common(a: String, b: String) -> (String, String) {
+    const KEEP: usize = 20;
+    let common = a.chars().zip(b.chars()).take_while(|(x, y)| x == y).count();
+    if common <= 2 * KEEP {
+        return (a, b);
+    }
+    let cut = |s: &str| format!("…{}", s.chars().skip(common - KEEP).collect::<String>());
+    (cut(&a), cut(&b))
 }
 
 /// `1.9032 Tgas` (four decimals: differences of 0.01% stay visible), or `812 gas`.

@@ -86,13 +86,13 @@ impl fmt::Display for Tolerance {
     }
 }
 
-/// `b - a` relative to `a`, in percent (`None` when `a` is 0 and `b` is not).
-pub fn percent(a: u128, b: u128) -> Option<f64> {
+/// `b - a` relative to `|a|`, in percent (`None` when `a` is 0 and `b` is not).
+pub fn percent(a: i128, b: i128) -> Option<f64> {
     if a == b {
         Some(0.0)
     } else if a == 0 {
         None
     } else {
-        Some((b as f64 - a as f64) * 100.0 / a as f64)
+        Some((b as f64 - a as f64) * 100.0 / (a as f64).abs())
     }
 }

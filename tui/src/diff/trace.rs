@@ -1,8 +1,10 @@
 //! Reading back the trace JSON of `--format json` (`docs/trace-json.md`, version 1) as a `Dag`,
 //! so `nearviz diff` also compares saved `inspect`/`run`/`tx --format json` outputs.
 //! What the JSON does not keep (raw bytes of non-JSON values beyond base64) is not needed:
-//! the comparison reads the same projections the JSON writes.
+//! the comparison reads the same projections the JSON writes. State changes and the ledger:
+//! `trace_state`.
 
+use super::trace_state::{self, LedgerRowJson, LedgerSummaryJson, StateJson};
 use crate::chain::{ReceiptId, TxHash};
 use crate::model::{
     ActionInfo, Args, Dag, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
@@ -38,6 +40,11 @@ struct Tx {
     last_block: Option<u64>,
     #[serde(default)]
     receipts: Vec<Receipt>,
+    #[serde(default)]
+    state_changes: Vec<StateJson>,
+    #[serde(default)]
+    ledger: Vec<LedgerRowJson>,
+    ledger_summary: Option<LedgerSummaryJson>,
 }
 
 #[derive(Deserialize)]
@@ -97,6 +104,10 @@ struct Receipt {
     logs: Vec<String>,
     #[serde(default)]
     inputs: Vec<Input>,
+    #[serde(default)]
+    state_changes: Vec<StateJson>,
+    #[serde(default)]
+    reverted_changes: Vec<StateJson>,
 }
 
 #[derive(Deserialize)]
@@ -221,8 +232,8 @@ fn tx(t: Tx) -> Result<TxNode, String> {
         first_block: t.first_block,
         last_block: t.last_block,
         receipts,
-        state_changes: Vec::new(),
-        ledger: Default::default(),
+        state_changes: trace_state::changes(t.state_changes)?,
+        ledger: trace_state::ledger(t.ledger, t.ledger_summary)?,
     })
 }
 
@@ -264,7 +275,7 @@ fn receipt(r: Receipt, tx_hash: &str) -> Result<ReceiptNode, String> {
         gas_forwarded: Gas::from_gas(r.gas_forwarded),
         logs: r.logs,
         inputs,
-        state_changes: Vec::new(),
-        reverted_changes: Vec::new(),
+        state_changes: trace_state::changes(r.state_changes)?,
+        reverted_changes: trace_state::changes(r.reverted_changes)?,
     })
 }
