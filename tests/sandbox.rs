@@ -152,7 +152,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(dag.transactions.len(), names.len());
     for t in &dag.transactions {
         let label = t.label.as_deref().unwrap_or("?");
-        assert_eq!(t.progress, nearviz::model::Progress::Node("FINAL".into()), "{label}");
+        assert_eq!(t.progress, nearviz::model::Progress::Node(near_primitives::views::TxExecutionStatus::Final), "{label}");
         assert!(t.block_height.is_some(), "{label}: no block for the transaction");
         for r in &t.receipts {
             assert!(r.block_offset.is_some(), "{label}: receipt without a block");

@@ -110,3 +110,15 @@ pub enum PriorState {
     /// The engine asked and the node refused (non-archival node, state too large): why.
     Unknown { account_id: AccountId, reason: String },
 }
+
+/// The RPC's name for a status: `INCLUDED`, `EXECUTED_OPTIMISTIC`, `FINAL`...
+pub fn status_name(status: &TxExecutionStatus) -> &'static str {
+    match status {
+        TxExecutionStatus::None => "NONE",
+        TxExecutionStatus::Included => "INCLUDED",
+        TxExecutionStatus::ExecutedOptimistic => "EXECUTED_OPTIMISTIC",
+        TxExecutionStatus::IncludedFinal => "INCLUDED_FINAL",
+        TxExecutionStatus::Executed => "EXECUTED",
+        TxExecutionStatus::Final => "FINAL",
+    }
+}

@@ -103,17 +103,5 @@ pub enum DiffFormat {
     Json,
 }
 
-/// Headless output formats.
-#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
-pub enum Format {
-    Tree,
-    Json,
-    Dot,
-    Mermaid,
-}
-
-#[derive(Clone, Copy, PartialEq, Eq, Debug, ValueEnum)]
-pub enum Network {
-    Testnet,
-    Mainnet,
-}
+pub use crate::engine::rpc::Network;
+pub use crate::output::Format;

@@ -29,15 +29,6 @@ const UI_MAY_USE_FROM_APP: &[&str] =
 /// Imports that break the rule today, each left for a follow-up in another area (issue 9).
 /// Remove an entry when its import goes; the test fails on entries that no longer match.
 const ALLOWED: &[(&str, &str)] = &[
-    // modelstate: `status_name` moves out of the model (or `Progress::Node` holds a
-    // `TxExecutionStatus`) so the RPC follower stops importing the model.
-    ("engine/rpc/follow.rs", "crate::model"),
-    // modelstate: the fixture reader names statuses with the model's `status_name` too.
-    ("fixture/read.rs", "crate::model"),
-    // lead: `Network` moves from `cli` to `engine::rpc` (the CLI then imports the engine).
-    ("engine/rpc.rs", "crate::cli"),
-    // lead: `Format` moves from `cli` to `output`.
-    ("output/mod.rs", "crate::cli"),
 ];
 
 fn src() -> PathBuf {
@@ -141,16 +132,13 @@ fn the_checker_sees_paths_in_uses_and_expressions() {
 
 #[test]
 fn no_import_cycles_inside_the_model_and_the_fixtures() {
-    // Follow-ups (modelstate, issue 9): `model::trace` calls `model::build` while `build` reads
-    // the trace, and `fixture::read` dispatches to `fixture::capture`, which uses `read`.
-    // Listed here so the day they go, this test is tightened by deleting the entries.
-    const KNOWN_CYCLES: &[(&str, &str)] =
-        &[("model/trace.rs", "build"), ("fixture/read.rs", "capture")];
-    for (file, sibling) in KNOWN_CYCLES {
+    // `model::build` reads the trace, never the other way; `fixture::detect` dispatches to
+    // `fixture::read` and `fixture::capture`, which never call back into it or each other's
+    // dispatch.
+    for (file, sibling) in
+        [("model/trace.rs", "build"), ("fixture/read.rs", "capture"), ("fixture/read.rs", "detect")]
+    {
         let text = std::fs::read_to_string(src().join(file)).expect("source readable");
-        assert!(
-            text.contains(&format!("super::{sibling}")),
-            "{file} no longer uses super::{sibling}: drop it from KNOWN_CYCLES"
-        );
+        assert!(!text.contains(&format!("super::{sibling}")), "{file} uses super::{sibling}");
     }
 }

@@ -5,7 +5,7 @@
 //! change count, so the app lays out the open one again only when it changed.
 
 use crate::chain::{ChainEvent, TxHash};
-use crate::model::dag::{Dag, Progress, TxNode};
+use crate::model::dag::{Dag, Progress, TxExecutionStatus, TxNode};
 use crate::model::{build_tx, Trace};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -154,7 +154,7 @@ impl Session {
 fn is_done(progress: &Progress) -> bool {
     match progress {
         Progress::Lost(_) => true,
-        Progress::Node(status) => status == "FINAL",
+        Progress::Node(status) => *status == TxExecutionStatus::Final,
         Progress::Submitted => false,
     }
 }

@@ -289,7 +289,7 @@ fn tx_status(ctx: &Ctx, a: &TxNode, b: &TxNode, out: &mut Vec<Change>) {
 fn tx_progress(_: &Ctx, a: &TxNode, b: &TxNode, out: &mut Vec<Change>) {
     let name = |t: &TxNode| match &t.progress {
         crate::model::Progress::Submitted => json!("submitted"),
-        crate::model::Progress::Node(s) => json!(s),
+        crate::model::Progress::Node(s) => json!(crate::chain::status_name(s)),
         crate::model::Progress::Lost(why) => json!(format!("lost: {why}")),
     };
     exact("final execution status", name(a), name(b), out);

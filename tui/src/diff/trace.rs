@@ -211,7 +211,9 @@ fn status(s: StatusFields) -> Result<Status, String> {
 fn tx(t: Tx) -> Result<TxNode, String> {
     let tx_hash = hash(&t.hash)?;
     let progress = match t.progress["state"].as_str() {
-        Some("node") => Progress::Node(t.progress["status"].as_str().unwrap_or("").to_string()),
+        Some("node") => serde_json::from_value(t.progress["status"].clone())
+            .map(Progress::Node)
+            .map_err(|_| format!("unknown final_execution_status {}", t.progress["status"]))?,
         Some("lost") => Progress::Lost(t.progress["reason"].as_str().unwrap_or("").to_string()),
         _ => Progress::Submitted,
     };

@@ -18,7 +18,12 @@ pub use follow::{follow_tx, FollowError, FollowOptions};
 pub use response::{block_header, tx_status_reply, ResponseError};
 pub use viewer::{spawn_tx_viewer, spawn_tx_viewer_with, watch_tx};
 
-use crate::cli::Network;
+/// A public NEAR network (`--network`).
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum Network {
+    Testnet,
+    Mainnet,
+}
 
 /// NEAR's public RPC endpoint of a network (docs.near.org/api/rpc/setup).
 pub fn network_url(network: Network) -> &'static str {
@@ -28,10 +33,3 @@ pub fn network_url(network: Network) -> &'static str {
     }
 }
 
-/// The archival endpoint, for transactions older than ~5 epochs (~2.5 days).
-pub fn archival_url(network: Network) -> &'static str {
-    match network {
-        Network::Testnet => "https://archival-rpc.testnet.near.org",
-        Network::Mainnet => "https://archival-rpc.mainnet.near.org",
-    }
-}

@@ -99,7 +99,7 @@ pub fn tx(label: &str) -> TxNode {
         actions: vec![call(label, 300)],
         block_height: Some(BASE_HEIGHT),
         status: Status::Success(Outcome::Value(Value::Empty)),
-        progress: Progress::Node("FINAL".into()),
+        progress: Progress::Node(near_primitives::views::TxExecutionStatus::Final),
         gas_burnt: Gas::from_gas(2_000_000_000_000),
         tokens_burnt: Balance::from_yoctonear(200_000_000_000_000_000_000),
         conversion_gas_burnt: Gas::from_gas(223_182_562_500),

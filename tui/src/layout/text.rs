@@ -33,7 +33,7 @@ pub(super) fn tx_box(tx: &TxNode, options: &LayoutOptions, suffix: Option<&str>)
     let signer = format::account(tx.signer.as_str(), suffix, inner);
     let progress = match &tx.progress {
         crate::model::dag::Progress::Submitted => "submitted".to_string(),
-        crate::model::dag::Progress::Node(s) => s.clone(),
+        crate::model::dag::Progress::Node(s) => crate::chain::status_name(s).to_string(),
         crate::model::dag::Progress::Lost(why) => format!("lost: {why}"),
     };
     let lines = if options.zoom == Zoom::Compact {

@@ -11,7 +11,7 @@ use super::index::Index;
 use super::ledger;
 use super::links::Links;
 use super::state::StateChange;
-use super::trace::{status_name, Trace, TxTrace};
+use super::trace::{Trace, TxTrace};
 use crate::chain::ReceiptId;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{Balance, Gas};
@@ -28,7 +28,7 @@ pub fn build(trace: &Trace) -> Dag {
 fn progress(t: &TxTrace) -> Progress {
     match (&t.done, &t.node_status) {
         (Some(Some(why)), _) => Progress::Lost(why.clone()),
-        (_, Some(status)) => Progress::Node(status_name(status).to_string()),
+        (_, Some(status)) => Progress::Node(status.clone()),
         (_, None) => Progress::Submitted,
     }
 }
@@ -255,5 +255,12 @@ fn tx_status(
             }
             Status::Pending
         }
+    }
+}
+
+impl Trace {
+    /// The promise DAG of every transaction (see `build`).
+    pub fn dag(&self) -> Dag {
+        build(self)
     }
 }

@@ -12,6 +12,7 @@ use super::ledger::Ledger;
 use super::state::StateChange;
 use crate::chain::{ReceiptId, TxHash};
 use near_primitives::types::{AccountId, Balance, Gas};
+pub use near_primitives::views::TxExecutionStatus;
 
 /// Who created a receipt.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -64,8 +65,8 @@ pub struct TxNode {
 pub enum Progress {
     /// Sent, the node does not know it yet.
     Submitted,
-    /// The node's `final_execution_status`, verbatim (`INCLUDED`, `EXECUTED_OPTIMISTIC`, `FINAL`...).
-    Node(String),
+    /// The node's `final_execution_status` (`INCLUDED`, `EXECUTED_OPTIMISTIC`, `FINAL`...).
+    Node(TxExecutionStatus),
     /// The engine gave up on it (timeout, RPC error, node down).
     Lost(String),
 }

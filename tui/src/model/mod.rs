@@ -21,4 +21,5 @@ pub use dag::*;
 pub use decode::{action, args, failure, value};
 pub use ledger::{Ledger, LedgerRow};
 pub use state::{Before, ChangeValue, StateChange, StateLog};
-pub use trace::{status_name, BlockInfo, Trace, TxTrace};
+pub use crate::chain::status_name;
+pub use trace::{BlockInfo, Trace, TxTrace};

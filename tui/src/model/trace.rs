@@ -171,10 +171,6 @@ impl Trace {
         self.head
     }
 
-    /// The promise DAG of every transaction (see `model::build`).
-    pub fn dag(&self) -> super::dag::Dag {
-        super::build::build(self)
-    }
 }
 
 /// A newer view of a transaction, keeping receipts that only an older view showed.
@@ -195,16 +191,4 @@ fn merge(
         new.receipts.extend(old.receipts.into_iter().filter(|r| !have.contains(&r.receipt_id)));
     }
     new
-}
-
-/// The RPC's name for a status: `INCLUDED`, `EXECUTED_OPTIMISTIC`, `FINAL`...
-pub fn status_name(status: &TxExecutionStatus) -> &'static str {
-    match status {
-        TxExecutionStatus::None => "NONE",
-        TxExecutionStatus::Included => "INCLUDED",
-        TxExecutionStatus::ExecutedOptimistic => "EXECUTED_OPTIMISTIC",
-        TxExecutionStatus::IncludedFinal => "INCLUDED_FINAL",
-        TxExecutionStatus::Executed => "EXECUTED",
-        TxExecutionStatus::Final => "FINAL",
-    }
 }

@@ -128,7 +128,7 @@ fn tx(t: &TxNode) -> Json {
     let (status, waiting, err, result, result_receipt) = status(&t.status);
     let progress = match &t.progress {
         Progress::Submitted => json!({ "state": "submitted" }),
-        Progress::Node(s) => json!({ "state": "node", "status": s }),
+        Progress::Node(s) => json!({ "state": "node", "status": crate::chain::status_name(s) }),
         Progress::Lost(why) => json!({ "state": "lost", "reason": why }),
     };
     json!({

@@ -6,13 +6,21 @@ pub mod state;
 pub mod text;
 pub mod tree;
 
-use crate::cli::Format;
 use crate::model::Dag;
 use std::io::{self, Write};
 
 pub use graph::{write_dot as dot, write_mermaid as mermaid};
 pub use json::write as json;
 pub use tree::write as tree;
+
+/// Headless output formats.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+pub enum Format {
+    Tree,
+    Json,
+    Dot,
+    Mermaid,
+}
 
 /// Write the DAG in one of the headless formats.
 pub fn write(dag: &Dag, format: Format, w: &mut impl Write) -> io::Result<()> {

@@ -160,11 +160,8 @@ pub fn line(c: &StateChange) -> String {
     format!("{} {} {what}", c.kind, c.account)
 }
 
-/// `+0.5 NEAR` / `-1 NEAR`.
-pub fn signed_near(v: i128) -> String {
-    let abs = near_primitives::types::Balance::from_yoctonear(v.unsigned_abs());
-    format!("{}{}", if v < 0 { "-" } else { "+" }, text::near(abs))
-}
+/// `+0.5 NEAR` / `−1 NEAR`, as the TUI writes it.
+pub use crate::format::near_signed as signed_near;
 
 /// `Δ2` for a receipt that wrote state (storage, keys, code), `↺1` for reverted writes.
 pub fn mark(r: &ReceiptNode) -> Option<String> {

@@ -1,47 +1,13 @@
 //! Short human renderings shared by the text outputs (tree, dot, mermaid) and usable by the TUI.
 
 use crate::model::{ActionInfo, Args, Failure, InputStatus, Outcome, ReceiptNode, Status, Value};
-use near_primitives::types::{Balance, Gas};
+use near_primitives::types::Gas;
 
-/// `DRrdwg…` (first 6 characters of a base58 id).
-pub fn short_id(id: &impl std::fmt::Display) -> String {
-    let s = id.to_string();
-    match s.char_indices().nth(6) {
-        Some((i, _)) => format!("{}…", &s[..i]),
-        None => s,
-    }
-}
+pub use crate::format::{near, short_id};
 
-/// `2.74 Tgas`.
+/// `2.74 Tgas`, the way the TUI writes gas ([`crate::format::gas`]).
 pub fn tgas(gas: Gas) -> String {
-    let g = gas.as_gas();
-    if g == 0 {
-        "0 gas".into()
-    } else if g >= 1_000_000_000 {
-        format!("{:.2} Tgas", g as f64 / 1e12)
-    } else {
-        format!("{g} gas")
-    }
-}
-
-/// `0.00027 NEAR` (yoctoNEAR shown as NEAR, 5 significant decimals).
-pub fn near(amount: Balance) -> String {
-    let y = amount.as_yoctonear();
-    if y == 0 {
-        return "0 NEAR".into();
-    }
-    let whole = y / 10u128.pow(24);
-    let frac = y % 10u128.pow(24);
-    let mut digits = format!("{frac:024}");
-    // Keep 5 significant digits of the fraction.
-    let first = digits.find(|c| c != '0').unwrap_or(digits.len());
-    digits.truncate((first + 5).min(24));
-    let digits = digits.trim_end_matches('0');
-    if digits.is_empty() {
-        format!("{whole} NEAR")
-    } else {
-        format!("{whole}.{digits} NEAR")
-    }
+    crate::format::gas(gas, crate::format::GasUnit::Tgas, 0)
 }
 
 /// At most `max` characters, with `…` when cut.
@@ -56,9 +22,8 @@ pub fn clip(s: &str, max: usize) -> String {
 
 pub fn value(v: &Value) -> String {
     match v {
-        Value::Empty => "(no value)".into(),
-        Value::Json(j) => clip(&j.to_string(), 60),
-        Value::Bytes { len, .. } => format!("<{len} bytes>"),
+        Value::Json(_) => clip(&crate::format::value(v), 60),
+        _ => crate::format::value(v),
     }
 }
 
@@ -138,6 +103,7 @@ mod tests {
 
     #[test]
     fn amounts_read_well() {
+        use near_primitives::types::Balance;
         assert_eq!(near(Balance::from_yoctonear(274082751606600000000)), "0.00027408 NEAR");
         assert_eq!(near(Balance::from_yoctonear(10u128.pow(24))), "1 NEAR");
         assert_eq!(tgas(Gas::from_gas(2_740_827_516_066)), "2.74 Tgas");

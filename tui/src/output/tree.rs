@@ -29,7 +29,7 @@ pub fn write(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
 fn progress(p: &Progress) -> String {
     match p {
         Progress::Submitted => "submitted".into(),
-        Progress::Node(s) => s.clone(),
+        Progress::Node(s) => crate::chain::status_name(s).to_string(),
         Progress::Lost(why) => format!("lost: {why}"),
     }
 }

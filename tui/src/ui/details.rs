@@ -191,7 +191,7 @@ fn transaction(
     let receiver = tx.receiver.as_ref().map_or("?".to_string(), |a| a.to_string());
     let progress = match &tx.progress {
         crate::model::dag::Progress::Submitted => "submitted, not seen by the node yet".to_string(),
-        crate::model::dag::Progress::Node(s) => s.clone(),
+        crate::model::dag::Progress::Node(s) => crate::chain::status_name(s).to_string(),
         crate::model::dag::Progress::Lost(why) => format!("no longer followed: {why}"),
     };
     let mut lines = vec![

@@ -22,7 +22,7 @@ use super::client::RpcClient;
 use super::state;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
-use crate::model::status_name;
+use crate::chain::status_name;
 use near_primitives::types::AccountId;
 use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
 use std::collections::HashSet;
