@@ -121,27 +121,7 @@ pub(crate) fn signed(v: u128) -> i128 {
     i128::try_from(v).unwrap_or(i128::MAX)
 }
 
-/// The snake_case name and the hash a cause names.
-pub fn cause_of(cause: &StateChangeCauseView) -> (&'static str, Option<CryptoHash>) {
-    use StateChangeCauseView as C;
-    match cause {
-        C::NotWritableToDisk => ("not_writable_to_disk", None),
-        C::InitialState => ("initial_state", None),
-        C::TransactionProcessing { tx_hash } => ("transaction_processing", Some(*tx_hash)),
-        C::ActionReceiptProcessingStarted { receipt_hash } => {
-            ("action_receipt_processing_started", Some(*receipt_hash))
-        }
-        C::ActionReceiptGasReward { receipt_hash } => {
-            ("action_receipt_gas_reward", Some(*receipt_hash))
-        }
-        C::ReceiptProcessing { receipt_hash } => ("receipt_processing", Some(*receipt_hash)),
-        C::PostponedReceipt { receipt_hash } => ("postponed_receipt", Some(*receipt_hash)),
-        C::UpdatedDelayedReceipts => ("updated_delayed_receipts", None),
-        C::ValidatorAccountsUpdate => ("validator_accounts_update", None),
-        C::Migration => ("migration", None),
-        C::BandwidthSchedulerStateUpdate => ("bandwidth_scheduler_state_update", None),
-    }
-}
+pub use crate::chain::cause_of;
 
 /// The RPC's `type` of a change value.
 pub fn kind_of(value: &StateChangeValueView) -> &'static str {

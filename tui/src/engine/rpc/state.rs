@@ -103,7 +103,7 @@ pub async fn block_changes(
 }
 
 fn named(c: &StateChangeWithCauseView, hashes: &HashSet<CryptoHash>) -> bool {
-    crate::model::state::cause_of(&c.cause).1.is_some_and(|h| hashes.contains(&h))
+    crate::chain::cause_of(&c.cause).1.is_some_and(|h| hashes.contains(&h))
 }
 
 /// `view_account` / `view_state` at `prev` for what the followed transaction changed and the
@@ -135,7 +135,7 @@ async fn befores(
             None => json!({ "request_type": "view_account", "account_id": account_id,
                             "block_id": prev.to_string() }),
             Some(k) => json!({ "request_type": "view_state", "account_id": account_id,
-                               "prefix_base64": crate::model::state_value::base64(k),
+                               "prefix_base64": base64::engine::general_purpose::STANDARD.encode(k),
                                "block_id": prev.to_string() }),
         };
         let answer = client.call("query", params).await.map_err(|e| e.to_string());
