@@ -149,7 +149,8 @@ async fn check_every_builtin_call(kind: EngineKind) {
     let scenario = Scenario::builtin().expect("built-in");
     let names: Vec<&str> = scenario.calls.iter().map(|c| c.name.as_str()).collect();
     let (dag, _dir) = run_calls(kind, &names).await;
-    assert_eq!(dag.transactions.len(), names.len());
+    let sent: usize = scenario.calls.iter().map(|c| c.steps().len()).sum();
+    assert_eq!(dag.transactions.len(), sent, "one transaction per step of a sequence");
     for t in &dag.transactions {
         let label = t.label.as_deref().unwrap_or("?");
         assert_eq!(t.progress, nearviz::model::Progress::Node(near_primitives::views::TxExecutionStatus::Final), "{label}");
@@ -464,4 +465,97 @@ async fn sandbox_and_embedded_runs_diff_equal() {
         String::from_utf8_lossy(&err)
     );
     assert_eq!(code, std::process::ExitCode::SUCCESS);
+}
+
+/// `deposit`, then `race` on a real neard: the DAG and the engine's progress lines (where each
+/// later step landed: `… as asked` or `… sandbox timing slipped by +N blocks`).
+async fn race_on_sandbox(race: &str) -> (Dag, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = Scenario::builtin().expect("built-in scenario");
+    let calls = ["deposit", race].map(|name| scenario.call(name).expect(name).clone());
+    let opts = StartOptions {
+        sandbox: options(&dir),
+        protocol_version: None,
+        embedded_pacing: Pacing::AsFastAsPossible,
+    };
+    let engine = nearviz::engine::start(EngineKind::Sandbox, scenario.clone(), opts);
+    let mut session = Session::new(&scenario, engine);
+    let mut progress = Vec::new();
+    let outcome = session.drive(&calls, &mut progress).await;
+    session.shutdown().await;
+    let progress = String::from_utf8_lossy(&progress).into_owned();
+    let outcome = outcome.unwrap_or_else(|err| panic!("{err:#}\n{progress}"));
+    // The second withdraw fails by design (its callback, or its check); nothing else may.
+    for (call, error) in &outcome.failed {
+        assert!(error.contains(&format!("{race}#2")), "{call}: {error}\n{progress}");
+    }
+    (session.trace.dag(), progress)
+}
+
+/// The timing line of the race's second step (printed: it says whether the timing slipped).
+fn timing(race: &str, progress: &str) -> String {
+    let line = progress
+        .lines()
+        .find(|l| l.starts_with(&format!("{race}#2 included")))
+        .unwrap_or_else(|| panic!("no timing line for {race}#2 in:\n{progress}"))
+        .to_owned();
+    eprintln!("{line}");
+    line
+}
+
+/// The three receipts of the race on xcc: the first withdraw, its callback, the second withdraw.
+fn race_receipts<'a>(dag: &'a Dag, race: &str, method: &str) -> [&'a ReceiptNode; 3] {
+    let (first, second) = (tx(dag, &format!("{race}#1")), tx(dag, &format!("{race}#2")));
+    [
+        find(first, "xcc", method),
+        find(first, "xcc", &format!("{method}_callback")),
+        find(second, "xcc", method),
+    ]
+}
+
+fn transfers_to_alice(t: &TxNode) -> usize {
+    work(t)
+        .into_iter()
+        .filter(|r| r.receiver.as_ref().is_some_and(|a| a.as_str() == "alice.test.near"))
+        .filter(|r| matches!(r.status, Status::Success(_)))
+        .filter(|r| r.actions.iter().any(|a| a.kind == "Transfer"))
+        .count()
+}
+
+/// `race_unsafe` on a real neard: the second withdraw lands inside the first one's window and
+/// is paid too. The node picks the including block, so the timing can slip; the test says so.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn race_unsafe_pays_twice_on_the_sandbox() {
+    let (dag, progress) = race_on_sandbox("race_unsafe").await;
+    let line = timing("race_unsafe", &progress);
+    let [withdraw, callback, intruder] = race_receipts(&dag, "race_unsafe", "withdraw_unsafe");
+    let (w, c, i) = (withdraw.block_height, callback.block_height, intruder.block_height);
+    let inside = w < i && i < c;
+    assert!(inside, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({line})");
+    let first = tx(&dag, "race_unsafe#1");
+    let found = nearviz::model::window::overlaps(&dag, first);
+    assert_eq!(found.len(), 1, "{found:?} ({line})");
+    assert_eq!(found[0].other_receipt, intruder.id);
+    let paid = transfers_to_alice(first) + transfers_to_alice(tx(&dag, "race_unsafe#2"));
+    assert_eq!(paid, 2, "two payouts for one deposit ({line})");
+}
+
+/// `race_safe` on a real neard: the same interleaving, the second withdraw fails its check.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn race_safe_pays_once_on_the_sandbox() {
+    let (dag, progress) = race_on_sandbox("race_safe").await;
+    let line = timing("race_safe", &progress);
+    let [withdraw, callback, intruder] = race_receipts(&dag, "race_safe", "withdraw_safe");
+    let (w, c, i) = (withdraw.block_height, callback.block_height, intruder.block_height);
+    assert!(w < i && i < c, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({line})");
+    assert_eq!(
+        failure(&intruder.status).message,
+        "Smart contract panicked: xcc: alice.test.near has 0 yoctoNEAR, cannot withdraw 1 NEAR",
+        "{line}"
+    );
+    let paid =
+        transfers_to_alice(tx(&dag, "race_safe#1")) + transfers_to_alice(tx(&dag, "race_safe#2"));
+    assert_eq!(paid, 1, "one payout ({line})");
 }

@@ -323,10 +323,14 @@ impl App {
         }
     }
 
-    /// The scenario call that sent the open transaction (for the workshop notes).
+    /// The scenario call that sent the open transaction (for the workshop notes); a sequence
+    /// step (`race_unsafe#2`) belongs to its sequence.
     pub fn open_call(&self) -> Option<&Call> {
         let label = self.open_tx()?.label.as_deref()?;
-        self.calls.iter().find(|c| c.name == label)
+        self.calls.iter().find(|c| c.name == label).or_else(|| {
+            let (sequence, _) = label.rsplit_once('#')?;
+            self.calls.iter().find(|c| c.name == sequence)
+        })
     }
 
     /// Transactions still executing.

@@ -1,7 +1,8 @@
 //! `nearviz run [SCENARIO] [--call NAME | --all] --engine ... --format ...`: headless calls.
 //!
 //! Boots the engine, sends the chosen calls one after the other (each followed to FINAL before
-//! the next, so results do not depend on timing), prints the DAG of all of them like `inspect`,
+//! the next, so results do not depend on timing; a sequence call's steps are sent at their block
+//! offsets and all of them followed to FINAL), prints the DAG of all of them like `inspect`,
 //! and with `--record FILE` saves everything observed as a fixture (also after Ctrl-C or an
 //! engine crash, SIGTERM, SIGHUP or a panic). Exit codes are decided in `main` from the error
 //! kinds (`crate::exit`): 0 every call reached FINAL, 1 one did not, 2 bad input, 3 engine failure.
@@ -157,7 +158,7 @@ impl Session {
         let mut outcome = Outcome::default();
         for call in calls {
             let _ = writeln!(progress, "→ {}", call.name);
-            if let Err(error) = self.run_call(call).await? {
+            if let Err(error) = self.run_call(call, progress).await? {
                 outcome.failed.push((call.name.clone(), error));
             }
         }
@@ -197,43 +198,40 @@ impl Session {
         }
     }
 
-    /// Sends `call` and follows it: `Ok(Err(why))` when it did not reach FINAL.
-    async fn run_call(&mut self, call: &Call) -> anyhow::Result<Result<(), String>> {
+    /// Sends `call` and follows every transaction it sends (one per step of a sequence):
+    /// `Ok(Err(why))` when one of them did not reach FINAL or was not sent.
+    /// Engine progress lines meanwhile (e.g. a sandbox step that landed late) go to `progress`.
+    async fn run_call(
+        &mut self,
+        call: &Call,
+        progress: &mut impl Write,
+    ) -> anyhow::Result<Result<(), String>> {
+        let mut steps = Steps::new(call);
+        if steps.pending.is_empty() {
+            return Ok(Err("a sequence without steps".to_owned()));
+        }
         self.engine
             .commands
             .send(EngineCommand::Send(call.clone()))
             .await
             .map_err(|_| Failure::engine("the engine stopped"))?;
-        let mut ours: Option<TxHash> = None;
-        loop {
+        while !steps.pending.is_empty() {
             let Some(event) = self.engine.events.recv().await else {
                 return Err(Failure::engine(format!("the engine stopped during `{}`", call.name)));
             };
             match event {
                 EngineEvent::Chain(event) => {
-                    let done = match &event {
-                        ChainEvent::TxSubmitted { tx, label, .. }
-                            if *label == call.name && ours.is_none() =>
-                        {
-                            ours = Some(*tx);
-                            None
-                        }
-                        ChainEvent::TxDone { tx, error } if Some(*tx) == ours => {
-                            Some(error.clone())
-                        }
-                        _ => None,
-                    };
+                    let finished = steps.observe(&event);
                     self.observe(event);
-                    if let Some(error) = done {
-                        return Ok(match (error, ours) {
-                            (Some(error), _) => Err(format!("did not reach FINAL: {error}")),
-                            (None, Some(tx)) => self.final_status(&tx),
-                            (None, None) => Ok(()),
-                        });
+                    if let Some((label, tx)) = finished {
+                        if let Err(error) = self.final_status(&tx) {
+                            let named = steps.name(&label, &error);
+                            steps.errors.push(named);
+                        }
                     }
                 }
-                EngineEvent::CallFailed { call: name, error } if name == call.name => {
-                    return Ok(Err(format!("not sent: {error}")));
+                EngineEvent::CallFailed { call: label, error } => {
+                    steps.failed(&label, format!("not sent: {error}"))
                 }
                 EngineEvent::Down(error) => {
                     return Err(Failure::engine(format!(
@@ -241,11 +239,13 @@ impl Session {
                         call.name
                     )))
                 }
-                EngineEvent::Progress(_)
-                | EngineEvent::Ready(_)
-                | EngineEvent::CallFailed { .. } => {}
+                EngineEvent::Progress(line) => {
+                    let _ = writeln!(progress, "{line}");
+                }
+                EngineEvent::Ready(_) => {}
             }
         }
+        Ok(if steps.errors.is_empty() { Ok(()) } else { Err(steps.errors.join("; ")) })
     }
 
     /// `Err(why)` when the FINAL transaction `tx` failed (its status follows the promise chain
@@ -301,6 +301,66 @@ impl Session {
             if let EngineEvent::Chain(event) = event {
                 self.observe(event);
             }
+        }
+    }
+}
+
+/// The transactions of one call still awaited, by step label (a plain call: its name).
+struct Steps {
+    /// Label, and the transaction once submitted.
+    pending: Vec<(String, Option<TxHash>)>,
+    errors: Vec<String>,
+    sequence: bool,
+}
+
+impl Steps {
+    fn new(call: &Call) -> Self {
+        let pending = call.steps().into_iter().map(|step| (step.label, None)).collect();
+        Steps { pending, errors: Vec::new(), sequence: call.is_sequence() }
+    }
+
+    /// Follows the steps' transactions; a step that reached FINAL comes back with its label
+    /// (its on-chain status is the caller's to judge).
+    fn observe(&mut self, event: &ChainEvent) -> Option<(String, TxHash)> {
+        match event {
+            ChainEvent::TxSubmitted { tx, label, .. } => {
+                if let Some(slot) =
+                    self.pending.iter_mut().find(|(l, sent)| l == label && sent.is_none())
+                {
+                    slot.1 = Some(*tx);
+                }
+                None
+            }
+            ChainEvent::TxDone { tx, error } => {
+                let at = self.pending.iter().position(|(_, sent)| *sent == Some(*tx))?;
+                let (label, _) = self.pending.remove(at);
+                match error {
+                    Some(error) => {
+                        let named = self.name(&label, &format!("did not reach FINAL: {error}"));
+                        self.errors.push(named);
+                        None
+                    }
+                    None => Some((label, *tx)),
+                }
+            }
+            _ => None,
+        }
+    }
+
+    /// A step (or the call) that the engine could not send.
+    fn failed(&mut self, label: &str, error: String) {
+        let before = self.pending.len();
+        self.pending.retain(|(l, sent)| !(l == label && sent.is_none()));
+        if self.pending.len() < before {
+            self.errors.push(self.name(label, &error));
+        }
+    }
+
+    fn name(&self, label: &str, error: &str) -> String {
+        if self.sequence {
+            format!("{label}: {error}")
+        } else {
+            error.to_owned()
         }
     }
 }

@@ -4,6 +4,7 @@
 //! ```text
 //! boot:  test.near (genesis) ─▶ accounts + deploys (txs) ─▶ init calls ─▶ Ready
 //! run:   Send(call) ─▶ submit ─▶ TxSubmitted, TxPoll(Unknown)
+//!        Send(sequence) ─▶ step 1 now, step k into the block H(k-1) + after_blocks (exact)
 //!        each block ─▶ Block(header) for new outcome blocks ─▶ TxPoll when changed ─▶ TxDone at FINAL
 //! pace:  a block every `interval` | one per ProduceBlock (manual) | back to back while work is
 //!        pending (headless)

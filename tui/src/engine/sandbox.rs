@@ -7,6 +7,9 @@
 //!        ─▶ init calls ─▶ Ready                 (each step that can hang has a deadline)
 //! run:   Send(call) ─▶ transact_async ─▶ TxSubmitted ─▶ rpc::follow_tx (one task per call)
 //!        ─▶ TxPoll / Block / TxDone as the node executes it; several calls in flight at once
+//!        Send(sequence): step 1 at once, step k once the head is at H(k-1) + after_blocks - 1
+//!        (H: the block that included step k-1); the node picks the including block, so a step
+//!        may land later than asked: a Progress line says by how many blocks it slipped
 //! stop:  Shutdown, a closed channel, or the app's runtime ending kills neard (the engine task
 //!        owns the process; dropping it kills too, so a panic never leaves a node behind)
 //! ```
@@ -27,11 +30,13 @@ pub use node::{
 };
 pub use setup::{connect, Deployment, SetupTimings};
 
-use crate::chain::ChainEvent;
+use crate::chain::{ChainEvent, TxHash, TxStatusReply};
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
-use crate::scenario::{Call, Scenario};
+use crate::scenario::{Call, CallStep, Scenario};
+use near_primitives::types::AccountId;
 use serde_json::json;
+use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 use tokio::sync::mpsc;
@@ -197,6 +202,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         started: Instant::now(),
     };
     let mut followers = JoinSet::new();
+    let mut queued: Vec<Queued> = Vec::new();
     let mut head = None;
     session.report_head(&mut head).await;
     let mut head_tick = tokio::time::interval(HEAD_POLL);
@@ -205,7 +211,9 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         tokio::select! {
             command = side.commands.recv() => match command {
                 None | Some(EngineCommand::Shutdown) => break None,
-                Some(EngineCommand::Send(call)) => session.send(call, &mut followers).await,
+                Some(EngineCommand::Send(call)) => {
+                    queued.extend(session.send(call, &mut followers).await);
+                }
                 Some(EngineCommand::ProduceBlock | EngineCommand::SetManualBlocks(_)) => {
                     let line = "the sandbox makes a block every ~125 ms by itself; \
                                 blocks on demand need --engine embedded";
@@ -213,7 +221,10 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
                 }
             },
             reason = node.exited() => break Some(reason),
-            _ = head_tick.tick(), if !followers.is_empty() => session.report_head(&mut head).await,
+            _ = head_tick.tick(), if !followers.is_empty() || !queued.is_empty() => {
+                session.report_head(&mut head).await;
+                session.advance(&mut queued, head, &mut followers).await;
+            }
             Some(_) = followers.join_next(), if !followers.is_empty() => {}
         }
     };
@@ -271,14 +282,124 @@ impl Session {
         }
     }
 
-    /// Sends `call` and starts following it; a failure to send is reported, not fatal.
-    async fn send(&self, call: Call, followers: &mut JoinSet<()>) {
-        let failed = |error: String| EngineEvent::CallFailed { call: call.name.clone(), error };
+    /// Sends `call` (the first step of a sequence; the others come back queued) and starts
+    /// following it; a failure to send is reported, not fatal.
+    async fn send(&self, call: Call, followers: &mut JoinSet<()>) -> Option<Queued> {
+        let mut rest: VecDeque<CallStep> = call.steps().into();
+        let Some(first) = rest.pop_front() else {
+            let error = "a sequence without steps".to_owned();
+            let _ = self.events.send(EngineEvent::CallFailed { call: call.name, error }).await;
+            return None;
+        };
+        let (tx, sender) = self.send_step(&first, followers).await?;
+        let mut queued =
+            Queued { previous: (tx, sender, first.label), included: None, check: None, rest };
+        self.send_back_to_back(&mut queued, followers).await;
+        Some(queued)
+    }
+
+    /// Sends the queued steps with `after_blocks = 0` at once, after the previous one.
+    async fn send_back_to_back(&self, q: &mut Queued, followers: &mut JoinSet<()>) {
+        while q.rest.front().is_some_and(|step| step.after_blocks == 0) {
+            let Some(step) = q.rest.pop_front() else { return };
+            self.send_next(q, step, None, followers).await;
+        }
+    }
+
+    /// Sends `step` after `q.previous`; `intended`: the block it should land in.
+    async fn send_next(
+        &self,
+        q: &mut Queued,
+        step: CallStep,
+        intended: Option<u64>,
+        followers: &mut JoinSet<()>,
+    ) {
+        match self.send_step(&step, followers).await {
+            Some((tx, sender)) => {
+                let previous = std::mem::replace(&mut q.previous, (tx, sender, step.label.clone()));
+                q.check = intended.map(|block| Check {
+                    previous: previous.2,
+                    previous_block: q.included.unwrap_or(block),
+                    after_blocks: step.after_blocks,
+                    intended: block,
+                });
+                q.included = None;
+            }
+            None => {
+                for rest in q.rest.drain(..) {
+                    let error = format!("not sent: {} failed", step.label);
+                    let _ =
+                        self.events.send(EngineEvent::CallFailed { call: rest.label, error }).await;
+                }
+            }
+        }
+    }
+
+    /// On each head: learns where the previous step landed, reports a slip, sends due steps.
+    async fn advance(
+        &self,
+        queued: &mut Vec<Queued>,
+        head: Option<u64>,
+        followers: &mut JoinSet<()>,
+    ) {
+        for q in queued.iter_mut() {
+            if q.included.is_none() {
+                let (tx, sender, _) = &q.previous;
+                match self.client.tx_status(*tx, sender).await {
+                    TxStatusReply::Known { outcome: Some(outcome), .. } => {
+                        let hash = outcome.final_outcome.transaction_outcome.block_hash;
+                        q.included = self
+                            .client
+                            .block_header(crate::chain::BlockHash(hash))
+                            .await
+                            .ok()
+                            .map(|h| h.height);
+                    }
+                    TxStatusReply::Error { name, .. } if name == "INVALID_TRANSACTION" => {
+                        for rest in q.rest.drain(..) {
+                            let error = format!("not sent: {} was rejected", q.previous.2);
+                            let _ = self
+                                .events
+                                .send(EngineEvent::CallFailed { call: rest.label, error })
+                                .await;
+                        }
+                        q.check = None;
+                        continue;
+                    }
+                    _ => {}
+                }
+            }
+            let Some(included) = q.included else { continue };
+            if let Some(check) = q.check.take() {
+                let line = check.report(&q.previous.2, included);
+                tracing::info!(target: "nearviz::sandbox", "{line}");
+                let _ = self.events.send(EngineEvent::Progress(line)).await;
+            }
+            let Some(after_blocks) = q.rest.front().map(|s| s.after_blocks) else { continue };
+            let intended = included + after_blocks;
+            // A transaction sent now lands in the next block at the earliest.
+            if head.is_some_and(|head| head + 1 >= intended) {
+                let Some(step) = q.rest.pop_front() else { continue };
+                self.send_next(q, step, Some(intended), followers).await;
+                self.send_back_to_back(q, followers).await;
+            }
+        }
+        queued.retain(|q| !q.rest.is_empty() || q.check.is_some());
+    }
+
+    /// Sends one step (labelled with the step's label) and starts following it.
+    async fn send_step(
+        &self,
+        step: &CallStep,
+        followers: &mut JoinSet<()>,
+    ) -> Option<(TxHash, AccountId)> {
+        let call = &step.call;
+        let failed = |error: String| EngineEvent::CallFailed { call: step.label.clone(), error };
         let resolved = match call.resolve() {
             Ok(resolved) => resolved,
             Err(err) => {
                 let _ = self.events.send(failed(err.to_string())).await;
-                return;
+                return None;
             }
         };
         let sent_at = tokio::time::Instant::now();
@@ -286,19 +407,20 @@ impl Session {
             Ok(tx) => tx,
             Err(err) => {
                 let _ = self.events.send(failed(format!("not sent: {err}"))).await;
-                return;
+                return None;
             }
         };
         let at_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let submitted = ChainEvent::TxSubmitted {
             tx,
             sender: resolved.signer.clone(),
-            label: call.name.clone(),
+            label: step.label.clone(),
             at_ms,
         };
         if self.events.send(EngineEvent::Chain(submitted)).await.is_err() {
-            return;
+            return None;
         }
+        let signer = resolved.signer.clone();
         let (client, events, follow) =
             (self.client.clone(), self.events.clone(), self.follow.clone());
         followers.spawn(async move {
@@ -307,5 +429,49 @@ impl Session {
                 tracing::warn!(%tx, %err, "stopped following");
             }
         });
+        Some((tx, signer))
+    }
+}
+
+/// The rest of a sequence call: the last step sent, where it landed, the steps to send.
+struct Queued {
+    /// The last step sent: its transaction, signer and label.
+    previous: (TxHash, AccountId, String),
+    /// The block that included `previous`, once known.
+    included: Option<u64>,
+    /// Where `previous` should land, to report a slip once it did.
+    check: Option<Check>,
+    rest: VecDeque<CallStep>,
+}
+
+/// The timing a step was sent for.
+struct Check {
+    /// The step before it, and the block that included that one.
+    previous: String,
+    previous_block: u64,
+    after_blocks: u64,
+    /// `previous_block + after_blocks`.
+    intended: u64,
+}
+
+impl Check {
+    /// `race_unsafe#2 included in block #53, 1 after race_unsafe#1 as asked` or, when the
+    /// node included it later, `… 2 blocks after race_unsafe#1, asked 1: timing slipped by 1 block`.
+    fn report(&self, label: &str, included: u64) -> String {
+        let actual = included.saturating_sub(self.previous_block);
+        let head = format!(
+            "{label} included in block #{included}, {actual} after {} (#{})",
+            self.previous, self.previous_block
+        );
+        if included == self.intended {
+            format!("{head}, as asked")
+        } else {
+            let slip = i128::from(included) - i128::from(self.intended);
+            let blocks = if slip.abs() == 1 { "block" } else { "blocks" };
+            format!(
+                "{head}, asked {}: sandbox timing slipped by {slip:+} {blocks}",
+                self.after_blocks
+            )
+        }
     }
 }

@@ -2,6 +2,7 @@
 //! Gas is a JSON integer, yoctoNEAR a decimal string, ids are base58 strings.
 
 use super::state;
+use crate::model::window;
 use crate::model::{
     ActionInfo, Args, Dag, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
     Status, TxNode, Value,
@@ -16,7 +17,7 @@ pub const JSON_VERSION: u32 = 1;
 pub fn to_value(dag: &Dag) -> Json {
     json!({
         "version": JSON_VERSION,
-        "transactions": dag.transactions.iter().map(tx).collect::<Vec<_>>(),
+        "transactions": dag.transactions.iter().map(|t| tx(dag, t)).collect::<Vec<_>>(),
     })
 }
 
@@ -124,7 +125,25 @@ fn receipt(r: &ReceiptNode) -> Json {
     })
 }
 
-fn tx(t: &TxNode) -> Json {
+/// The receipts of other transactions that ran inside `t`'s callback windows.
+fn window_overlaps(dag: &Dag, t: &TxNode) -> Json {
+    let found = window::overlaps(dag, t);
+    found
+        .iter()
+        .map(|o| {
+            json!({
+                "receipt": o.receipt.to_string(),
+                "callback": o.callback.to_string(),
+                "account": o.account.to_string(),
+                "other_tx": o.other_tx.to_string(),
+                "other_receipt": o.other_receipt.to_string(),
+                "block": o.block,
+            })
+        })
+        .collect()
+}
+
+fn tx(dag: &Dag, t: &TxNode) -> Json {
     let (status, waiting, err, result, result_receipt) = status(&t.status);
     let progress = match &t.progress {
         Progress::Submitted => json!({ "state": "submitted" }),
@@ -153,5 +172,6 @@ fn tx(t: &TxNode) -> Json {
         "state_changes": state::changes(&t.state_changes),
         "ledger": state::ledger(&t.ledger),
         "ledger_summary": state::ledger_summary(&t.ledger),
+        "window_overlaps": window_overlaps(dag, t),
     })
 }

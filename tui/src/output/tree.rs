@@ -10,8 +10,12 @@
 //!          input #0 ← 5wRvXy… "Hello"
 //!          log: greeting is Hello
 //! ```
+//!
+//! A transaction whose callback window another transaction ran in ends with
+//! `⚠ 1 other call on xcc.test.near ran between withdraw_unsafe and its callback (tx 7Yk…, block #52)`.
 
 use super::{state, text};
+use crate::model::window;
 use crate::model::{Dag, Parent, Progress, ReceiptNode, TxNode};
 use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
@@ -22,6 +26,9 @@ pub fn write(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
             writeln!(w)?;
         }
         write_tx(tx, w)?;
+        for line in window::messages(tx, &window::overlaps(dag, tx)) {
+            writeln!(w, "   {line}")?;
+        }
     }
     Ok(())
 }

@@ -5,6 +5,7 @@ use crate::app::App;
 use crate::format::{self, GasUnit};
 use crate::layout::{gas_price_of, Mark};
 use crate::model::dag::{ActionInfo, InputStatus, Outcome, Parent, ReceiptNode, Status, TxNode};
+use crate::model::window;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
@@ -22,10 +23,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         return;
     };
     let width = usize::from(area.width.saturating_sub(2));
-    let (title, lines) = match app.selected_receipt() {
+    let (title, mut lines) = match app.selected_receipt() {
         Some(r) => receipt(tx, r, app.options().gas_unit, app.raw_values(), width, theme),
         None => transaction(tx, app.options().gas_unit, app.raw_values(), width, theme),
     };
+    // The callback window: other transactions' calls between the selected receipt (or any
+    // receipt of the transaction) and its callback.
+    let mut found = window::overlaps(app.session().dag(), tx);
+    if let Some(r) = app.selected_receipt() {
+        found.retain(|o| o.receipt == r.id || o.callback == r.id);
+    }
+    let warnings = window::messages(tx, &found).into_iter();
+    let at = lines.len().min(1);
+    lines.splice(at..at, warnings.map(|w| Line::styled(w, theme.mark(Mark::Failure))));
     let block = Block::bordered().title(title).border_style(theme.border(app.details_big()));
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }

@@ -24,28 +24,114 @@ struct Followed {
     last: Option<String>,
 }
 
+use crate::scenario::CallStep;
+use std::collections::VecDeque;
+
+/// The steps of a sequence not submitted yet.
+///
+/// Sequence calls ([`Call::steps`]) are exact here: step 0 is submitted at once, step k when
+/// the next block to be produced is `H + after_blocks`, H being the block that included step
+/// k-1 (`after_blocks = 0`: submitted right after step k-1, so the same block includes both).
+/// A submitted transaction is included by the next block, with blocks on a timer or on demand.
+struct Queued {
+    /// The previous step's transaction.
+    previous: CryptoHash,
+    rest: VecDeque<CallStep>,
+}
+
 /// Everything in flight, plus the blocks already reported.
 pub struct Followers {
     events: mpsc::Sender<EngineEvent>,
     followed: Vec<Followed>,
+    queued: Vec<Queued>,
     sent_blocks: HashSet<CryptoHash>,
     started: Instant,
 }
 
 impl Followers {
     pub fn new(events: mpsc::Sender<EngineEvent>) -> Self {
-        Self { events, followed: Vec::new(), sent_blocks: HashSet::new(), started: Instant::now() }
+        Self {
+            events,
+            followed: Vec::new(),
+            queued: Vec::new(),
+            sent_blocks: HashSet::new(),
+            started: Instant::now(),
+        }
     }
 
+    /// Nothing in flight and no sequence step waiting.
     pub fn is_empty(&self) -> bool {
-        self.followed.is_empty()
+        self.followed.is_empty() && self.queued.is_empty()
     }
 
-    /// Submits `call`; a call that cannot be sent is reported, the engine keeps running.
+    /// Submits `call` (the first step of a sequence, queueing the others); a call that cannot
+    /// be sent is reported, the engine keeps running.
     pub fn send(&mut self, rt: &mut Runtime, call: &Call) {
+        let mut steps: VecDeque<CallStep> = call.steps().into();
+        let Some(first) = steps.pop_front() else {
+            return self.call_failed(&call.name, "a sequence without steps".to_owned());
+        };
+        let Some(previous) = self.submit(rt, &first) else { return };
+        self.queued.push(Queued { previous, rest: steps });
+        self.submit_due(rt);
+    }
+
+    /// Submits every queued step whose block comes next; drops finished sequences.
+    fn submit_due(&mut self, rt: &mut Runtime) {
+        let next_height = rt.head().height + 1;
+        let mut queued = std::mem::take(&mut self.queued);
+        for q in &mut queued {
+            while let Some(after_blocks) = q.rest.front().map(|s| s.after_blocks) {
+                let due = if after_blocks == 0 {
+                    // Not included yet, or included by the block just made: same block or late.
+                    true
+                } else {
+                    match inclusion_height(rt, &q.previous) {
+                        Inclusion::Pending => false,
+                        Inclusion::At(height) => next_height >= height + after_blocks,
+                        Inclusion::Rejected => {
+                            let labels: Vec<String> = q.rest.drain(..).map(|s| s.label).collect();
+                            for label in labels {
+                                self.call_failed(
+                                    &label,
+                                    "not sent: the previous step was rejected".to_owned(),
+                                );
+                            }
+                            break;
+                        }
+                    }
+                };
+                if !due {
+                    break;
+                }
+                let Some(step) = q.rest.pop_front() else { break };
+                match self.submit(rt, &step) {
+                    Some(tx) => q.previous = tx,
+                    None => {
+                        // The rest would race nothing: report them unsent.
+                        for rest in q.rest.drain(..) {
+                            self.call_failed(
+                                &rest.label,
+                                format!("not sent: {} failed", step.label),
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        queued.retain(|q| !q.rest.is_empty());
+        self.queued = queued;
+    }
+
+    /// Submits one step (labelled with the step's label) and follows it.
+    fn submit(&mut self, rt: &mut Runtime, step: &CallStep) -> Option<CryptoHash> {
+        let call = &step.call;
         let resolved = match call.resolve() {
             Ok(resolved) => resolved,
-            Err(err) => return self.call_failed(call, err.to_string()),
+            Err(err) => {
+                self.call_failed(&step.label, err.to_string());
+                return None;
+            }
         };
         let action = Action::FunctionCall(Box::new(FunctionCallAction {
             method_name: resolved.method.clone(),
@@ -55,21 +141,26 @@ impl Followers {
         }));
         let tx = match rt.submit(&resolved.signer, &resolved.receiver, vec![action]) {
             Ok(tx) => tx,
-            Err(err) => return self.call_failed(call, format!("not sent: {err}")),
+            Err(err) => {
+                self.call_failed(&step.label, format!("not sent: {err}"));
+                return None;
+            }
         };
         let at_ms = millis(self.started);
         let submitted = ChainEvent::TxSubmitted {
             tx: TxHash(tx),
             sender: resolved.signer.clone(),
-            label: call.name.clone(),
+            label: step.label.clone(),
             at_ms,
         };
         let _ = self.events.blocking_send(EngineEvent::Chain(submitted));
         let mut followed =
             Followed { tx, sender: resolved.signer, sent_at: Instant::now(), last: None };
         // Like a node polled right after sending: it does not know the transaction yet.
-        self.report(&mut followed, rt);
-        self.followed.push(followed);
+        if !self.report(&mut followed, rt) {
+            self.followed.push(followed);
+        }
+        Some(tx)
     }
 
     /// Produces a block and reports what changed. False when nobody listens any more.
@@ -83,6 +174,7 @@ impl Followers {
             }
         }
         self.followed = still;
+        self.submit_due(rt);
         !self.events.is_closed()
     }
 
@@ -141,9 +233,27 @@ impl Followers {
         }
     }
 
-    fn call_failed(&self, call: &Call, error: String) {
-        let _ =
-            self.events.blocking_send(EngineEvent::CallFailed { call: call.name.clone(), error });
+    /// `call`: the call's name, or a step's label (`race_unsafe#2`).
+    fn call_failed(&self, call: &str, error: String) {
+        let _ = self.events.blocking_send(EngineEvent::CallFailed { call: call.to_owned(), error });
+    }
+}
+
+enum Inclusion {
+    Pending,
+    At(u64),
+    Rejected,
+}
+
+/// The height of the block that included `tx`.
+fn inclusion_height(rt: &Runtime, tx: &CryptoHash) -> Inclusion {
+    match rt.tx_status(tx) {
+        TxStatus::Unknown => Inclusion::Pending,
+        TxStatus::Rejected(_) => Inclusion::Rejected,
+        TxStatus::Known { outcome, .. } => {
+            let hash = outcome.final_outcome.transaction_outcome.block_hash;
+            rt.block(&hash).map_or(Inclusion::Pending, |header| Inclusion::At(header.height))
+        }
     }
 }
 
