@@ -151,6 +151,15 @@ impl Runtime {
         self.state.account(id).map(|r| &r.account)
     }
 
+    /// An access key of an account (nonce, permission, allowance left).
+    pub fn access_key(
+        &self,
+        id: &AccountId,
+        key: &PublicKey,
+    ) -> Option<&near_primitives::account::AccessKey> {
+        self.state.account(id)?.access_keys.get(key)
+    }
+
     /// A value of a contract's storage.
     pub fn contract_storage(&self, id: &AccountId, key: &[u8]) -> Option<&[u8]> {
         self.state.account(id)?.data.get(key).map(Vec::as_slice)
@@ -196,7 +205,7 @@ impl Runtime {
             return Err(RuntimeError::InvalidTransaction("the signature does not match".into()));
         }
         transactions::check(&self.config, &self.state, &tx)
-            .map_err(RuntimeError::InvalidTransaction)?;
+            .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
         let hash = tx.get_hash();
         if self.txs.contains_key(&hash) {
             return Err(RuntimeError::InvalidTransaction(format!(

@@ -14,6 +14,7 @@ mod promises;
 mod state;
 mod status;
 mod transactions;
+mod validate;
 mod vm;
 
 pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
