@@ -235,12 +235,52 @@ pub fn apply_action(
                 Ok(())
             }
         }
+        (Action::Stake(stake), Some(record)) => {
+            stake_action(account_id, stake.stake.as_yoctonear(), record)
+        }
         (other, _) => Err(unsupported_action(action_name(other))),
     };
     if let Err(kind) = outcome {
         result.result = Err(kind);
     }
     result
+}
+
+/// Staking locks the increase at once (as the node does); an unstake only takes effect at an
+/// epoch's end, which a one-validator sandbox never reaches for a proposal, so it changes
+/// nothing here. The node's minimum-stake (seat price) check is not modelled.
+fn stake_action(
+    account_id: AccountId,
+    stake: u128,
+    record: &mut AccountRecord,
+) -> Result<(), ActionErrorKind> {
+    let locked = record.account.locked().as_yoctonear();
+    let increment = stake.saturating_sub(locked);
+    let amount = record.amount();
+    if amount < increment {
+        return Err(ActionErrorKind::TriesToStake {
+            account_id,
+            stake: Balance::from_yoctonear(stake),
+            locked: Balance::from_yoctonear(locked),
+            balance: Balance::from_yoctonear(amount),
+        });
+    }
+    if locked == 0 && stake == 0 {
+        return Err(ActionErrorKind::TriesToUnstake { account_id });
+    }
+    if stake > locked {
+        // Only an uninitialized account refuses a lock: it cannot stake (as on the node).
+        if record.account.set_locked(Balance::from_yoctonear(stake)).is_err() {
+            return Err(ActionErrorKind::TriesToStake {
+                account_id,
+                stake: Balance::from_yoctonear(stake),
+                locked: Balance::from_yoctonear(locked),
+                balance: Balance::from_yoctonear(amount),
+            });
+        }
+        record.account.set_amount(Balance::from_yoctonear(amount - increment));
+    }
+    Ok(())
 }
 
 fn create_account(
