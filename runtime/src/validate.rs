@@ -98,12 +98,10 @@ fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsV
                 }
             }
         }
-        Action::Stake(stake) => {
-            if !matches!(stake.public_key, near_crypto::PublicKey::ED25519(_)) {
-                return Err(ActionsValidationError::UnsuitableStakingKey {
-                    public_key: Box::new(stake.public_key.clone()),
-                });
-            }
+        Action::Stake(stake) if !matches!(stake.public_key, near_crypto::PublicKey::ED25519(_)) => {
+            return Err(ActionsValidationError::UnsuitableStakingKey {
+                public_key: Box::new(stake.public_key.clone()),
+            });
         }
         _ => {}
     }
