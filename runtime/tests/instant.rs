@@ -57,3 +57,40 @@ fn a_lone_delete_account_receipt_runs_in_the_same_block() {
     assert_eq!(delete.block_hash, call.block_hash, "the DeleteAccount runs in the same block");
     assert!(rt.account(&doomed).is_none(), "deleted");
 }
+
+/// `stake` returns `validator_stake("test.near")` and `validator_total_stake()` as the sandbox
+/// reports them (its one validator, 50,000,000 NEAR).
+const STAKE: &str = r#"
+(module
+  (import "env" "validator_stake" (func $stake (param i64 i64 i64)))
+  (import "env" "validator_total_stake" (func $total (param i64)))
+  (import "env" "value_return" (func $ret (param i64 i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "test.near")
+  (func (export "stake")
+    (call $stake (i64.const 9) (i64.const 0) (i64.const 32))
+    (call $total (i64.const 48))
+    (call $ret (i64.const 32) (i64.const 32))))
+"#;
+
+#[test]
+fn the_validator_has_the_sandbox_stake() {
+    let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
+    let root = id("test.near");
+    rt.add_genesis_account(&root, 1_000 * NEAR).expect("root");
+    let code = wat::parse_str(STAKE).expect("wat");
+    let tx = rt
+        .submit(&root, &root, vec![Action::DeployContract(DeployContractAction { code })])
+        .expect("deploy");
+    run_to_final(&mut rt, tx);
+    let tx =
+        rt.submit(&root, &root, vec![function_call("stake", b"", 10u64.pow(13), 0)]).expect("call");
+    let out = run_to_final(&mut rt, tx);
+    let FinalExecutionStatus::SuccessValue(bytes) = &out.final_outcome.status else {
+        panic!("{:?}", out.final_outcome.status)
+    };
+    let stake = u128::from_le_bytes(bytes[..16].try_into().expect("16 bytes"));
+    let total = u128::from_le_bytes(bytes[16..].try_into().expect("16 bytes"));
+    assert_eq!(stake, 50_000_000 * NEAR);
+    assert_eq!(total, 50_000_000 * NEAR);
+}
