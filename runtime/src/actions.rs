@@ -224,6 +224,9 @@ pub fn apply_action(
         (Action::DeleteAccount(del), Some(record)) => {
             if record.account.locked().as_yoctonear() > 0 {
                 Err(ActionErrorKind::DeleteAccountStaking { account_id })
+            } else if record.account.storage_usage() > Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE {
+                // The node refuses to delete an account with more than 10 kB of state.
+                Err(ActionErrorKind::DeleteAccountWithLargeState { account_id })
             } else {
                 let balance = record.account.amount();
                 if balance.as_yoctonear() > 0 {
