@@ -7,7 +7,7 @@ use crate::fees;
 use crate::state::{access_key_storage, AccountRecord};
 use crate::vm::Vm;
 use near_crypto::PublicKey;
-use near_primitives::account::{AccessKeyPermission, Account, AccountContract};
+use near_primitives::account::{AccessKey, AccessKeyPermission, Account, AccountContract};
 use near_primitives::action::{Action, AddKeyAction, DeployContractAction, FunctionCallAction};
 use near_primitives::errors::{ActionErrorKind, FunctionCallError as PFunctionCallError};
 use near_primitives::hash::CryptoHash;
@@ -17,6 +17,7 @@ use near_primitives::receipt::{
 };
 use near_primitives::types::{AccountId, Balance};
 use near_primitives::utils::create_random_seed;
+use near_primitives_core::account::id::AccountType;
 use near_vm_runner::logic::errors::{CompilationError, FunctionCallError, VMRunnerError};
 use near_vm_runner::logic::types::PromiseResult;
 use near_vm_runner::logic::{ReturnData, VMContext, VMOutcome};
@@ -154,9 +155,9 @@ pub fn apply_action(
     account: &mut Option<AccountRecord>,
     actor_id: &mut AccountId,
 ) -> ActionResult {
-    let fees = &env.config.runtime.fees;
-    let mut result = ActionResult::with_gas(fees::exec_fee(fees, action));
     let account_id = env.receipt.receiver_id().clone();
+    let mut result =
+        ActionResult::with_gas(fees::exec_fee(&env.config.runtime, action, &account_id));
     // The account must exist, except for the action that creates it.
     match (action, account.is_some()) {
         (Action::CreateAccount(_), true) => {
@@ -164,6 +165,10 @@ pub fn apply_action(
             return result;
         }
         (Action::CreateAccount(_), false) => {}
+        (Action::Transfer(t), false) if implicit_creation_allowed(env, &account_id) => {
+            create_implicit(env, &account_id, t.deposit, account);
+            return result;
+        }
         (_, false) => {
             result.result = Err(ActionErrorKind::AccountDoesNotExist { account_id });
             return result;
@@ -199,6 +204,15 @@ pub fn apply_action(
             record.account.set_amount(Balance::from_yoctonear(
                 record.amount().saturating_add(t.deposit.as_yoctonear()),
             ));
+            // A refund gives the signing key's allowance back (function-call keys).
+            if env.receipt.predecessor_id().is_system() {
+                let key = record.access_keys.get_mut(&env.info.signer_public_key);
+                if let Some(AccessKeyPermission::FunctionCall(p)) = key.map(|k| &mut k.permission) {
+                    if let Some(allowance) = &mut p.allowance {
+                        *allowance = allowance.saturating_add(t.deposit);
+                    }
+                }
+            }
             Ok(())
         }
         (Action::DeployContract(d), Some(record)) => {
@@ -210,6 +224,9 @@ pub fn apply_action(
         (Action::DeleteAccount(del), Some(record)) => {
             if record.account.locked().as_yoctonear() > 0 {
                 Err(ActionErrorKind::DeleteAccountStaking { account_id })
+            } else if record.account.storage_usage() > Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE {
+                // The node refuses to delete an account with more than 10 kB of state.
+                Err(ActionErrorKind::DeleteAccountWithLargeState { account_id })
             } else {
                 let balance = record.account.amount();
                 if balance.as_yoctonear() > 0 {
@@ -221,12 +238,52 @@ pub fn apply_action(
                 Ok(())
             }
         }
+        (Action::Stake(stake), Some(record)) => {
+            stake_action(account_id, stake.stake.as_yoctonear(), record)
+        }
         (other, _) => Err(unsupported_action(action_name(other))),
     };
     if let Err(kind) = outcome {
         result.result = Err(kind);
     }
     result
+}
+
+/// Staking locks the increase at once (as the node does); an unstake only takes effect at an
+/// epoch's end, which a one-validator sandbox never reaches for a proposal, so it changes
+/// nothing here. The node's minimum-stake (seat price) check is not modelled.
+fn stake_action(
+    account_id: AccountId,
+    stake: u128,
+    record: &mut AccountRecord,
+) -> Result<(), ActionErrorKind> {
+    let locked = record.account.locked().as_yoctonear();
+    let increment = stake.saturating_sub(locked);
+    let amount = record.amount();
+    if amount < increment {
+        return Err(ActionErrorKind::TriesToStake {
+            account_id,
+            stake: Balance::from_yoctonear(stake),
+            locked: Balance::from_yoctonear(locked),
+            balance: Balance::from_yoctonear(amount),
+        });
+    }
+    if locked == 0 && stake == 0 {
+        return Err(ActionErrorKind::TriesToUnstake { account_id });
+    }
+    if stake > locked {
+        // Only an uninitialized account refuses a lock: it cannot stake (as on the node).
+        if record.account.set_locked(Balance::from_yoctonear(stake)).is_err() {
+            return Err(ActionErrorKind::TriesToStake {
+                account_id,
+                stake: Balance::from_yoctonear(stake),
+                locked: Balance::from_yoctonear(locked),
+                balance: Balance::from_yoctonear(amount),
+            });
+        }
+        record.account.set_amount(Balance::from_yoctonear(amount - increment));
+    }
+    Ok(())
 }
 
 fn create_account(
@@ -236,6 +293,11 @@ fn create_account(
     let account_id = env.receipt.receiver_id();
     let predecessor_id = env.receipt.predecessor_id();
     let creation = &env.config.runtime.account_creation_config;
+    if account_id.get_account_type().is_implicit() {
+        return Err(ActionErrorKind::OnlyImplicitAccountCreationAllowed {
+            account_id: account_id.clone(),
+        });
+    }
     if account_id.is_top_level() {
         let short = account_id.len() < usize::from(creation.min_allowed_top_level_account_length);
         if short && predecessor_id != &creation.registrar_account_id {
@@ -259,6 +321,59 @@ fn create_account(
         bytes,
     )));
     Ok(())
+}
+
+/// A lone Transfer (not a refund) to a NEAR- or ETH-implicit id that does not exist creates it.
+fn implicit_creation_allowed(env: &ActionEnv<'_>, account_id: &AccountId) -> bool {
+    let lone = env.info.actions.len() == 1;
+    let is_refund = env.receipt.predecessor_id().is_system();
+    let kind = account_id.get_account_type();
+    let allowed = match kind {
+        AccountType::NearImplicitAccount => true,
+        AccountType::EthImplicitAccount => env.config.runtime.wasm_config.eth_implicit_accounts,
+        _ => false,
+    };
+    lone && !is_refund && allowed
+}
+
+/// The implicit account a transfer creates: a NEAR-implicit id gets the full-access key its
+/// name encodes; an ETH-implicit id gets no key (the node also attaches its wallet contract,
+/// which the embedded runtime does not have).
+fn create_implicit(
+    env: &ActionEnv<'_>,
+    account_id: &AccountId,
+    deposit: Balance,
+    account: &mut Option<AccountRecord>,
+) {
+    let storage = &env.config.runtime.fees.storage_usage_config;
+    let mut record = AccountRecord::new(Account::new(
+        deposit,
+        Balance::ZERO,
+        AccountContract::None,
+        storage.num_bytes_account,
+    ));
+    if account_id.get_account_type() == AccountType::NearImplicitAccount {
+        let key = hex_to_ed25519(account_id.as_str());
+        if let Some(public_key) = key {
+            let mut access_key = AccessKey::full_access();
+            access_key.nonce = env.block_height.saturating_sub(1) * 1_000_000;
+            let extra = storage.num_extra_bytes_record;
+            let usage = record.account.storage_usage()
+                + access_key_storage(&public_key, &access_key, extra);
+            record.account.set_storage_usage(usage);
+            record.access_keys.insert(public_key, access_key);
+        }
+    }
+    *account = Some(record);
+}
+
+fn hex_to_ed25519(id: &str) -> Option<PublicKey> {
+    let bytes: Option<Vec<u8>> = (0..id.len())
+        .step_by(2)
+        .map(|i| id.get(i..i + 2).and_then(|b| u8::from_str_radix(b, 16).ok()))
+        .collect();
+    let bytes: [u8; 32] = bytes?.try_into().ok()?;
+    Some(PublicKey::ED25519(near_crypto::ED25519PublicKey(bytes)))
 }
 
 fn deploy(env: &ActionEnv<'_>, deploy: &DeployContractAction, record: &mut AccountRecord) {
@@ -416,6 +531,7 @@ fn function_call(
     }
     let promises = std::mem::take(&mut ext.promises);
     drop(ext);
+    let first_new = result.new_receipts.len();
     for new in promises.receipts {
         let body = match new.refund_to {
             None => ReceiptEnum::Action(ActionReceipt {
@@ -442,6 +558,15 @@ fn function_call(
             receipt_id: CryptoHash::default(),
             receipt: body,
         }));
+    }
+    // The node checks every receipt the contract created; one invalid receipt fails the call.
+    let limits = &env.config.runtime.wasm_config.limit_config;
+    for new in &result.new_receipts[first_new..] {
+        if let Err(e) = crate::validate::validate_new_receipt(limits, new) {
+            result.new_receipts.clear();
+            result.result = Err(ActionErrorKind::NewReceiptValidationError(e));
+            return;
+        }
     }
     record.account.set_amount(outcome.balance);
     record.account.set_storage_usage(outcome.storage_usage);

@@ -97,6 +97,8 @@ pub fn execute_action_receipt(
         }
         Ok(_) => None,
     };
+    // One metadata entry per action: actions that did not run show no contract (`null`).
+    contracts.resize(info.actions.len(), AccountContract::None);
     if failure.is_none() {
         if let Some(record) = &working {
             if let Some(amount) = lacking_storage_stake(config, record) {
@@ -243,7 +245,7 @@ fn forward_receivers(target: &mut Receipt, info: &ActionReceiptInfo) {
 }
 
 /// How much is missing to cover the account's storage, if anything.
-fn lacking_storage_stake(
+pub(crate) fn lacking_storage_stake(
     config: &ChainConfig,
     record: &crate::state::AccountRecord,
 ) -> Option<u128> {
@@ -273,8 +275,8 @@ fn refunds(
     let fees_config = &config.runtime.fees;
     let mut refunds = Vec::new();
     let deposit = if failed { fees::total_deposit(&info.actions) } else { 0 };
-    let prepaid =
-        fees::prepaid_gas(&info.actions) + fees::total_exec_fees(fees_config, &info.actions);
+    let prepaid = fees::prepaid_gas(&info.actions)
+        + fees::total_exec_fees(&config.runtime, &info.actions, receipt.receiver_id());
     let spent = if failed { result.gas_burnt } else { result.gas_used };
     let gross = prepaid.saturating_sub(spent);
     let penalty = fees_config

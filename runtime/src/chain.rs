@@ -151,6 +151,15 @@ impl Runtime {
         self.state.account(id).map(|r| &r.account)
     }
 
+    /// An access key of an account (nonce, permission, allowance left).
+    pub fn access_key(
+        &self,
+        id: &AccountId,
+        key: &PublicKey,
+    ) -> Option<&near_primitives::account::AccessKey> {
+        self.state.account(id)?.access_keys.get(key)
+    }
+
     /// A value of a contract's storage.
     pub fn contract_storage(&self, id: &AccountId, key: &[u8]) -> Option<&[u8]> {
         self.state.account(id)?.data.get(key).map(Vec::as_slice)
@@ -196,7 +205,7 @@ impl Runtime {
             return Err(RuntimeError::InvalidTransaction("the signature does not match".into()));
         }
         transactions::check(&self.config, &self.state, &tx)
-            .map_err(RuntimeError::InvalidTransaction)?;
+            .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
         let hash = tx.get_hash();
         if self.txs.contains_key(&hash) {
             return Err(RuntimeError::InvalidTransaction(format!(
@@ -380,12 +389,17 @@ impl Runtime {
         self.total_supply =
             self.total_supply.saturating_sub(executed.outcome.tokens_burnt.as_yoctonear());
         self.done_with(tx);
+        let mut instant = Vec::new();
         for new in executed.new_receipts {
             if let Some(tx) = tx {
                 self.receipt_tx.insert(*new.receipt_id(), tx);
                 *self.in_flight.entry(tx).or_insert(0) += 1;
             }
-            out.push(new);
+            if is_instant(&new) {
+                instant.push(new);
+            } else {
+                out.push(new);
+            }
         }
         let outcome = ExecutionOutcomeWithIdView {
             proof: Vec::new(),
@@ -395,6 +409,10 @@ impl Runtime {
         };
         self.receipts
             .insert(id, ReceiptRecord { view: receipt.into(), outcome, height: block.height });
+        // Instant receipts run in this block, straight after the receipt that created them.
+        for now in instant {
+            self.execute(now, block, block_hash, out);
+        }
     }
 
     fn header(&self, height: u64, prev_hash: CryptoHash, timestamp_ns: u64) -> BlockHeaderView {
@@ -451,4 +469,15 @@ impl Runtime {
         self.block_index.insert(header.hash, self.blocks.len());
         self.blocks.push(header);
     }
+}
+
+/// An action receipt with a single `DeleteAccount` and no inputs: the node runs it at once.
+fn is_instant(receipt: &Receipt) -> bool {
+    let (inputs, actions) = match receipt.receipt() {
+        ReceiptEnum::Action(a) => (&a.input_data_ids, &a.actions),
+        ReceiptEnum::ActionV2(a) => (&a.input_data_ids, &a.actions),
+        _ => return false,
+    };
+    inputs.is_empty()
+        && matches!(actions.as_slice(), [near_primitives::action::Action::DeleteAccount(_)])
 }

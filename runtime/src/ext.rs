@@ -39,6 +39,10 @@ pub struct Unsupported(pub String);
 
 type ExtResult<T> = Result<T, VMLogicError>;
 
+/// The sandbox's one validator (`neard init` localnet) and its stake (50,000,000 NEAR).
+pub const SANDBOX_VALIDATOR: &str = "test.near";
+pub const SANDBOX_VALIDATOR_STAKE: Balance = Balance::from_near(50_000_000);
+
 fn unsupported(what: &str) -> VMLogicError {
     VMLogicError::ExternalError(AnyError::new(Unsupported(what.to_string())))
 }
@@ -193,12 +197,12 @@ impl External for Ext<'_> {
         0
     }
 
-    fn validator_stake(&self, _account_id: &AccountId) -> ExtResult<Option<Balance>> {
-        Ok(None)
+    fn validator_stake(&self, account_id: &AccountId) -> ExtResult<Option<Balance>> {
+        Ok((account_id.as_str() == SANDBOX_VALIDATOR).then_some(SANDBOX_VALIDATOR_STAKE))
     }
 
     fn validator_total_stake(&self) -> ExtResult<Balance> {
-        Ok(Balance::ZERO)
+        Ok(SANDBOX_VALIDATOR_STAKE)
     }
 
     fn chain_id(&self) -> String {

@@ -1,8 +1,10 @@
 //! Static fees of actions and transactions, from the protocol's `RuntimeFeesConfig`.
 
-use near_parameters::{ActionCosts, RuntimeFeesConfig};
+use near_parameters::RuntimeFeesConfig;
+use near_parameters::{transfer_exec_fee, transfer_send_fee, ActionCosts, RuntimeConfig};
 use near_primitives::account::AccessKeyPermission;
 use near_primitives::action::Action;
+use near_primitives::types::AccountId;
 
 fn send(fees: &RuntimeFeesConfig, cost: ActionCosts, sir: bool) -> u64 {
     fees.fee(cost).send_fee(sir).gas.as_gas()
@@ -21,9 +23,12 @@ fn key_bytes(permission: &AccessKeyPermission) -> u64 {
     }
 }
 
-/// Gas burnt to send `action` (on the sender's side).
-pub fn send_fee(fees: &RuntimeFeesConfig, action: &Action, sir: bool) -> u64 {
+/// Gas burnt to send `action` to `receiver` (on the sender's side). A transfer to an implicit
+/// id also pays for the account it may create (every time, as on the node).
+pub fn send_fee(config: &RuntimeConfig, action: &Action, sir: bool, receiver: &AccountId) -> u64 {
     use ActionCosts::*;
+    let fees = &config.fees;
+    let wasm = &config.wasm_config;
     match action {
         Action::CreateAccount(_) => send(fees, create_account, sir),
         Action::DeployContract(d) => {
@@ -34,7 +39,15 @@ pub fn send_fee(fees: &RuntimeFeesConfig, action: &Action, sir: bool) -> u64 {
             let bytes = (f.method_name.len() + f.args.len()) as u64;
             send(fees, function_call_base, sir) + send(fees, function_call_byte, sir) * bytes
         }
-        Action::Transfer(_) => send(fees, transfer, sir),
+        Action::Transfer(_) => transfer_send_fee(
+            fees,
+            sir,
+            wasm.eth_implicit_accounts,
+            wasm.universal_accounts,
+            receiver.get_account_type(),
+        )
+        .gas
+        .as_gas(),
         Action::Stake(_) => send(fees, stake, sir),
         Action::AddKey(k) => match &k.access_key.permission {
             AccessKeyPermission::FullAccess => send(fees, add_full_access_key, sir),
@@ -49,9 +62,11 @@ pub fn send_fee(fees: &RuntimeFeesConfig, action: &Action, sir: bool) -> u64 {
     }
 }
 
-/// Gas burnt to execute `action` (on the receiver's side), prepaid by the sender.
-pub fn exec_fee(fees: &RuntimeFeesConfig, action: &Action) -> u64 {
+/// Gas burnt to execute `action` on `receiver`, prepaid by the sender.
+pub fn exec_fee(config: &RuntimeConfig, action: &Action, receiver: &AccountId) -> u64 {
     use ActionCosts::*;
+    let fees = &config.fees;
+    let wasm = &config.wasm_config;
     match action {
         Action::CreateAccount(_) => exec(fees, create_account),
         Action::DeployContract(d) => {
@@ -62,7 +77,14 @@ pub fn exec_fee(fees: &RuntimeFeesConfig, action: &Action) -> u64 {
             let bytes = (f.method_name.len() + f.args.len()) as u64;
             exec(fees, function_call_base) + exec(fees, function_call_byte) * bytes
         }
-        Action::Transfer(_) => exec(fees, transfer),
+        Action::Transfer(_) => transfer_exec_fee(
+            fees,
+            wasm.eth_implicit_accounts,
+            wasm.universal_accounts,
+            receiver.get_account_type(),
+        )
+        .gas
+        .as_gas(),
         Action::Stake(_) => exec(fees, stake),
         Action::AddKey(k) => match &k.access_key.permission {
             AccessKeyPermission::FullAccess => exec(fees, add_full_access_key),
@@ -111,6 +133,7 @@ pub fn total_deposit(actions: &[Action]) -> u128 {
 }
 
 /// Exec fees of the receipt and all its actions: what the sender prepays for execution.
-pub fn total_exec_fees(fees: &RuntimeFeesConfig, actions: &[Action]) -> u64 {
-    receipt_exec_fee(fees) + actions.iter().map(|a| exec_fee(fees, a)).sum::<u64>()
+pub fn total_exec_fees(config: &RuntimeConfig, actions: &[Action], receiver: &AccountId) -> u64 {
+    receipt_exec_fee(&config.fees)
+        + actions.iter().map(|a| exec_fee(config, a, receiver)).sum::<u64>()
 }

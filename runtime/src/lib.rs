@@ -15,6 +15,7 @@ mod state;
 mod status;
 mod transactions;
 mod views;
+mod validate;
 mod vm;
 
 pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};

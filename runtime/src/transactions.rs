@@ -5,9 +5,11 @@ use crate::changes::Recorder;
 use crate::config::ChainConfig;
 use crate::fees;
 use crate::state::State;
+use crate::validate::validate_actions;
 use near_primitives::account::AccessKeyPermission;
 use near_primitives::action::Action;
 use near_primitives::errors::ActionsValidationError;
+use near_primitives::errors::{InvalidAccessKeyError, InvalidTxError, TxExecutionError};
 use near_primitives::receipt::{ActionReceipt, Receipt, ReceiptEnum, ReceiptV0};
 use near_primitives::transaction::SignedTransaction;
 use near_primitives::types::{Balance, Gas};
@@ -27,60 +29,42 @@ pub fn tx_cost(config: &ChainConfig, tx: &SignedTransaction) -> TxCost {
     let t = &tx.transaction;
     let sir = t.signer_id() == t.receiver_id();
     let actions = t.actions();
+    let receiver = t.receiver_id();
     let gas_burnt = fees::receipt_send_fee(fees, sir)
-        + actions.iter().map(|a| fees::send_fee(fees, a, sir)).sum::<u64>();
-    let remaining = fees::prepaid_gas(actions) + fees::total_exec_fees(fees, actions);
+        + actions.iter().map(|a| fees::send_fee(&config.runtime, a, sir, receiver)).sum::<u64>();
+    let remaining =
+        fees::prepaid_gas(actions) + fees::total_exec_fees(&config.runtime, actions, receiver);
     let total = u128::from(gas_burnt) * config.gas_price
         + u128::from(remaining) * config.receipt_gas_price()
         + fees::total_deposit(actions);
     TxCost { gas_burnt, total }
 }
 
-/// Why a transaction cannot be included (the node's `InvalidTxError` in words).
+/// Why a transaction cannot be included, as the node's `InvalidTxError`, checked in the
+/// node's order: actions, signer, key, nonce, balance, allowance, storage, key permission.
 pub fn check(
     config: &ChainConfig,
     state: &State,
     tx: &SignedTransaction,
-) -> Result<TxCost, String> {
+) -> Result<TxCost, InvalidTxError> {
     let t = &tx.transaction;
+    let limits = &config.runtime.wasm_config.limit_config;
+    validate_actions(limits, t.actions()).map_err(InvalidTxError::ActionsValidation)?;
     let signer = t.signer_id();
     let Some(record) = state.account(signer) else {
-        return Err(format!("signer account {signer} does not exist"));
+        return Err(InvalidTxError::SignerDoesNotExist { signer_id: signer.clone() });
     };
     let Some(key) = record.access_keys.get(t.public_key()) else {
-        return Err(format!("signer {signer} has no access key {}", t.public_key()));
+        return Err(InvalidTxError::InvalidAccessKeyError(
+            InvalidAccessKeyError::AccessKeyNotFound {
+                account_id: signer.clone(),
+                public_key: Box::new(t.public_key().clone()),
+            },
+        ));
     };
     let nonce = t.nonce().nonce();
     if nonce <= key.nonce {
-        return Err(format!("invalid nonce {nonce}: the access key's nonce is {}", key.nonce));
-    }
-    if let AccessKeyPermission::FunctionCall(permission) = &key.permission {
-        let allowed = match t.actions() {
-            [Action::FunctionCall(call)] => {
-                permission.receiver_id == t.receiver_id().as_str()
-                    && (permission.method_names.is_empty()
-                        || permission.method_names.contains(&call.method_name))
-                    && call.deposit.as_yoctonear() == 0
-            }
-            _ => false,
-        };
-        if !allowed {
-            return Err(format!(
-                "access key {} of {signer} does not allow this transaction",
-                t.public_key()
-            ));
-        }
-    }
-    let limits = &config.runtime.wasm_config.limit_config;
-    let prepaid = fees::prepaid_gas(t.actions());
-    if prepaid > limits.max_total_prepaid_gas.as_gas() {
-        return Err(format!(
-            "attached gas {prepaid} exceeds the maximum of {}",
-            limits.max_total_prepaid_gas.as_gas()
-        ));
-    }
-    if t.actions().is_empty() {
-        return Err("a transaction needs at least one action".into());
+        return Err(InvalidTxError::InvalidNonce { tx_nonce: nonce, ak_nonce: key.nonce });
     }
     for action in t.actions() {
         if let Action::DeployContract(deploy) = action {
@@ -93,13 +77,64 @@ pub fn check(
     }
     let cost = tx_cost(config, tx);
     if cost.total > record.amount() {
-        return Err(format!(
-            "signer {signer} does not have enough balance: {} yoctoNEAR needed, {} available",
-            cost.total,
-            record.amount()
-        ));
+        return Err(InvalidTxError::NotEnoughBalance {
+            signer_id: signer.clone(),
+            balance: Balance::from_yoctonear(record.amount()),
+            cost: Balance::from_yoctonear(cost.total),
+        });
+    }
+    if let AccessKeyPermission::FunctionCall(permission) = &key.permission {
+        if let Some(allowance) = permission.allowance {
+            if allowance.as_yoctonear() < cost.total {
+                return Err(InvalidTxError::InvalidAccessKeyError(
+                    InvalidAccessKeyError::NotEnoughAllowance {
+                        account_id: signer.clone(),
+                        public_key: Box::new(t.public_key().clone()),
+                        allowance,
+                        cost: Balance::from_yoctonear(cost.total),
+                    },
+                ));
+            }
+        }
+    }
+    let mut charged = record.clone();
+    charged.account.set_amount(Balance::from_yoctonear(record.amount() - cost.total));
+    if let Some(amount) = crate::apply::lacking_storage_stake(config, &charged) {
+        return Err(InvalidTxError::LackBalanceForState {
+            signer_id: signer.clone(),
+            amount: Balance::from_yoctonear(amount),
+        });
+    }
+    if let AccessKeyPermission::FunctionCall(permission) = &key.permission {
+        let [Action::FunctionCall(call)] = t.actions() else {
+            return Err(InvalidAccessKeyError::RequiresFullAccess.into());
+        };
+        if call.deposit.as_yoctonear() > 0 {
+            return Err(InvalidAccessKeyError::DepositWithFunctionCall.into());
+        }
+        if permission.receiver_id != t.receiver_id().as_str() {
+            return Err(InvalidAccessKeyError::ReceiverMismatch {
+                tx_receiver: t.receiver_id().clone(),
+                ak_receiver: permission.receiver_id.clone(),
+            }
+            .into());
+        }
+        if !permission.method_names.is_empty()
+            && !permission.method_names.contains(&call.method_name)
+        {
+            return Err(InvalidAccessKeyError::MethodNameMismatch {
+                method_name: call.method_name.clone(),
+            }
+            .into());
+        }
     }
     Ok(cost)
+}
+
+/// A rejection as the node reports it (`{"InvalidTxError":{...}}`).
+pub fn rejection(error: InvalidTxError) -> String {
+    let error = TxExecutionError::InvalidTxError(error);
+    serde_json::to_string(&error).unwrap_or_else(|_| format!("{error:?}"))
 }
 
 /// Charges the signer and returns the first receipt and the transaction's outcome.
@@ -110,7 +145,7 @@ pub fn convert(
     height: u64,
     changes: &mut Recorder,
 ) -> Result<(Receipt, ExecutionOutcomeView), String> {
-    let cost = check(config, state, tx)?;
+    let cost = check(config, state, tx).map_err(rejection)?;
     let t = &tx.transaction;
     let signer = t.signer_id().clone();
     let record =
@@ -121,6 +156,12 @@ pub fn convert(
     changes.account(&cause, &signer, Some(&prior), Some(&record.account));
     if let Some(key) = record.access_keys.get_mut(t.public_key()) {
         key.nonce = t.nonce().nonce();
+        // A function-call key pays the transaction out of its allowance.
+        if let AccessKeyPermission::FunctionCall(permission) = &mut key.permission {
+            if let Some(allowance) = &mut permission.allowance {
+                *allowance = allowance.saturating_sub(Balance::from_yoctonear(cost.total));
+            }
+        }
         changes.access_key(&cause, &signer, t.public_key(), Some(key));
     }
     let receipt_id = create_receipt_id_from_transaction(&tx.get_hash(), height);

@@ -139,7 +139,16 @@ fn bad_contracts_fail_their_receipt_without_crashing() {
         stake: Balance::from_yoctonear(NEAR),
         public_key: public_key_for(&alice),
     }));
+    // Staking locks the stake as the node does; staking more than the balance is `TriesToStake`.
     let tx = r.rt.submit(&alice, &alice, vec![stake]).expect("submit");
     let staked = run_to_final(&mut r.rt, tx);
-    assert!(failure_json(&staked).contains("not supported by the embedded runtime"));
+    assert!(matches!(staked.final_outcome.status, FinalExecutionStatus::SuccessValue(_)));
+    assert_eq!(r.rt.account(&alice).expect("alice").locked().as_yoctonear(), NEAR);
+    let too_much = Action::Stake(Box::new(StakeAction {
+        stake: Balance::from_yoctonear(u128::MAX / 2),
+        public_key: public_key_for(&alice),
+    }));
+    let tx = r.rt.submit(&alice, &alice, vec![too_much]).expect("submit");
+    let refused = run_to_final(&mut r.rt, tx);
+    assert!(failure_json(&refused).contains("TriesToStake"), "{}", failure_json(&refused));
 }

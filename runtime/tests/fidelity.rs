@@ -1,5 +1,6 @@
 //! The embedded runtime against the real-neard recordings (`fixtures/reference/captures`):
-//! same DAG, same blocks, statuses, logs and values, gas within 1% per receipt.
+//! same DAG, same blocks, statuses, logs and values, gas within 1% per receipt, refund amounts exact
+//! (a refund differs only by exactly the gas its sender burnt differently, at the block price).
 
 mod common;
 mod shape;

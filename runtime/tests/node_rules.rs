@@ -67,3 +67,25 @@ fn creating_an_account_pays_the_creation_charge_out_of_the_refund() {
     let account = rt.account(&id("new.test.near")).expect("created");
     assert_eq!(account.amount().as_yoctonear(), NEAR);
 }
+
+/// `metadata.contracts`: one entry per action (the receiver's contract before it ran), `null`
+/// for the actions after the one that failed.
+#[test]
+fn metadata_has_one_entry_per_action_null_for_those_that_did_not_run() {
+    let mut r = common::reference_chain(Some(86));
+    let (alice, hello) = (r.alice.clone(), r.hello.clone());
+    let actions = vec![
+        Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }),
+        common::function_call("no_such_method", b"{}", 10u64.pow(13), 0),
+        Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }),
+    ];
+    let tx = r.rt.submit(&alice, &hello, actions).expect("submit");
+    let outcome = run_to_final(&mut r.rt, tx);
+    let failed = &outcome.final_outcome.receipts_outcome[0].outcome;
+    let json = serde_json::to_value(&failed.metadata).expect("json");
+    let contracts = json["contracts"].as_array().expect("contracts");
+    assert_eq!(contracts.len(), 3, "{json}");
+    assert!(!contracts[0].is_null() && !contracts[1].is_null(), "{json}");
+    assert!(contracts[2].is_null(), "the third action did not run: {json}");
+    assert_eq!(json["version"], 4);
+}
