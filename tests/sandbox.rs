@@ -153,7 +153,11 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(dag.transactions.len(), sent, "one transaction per step of a sequence");
     for t in &dag.transactions {
         let label = t.label.as_deref().unwrap_or("?");
-        assert_eq!(t.progress, nearviz::model::Progress::Node(near_primitives::views::TxExecutionStatus::Final), "{label}");
+        assert_eq!(
+            t.progress,
+            nearviz::model::Progress::Node(near_primitives::views::TxExecutionStatus::Final),
+            "{label}"
+        );
         assert!(t.block_height.is_some(), "{label}: no block for the transaction");
         for r in &t.receipts {
             assert!(r.block_offset.is_some(), "{label}: receipt without a block");

@@ -14,8 +14,8 @@ mod promises;
 mod state;
 mod status;
 mod transactions;
-mod views;
 mod validate;
+mod views;
 mod vm;
 
 pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};

@@ -21,6 +21,6 @@ pub mod layout;
 pub mod model;
 pub mod output;
 pub mod scenario;
-pub mod terminal;
 pub mod serve;
+pub mod terminal;
 pub mod ui;

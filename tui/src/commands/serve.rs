@@ -1,14 +1,14 @@
 //! `nearviz serve`: the embedded chain as a NEAR JSON-RPC endpoint, with the live TUI or
 //! `--headless` (one line per transaction on stdout, `--record` saved on SIGTERM, exit 0).
 
-use crate::terminal::event_loop::{self, Wiring};
-use crate::terminal::init_logging;
 use crate::chain::{ChainEvent, TxHash, TxStatusReply};
 use crate::cli::LiveArgs;
 use crate::engine::{EngineCommand, EngineEvent};
 use crate::fixture::{Meta, Recorder, TimedEvent};
 use crate::scenario::Scenario;
 use crate::serve::{self, BlockPacing, Limits, ServeOptions};
+use crate::terminal::event_loop::{self, Wiring};
+use crate::terminal::init_logging;
 use anyhow::Context;
 use near_primitives::views::FinalExecutionStatus;
 use std::collections::HashMap;

@@ -32,4 +32,3 @@ pub fn network_url(network: Network) -> &'static str {
         Network::Mainnet => "https://rpc.mainnet.near.org",
     }
 }
-

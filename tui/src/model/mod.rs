@@ -16,10 +16,10 @@ pub mod state_value;
 mod trace;
 pub mod window;
 
+pub use crate::chain::status_name;
 pub use build::{build, build_tx};
 pub use dag::*;
 pub use decode::{action, args, failure, value};
 pub use ledger::{Ledger, LedgerRow};
 pub use state::{Before, ChangeValue, StateChange, StateLog};
-pub use crate::chain::status_name;
 pub use trace::{BlockInfo, Trace, TxTrace};

@@ -170,7 +170,6 @@ impl Trace {
     pub fn head(&self) -> Option<u64> {
         self.head
     }
-
 }
 
 /// A newer view of a transaction, keeping receipts that only an older view showed.

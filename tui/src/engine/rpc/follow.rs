@@ -20,9 +20,9 @@
 
 use super::client::RpcClient;
 use super::state;
+use crate::chain::status_name;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
-use crate::chain::status_name;
 use near_primitives::types::AccountId;
 use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
 use std::collections::HashSet;
