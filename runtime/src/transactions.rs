@@ -71,7 +71,7 @@ pub fn check(
             let (size, limit) = (deploy.code.len() as u64, limits.max_contract_size);
             if size > limit {
                 let error = ActionsValidationError::ContractSizeExceeded { size, limit };
-                return Err(error.to_string());
+                return Err(InvalidTxError::ActionsValidation(error));
             }
         }
     }
