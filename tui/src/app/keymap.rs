@@ -29,6 +29,8 @@ pub enum Action {
     Collapse,
     ExpandAll,
     ToggleExplain,
+    /// Every transaction of the session on one block axis.
+    Timeline,
     /// Send the scenario call with this index (0-based; key `1` sends call 0).
     SendCall(usize),
     NextBlock,
@@ -266,6 +268,7 @@ pub static BINDINGS: &[Binding] = &[
     b(ch('Z'),           A::ZoomOut,       M::ALL,         W::Always, G::View, "zoom out (one line per receipt)", Some("zoom")),
     b(ch('c'),           A::Collapse,      M::ALL,         W::Always, G::View, "fold / unfold what the selected receipt created", None),
     b(ch('C'),           A::ExpandAll,     M::ALL,         W::Always, G::View, "unfold everything", None),
+    b(ch('t'),           A::Timeline,      M::ALL,         W::Always, G::View, "timeline: every transaction on one block axis (enter opens one)", None),
     b(ch('w'),           A::ToggleExplain, M::LIVE_REPLAY, W::Always, G::View, "workshop notes beside the DAG", None),
     b(ch('?'),           A::Help,          M::ALL,         W::Always, G::View, "this help", Some("help")),
     b(ch('q'),           A::Quit,          M::ALL,         W::Always, G::View, "quit", Some("quit")),

@@ -11,6 +11,8 @@
 //! └──────────────┘└──────────────────────────────────────────────────┘└────────────┘
 //!  footer: key hints from the keymap · last status message
 //! ```
+//! `t` puts the session timeline (`timeline.rs`: every transaction on one block axis) in place
+//! of the DAG, details and notes.
 //! In replay the Calls box becomes the Replay box (position, speed); `?` draws the help over
 //! everything; below the minimum size only a message saying how big the terminal must be.
 
@@ -23,6 +25,7 @@ mod header;
 mod help;
 mod history;
 pub mod theme;
+mod timeline;
 
 use crate::app::{App, Geometry, Mode};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -48,6 +51,8 @@ struct Regions {
     history_box: Rect,
     /// Lines of the history list.
     history: Rect,
+    /// Right of the side panel: the DAG, details and notes, or the timeline.
+    right: Rect,
     dag: Rect,
     /// The lane headers row.
     lanes: Rect,
@@ -113,6 +118,7 @@ fn regions(area: Rect, app: &App) -> Regions {
         calls: if app.mode() == Mode::Live { inner(side_top) } else { Rect::default() },
         history_box,
         history: inner(history_box),
+        right,
         dag,
         lanes,
         canvas,
@@ -144,18 +150,26 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
         calls::render(frame, regions.side_top, app, theme);
     }
     history::render(frame, regions.history_box, app, theme);
-    dag::render(frame, &regions, app, theme);
-    details::render(frame, regions.details, app, theme);
-    explain::render(frame, regions.explain, app, theme);
+    let mut canvas = regions.canvas;
+    let mut timeline_rows = Rect::default();
+    if app.timeline().open {
+        timeline_rows = timeline::render(frame, regions.right, app, theme);
+        canvas = Rect::default();
+    } else {
+        dag::render(frame, &regions, app, theme);
+        details::render(frame, regions.details, app, theme);
+        explain::render(frame, regions.explain, app, theme);
+    }
     footer::render(frame, regions.footer, app, theme);
     if app.help_open() {
         help::render(frame, area, app, theme);
     }
     Geometry {
-        canvas: regions.canvas,
+        canvas,
         history: regions.history,
         history_first: list_offset(app.history_cursor(), regions.history.height),
         calls: regions.calls,
+        timeline: timeline_rows,
     }
 }
 
