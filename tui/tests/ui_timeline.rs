@@ -201,7 +201,7 @@ fn enter_opens_the_selected_transaction_and_esc_comes_back() {
     assert_eq!(app.open(), Some(txs[2]));
     assert_eq!(app.focus(), Focus::Dag);
     let s = screen(&mut app);
-    assert!(s.contains("race_unsafe · tx <tx2>…"), "the DAG of the second withdraw:\n{s}");
+    assert!(s.contains("withdraw_unsafe · tx <tx2>…"), "the DAG of the second withdraw:\n{s}");
     // From the history: t opens the timeline on the history's cursor.
     key(&mut app, KeyCode::Tab);
     assert_eq!(app.focus(), Focus::History);

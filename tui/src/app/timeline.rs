@@ -6,7 +6,7 @@ use super::{App, Focus};
 use crate::layout::timeline::{self, CELL_WIDTH};
 
 /// Columns of the timeline's label (mark, label, short hash) before the block axis.
-pub const LABEL_WIDTH: u16 = 24;
+pub const LABEL_WIDTH: u16 = 28;
 
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct TimelineView {

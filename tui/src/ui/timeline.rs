@@ -170,23 +170,26 @@ fn fg(color: bool, c: Color) -> Style {
     }
 }
 
-/// Receivers by letter, then what the glyphs mean, as far as the line goes.
+/// Receivers by letter, then what the glyphs mean if the line has room left.
 fn legend(buf: &mut Buffer, inner: Rect, y: u16, laid: &Timeline, theme: Theme, color: bool) {
-    let symbols = "✔ ok ✘ failed ↩ refund ░ callback window ⚠ inside another's";
-    let room = usize::from(inner.width).saturating_sub(format::width(symbols) + 2);
-    let mut x = 0u16;
+    let width = usize::from(inner.width);
+    let mut x = 0usize;
     for (i, account) in laid.accounts.iter().enumerate() {
         let text = format!("{} {}", account_letter(i), account);
-        let more = laid.accounts.len() - i;
-        if usize::from(x) + format::width(&text) + 8 > room {
-            put(buf, inner, x, y, &format!("+{more} more"), theme.dim());
-            break;
+        let more = format!("+{} more", laid.accounts.len() - i);
+        let last = i + 1 == laid.accounts.len();
+        let need = format::width(&text) + if last { 0 } else { format::width(&more) + 2 };
+        if x + need > width {
+            put(buf, inner, x as u16, y, &more, theme.dim());
+            return;
         }
-        put(buf, inner, x, y, &text, account_style(color, i, Mark::Success));
-        x += format::width(&text) as u16 + 2;
+        put(buf, inner, x as u16, y, &text, account_style(color, i, Mark::Success));
+        x += format::width(&text) + 2;
     }
-    let sx = inner.width.saturating_sub(format::width(symbols) as u16);
-    put(buf, inner, sx, y, symbols, theme.dim());
+    let symbols = "✔ ok ✘ failed ↩ refund ░ callback window ⚠ inside another's";
+    if x + format::width(symbols) <= width {
+        put(buf, inner, (width - format::width(symbols)) as u16, y, symbols, theme.dim());
+    }
 }
 
 /// Write `text` at (`x`, `y`) inside `area`, clipped.
