@@ -268,7 +268,7 @@ pub static BINDINGS: &[Binding] = &[
     b(ch('Z'),           A::ZoomOut,       M::ALL,         W::Always, G::View, "zoom out (one line per receipt)", Some("zoom")),
     b(ch('c'),           A::Collapse,      M::ALL,         W::Always, G::View, "fold / unfold what the selected receipt created", None),
     b(ch('C'),           A::ExpandAll,     M::ALL,         W::Always, G::View, "unfold everything", None),
-    b(ch('t'),           A::Timeline,      M::ALL,         W::Always, G::View, "timeline: every transaction on one block axis (enter opens one)", None),
+    b(ch('t'),           A::Timeline,      M::ALL,         W::Always, G::View, "timeline of every transaction, by block", None),
     b(ch('w'),           A::ToggleExplain, M::LIVE_REPLAY, W::Always, G::View, "workshop notes beside the DAG", None),
     b(ch('?'),           A::Help,          M::ALL,         W::Always, G::View, "this help", Some("help")),
     b(ch('q'),           A::Quit,          M::ALL,         W::Always, G::View, "quit", Some("quit")),
