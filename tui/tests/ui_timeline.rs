@@ -55,15 +55,14 @@ async fn record_race() -> Vec<ChainEvent> {
     let (forward, mut chain) = mpsc::unbounded_channel();
     let drain = tokio::spawn(async move {
         while let Some(event) = events.recv().await {
-            match event {
-                EngineEvent::Chain(event) => {
-                    if forward.send(event).is_err() {
-                        break;
-                    }
-                }
+            let event = match event {
+                EngineEvent::Chain(event) => event,
                 EngineEvent::CallFailed { call, error } => panic!("{call} not sent: {error}"),
                 EngineEvent::Down(error) => panic!("engine down: {error}"),
-                _ => {}
+                _ => continue,
+            };
+            if forward.send(event).is_err() {
+                break;
             }
         }
     });

@@ -47,7 +47,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
     axis(buf, inner, &laid, left, span, theme);
     for (i, row) in laid.rows.iter().enumerate().skip(top).take(usize::from(rows_height)) {
         let y = (i - top) as u16 + 1;
-        draw_row(buf, inner, y, row, i == view.cursor, (left, span), theme, app.color());
+        draw_row(buf, inner, y, row, i == view.cursor, (left, span), (theme, app.color()));
     }
     let messages = timeline::row_messages(dag, &laid, view.cursor);
     let bottom = inner.height.saturating_sub(MESSAGE_LINES + 1);
@@ -112,8 +112,7 @@ fn draw_row(
     row: &Row,
     selected: bool,
     (left, span): (usize, usize),
-    theme: Theme,
-    color: bool,
+    (theme, color): (Theme, bool),
 ) {
     // `▸✔ label hash`, padded to the label column.
     let hash = format::short_id(&row.tx);
