@@ -21,13 +21,14 @@ fn the_timeline_key_on_the_real_binary() {
     });
     tmux.keys(&["t"]);
     let screen = tmux.wait_for("the timeline", |s| s.contains("Timeline · 2 transactions"));
-    assert!(screen.contains("▸✔ multiple_contracts"), "opens on the open transaction:\n{screen}");
+    assert!(screen.contains("▸✔ multiple_contra"), "opens on the open transaction:\n{screen}");
     assert!(screen.contains('░'), "multiple_contracts' callback window is shaded:\n{screen}");
     assert!(screen.contains("1 callback window: no other call ran"), "{screen}");
     assert!(screen.contains("xcc.test.near"), "the receivers' legend:\n{screen}");
     // Up to query_greeting, enter: its DAG.
     tmux.keys(&["k"]);
     tmux.wait_for("the first row", |s| s.contains("▸✔ query_greeting"));
+    assert!(screen.contains(" ✔ query_greeting"), "both rows show:\n{screen}");
     tmux.keys(&["Enter"]);
     let screen = tmux
         .wait_for("its DAG", |s| !s.contains("Timeline ·") && s.contains("query_greeting · tx"));

@@ -102,12 +102,7 @@ impl App {
         let rows = self.session.dag().transactions.len();
         let view = &mut self.timeline;
         view.cursor = view.cursor.min(rows.saturating_sub(1));
-        if view.cursor < view.top {
-            view.top = view.cursor;
-        } else if view.cursor >= view.top + height {
-            view.top = view.cursor + 1 - height;
-        }
-        view.top = view.top.min(rows.saturating_sub(height));
+        view.top = timeline::first_row(view.top, view.cursor, rows, height);
         let laid = timeline::timeline(self.session.dag());
         let view = &mut self.timeline;
         view.left = view.left.min(laid.columns.len().saturating_sub(width));

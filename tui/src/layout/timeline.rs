@@ -89,6 +89,20 @@ impl Timeline {
     }
 }
 
+/// The first row in view: `top`, moved as little as needed for `cursor` to show in `height`
+/// rows, and no further down than the last screenful.
+pub fn first_row(top: usize, cursor: usize, rows: usize, height: usize) -> usize {
+    let height = height.max(1);
+    let top = if cursor < top {
+        cursor
+    } else if cursor >= top + height {
+        cursor + 1 - height
+    } else {
+        top
+    };
+    top.min(rows.saturating_sub(height))
+}
+
 /// The letter of a receiver in the legend: `a`-`z`, `A`-`Z`, then `*`.
 pub fn account_letter(index: usize) -> char {
     match index {

@@ -43,7 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
     let view = app.timeline();
     let span = usize::from(inner.width.saturating_sub(LABEL_WIDTH) / CELL_WIDTH);
     let left = view.left.min(laid.columns.len().saturating_sub(span));
-    let top = view.top.min(laid.rows.len().saturating_sub(1));
+    let top = timeline::first_row(view.top, view.cursor, laid.rows.len(), usize::from(rows_height));
     axis(buf, inner, &laid, left, span, theme);
     for (i, row) in laid.rows.iter().enumerate().skip(top).take(usize::from(rows_height)) {
         let y = (i - top) as u16 + 1;
