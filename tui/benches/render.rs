@@ -55,6 +55,36 @@ fn frames(c: &mut Criterion) {
     group.finish();
 }
 
+/// The session timeline (`t`) of 1,000 transactions racing on one contract (4 receipts each,
+/// every one inside its predecessor's callback window): the timeline is laid out from the
+/// session's DAG and drawn on every frame, so this is the whole frame. Budget: 16 ms.
+fn timeline_frame(c: &mut Criterion) {
+    let mut app = App::new(Mode::Replay).showing(synthetic::race_session(1_000));
+    app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Char('t'))));
+    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("test terminal");
+    // Learn the geometry, then scroll to the middle of the session.
+    let mut geometry = Default::default();
+    terminal.draw(|f| geometry = nearviz::ui::render(&app, f)).expect("draw");
+    app.update(Msg::Drawn(geometry));
+    for _ in 0..500 {
+        app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Up)));
+    }
+    assert!(app.timeline().open);
+    c.bench_function("timeline layout+render/1000 transactions", |b| {
+        b.iter(|| {
+            terminal
+                .draw(|f| {
+                    black_box(nearviz::ui::render(&app, f));
+                })
+                .expect("draw");
+        })
+    });
+    let dag = synthetic::race_session(1_000);
+    c.bench_function("timeline layout only/1000 transactions", |b| {
+        b.iter(|| black_box(layout::timeline::timeline(&dag)))
+    });
+}
+
 fn layout_only(c: &mut Criterion) {
     let tx = synthetic::fan_out(10_000, 160);
     let options = LayoutOptions { show_refunds: true, ..Default::default() };
@@ -135,6 +165,6 @@ fn session_memory(c: &mut Criterion) {
 criterion_group! {
     name = benches;
     config = Criterion::default().sample_size(20);
-    targets = session_memory, frames, layout_only
+    targets = session_memory, frames, layout_only, timeline_frame
 }
 criterion_main!(benches);

@@ -33,6 +33,8 @@ pub enum Action {
     ToggleRawValues,
     /// The ledger of the open transaction instead of the details.
     ToggleLedger,
+    /// Every transaction of the session on one block axis.
+    Timeline,
     /// Send the scenario call with this index (0-based; key `1` sends call 0).
     SendCall(usize),
     NextBlock,
@@ -280,6 +282,7 @@ pub static BINDINGS: &[Binding] = &[
     b(ch('Z'),           A::ZoomOut,       M::ALL,         W::Always, G::View, "zoom out (one line per receipt)", Some("zoom")),
     b(ch('c'),           A::Collapse,      M::ALL,         W::Always, G::View, "fold / unfold what the selected receipt created", None),
     b(ch('C'),           A::ExpandAll,     M::ALL,         W::Always, G::View, "unfold everything", None),
+    b(ch('t'),           A::Timeline,      M::ALL,         W::Always, G::View, "timeline of every transaction, by block", None),
     b(ch('w'),           A::ToggleExplain, M::LIVE_REPLAY, W::Always, G::View, "workshop notes beside the DAG", None),
     b(ch('?'),           A::Help,          M::ALL,         W::Always, G::View, "this help", Some("help")),
     b(ch('L'),           A::ToggleLedger,  M::ALL,         W::LedgerKnown, G::View, "ledger: where did the NEAR go? (open transaction)", Some("ledger")),

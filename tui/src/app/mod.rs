@@ -14,6 +14,7 @@ pub mod msg;
 mod nav;
 pub mod replay;
 pub mod session;
+mod timeline;
 mod update;
 
 use crate::chain::{ReceiptId, TxHash};
@@ -26,6 +27,7 @@ use ratatui::layout::Rect;
 use replay::Player;
 use session::Session;
 use std::path::PathBuf;
+pub use timeline::{TimelineView, LABEL_WIDTH as TIMELINE_LABEL_WIDTH};
 
 /// What the screen is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -74,6 +76,8 @@ pub struct Geometry {
     pub history_first: usize,
     /// Lines of the calls list (empty when there is none).
     pub calls: Rect,
+    /// Rows of the timeline (empty when it does not show).
+    pub timeline: Rect,
 }
 
 pub struct App {
@@ -117,6 +121,8 @@ pub struct App {
     save_path: Option<PathBuf>,
     /// A save is under way (one at a time).
     saving: bool,
+    /// The session timeline (`t`).
+    timeline: TimelineView,
 }
 
 impl App {
@@ -148,6 +154,7 @@ impl App {
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
             save_path: None,
             saving: false,
+            timeline: TimelineView::default(),
         }
     }
 

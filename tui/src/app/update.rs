@@ -32,6 +32,7 @@ impl App {
                 if geometry != self.geometry {
                     self.geometry = geometry;
                     self.ensure_visible();
+                    self.timeline_keep_visible(false);
                 }
                 None
             }
@@ -110,6 +111,9 @@ impl App {
     }
 
     fn perform(&mut self, action: Action) -> Option<Effect> {
+        if self.timeline_action(action).is_some() {
+            return None;
+        }
         match action {
             Action::Quit => return Some(Effect::Quit),
             Action::Help => self.help = true,
@@ -189,6 +193,8 @@ impl App {
                     .into(),
                 );
             }
+            // Opened and closed by `timeline_action` above.
+            Action::Timeline => {}
             Action::SendCall(index) => return self.send_call(index),
             Action::NextBlock if self.mode == Mode::Replay => self.step(true),
             Action::NextBlock => return self.produce_block(),
@@ -426,6 +432,8 @@ impl App {
             MouseEventKind::Down(MouseButton::Left) => {
                 if self.help {
                     self.help = false;
+                } else if regions.timeline.contains(at) {
+                    self.click_timeline(mouse.row);
                 } else if self.click_dag(mouse.column, mouse.row) {
                     self.focus = Focus::Dag;
                 } else if regions.history.contains(at) {
@@ -442,8 +450,20 @@ impl App {
                     }
                 }
             }
+            MouseEventKind::ScrollDown if regions.timeline.contains(at) => {
+                self.scroll_timeline(0, 3)
+            }
+            MouseEventKind::ScrollUp if regions.timeline.contains(at) => {
+                self.scroll_timeline(0, -3)
+            }
             MouseEventKind::ScrollDown if regions.canvas.contains(at) => self.scroll_by(0, 3),
             MouseEventKind::ScrollUp if regions.canvas.contains(at) => self.scroll_by(0, -3),
+            MouseEventKind::ScrollRight if regions.timeline.contains(at) => {
+                self.scroll_timeline(2, 0)
+            }
+            MouseEventKind::ScrollLeft if regions.timeline.contains(at) => {
+                self.scroll_timeline(-2, 0)
+            }
             MouseEventKind::ScrollRight if regions.canvas.contains(at) => self.scroll_by(6, 0),
             MouseEventKind::ScrollLeft if regions.canvas.contains(at) => self.scroll_by(-6, 0),
             _ => {}

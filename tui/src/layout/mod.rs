@@ -21,6 +21,7 @@ mod place;
 mod route;
 pub mod synthetic;
 mod text;
+pub mod timeline;
 
 use crate::chain::ReceiptId;
 pub use crate::format::GasUnit;

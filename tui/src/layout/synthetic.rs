@@ -246,3 +246,58 @@ pub fn multiple_contracts() -> TxNode {
     tx.receipts = vec![caller, hello, inc, fail, cb, r1, r2];
     tx
 }
+
+/// A session of `n` withdrawals racing on `xcc`, one transaction per block: transaction `k` is
+/// included at `BASE_HEIGHT + k`, its `withdraw` runs a block later, transfers to `alice`, and
+/// its callback runs two blocks after the withdraw. So every withdraw but the first runs inside
+/// the callback window of the one before it (the timeline's benchmarks and tests). Every third
+/// callback fails; every withdraw gets a gas refund.
+pub fn race_session(n: usize) -> crate::model::dag::Dag {
+    let transactions = (0..n as u64)
+        .map(|k| {
+            let mut tx = tx("race_unsafe");
+            tx.hash = TxHash(CryptoHash::hash_bytes(format!("race {k}").as_bytes()));
+            let b = BASE_HEIGHT + k;
+            tx.block_height = Some(b);
+            tx.first_block = Some(b);
+            tx.last_block = Some(b + 4);
+            let first = 1 + k * 10;
+            let mut withdraw = receipt(
+                first,
+                Parent::Tx(tx.hash),
+                "xcc",
+                vec![call("withdraw_unsafe", 100)],
+                Some(b + 1),
+            );
+            let p = Parent::Receipt(withdraw.id);
+            let mut transfer = receipt(first + 1, p, "alice", Vec::new(), Some(b + 2));
+            transfer.actions =
+                vec![ActionInfo { kind: "Transfer".into(), method: None, ..call("", 0) }];
+            let mut callback = receipt(
+                first + 2,
+                p,
+                "xcc",
+                vec![call("withdraw_unsafe_callback", 20)],
+                Some(b + 3),
+            );
+            callback.inputs = vec![InputInfo {
+                from: Some(transfer.id),
+                index: 0,
+                status: InputStatus::Success(Value::Empty),
+            }];
+            if k % 3 == 2 {
+                callback.status = Status::Failure(Failure {
+                    action_index: Some(0),
+                    kind: "FunctionCallError.ExecutionError".into(),
+                    message: "Smart contract panicked: xcc: balance cannot cover the payout".into(),
+                });
+                tx.status = callback.status.clone();
+            }
+            let refund = refund(first + 3, withdraw.id, b + 4);
+            withdraw.children = vec![transfer.id, callback.id, refund.id];
+            tx.receipts = vec![withdraw, transfer, callback, refund];
+            tx
+        })
+        .collect();
+    crate::model::dag::Dag { transactions }
+}

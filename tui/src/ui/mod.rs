@@ -13,6 +13,8 @@
 //! └──────────────┘└──────────────────────────────────────────────────┘└────────────┘
 //!  footer: key hints from the keymap · last status message
 //! ```
+//! `t` puts the session timeline (`timeline.rs`: every transaction on one block axis) in place
+//! of the DAG, details and notes.
 //! In replay the Calls box becomes the Replay box (position, speed); `L` puts the ledger of the
 //! open transaction (`ui/ledger.rs`) where the details are; `?` draws the help over
 //! everything; below the minimum size only a message saying how big the terminal must be.
@@ -29,6 +31,7 @@ mod history;
 mod ledger;
 mod state;
 pub mod theme;
+mod timeline;
 mod value;
 
 use crate::app::{App, Geometry, Mode};
@@ -55,6 +58,8 @@ struct Regions {
     history_box: Rect,
     /// Lines of the history list.
     history: Rect,
+    /// Right of the side panel: the DAG, details and notes, or the timeline.
+    right: Rect,
     dag: Rect,
     /// The lane headers row.
     lanes: Rect,
@@ -130,6 +135,7 @@ fn regions(area: Rect, app: &App) -> Regions {
         calls: if app.mode() == Mode::Live { inner(side_top) } else { Rect::default() },
         history_box,
         history: inner(history_box),
+        right,
         dag,
         lanes,
         canvas,
@@ -161,22 +167,30 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
         calls::render(frame, regions.side_top, app, theme);
     }
     history::render(frame, regions.history_box, app, theme);
-    dag::render(frame, &regions, app, theme);
-    if app.ledger_open() {
-        ledger::render(frame, regions.details, app, theme);
+    let mut canvas = regions.canvas;
+    let mut timeline_rows = Rect::default();
+    if app.timeline().open {
+        timeline_rows = timeline::render(frame, regions.right, app, theme);
+        canvas = Rect::default();
     } else {
-        details::render(frame, regions.details, app, theme);
+        dag::render(frame, &regions, app, theme);
+        if app.ledger_open() {
+            ledger::render(frame, regions.details, app, theme);
+        } else {
+            details::render(frame, regions.details, app, theme);
+        }
+        explain::render(frame, regions.explain, app, theme);
     }
-    explain::render(frame, regions.explain, app, theme);
     footer::render(frame, regions.footer, app, theme);
     if app.help_open() {
         help::render(frame, area, app, theme);
     }
     Geometry {
-        canvas: regions.canvas,
+        canvas,
         history: regions.history,
         history_first: list_offset(app.history_cursor(), regions.history.height),
         calls: regions.calls,
+        timeline: timeline_rows,
     }
 }
 
