@@ -563,3 +563,70 @@ async fn race_safe_pays_once_on_the_sandbox() {
         transfers_to_alice(tx(&dag, "race_safe#1")) + transfers_to_alice(tx(&dag, "race_safe#2"));
     assert_eq!(paid, 1, "one payout ({line})");
 }
+
+/// Issue 10's promise on a real node: what `call_failing_with_rollback` and `batch_failing` did
+/// to state. The same check runs on the embedded runtime below, so it is known to hold there.
+async fn check_state_changes(kind: EngineKind) {
+    let (dag, _dir) = run_calls(kind, &["call_failing_with_rollback", "batch_failing"]).await;
+    let xcc: near_primitives::types::AccountId = "xcc.test.near".parse().expect("account id");
+    let hello: near_primitives::types::AccountId = "hello.test.near".parse().expect("account id");
+    let data_of =
+        |r: &ReceiptNode, account: &near_primitives::types::AccountId| -> Vec<Option<Vec<u8>>> {
+            r.state_changes
+                .iter()
+                .filter(|c| &c.account == account)
+                .filter_map(|c| match &c.value {
+                    nearviz::model::ChangeValue::Data { after, .. } => Some(after.clone()),
+                    _ => None,
+                })
+                .collect()
+        };
+
+    let t = tx(&dag, "call_failing_with_rollback");
+    let call = find(t, "xcc.test.near", "call_failing_with_rollback");
+    let fail = find(t, "hello.test.near", "fail");
+    let callback = find(t, "xcc.test.near", "call_failing_with_rollback_callback");
+    assert_eq!(call.block_offset, Some(1), "{kind:?}: the caller runs at B+1");
+    let written = data_of(call, &xcc);
+    assert_eq!(written.len(), 1, "{kind:?}: xcc writes its record at B+1: {written:?}");
+    assert!(data_of(fail, &hello).is_empty(), "{kind:?}: a failed receipt writes no data");
+    let restored = data_of(callback, &xcc);
+    let before = call.state_changes.iter().find_map(|c| match &c.value {
+        nearviz::model::ChangeValue::Data { before, .. } => before.known().flatten().cloned(),
+        _ => None,
+    });
+    assert_eq!(restored.len(), 1, "{kind:?}: the callback writes xcc's state back");
+    if let Some(before) = before {
+        assert_eq!(restored[0].as_ref(), Some(&before), "{kind:?}: back to the earlier bytes");
+    }
+    let alice_credit = t
+        .receipts
+        .iter()
+        .flat_map(|r| &r.state_changes)
+        .filter(|c| c.account.as_str() == "alice.test.near" && c.cause == "receipt_processing")
+        .filter_map(|c| c.balance_delta())
+        .any(|delta| delta >= 10i128.pow(24) - 10i128.pow(22));
+    assert!(alice_credit, "{kind:?}: alice is credited with the 1 NEAR deposit");
+
+    let t = tx(&dag, "batch_failing");
+    for r in &t.receipts {
+        assert!(data_of(r, &hello).is_empty(), "{kind:?}: batch_failing leaves hello untouched");
+    }
+    if kind == EngineKind::Embedded {
+        assert!(
+            t.receipts.iter().any(|r| r.reverted_writes() > 0),
+            "the embedded runtime shows the batch's rolled-back write"
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn state_changes_as_issue_10_promises_on_the_sandbox() {
+    check_state_changes(EngineKind::Sandbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn state_changes_as_issue_10_promises_embedded() {
+    check_state_changes(EngineKind::Embedded).await;
+}

@@ -13,8 +13,7 @@ use crate::chain::{BlockChanges, BlockHash, PriorState};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use near_primitives::views::{
-    AccessKeyView, AccountView, StateChangeCauseView, StateChangeValueView,
-    StateChangeWithCauseView,
+    AccessKeyView, AccountView, StateChangeValueView, StateChangeWithCauseView,
 };
 use std::collections::{HashMap, HashSet};
 
