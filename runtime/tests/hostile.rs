@@ -159,7 +159,7 @@ fn a_contract_over_four_mib_is_refused_like_the_node_does() {
     assert_eq!(code.len(), 4 * MIB + 1);
 
     let action = Action::DeployContract(DeployContractAction { code });
-    let refused = r.rt.submit(&other, &other, vec![action]).err().expect("refused");
+    let refused = r.rt.submit(&other, &other, vec![action]).expect_err("refused");
     let message = refused.to_string();
     assert!(message.contains("4194305") && message.contains("4194304"), "{message}");
     assert_still_responsive(&mut r);
