@@ -27,7 +27,7 @@ use ratatui::layout::Rect;
 use replay::Player;
 use session::Session;
 use std::path::PathBuf;
-pub use timeline::{TimelineView, LABEL_WIDTH as TIMELINE_LABEL_WIDTH};
+pub use timeline::TimelineView;
 
 /// What the screen is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

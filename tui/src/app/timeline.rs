@@ -3,10 +3,7 @@
 
 use super::keymap::Action;
 use super::{App, Focus};
-use crate::layout::timeline::{self, CELL_WIDTH};
-
-/// Columns of the timeline's label (mark, label, short hash) before the block axis.
-pub const LABEL_WIDTH: u16 = 28;
+use crate::layout::timeline::{self, CELL_WIDTH, LABEL_WIDTH};
 
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct TimelineView {

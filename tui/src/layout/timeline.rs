@@ -30,6 +30,9 @@ pub const MAX_EMPTY: u64 = 3;
 /// Screen columns per block column: glyph, receiver letter, and `⚠`/`+`/shade.
 pub const CELL_WIDTH: u16 = 3;
 
+/// Columns of the timeline's label (mark, label, short hash) before the block axis.
+pub const LABEL_WIDTH: u16 = 28;
+
 /// A column of the block axis.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum Column {

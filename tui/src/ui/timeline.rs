@@ -13,9 +13,11 @@
 //! ```
 
 use super::theme::Theme;
-use crate::app::{App, TIMELINE_LABEL_WIDTH as LABEL_WIDTH};
+use crate::app::App;
 use crate::format;
-use crate::layout::timeline::{self, account_letter, Column, Row, Timeline, CELL_WIDTH};
+use crate::layout::timeline::{
+    self, account_letter, Column, Row, Timeline, CELL_WIDTH, LABEL_WIDTH,
+};
 use crate::layout::Mark;
 use ratatui::buffer::Buffer;
 use ratatui::layout::Rect;
