@@ -37,7 +37,11 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
     let outcome = outcome.unwrap_or_else(|err| {
         panic!("{err:#}\n{}", String::from_utf8_lossy(&progress));
     });
-    assert!(outcome.failed.is_empty(), "calls did not reach FINAL: {:?}", outcome.failed);
+    // Calls whose transaction fails on chain by design (callback_panics, joint_return, the
+    // races...) still reach FINAL; anything else (not sent, not final) is a failure here.
+    let not_final: Vec<_> =
+        outcome.failed.iter().filter(|(_, e)| !e.contains("the transaction failed")).collect();
+    assert!(not_final.is_empty(), "calls did not reach FINAL: {not_final:?}");
     let info = session.info.as_ref().expect("ready");
     if kind == EngineKind::Sandbox {
         assert_eq!(info.id, nearviz::engine::EngineId::Sandbox);
@@ -583,9 +587,9 @@ async fn check_state_changes(kind: EngineKind) {
         };
 
     let t = tx(&dag, "call_failing_with_rollback");
-    let call = find(t, "xcc.test.near", "call_failing_with_rollback");
-    let fail = find(t, "hello.test.near", "fail");
-    let callback = find(t, "xcc.test.near", "call_failing_with_rollback_callback");
+    let call = find(t, "xcc", "call_failing_with_rollback");
+    let fail = find(t, "hello", "fail");
+    let callback = find(t, "xcc", "call_failing_with_rollback_callback");
     assert_eq!(call.block_offset, Some(1), "{kind:?}: the caller runs at B+1");
     let written = data_of(call, &xcc);
     assert_eq!(written.len(), 1, "{kind:?}: xcc writes its record at B+1: {written:?}");
