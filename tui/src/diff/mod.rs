@@ -50,6 +50,15 @@ pub enum Presence {
 }
 
 impl Presence {
+    /// Which of the two runs have the thing (`a`, `b`: its side in run A and run B).
+    fn of<A, B>(a: &Option<A>, b: &Option<B>) -> Presence {
+        match (a, b) {
+            (Some(_), None) => Presence::OnlyA,
+            (None, Some(_)) => Presence::OnlyB,
+            _ => Presence::Both,
+        }
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Presence::Both => "both",
@@ -80,11 +89,7 @@ pub struct TxDiff {
 
 impl TxDiff {
     pub fn presence(&self) -> Presence {
-        match (&self.a, &self.b) {
-            (Some(_), None) => Presence::OnlyA,
-            (None, Some(_)) => Presence::OnlyB,
-            _ => Presence::Both,
-        }
+        Presence::of(&self.a, &self.b)
     }
 
     pub fn is_equal(&self) -> bool {
@@ -133,11 +138,7 @@ pub struct ReceiptDiff {
 
 impl ReceiptDiff {
     pub fn presence(&self) -> Presence {
-        match (&self.a, &self.b) {
-            (Some(_), None) => Presence::OnlyA,
-            (None, Some(_)) => Presence::OnlyB,
-            _ => Presence::Both,
-        }
+        Presence::of(&self.a, &self.b)
     }
 
     pub fn is_equal(&self) -> bool {
