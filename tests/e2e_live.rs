@@ -32,8 +32,7 @@ fn live_on_the_embedded_runtime() {
         tmux.keys(&["n"]);
         std::thread::sleep(Duration::from_millis(300));
     }
-    let screen =
-        tmux.wait_for("the failing callee", |s| s.contains("hello.fail") && s.contains('✘'));
+    let screen = tmux.wait_for("the failing callee", |s| s.contains(".fail") && s.contains('✘'));
     assert!(screen.contains("History (2)"), "{screen}");
     tmux.keys(&["q"]);
     let after = tmux.wait_for("exit", |s| s.contains("nearviz exited with"));

@@ -258,7 +258,7 @@ fn mouse_click_selects_a_node_and_opens_history() {
         .layout()
         .nodes
         .iter()
-        .position(|n| n.lines[0].text.contains("fail"))
+        .position(|n| n.lines.iter().any(|l| l.text == ".fail"))
         .expect("fail node");
     let node = app.layout().nodes[target].clone();
     let canvas = app.dag_viewport();

@@ -78,6 +78,8 @@ pub struct Geometry {
     pub calls: Rect,
     /// Rows of the timeline (empty when it does not show).
     pub timeline: Rect,
+    /// Pages the help needed (0 when it is closed).
+    pub help_pages: u16,
 }
 
 pub struct App {
@@ -105,6 +107,8 @@ pub struct App {
     /// The last drawn frame's regions.
     geometry: Geometry,
     help: bool,
+    /// The help page shown (the help pages on a short terminal).
+    help_page: u16,
     details_big: bool,
     /// Workshop notes beside the DAG.
     explain: bool,
@@ -145,6 +149,7 @@ impl App {
             scroll: (0, 0),
             geometry: Geometry::default(),
             help: false,
+            help_page: 0,
             details_big: false,
             explain: mode != Mode::Viewer,
             raw_values: false,
@@ -265,6 +270,11 @@ impl App {
 
     pub fn help_open(&self) -> bool {
         self.help
+    }
+
+    /// The help page to draw.
+    pub fn help_page(&self) -> u16 {
+        self.help_page
     }
 
     pub fn details_big(&self) -> bool {

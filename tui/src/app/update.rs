@@ -94,12 +94,21 @@ impl App {
     fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
         let binding = keymap::lookup(&key, self.mode_mask());
         if self.help {
-            // Any key closes the help; quitting still quits.
-            self.help = false;
-            return match binding.map(|b| b.action) {
-                Some(Action::Quit) => Some(Effect::Quit),
-                _ => None,
-            };
+            // Paging keys turn the help's pages; any other key closes it; quitting still quits.
+            let pages = self.geometry.help_pages.max(1);
+            match binding.map(|b| b.action) {
+                Some(Action::Down | Action::PageDown | Action::Right | Action::PlayPause)
+                    if self.help_page + 1 < pages =>
+                {
+                    self.help_page += 1;
+                }
+                Some(Action::Up | Action::PageUp | Action::Left) if self.help_page > 0 => {
+                    self.help_page -= 1;
+                }
+                Some(Action::Quit) => return Some(Effect::Quit),
+                _ => self.help = false,
+            }
+            return None;
         }
         let Some(binding) = binding else {
             if let KeyCode::Char(c) = key.code {
@@ -116,7 +125,10 @@ impl App {
         }
         match action {
             Action::Quit => return Some(Effect::Quit),
-            Action::Help => self.help = true,
+            Action::Help => {
+                self.help = true;
+                self.help_page = 0;
+            }
             Action::Up => self.move_in_focus(Dir::Up),
             Action::Down => self.move_in_focus(Dir::Down),
             Action::Left => self.move_selection(Dir::Left),

@@ -45,7 +45,7 @@ pub struct LayoutOptions {
 pub enum Zoom {
     /// One line per receipt: mark and `receiver.method`.
     Compact,
-    /// Title, batch actions and a status line.
+    /// The receiver, `.method` under it, batch actions and a status line.
     #[default]
     Normal,
     /// Wider nodes with call arguments.
@@ -55,9 +55,9 @@ pub enum Zoom {
 impl Zoom {
     pub fn node_width(self) -> u16 {
         match self {
-            Zoom::Compact => 20,
-            Zoom::Normal => 26,
-            Zoom::Wide => 40,
+            Zoom::Compact => 30,
+            Zoom::Normal => 38,
+            Zoom::Wide => 48,
         }
     }
 
@@ -121,7 +121,10 @@ impl Mark {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub enum LineRole {
+    /// The receiver account (or the signer), with state marks.
     Title,
+    /// `.method` under the account.
+    Method,
     Action,
     Status,
 }

@@ -8,6 +8,10 @@ use near_primitives::types::Gas;
 /// Batch actions listed in a node before `… +N more`.
 const MAX_ACTION_LINES: usize = 4;
 
+/// A status line may be this wide even when the node's label is narrower; a longer status
+/// continues on a second line.
+const STATUS_WIDTH: usize = 22;
+
 pub(super) fn mark(status: &Status, is_refund: bool) -> Mark {
     match status {
         Status::Pending => Mark::Pending,
@@ -59,26 +63,41 @@ pub(super) fn receipt_box(
     let width = zoom.node_width();
     let inner = usize::from(width - 1);
     let mark = mark(&receipt.status, receipt.is_refund);
-    // `Δ2` / `↺1` after the title, never cut: the title gives way.
+    let label = label(receipt, suffix);
+    // `Δ2` / `↺1` after the account, never cut: the account gives way.
     let state = format::state_mark(receipt.state_writes(), receipt.reverted_writes());
-    let budget = match &state {
-        // The compact line starts with the status glyph and a space.
-        Some(s) if zoom == Zoom::Compact => inner.saturating_sub(format::width(s) + 3),
-        Some(s) => inner.saturating_sub(format::width(s) + 1),
-        None => inner,
-    };
-    let mut title = title(receipt, suffix, budget);
+    let mut tail = String::new();
     if hidden > 0 {
-        title = format!("{} +{hidden}", format::truncate(&title, budget.saturating_sub(4)));
+        tail.push_str(&format!(" +{hidden}"));
     }
-    if let Some(state) = state {
-        title = format!("{} {state}", format::truncate(&title, budget));
+    if let Some(state) = &state {
+        tail.push_str(&format!(" {state}"));
     }
     let mut lines = Vec::new();
     if zoom == Zoom::Compact {
-        lines.push(line(LineRole::Title, format!("{} {title}", mark.glyph()), inner));
+        // One line: `✔ account.method Δ2`, the account elided first, then the method.
+        let budget = inner.saturating_sub(format::width(&tail) + 2);
+        let text = match &label.what {
+            Some(what) => {
+                let method = format::truncate(what, budget.saturating_sub(6).max(4));
+                let room = budget.saturating_sub(format::width(&method));
+                format!("{}{method}", label.account(room))
+            }
+            None => label.account(budget),
+        };
+        lines.push(line(LineRole::Title, format!("{} {text}{tail}", mark.glyph()), inner));
     } else {
+        // Two lines: the account (with its marks), then `.method` (or `batch ×3`), each whole
+        // up to the zoom's width.
+        // A batch keeps `batch ×3` beside the account: its actions follow on their own lines.
+        let batch = receipt.actions.len() > 1;
+        let beside = if batch { label.what.clone().unwrap_or_default() } else { String::new() };
+        let budget = inner.saturating_sub(format::width(&tail) + format::width(&beside));
+        let title = format!("{}{beside}{tail}", label.account(budget));
         lines.push(line(LineRole::Title, title, inner));
+        if let Some(what) = label.what.as_ref().filter(|_| !batch) {
+            lines.push(line(LineRole::Method, what.clone(), inner));
+        }
         if receipt.actions.len() > 1 {
             for (i, action) in receipt.actions.iter().take(MAX_ACTION_LINES).enumerate() {
                 let text = format!(" {i}·{}", action_text(action, zoom == Zoom::Wide));
@@ -93,42 +112,95 @@ pub(super) fn receipt_box(
                 lines.push(line(LineRole::Action, format!(" ({})", format::args(args)), inner));
             }
         }
+        // The status gives way to the label: a long error message would widen the whole lane
+        // (the details show it whole).
+        let label_width = lines.iter().map(|l| format::width(&l.text)).max().unwrap_or(0);
+        let status_max = label_width.max(STATUS_WIDTH).min(inner);
         let status = status_text(tx, receipt, options.gas_unit);
-        lines.push(line(LineRole::Status, format!("{} {status}", mark.glyph()), inner));
+        let status = format!("{} {status}", mark.glyph());
+        for part in wrap_status(&status, status_max) {
+            lines.push(line(LineRole::Status, part, status_max));
+        }
     }
     let width = fitted_width(&lines, width);
     NodeBox { node: NodeRef::Receipt(0), column: 0, x: 0, y: 0, width, lines, mark, hidden }
 }
 
-/// The widest line plus one blank column, at most the zoom's width.
+/// A status in at most two lines of `max` columns: cut at a space, the rest indented under the
+/// mark (and cut with `…` if it is still too long).
+fn wrap_status(status: &str, max: usize) -> Vec<String> {
+    if format::width(status) <= max {
+        return vec![status.to_string()];
+    }
+    let mut first = String::new();
+    let mut rest = status;
+    for (i, c) in status.char_indices() {
+        if c == ' ' && i > 2 {
+            if format::width(&status[..i]) > max {
+                break;
+            }
+            first = status[..i].to_string();
+            rest = &status[i + 1..];
+        }
+    }
+    if first.is_empty() {
+        return vec![status.to_string()];
+    }
+    vec![first, format!("  {}", rest.trim_start())]
+}
+
+/// The widest line, at most the zoom's width, and one blank column after the first line, where
+/// edges leave and arrive.
 fn fitted_width(lines: &[NodeLine], max: u16) -> u16 {
     let widest = lines.iter().map(|l| format::width(&l.text)).max().unwrap_or(0);
-    (widest as u16 + 1).min(max)
+    let first = lines.first().map_or(0, |l| format::width(&l.text) + 1);
+    (widest.max(first) as u16).min(max)
 }
 
 fn line(role: LineRole, text: String, max: usize) -> NodeLine {
     NodeLine { role, text: format::truncate(&text, max) }
 }
 
-fn title(receipt: &ReceiptNode, suffix: Option<&str>, max: usize) -> String {
-    let receiver = receipt.receiver.as_ref().map_or("?", |a| a.as_str());
-    if receipt.is_refund {
-        return format!("refund → {}", format::account(receiver, suffix, max.saturating_sub(9)));
-    }
-    let single = match receipt.actions.as_slice() {
-        [] => None,
-        [only] => Some(only.method.clone().unwrap_or_else(|| only.kind.to_lowercase())),
-        many => Some(format!("batch ×{}", many.len())),
-    };
-    match single {
-        None if receipt.receiver.is_none() => format!("receipt {}", format::short_id(&receipt.id)),
-        None => format::account(receiver, suffix, max),
-        Some(what) => {
-            let budget = max.saturating_sub(format::width(&what) + 1).max(8);
-            let sep = if receipt.actions.len() > 1 { " " } else { "." };
-            format!("{}{sep}{what}", format::account(receiver, suffix, budget))
+/// What a receipt node is called: who runs it, and what it runs.
+struct Label<'a> {
+    /// The receiver (or `refund → alice`, or `receipt 63be…` while only its id is known).
+    receiver: Option<&'a str>,
+    fixed: Option<String>,
+    suffix: Option<&'a str>,
+    /// `.method`, `.transfer`, `batch ×3`; `None` for refunds and unknown receipts.
+    what: Option<String>,
+}
+
+impl Label<'_> {
+    /// The account part in at most `max` columns.
+    fn account(&self, max: usize) -> String {
+        match (&self.fixed, self.receiver) {
+            (Some(fixed), _) => format::truncate(fixed, max),
+            (None, Some(receiver)) => format::account(receiver, self.suffix, max),
+            (None, None) => String::new(),
         }
     }
+}
+
+fn label<'a>(receipt: &'a ReceiptNode, suffix: Option<&'a str>) -> Label<'a> {
+    let receiver = receipt.receiver.as_ref().map(|a| a.as_str());
+    let mut out = Label { receiver, fixed: None, suffix, what: None };
+    if receipt.is_refund {
+        let to = format::account(receiver.unwrap_or("?"), suffix, 40);
+        out.fixed = Some(format!("refund → {to}"));
+        return out;
+    }
+    out.what = match receipt.actions.as_slice() {
+        [] => None,
+        [only] => {
+            Some(format!(".{}", only.method.clone().unwrap_or_else(|| only.kind.to_lowercase())))
+        }
+        many => Some(format!(" batch ×{}", many.len())),
+    };
+    if receiver.is_none() {
+        out.fixed = Some(format!("receipt {}", format::short_id(&receipt.id)));
+    }
+    out
 }
 
 fn action_text(action: &ActionInfo, with_args: bool) -> String {

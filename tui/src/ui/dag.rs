@@ -120,7 +120,7 @@ fn draw_canvas(buf: &mut Buffer, area: Rect, app: &App, theme: Theme) {
                 let y = node.y + dy as u16;
                 if is_selected {
                     style = style.patch(theme.selected());
-                    let pad = " ".repeat(usize::from(node.width.saturating_sub(1)));
+                    let pad = " ".repeat(usize::from(node.width));
                     put(buf, area, app.scroll(), node.x, y, &pad, style);
                 }
                 put(buf, area, app.scroll(), node.x, y, &line.text, style);

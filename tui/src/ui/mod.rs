@@ -34,9 +34,10 @@ pub mod theme;
 mod timeline;
 mod value;
 
-use crate::app::{App, Geometry, Mode};
+use crate::app::{App, Focus, Geometry, Mode};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::Line;
+use ratatui::widgets::Clear;
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 use theme::Theme;
@@ -50,6 +51,8 @@ pub const MIN_HEIGHT: u16 = 18;
 #[derive(Clone, Copy, Default, Debug)]
 struct Regions {
     too_small: bool,
+    /// The calls and history are drawn over the DAG (the panel is folded and has the focus).
+    side_overlay: bool,
     header: Rect,
     /// The Calls box (or the Replay box in replay).
     side_top: Rect,
@@ -74,16 +77,43 @@ fn inner(r: Rect) -> Rect {
     Rect::new(r.x + 1, r.y + 1, r.width.saturating_sub(2), r.height.saturating_sub(2))
 }
 
+/// Below this width the DAG gets the whole body: the calls and history open over it (`tab`), the
+/// details under it (`enter`).
+pub const NARROW: u16 = 100;
+
+/// The side panel's width: full when the DAG fits beside it, narrower when that makes it fit,
+/// else folded (0: it opens over the DAG with `tab`) so the DAG gets every column.
+fn side_width(area: Rect, app: &App) -> u16 {
+    if area.width < NARROW {
+        return 0;
+    }
+    let full = if area.width >= 110 { 28 } else { 22 };
+    // The DAG's canvas plus its border.
+    let need = app.layout().width.saturating_add(2);
+    let spare = area.width.saturating_sub(need);
+    if spare >= full {
+        full
+    } else if spare >= 20 {
+        spare
+    } else {
+        0
+    }
+}
+
 fn regions(area: Rect, app: &App) -> Regions {
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         return Regions { too_small: true, ..Default::default() };
     }
+    let narrow = area.width < NARROW;
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)])
             .areas(area);
-    let side_width = if area.width >= 110 { 28 } else { 22 };
+    let side_width = side_width(area, app);
     let [side, right] =
         Layout::horizontal([Constraint::Length(side_width), Constraint::Min(0)]).areas(body);
+    // A folded panel opens over the left of the DAG while it has the focus.
+    let side_overlay = side_width == 0 && matches!(app.focus(), Focus::Calls | Focus::History);
+    let side = if side_overlay { Rect { width: 30.min(body.width), ..body } } else { side };
     let top_height = match app.mode() {
         Mode::Live if !app.calls().is_empty() => {
             (app.calls().len() as u16 + 2).min(side.height / 2)
@@ -94,13 +124,30 @@ fn regions(area: Rect, app: &App) -> Regions {
     let [side_top, history_box] =
         Layout::vertical([Constraint::Length(top_height), Constraint::Min(0)]).areas(side);
     let explain_text = app.explain() && explain::text(app).is_some();
-    // Beside the DAG when there is room, else a short strip between the DAG and the details.
-    let beside = explain_text && right.width >= 120;
-    let details_height = if app.details_big() {
-        right.height.saturating_sub(6)
+    // Beside the DAG when there is room for both, else a short strip between the DAG and the
+    // details.
+    let dag_need = app.layout().width.saturating_add(2);
+    let beside = explain_text && right.width >= 120 && right.width - 32 >= dag_need;
+    let stacked = if explain_text && !beside {
+        if narrow {
+            4
+        } else {
+            5
+        }
     } else {
+        0
+    };
+    let avail = right.height.saturating_sub(stacked);
+    let details_height = if app.details_big() || (narrow && app.ledger_open()) {
+        // Enlarged details split the screen: the DAG keeps the selection and its neighbours.
+        let dag_keeps = if narrow { avail / 2 } else { (avail * 2 / 5).max(10) };
+        avail.saturating_sub(dag_keeps)
+    } else if narrow {
+        0
+    } else {
+        // The DAG gets the rows it needs first (lane headers and border included), the details
+        // the rest: at least 6, at most what they want (state changes and the ledger want more).
         let base = (right.height * 2 / 5).clamp(8, 14);
-        // State changes and the ledger take the rows the DAG does not need (it keeps 8).
         let wanted = if app.ledger_open() {
             ledger::height(app, right.width)
         } else if app.selection_has_state() {
@@ -108,10 +155,9 @@ fn regions(area: Rect, app: &App) -> Regions {
         } else {
             0
         };
-        let dag_needs = (app.layout().height + 3).max(8);
-        wanted.clamp(base, right.height.saturating_sub(dag_needs).max(base))
+        let dag_needs = app.layout().height.saturating_add(3).max(8);
+        avail.saturating_sub(dag_needs).clamp(6.min(avail), base.max(wanted))
     };
-    let stacked = if explain_text && !beside { 5 } else { 0 };
     let [dag_row, explain_stacked, details] = Layout::vertical([
         Constraint::Min(0),
         Constraint::Length(stacked),
@@ -128,13 +174,19 @@ fn regions(area: Rect, app: &App) -> Regions {
     let dag_inner = inner(dag);
     let [lanes, canvas] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(dag_inner);
+    let side_shown = side_width > 0 || side_overlay;
     Regions {
         too_small: false,
+        side_overlay,
         header,
         side_top,
-        calls: if app.mode() == Mode::Live { inner(side_top) } else { Rect::default() },
+        calls: if app.mode() == Mode::Live && side_shown {
+            inner(side_top)
+        } else {
+            Rect::default()
+        },
         history_box,
-        history: inner(history_box),
+        history: if side_shown { inner(history_box) } else { Rect::default() },
         right,
         dag,
         lanes,
@@ -161,12 +213,9 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
         return Geometry::default();
     }
     header::render(frame, regions.header, app, theme);
-    if app.mode() == Mode::Replay {
-        calls::render_replay(frame, regions.side_top, app, theme);
-    } else {
-        calls::render(frame, regions.side_top, app, theme);
+    if !regions.side_overlay {
+        side(frame, &regions, app, theme);
     }
-    history::render(frame, regions.history_box, app, theme);
     let mut canvas = regions.canvas;
     let mut timeline_rows = Rect::default();
     if app.timeline().open {
@@ -181,17 +230,30 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
         }
         explain::render(frame, regions.explain, app, theme);
     }
-    footer::render(frame, regions.footer, app, theme);
-    if app.help_open() {
-        help::render(frame, area, app, theme);
+    if regions.side_overlay {
+        frame.render_widget(Clear, regions.side_top.union(regions.history_box));
+        side(frame, &regions, app, theme);
     }
+    footer::render(frame, regions.footer, app, theme);
+    let help_pages = if app.help_open() { help::render(frame, area, app, theme) } else { 0 };
     Geometry {
         canvas,
         history: regions.history,
         history_first: list_offset(app.history_cursor(), regions.history.height),
         calls: regions.calls,
         timeline: timeline_rows,
+        help_pages,
     }
+}
+
+/// The calls (or replay) box and the history.
+fn side(frame: &mut Frame, regions: &Regions, app: &App, theme: Theme) {
+    if app.mode() == Mode::Replay {
+        calls::render_replay(frame, regions.side_top, app, theme);
+    } else {
+        calls::render(frame, regions.side_top, app, theme);
+    }
+    history::render(frame, regions.history_box, app, theme);
 }
 
 fn too_small(frame: &mut Frame, area: Rect, theme: Theme) {

@@ -34,7 +34,7 @@ impl Theme {
     /// A node line: titles bold, pending nodes dim throughout.
     pub fn node_line(self, role: LineRole, mark: Mark) -> Style {
         let base = match role {
-            LineRole::Title => Style::new().add_modifier(Modifier::BOLD),
+            LineRole::Title | LineRole::Method => Style::new().add_modifier(Modifier::BOLD),
             LineRole::Action => self.fg(Color::Gray),
             LineRole::Status => self.mark(mark),
         };
