@@ -37,16 +37,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     frame.render_widget(Paragraph::new(lines).block(block), area);
 }
 
-pub fn render_replay(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
-    let Some(player) = app.player() else { return };
-    let block = Block::bordered().title(" Replay ").border_style(theme.border(false));
-    let state = if player.playing {
+/// `▶ playing 2×`, `❚❚ paused · 1×`, `■ end · 1×` (the header shows it too).
+pub fn player_state(player: &crate::app::replay::Player) -> String {
+    if player.playing {
         format!("▶ playing {}×", player.speed())
     } else if player.at_end() {
         format!("■ end · {}×", player.speed())
     } else {
         format!("❚❚ paused · {}×", player.speed())
-    };
+    }
+}
+
+pub fn render_replay(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
+    let Some(player) = app.player() else { return };
+    let block = Block::bordered().title(" Replay ").border_style(theme.border(false));
+    let state = player_state(player);
     let (step, steps) = player.step_position();
     let block_line = match player.height() {
         Some(h) => format!("block #{h} · step {step}/{steps}"),

@@ -38,6 +38,12 @@ fn parts(app: &App) -> Vec<(String, Keep)> {
             }
         }
     }
+    if let Some(player) = app.player() {
+        // The replay's position, also when its box is folded away.
+        let (step, steps) = player.step_position();
+        let state = super::calls::player_state(player);
+        parts.push((format!("{state} · step {step}/{steps}"), Keep::Always));
+    }
     if let Some(h) = app.player().and_then(|p| p.height()).or(app.session().head()) {
         parts.push((format!("block #{h}"), Keep::Always));
     }
