@@ -177,9 +177,19 @@ impl Runtime {
         Ok(CallResult { result, logs: outcome.logs })
     }
 
-    /// `EXPERIMENTAL_receipt`: a receipt the chain executed.
+    /// `EXPERIMENTAL_receipt`: a receipt the chain created, executed or not (a node stores a
+    /// receipt when the block that creates it is applied, so it answers before it runs).
     pub fn receipt_view(&self, id: &CryptoHash) -> Option<ReceiptView> {
-        self.receipts.get(id).map(|r| r.view.clone())
+        match self.receipts.get(id) {
+            Some(executed) => Some(executed.view.clone()),
+            None => self.pending_receipt(id).map(|r| ReceiptView::from(r.clone())),
+        }
+    }
+
+    /// Whether receipt `id` was created and has not run yet (waiting for the next block or
+    /// postponed until its input data arrives).
+    pub fn is_receipt_pending(&self, id: &CryptoHash) -> bool {
+        !self.receipts.contains_key(id) && self.pending_receipt(id).is_some()
     }
 
     /// The transactions included and the receipts executed at `height`.
