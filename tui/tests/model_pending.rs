@@ -149,3 +149,52 @@ fn the_outcome_wins_and_data_receipts_are_ignored() {
     let t = tx(&Trace::from_events(early));
     assert_eq!(node(&t, &callback.receipt_id).receiver, None);
 }
+
+#[test]
+fn a_recording_keeps_the_views_and_replays_the_pending_labels() {
+    use nearviz::fixture::{self, Meta, Recorder, TimedEvent};
+    let events = events();
+    let views = final_views(&events);
+    let callback = views.iter().find(|v| is_callback(v)).expect("a callback").clone();
+    let mut recorded = before_outcome_of(&events, &callback.receipt_id);
+    recorded.push(ChainEvent::Receipt(Box::new(callback.clone())));
+    let mut recorder = Recorder::new(Meta::default());
+    for (i, event) in recorded.iter().cloned().enumerate() {
+        recorder.push(TimedEvent { at_ms: i as u64, event });
+    }
+    let dir = tempfile::tempdir().expect("tmp");
+    let saved = dir.path().join("pending.json");
+    recorder.save(&saved).expect("save");
+
+    // The raw shape: the EXPERIMENTAL_receipt response, `{"result": ReceiptView}`.
+    let json = read_json(&saved);
+    let line = json["events"].as_array().expect("events").last().expect("the receipt").clone();
+    assert_eq!(line["kind"], "receipt");
+    assert_eq!(line["response"]["result"]["receipt_id"], callback.receipt_id.to_string());
+
+    let back = fixture::load(&saved).expect("load");
+    assert!(back.warnings.is_empty(), "{:?}", back.warnings);
+    let back_events: Vec<ChainEvent> = back.chain_events().collect();
+    assert_eq!(format!("{back_events:?}"), format!("{recorded:?}"));
+    let t = tx(&Trace::from_events(back_events));
+    let r = node(&t, &callback.receipt_id);
+    assert_eq!(r.actions[0].method.as_deref(), Some("query_greeting_callback"));
+    assert!(matches!(r.status, Status::Waiting { .. }));
+}
+
+#[test]
+fn a_receipt_event_the_node_refused_or_this_build_cannot_read_is_skipped_with_a_warning() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = dir.path().join("f.json");
+    let text = r#"{"nearviz_fixture":1,"meta":{},"events":[
+{"at_ms":0,"kind":"tx_submitted","tx":"11111111111111111111111111111111","sender":"alice.near","label":"x","submitted_ms":0},
+{"at_ms":1,"kind":"receipt","response":{"error":{"name":"HANDLER_ERROR","cause":{"name":"UNKNOWN_RECEIPT"},"message":"never observed"}}},
+{"at_ms":2,"kind":"receipt","response":{"result":{"receipt_id":"11111111111111111111111111111111","receipt":{"Future":{}}}}}
+]}"#;
+    std::fs::write(&path, text).expect("write");
+    let rec = nearviz::fixture::load(&path).expect("load");
+    assert_eq!(rec.events.len(), 1, "the transaction alone");
+    assert_eq!(rec.warnings.len(), 2, "{:?}", rec.warnings);
+    assert!(rec.warnings[0].contains("UNKNOWN_RECEIPT"), "{}", rec.warnings[0]);
+    assert!(rec.warnings[1].starts_with("event #2: receipt skipped"), "{}", rec.warnings[1]);
+}
