@@ -18,7 +18,8 @@ use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas};
 use near_primitives::views::{
     AccessKeyInfoView, AccessKeyList, AccessKeyView, AccountView, CallResult, ContractCodeView,
-    ReceiptView, SignedTransactionView, StateItem, ViewStateResult,
+    FinalExecutionOutcomeWithReceiptView, ReceiptView, SignedTransactionView, StateItem,
+    ViewStateResult,
 };
 use near_primitives_core::config::ViewConfig;
 use near_vm_runner::logic::errors::VMRunnerError;
@@ -186,10 +187,21 @@ impl Runtime {
         }
     }
 
-    /// Whether receipt `id` was created and has not run yet (waiting for the next block or
-    /// postponed until its input data arrives).
-    pub fn is_receipt_pending(&self, id: &CryptoHash) -> bool {
-        !self.receipts.contains_key(id) && self.pending_receipt(id).is_some()
+    /// The views of the receipts a transaction's outcomes name as created that have not run
+    /// yet (the next block's receipts and callbacks postponed until their data arrives), in the
+    /// order the outcomes name them.
+    pub fn pending_receipt_views(
+        &self,
+        outcome: &FinalExecutionOutcomeWithReceiptView,
+    ) -> Vec<ReceiptView> {
+        let fo = &outcome.final_outcome;
+        std::iter::once(&fo.transaction_outcome)
+            .chain(&fo.receipts_outcome)
+            .flat_map(|o| o.outcome.receipt_ids.iter())
+            .filter(|id| !self.receipts.contains_key(id))
+            .filter_map(|id| self.pending_receipt(id))
+            .map(|r| ReceiptView::from(r.clone()))
+            .collect()
     }
 
     /// The transactions included and the receipts executed at `height`.

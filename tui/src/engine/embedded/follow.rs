@@ -251,19 +251,11 @@ impl Followers {
         rt: &Runtime,
         outcome: &FinalExecutionOutcomeWithReceiptView,
     ) {
-        let fo = &outcome.final_outcome;
-        let ran: HashSet<CryptoHash> = fo.receipts_outcome.iter().map(|o| o.id).collect();
-        let named = std::iter::once(&fo.transaction_outcome)
-            .chain(&fo.receipts_outcome)
-            .flat_map(|o| o.outcome.receipt_ids.iter());
-        for id in named {
-            if ran.contains(id) || f.described.contains(id) || !rt.is_receipt_pending(id) {
-                continue;
+        for view in rt.pending_receipt_views(outcome) {
+            if f.described.insert(view.receipt_id) {
+                let event = ChainEvent::Receipt(Box::new(view));
+                let _ = self.events.blocking_send(EngineEvent::Chain(event));
             }
-            let Some(view) = rt.receipt_view(id) else { continue };
-            f.described.insert(*id);
-            let event = ChainEvent::Receipt(Box::new(view));
-            let _ = self.events.blocking_send(EngineEvent::Chain(event));
         }
     }
 
