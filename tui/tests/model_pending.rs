@@ -198,3 +198,34 @@ fn a_receipt_event_the_node_refused_or_this_build_cannot_read_is_skipped_with_a_
     assert!(rec.warnings[0].contains("UNKNOWN_RECEIPT"), "{}", rec.warnings[0]);
     assert!(rec.warnings[1].starts_with("event #2: receipt skipped"), "{}", rec.warnings[1]);
 }
+
+#[test]
+fn a_view_after_the_poll_that_names_it_rebuilds_that_transaction_only() {
+    use nearviz::app::session::Session;
+    let events = events();
+    let views = final_views(&events);
+    let callback = views.iter().find(|v| is_callback(v)).expect("a callback").clone();
+    let mut session = Session::new();
+    let before = before_outcome_of(&events, &callback.receipt_id);
+    for event in before.iter().cloned() {
+        session.apply(event);
+    }
+    session.refresh();
+    let dag = session.dag().clone();
+    let tx = dag.transactions[0].hash;
+    let version = session.version(tx).expect("version");
+    session.apply(ChainEvent::Receipt(Box::new(callback.clone())));
+    assert!(session.refresh(), "the view changes the transaction that names the receipt");
+    assert_ne!(session.version(tx), Some(version));
+    let mut all = before;
+    all.push(ChainEvent::Receipt(Box::new(callback.clone())));
+    let scratch = Trace::from_events(all).dag();
+    assert_eq!(format!("{:?}", session.dag()), format!("{scratch:?}"));
+    let r = node(&session.dag().transactions[0], &callback.receipt_id);
+    assert_eq!(r.actions[0].method.as_deref(), Some("query_greeting_callback"));
+    // A view of a receipt no transaction names yet changes nothing now.
+    let mut stranger = callback;
+    stranger.receipt_id = CryptoHash::hash_bytes(b"not named by any outcome");
+    session.apply(ChainEvent::Receipt(Box::new(stranger)));
+    assert!(!session.refresh());
+}
