@@ -4,9 +4,15 @@
 //! ```text
 //! poll ──outcome names receipt R, R has no outcome──▶ (background task) EXPERIMENTAL_receipt R
 //!                                                          ├─ view  ──▶ Receipt(view), once
-//!                                                          └─ error ──▶ asked again at a later
-//!                                                                       poll, MAX_ATTEMPTS in all
+//!                                                          └─ error ──▶ asked again at a poll
+//!                                                                       whose outcomes reached a
+//!                                                                       new block; MAX_ATTEMPTS
 //! ```
+//!
+//! A node stores a receipt (`DBCol::Receipts`) when the chunk after the one that created it is
+//! saved, so it answers `UNKNOWN_RECEIPT` until about one block after an outcome names it: a
+//! retry waits for the outcomes to reach a block they had not reached at the last request,
+//! rather than spending the attempts within one block.
 //!
 //! The requests never delay the polls: each runs in its own task, and the follower only looks
 //! at finished tasks when the next poll comes. A node that does not know the receipt yet
@@ -31,15 +37,16 @@ pub const MAX_ATTEMPTS: u32 = 3;
 pub(super) struct Describer {
     /// Receipts whose view was sent.
     described: HashSet<CryptoHash>,
-    /// Requests made per receipt.
-    attempts: HashMap<CryptoHash, u32>,
+    /// Per receipt: requests made, and how many blocks the outcomes named at the last one.
+    attempts: HashMap<CryptoHash, (u32, usize)>,
     /// Requests under way; each task returns whether it sent the view.
     running: HashMap<CryptoHash, JoinHandle<bool>>,
 }
 
 impl Describer {
     /// Asks, in the background, for the view of every receipt `outcome` names that has not run
-    /// yet and was not described (nor asked for [`MAX_ATTEMPTS`] times) already.
+    /// yet and was not described already: once, then again (up to [`MAX_ATTEMPTS`] requests)
+    /// when the outcomes name more blocks than at the last request.
     pub fn describe(
         &mut self,
         client: &RpcClient,
@@ -49,19 +56,25 @@ impl Describer {
         self.reap();
         let fo = &outcome.final_outcome;
         let ran: HashSet<CryptoHash> = fo.receipts_outcome.iter().map(|o| o.id).collect();
+        let blocks: HashSet<CryptoHash> = std::iter::once(&fo.transaction_outcome)
+            .chain(&fo.receipts_outcome)
+            .map(|o| o.block_hash)
+            .collect();
+        let blocks = blocks.len();
         let named = std::iter::once(&fo.transaction_outcome)
             .chain(&fo.receipts_outcome)
             .flat_map(|o| o.outcome.receipt_ids.iter());
         for id in named {
-            let asked = self.attempts.get(id).copied().unwrap_or(0);
+            let (asked, blocks_then) = self.attempts.get(id).copied().unwrap_or((0, 0));
+            let retry_due = asked == 0 || (asked < MAX_ATTEMPTS && blocks > blocks_then);
             if ran.contains(id)
                 || self.described.contains(id)
                 || self.running.contains_key(id)
-                || asked >= MAX_ATTEMPTS
+                || !retry_due
             {
                 continue;
             }
-            self.attempts.insert(*id, asked + 1);
+            self.attempts.insert(*id, (asked + 1, blocks));
             let client = client.clone();
             let events = events.clone();
             let id = *id;
