@@ -184,9 +184,10 @@ impl Trace {
         &self.pending
     }
 
-    /// The transaction whose outcomes name receipt `id` as created, if any seen so far.
+    /// The transaction whose outcomes name receipt `id` as created, if any seen so far (newest
+    /// transactions first: a view comes while its transaction is in flight).
     pub fn tx_creating(&self, id: &CryptoHash) -> Option<TxHash> {
-        self.txs.iter().find_map(|t| {
+        self.txs.iter().rev().find_map(|t| {
             let fo = &t.outcome.as_ref()?.final_outcome;
             let mut named = std::iter::once(&fo.transaction_outcome)
                 .chain(&fo.receipts_outcome)
