@@ -138,6 +138,12 @@ impl Trace {
     }
 
     fn apply_poll(&mut self, poll: TxPoll) {
+        if let TxStatusReply::Known { outcome: Some(new), .. } = &poll.reply {
+            // The transaction's own view now describes these: their early views are not needed.
+            for r in &new.receipts {
+                self.pending.remove(&r.receipt_id);
+            }
+        }
         let entry = self.entry(poll.tx, poll.sender);
         entry.polls += 1;
         match poll.reply {
