@@ -243,6 +243,15 @@ impl Runtime {
         self.incoming.iter().any(|r| r.receipt_id() == id && r.predecessor_id().is_system())
     }
 
+    /// A receipt created and not executed yet: one that runs in the next block, or one
+    /// postponed until its input data arrives (NEAR-FACTS 2).
+    pub(crate) fn pending_receipt(&self, id: &CryptoHash) -> Option<&Receipt> {
+        self.incoming
+            .iter()
+            .find(|r| r.receipt_id() == id)
+            .or_else(|| self.state.postponed.get(id).map(|p| &p.receipt))
+    }
+
     /// True when no transaction waits and no receipt is in flight.
     pub fn is_idle(&self) -> bool {
         self.mempool.is_empty() && self.incoming.is_empty() && self.state.postponed.is_empty()

@@ -18,7 +18,8 @@ use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas};
 use near_primitives::views::{
     AccessKeyInfoView, AccessKeyList, AccessKeyView, AccountView, CallResult, ContractCodeView,
-    ReceiptView, SignedTransactionView, StateItem, ViewStateResult,
+    FinalExecutionOutcomeWithReceiptView, ReceiptView, SignedTransactionView, StateItem,
+    ViewStateResult,
 };
 use near_primitives_core::config::ViewConfig;
 use near_vm_runner::logic::errors::VMRunnerError;
@@ -177,9 +178,30 @@ impl Runtime {
         Ok(CallResult { result, logs: outcome.logs })
     }
 
-    /// `EXPERIMENTAL_receipt`: a receipt the chain executed.
+    /// `EXPERIMENTAL_receipt`: a receipt the chain created, executed or not (a node stores a
+    /// receipt when the block that creates it is applied, so it answers before it runs).
     pub fn receipt_view(&self, id: &CryptoHash) -> Option<ReceiptView> {
-        self.receipts.get(id).map(|r| r.view.clone())
+        match self.receipts.get(id) {
+            Some(executed) => Some(executed.view.clone()),
+            None => self.pending_receipt(id).map(|r| ReceiptView::from(r.clone())),
+        }
+    }
+
+    /// The views of the receipts a transaction's outcomes name as created that have not run
+    /// yet (the next block's receipts and callbacks postponed until their data arrives), in the
+    /// order the outcomes name them.
+    pub fn pending_receipt_views(
+        &self,
+        outcome: &FinalExecutionOutcomeWithReceiptView,
+    ) -> Vec<ReceiptView> {
+        let fo = &outcome.final_outcome;
+        std::iter::once(&fo.transaction_outcome)
+            .chain(&fo.receipts_outcome)
+            .flat_map(|o| o.outcome.receipt_ids.iter())
+            .filter(|id| !self.receipts.contains_key(id))
+            .filter_map(|id| self.pending_receipt(id))
+            .map(|r| ReceiptView::from(r.clone()))
+            .collect()
     }
 
     /// The transactions included and the receipts executed at `height`.

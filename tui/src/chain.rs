@@ -10,8 +10,8 @@
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use near_primitives::views::{
-    AccountView, BlockHeaderView, FinalExecutionOutcomeWithReceiptView, StateChangeCauseView,
-    StateChangeWithCauseView, TxExecutionStatus,
+    AccountView, BlockHeaderView, FinalExecutionOutcomeWithReceiptView, ReceiptView,
+    StateChangeCauseView, StateChangeWithCauseView, TxExecutionStatus,
 };
 use std::fmt;
 
@@ -75,6 +75,9 @@ pub enum ChainEvent {
     TxDone { tx: TxHash, error: Option<String> },
     /// The state changes of one block that executed part of a followed transaction.
     StateChanges(Box<BlockChanges>),
+    /// A receipt the engine learned of before it ran (what `EXPERIMENTAL_receipt` answers for
+    /// an id an outcome names): its receiver, actions and inputs, shown before its outcome.
+    Receipt(Box<ReceiptView>),
 }
 
 /// What one block did to state, as the node reports it (`EXPERIMENTAL_changes`), plus what the

@@ -53,6 +53,12 @@ impl Session {
             // The trace does not say yet which receipts state changes belong to: rebuild all
             // (issue #10 attaches them).
             ChainEvent::StateChanges(_) => self.dirty.extend(0..self.index.len()),
+            // Before any outcome names it, the poll that does will rebuild its transaction.
+            ChainEvent::Receipt(view) => {
+                if let Some(tx) = self.trace.tx_creating(&view.receipt_id) {
+                    self.touch(tx, false);
+                }
+            }
         }
         self.trace.apply(event);
         self.events += 1;

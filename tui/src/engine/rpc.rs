@@ -3,12 +3,14 @@
 //! ```text
 //! RpcClient (raw JSON-RPC, block cache) ──▶ response (raw JSON ─▶ views: the one parser)
 //!      │
-//!      ├─ follow_tx: one transaction until FINAL (the sandbox engine runs one per call)
+//!      ├─ follow_tx: one transaction until FINAL (the sandbox engine runs one per call),
+//!      │   with its blocks' state changes (state) and receipts not run yet (receipts)
 //!      └─ viewer: the read-only engine of `nearviz tx` (watch_tx + spawn_tx_viewer)
 //! ```
 
 pub mod client;
 pub mod follow;
+pub mod receipts;
 pub mod response;
 pub mod state;
 pub mod viewer;

@@ -63,7 +63,7 @@ pub fn build_tx(trace: &Trace, t: &TxTrace) -> TxNode {
     node.block_height = tx_block;
     node.conversion_gas_burnt = tx_outcome.outcome.gas_burnt;
 
-    let ix = Index::new(view);
+    let ix = Index::new(view, trace.receipt_views());
     let links = Links::new(&ix);
     let mut receipts: Vec<ReceiptNode> =
         ix.order.iter().map(|id| receipt(trace, &ix, &links, id, tx_block)).collect();

@@ -21,7 +21,12 @@ pub(super) struct Index<'a> {
 }
 
 impl<'a> Index<'a> {
-    pub fn new(view: &'a FinalExecutionOutcomeWithReceiptView) -> Self {
+    /// `pending`: receipts reported before they ran; one describes a receipt of this
+    /// transaction that an outcome names and the view does not describe (yet).
+    pub fn new(
+        view: &'a FinalExecutionOutcomeWithReceiptView,
+        pending: &'a HashMap<CryptoHash, ReceiptView>,
+    ) -> Self {
         let fo = &view.final_outcome;
         let tx = TxHash(fo.transaction.hash);
         let outcomes: HashMap<_, _> = fo.receipts_outcome.iter().map(|o| (o.id, o)).collect();
@@ -54,6 +59,11 @@ impl<'a> Index<'a> {
             if index.discover(id, Parent::Tx(tx)) {
                 queue.push_back(id);
                 index.walk(&mut queue);
+            }
+        }
+        for id in &index.order {
+            if let (false, Some(known)) = (index.entries.contains_key(id), pending.get(id)) {
+                index.entries.insert(*id, known);
             }
         }
         index

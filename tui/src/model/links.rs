@@ -5,8 +5,9 @@
 //! (`SuccessReceiptId`), the data comes from the end of that chain: the node copies the data
 //! receivers to the returned receipt, so the value and the moment it arrives are that receipt's.
 //!
-//! Before a callback executes the RPC does not describe it (`receipts` lists executed receipts
-//! only), so its inputs are inferred: a data id that an executed sender emits and no described
+//! Before a callback executes, `EXPERIMENTAL_tx_status` does not describe it (`receipts` lists
+//! executed receipts only); an engine may report its view (`ChainEvent::Receipt`), and then its
+//! `input_data_ids` are used. Without one, its inputs are inferred: a data id that an executed sender emits and no described
 //! receipt consumes goes to the one not-yet-executed receipt its creator made after the sender.
 //! When several such receipts exist the inference gives up and they stay `Pending`.
 

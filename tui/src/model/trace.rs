@@ -3,13 +3,18 @@
 //! The trace keeps, per transaction, the newest `EXPERIMENTAL_tx_status` view merged with what
 //! earlier polls showed (a later poll never makes a receipt disappear), and the headers of the
 //! blocks outcomes name. `Trace::dag` turns that into the promise DAG.
+//!
+//! Receipts reported before they ran (`ChainEvent::Receipt`, an `EXPERIMENTAL_receipt` view)
+//! are kept by id, whichever transaction they belong to: the DAG uses one as soon as an outcome
+//! names it and until the transaction's own view describes it.
 
 use super::state::StateLog;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
 use near_primitives::views::{
-    BlockHeaderView, FinalExecutionOutcomeWithReceiptView, TxExecutionStatus,
+    BlockHeaderView, FinalExecutionOutcomeWithReceiptView, ReceiptEnumView, ReceiptView,
+    TxExecutionStatus,
 };
 use std::collections::{HashMap, HashSet};
 
@@ -73,6 +78,8 @@ pub struct Trace {
     blocks: HashMap<BlockHash, BlockInfo>,
     head: Option<u64>,
     state: StateLog,
+    /// Action receipts reported before they ran, by id.
+    pending: HashMap<CryptoHash, ReceiptView>,
 }
 
 impl Trace {
@@ -109,6 +116,12 @@ impl Trace {
                 }
             }
             ChainEvent::StateChanges(block) => self.state.apply(&block),
+            ChainEvent::Receipt(view) => {
+                // A data receipt carries a value, not something to run: nothing to show.
+                if matches!(view.receipt, ReceiptEnumView::Action { .. }) {
+                    self.pending.insert(view.receipt_id, *view);
+                }
+            }
         }
     }
 
@@ -125,6 +138,12 @@ impl Trace {
     }
 
     fn apply_poll(&mut self, poll: TxPoll) {
+        if let TxStatusReply::Known { outcome: Some(new), .. } = &poll.reply {
+            // The transaction's own view now describes these: their early views are not needed.
+            for r in &new.receipts {
+                self.pending.remove(&r.receipt_id);
+            }
+        }
         let entry = self.entry(poll.tx, poll.sender);
         entry.polls += 1;
         match poll.reply {
@@ -164,6 +183,23 @@ impl Trace {
     /// Every state change reported, by the transaction or receipt its cause names.
     pub fn state(&self) -> &StateLog {
         &self.state
+    }
+
+    /// Action receipts reported before they ran (`ChainEvent::Receipt`), by id.
+    pub fn receipt_views(&self) -> &HashMap<CryptoHash, ReceiptView> {
+        &self.pending
+    }
+
+    /// The transaction whose outcomes name receipt `id` as created, if any seen so far (newest
+    /// transactions first: a view comes while its transaction is in flight).
+    pub fn tx_creating(&self, id: &CryptoHash) -> Option<TxHash> {
+        self.txs.iter().rev().find_map(|t| {
+            let fo = &t.outcome.as_ref()?.final_outcome;
+            let mut named = std::iter::once(&fo.transaction_outcome)
+                .chain(&fo.receipts_outcome)
+                .flat_map(|o| &o.outcome.receipt_ids);
+            named.any(|r| r == id).then_some(t.hash)
+        })
     }
 
     /// The highest block height reported.

@@ -1,6 +1,7 @@
 //! Every transaction the served chain runs (sent over RPC or by the app's keys), reported after
 //! each block like the embedded engine reports scenario calls: `TxSubmitted`, `Block` headers,
-//! `TxPoll` when the status changed, `TxDone` at FINAL.
+//! `Receipt` views of receipts not run yet (once each), `TxPoll` when the status changed,
+//! `TxDone` at FINAL.
 
 use crate::chain::{ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
@@ -23,6 +24,8 @@ struct Followed {
     sent_at: Instant,
     blocks: u32,
     last: Option<String>,
+    /// Receipts whose view was sent before they ran.
+    described: HashSet<CryptoHash>,
 }
 
 pub struct Follower {
@@ -73,7 +76,14 @@ impl Follower {
         let event =
             ChainEvent::TxSubmitted { tx: TxHash(tx), sender: sender.clone(), label, at_ms };
         let _ = self.events.send(EngineEvent::Chain(event)).await;
-        let mut followed = Followed { tx, sender, sent_at: Instant::now(), blocks: 0, last: None };
+        let mut followed = Followed {
+            tx,
+            sender,
+            sent_at: Instant::now(),
+            blocks: 0,
+            last: None,
+            described: HashSet::new(),
+        };
         if !self.report(&mut followed, rt).await {
             self.followed.push(followed);
         }
@@ -119,6 +129,12 @@ impl Follower {
                             let event = ChainEvent::Block(Box::new(header.clone()));
                             let _ = self.events.send(EngineEvent::Chain(event)).await;
                         }
+                    }
+                }
+                for view in rt.pending_receipt_views(&outcome) {
+                    if f.described.insert(view.receipt_id) {
+                        let event = ChainEvent::Receipt(Box::new(view));
+                        let _ = self.events.send(EngineEvent::Chain(event)).await;
                     }
                 }
                 let done = (status == TxExecutionStatus::Final).then_some(None);

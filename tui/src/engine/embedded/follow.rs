@@ -1,6 +1,8 @@
 //! The transactions sent through the embedded engine, reported after every block the way the
 //! RPC follower reports a node's: `Block` headers first, each followed by that block's
-//! `StateChanges`, then a `TxPoll` when the status changed, `TxDone` at FINAL.
+//! `StateChanges`, then a `Receipt` view for each receipt an outcome names that has not run yet
+//! (once per receipt: what it will run), then a `TxPoll` when the status changed, `TxDone` at
+//! FINAL.
 
 use crate::chain::{
     BlockChanges, BlockHash, ChainEvent, PriorState, TxHash, TxPoll, TxStatusReply,
@@ -10,7 +12,7 @@ use crate::scenario::Call;
 use near_primitives::action::{Action, FunctionCallAction};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas};
-use near_primitives::views::TxExecutionStatus;
+use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
 use nearviz_runtime::{BlockStateChanges, PriorValue, Runtime, TxStatus};
 use std::collections::HashSet;
 use std::time::Instant;
@@ -22,6 +24,8 @@ struct Followed {
     sent_at: Instant,
     /// The last reply sent, as JSON, to send only changes.
     last: Option<String>,
+    /// Receipts whose view was sent before they ran.
+    described: HashSet<CryptoHash>,
 }
 
 use crate::scenario::CallStep;
@@ -154,8 +158,13 @@ impl Followers {
             at_ms,
         };
         let _ = self.events.blocking_send(EngineEvent::Chain(submitted));
-        let mut followed =
-            Followed { tx, sender: resolved.signer, sent_at: Instant::now(), last: None };
+        let mut followed = Followed {
+            tx,
+            sender: resolved.signer,
+            sent_at: Instant::now(),
+            last: None,
+            described: HashSet::new(),
+        };
         // Like a node polled right after sending: it does not know the transaction yet.
         if !self.report(&mut followed, rt) {
             self.followed.push(followed);
@@ -208,6 +217,7 @@ impl Followers {
                         }
                     }
                 }
+                self.describe_pending(f, rt, &outcome);
                 let done = (status == TxExecutionStatus::Final).then_some(None);
                 (TxStatusReply::Known { status, outcome: Some(outcome) }, done)
             }
@@ -230,6 +240,22 @@ impl Followers {
                 true
             }
             None => false,
+        }
+    }
+
+    /// Sends, once each, the view of every receipt the outcomes name that has not run yet
+    /// (the next block's receipts and callbacks postponed until their data arrives).
+    fn describe_pending(
+        &self,
+        f: &mut Followed,
+        rt: &Runtime,
+        outcome: &FinalExecutionOutcomeWithReceiptView,
+    ) {
+        for view in rt.pending_receipt_views(outcome) {
+            if f.described.insert(view.receipt_id) {
+                let event = ChainEvent::Receipt(Box::new(view));
+                let _ = self.events.blocking_send(EngineEvent::Chain(event));
+            }
         }
     }
 

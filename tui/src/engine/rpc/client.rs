@@ -1,13 +1,14 @@
-//! A small JSON-RPC client for the two methods nearviz follows a transaction with:
-//! `EXPERIMENTAL_tx_status` (`wait_until: NONE`) and `block` by hash.
+//! A small JSON-RPC client for the methods nearviz follows a transaction with:
+//! `EXPERIMENTAL_tx_status` (`wait_until: NONE`), `block` by hash, and `EXPERIMENTAL_receipt`
+//! for receipts not run yet.
 //!
 //! It speaks raw JSON-RPC over reqwest (the transport near-jsonrpc-client uses) so the live path
 //! and recorded captures are read by the same parser ([`super::response`]).
 
 use super::response::{self, ResponseError};
-use crate::chain::{BlockHash, TxHash, TxStatusReply};
+use crate::chain::{BlockHash, ReceiptId, TxHash, TxStatusReply};
 use near_primitives::types::AccountId;
-use near_primitives::views::BlockHeaderView;
+use near_primitives::views::{BlockHeaderView, ReceiptView};
 use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -144,6 +145,14 @@ impl RpcClient {
             })
             .await?;
         Ok(header.clone())
+    }
+
+    /// `EXPERIMENTAL_receipt`: a receipt by id (a node knows it once the block that created
+    /// it was applied, before it runs). `UNKNOWN_RECEIPT` comes back as an error.
+    pub async fn receipt(&self, id: ReceiptId) -> Result<ReceiptView, RpcError> {
+        let raw =
+            self.call("EXPERIMENTAL_receipt", json!({ "receipt_id": id.to_string() })).await?;
+        Ok(response::receipt_view(&raw)?)
     }
 
     /// One JSON-RPC call. Returns the raw text of the node's JSON-RPC response (with `result` or

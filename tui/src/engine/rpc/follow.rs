@@ -6,6 +6,7 @@
 //!                                                                           └──▶ TxPoll(reply)
 //! FINAL ──▶ TxDone { error: None }      timeout / not found / RPC down ──▶ TxDone { error: Some }
 //! each new block ──(background task, rpc::state)──▶ StateChanges(block)
+//! each receipt named, not run yet ──(background task, rpc::receipts)──▶ Receipt(view)
 //! ```
 //!
 //! A block's `StateChanges` (its `EXPERIMENTAL_changes*` and the befores at its `prev_hash`)
@@ -19,6 +20,7 @@
 //! [`RpcClient`] (and its block cache) and one events channel.
 
 use super::client::RpcClient;
+use super::receipts::Describer;
 use super::state;
 use crate::chain::status_name;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
@@ -126,8 +128,11 @@ pub async fn follow_tx(
         last_sent: None,
         seen: state::Seen::default(),
         state_tasks: Vec::new(),
+        receipts: Describer::default(),
     };
     let result = follower.run(&opts).await;
+    // Views still on their way would come after the outcomes that make them moot.
+    follower.receipts.stop();
     // The last blocks' state changes go out before `TxDone` (they never delayed the polls).
     let tasks = std::mem::take(&mut follower.state_tasks);
     if result.is_ok() {
@@ -163,6 +168,8 @@ struct Follower {
     seen: state::Seen,
     /// One task per block fetching its state changes (see `rpc::state`).
     state_tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// `EXPERIMENTAL_receipt` requests for receipts not run yet (see `rpc::receipts`).
+    receipts: Describer,
 }
 
 /// How long a follower at FINAL waits for the last blocks' state changes.
@@ -224,6 +231,10 @@ impl Follower {
                         });
                     }
                 }
+            }
+            if let TxStatusReply::Known { outcome: Some(outcome), .. } = &reply {
+                // Also on unchanged replies: a view the node did not have is asked again.
+                self.receipts.describe(&self.client, &self.events, outcome);
             }
             if self.last_sent.as_ref() == Some(&reply) {
                 continue;

@@ -7,7 +7,7 @@
 
 use crate::chain::TxStatusReply;
 use crate::fixture::rpc::{self as parse, Envelope};
-use near_primitives::views::BlockHeaderView;
+use near_primitives::views::{BlockHeaderView, ReceiptView};
 use serde_json::Value;
 
 /// The `cause.name` nearcore gives a transaction it has not seen.
@@ -82,6 +82,13 @@ pub fn block_header(raw: &str) -> Result<BlockHeaderView, ResponseError> {
         block.header.ok_or_else(|| ResponseError::Invalid("block result has no header".into()))?;
     parse::header(header.get())
         .map_err(|e| ResponseError::Invalid(format!("cannot read the block header: {e}")))
+}
+
+/// Reads a raw `EXPERIMENTAL_receipt` response into its `ReceiptView`.
+pub fn receipt_view(raw: &str) -> Result<ReceiptView, ResponseError> {
+    let result = envelope(raw)?;
+    parse::receipt(result)
+        .map_err(|e| ResponseError::Invalid(format!("cannot read the receipt: {e}")))
 }
 
 /// The raw `result` of a JSON-RPC response, or its `error` as a [`ResponseError`].
