@@ -93,9 +93,8 @@ fn a_waiting_callback_is_labelled_with_its_method_once_described() {
 
     let mut by_id = live_with(events.clone());
     let before = screen(&mut by_id);
-    // `<account>.query_greeting_…` (the callback's method), not the caller's `.query_greeting`
-    // nor the calls list's `query_greeting_low_level`: the label may be clipped by the lane's
-    // width, the method's start is what must be there.
+    // `.query_greeting_callback` (the callback's method, under its account), not the caller's
+    // `.query_greeting` nor the calls list's `query_greeting_low_level`.
     assert!(!before.contains(".query_greeting_"), "not described yet:\n{before}");
     assert!(before.contains(&format!("receipt {short}")), "named by id:\n{before}");
 
@@ -103,7 +102,8 @@ fn a_waiting_callback_is_labelled_with_its_method_once_described() {
     described.push(ChainEvent::Receipt(Box::new(callback)));
     let mut app = live_with(described);
     let after = screen(&mut app);
-    assert!(after.contains(".query_greeting_"), "named by its method:\n{after}");
+    assert!(after.contains(".query_greeting_callback "), "named by its method, whole:\n{after}");
+    assert!(after.contains("Tgas attached"), "with the gas it was given:\n{after}");
     assert!(!after.contains(&format!("receipt {short}")), "no longer by id:\n{after}");
     assert!(after.contains("waiting"), "still marked as not run:\n{after}");
 }

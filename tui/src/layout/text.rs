@@ -121,6 +121,13 @@ pub(super) fn receipt_box(
         for part in wrap_status(&status, status_max) {
             lines.push(line(LineRole::Status, part, status_max));
         }
+        // Not run yet: what it was given to run with.
+        if matches!(receipt.status, Status::Pending | Status::Waiting { .. })
+            && receipt.gas_attached.as_gas() > 0
+        {
+            let gas = format::gas(receipt.gas_attached, options.gas_unit, DEFAULT_GAS_PRICE);
+            lines.push(line(LineRole::Status, format!("  {gas} attached"), status_max));
+        }
     }
     let width = fitted_width(&lines, width);
     NodeBox { node: NodeRef::Receipt(0), column: 0, x: 0, y: 0, width, lines, mark, hidden }
