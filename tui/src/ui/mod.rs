@@ -13,6 +13,8 @@
 //! └──────────────┘└──────────────────────────────────────────────────┘└────────────┘
 //!  footer: key hints from the keymap · last status message
 //! ```
+//! The side panel shrinks, or folds away (`tab` opens it over the DAG), when the DAG needs the
+//! width; below [`NARROW`] columns the DAG has the body and `enter` splits it with the details.
 //! `t` puts the session timeline (`timeline.rs`: every transaction on one block axis) in place
 //! of the DAG, details and notes.
 //! In replay the Calls box becomes the Replay box (position, speed); `L` puts the ledger of the
