@@ -350,3 +350,32 @@ fn unknown_and_forgotten_blocks_get_the_nodes_errors() {
         assert_eq!(answer["error"]["cause"]["name"], "PARSE_ERROR", "{bad}: {answer}");
     }
 }
+
+/// near-api-js 7's readers (`provider.blockChanges`, `accountChanges`, `contractStateChanges`,
+/// `contractCodeChanges`, `accessKeyChanges`, `singleAccessKeyChanges`) against serve:
+/// `tests/node/changes.mjs` checks every answer with node:assert.
+#[test]
+fn near_api_js_reads_state_changes() {
+    let server = Server::start(&["--instant"]);
+    let project = serve_common::node_project();
+    let res = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract/res");
+    let output = std::process::Command::new("node")
+        .arg(project.join("changes.mjs"))
+        .arg(&server.url)
+        .arg(&server.key_file)
+        .arg(&res)
+        .current_dir(&project)
+        .output()
+        .expect("run node");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "changes.mjs failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let done: Value = serde_json::from_str(stdout.lines().last().expect("output")).expect("JSON");
+    assert_eq!(done["step"], "done", "{stdout}");
+    let error = done["unknown_block_error"].as_str().expect("error text");
+    // near-api-js words the node's UNKNOWN_BLOCK this way (it covers garbage-collected blocks).
+    assert!(error.contains("has never been observed on the node"), "{error}");
+}
