@@ -8,12 +8,9 @@
 
 mod serve_common;
 
-use base64::Engine as _;
-use near_primitives::action::{Action, FunctionCallAction};
 use near_primitives::hash::CryptoHash;
-use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
-use near_primitives::types::{AccountId, Balance, Gas};
-use nearviz_runtime::{public_key_for, signer_for};
+use near_primitives::types::AccountId;
+use nearviz_runtime::public_key_for;
 use serde_json::{json, Value};
 use serve_common::Server;
 use std::collections::HashSet;
@@ -40,38 +37,11 @@ fn call(
     args: Value,
     deposit: u128,
 ) -> CryptoHash {
-    let signer = id(signer);
-    let key = public_key_for(&signer);
-    let access = result(server.rpc(
-        "query",
-        json!({"request_type": "view_access_key", "finality": "optimistic",
-               "account_id": signer, "public_key": key}),
-    ));
-    let nonce = access["nonce"].as_u64().expect("nonce") + 1;
-    let head = result(server.rpc("block", json!({"finality": "final"})));
-    let block_hash: CryptoHash =
-        head["header"]["hash"].as_str().expect("hash").parse().expect("block hash");
-    let tx = Transaction::V0(TransactionV0 {
-        signer_id: signer.clone(),
-        public_key: key,
-        nonce,
-        receiver_id: id(receiver),
-        block_hash,
-        actions: vec![Action::FunctionCall(Box::new(FunctionCallAction {
-            method_name: method.into(),
-            args: serde_json::to_vec(&args).expect("args"),
-            gas: Gas::from_gas(300_000_000_000_000),
-            deposit: Balance::from_yoctonear(deposit),
-        }))],
-    });
-    let signature = signer_for(&signer).sign(tx.get_hash_and_size().0.as_ref());
-    let signed = SignedTransaction::new(signature, tx);
-    let bytes = near_primitives::borsh::to_vec(&signed).expect("borsh");
-    let b64 = base64::engine::general_purpose::STANDARD.encode(bytes);
+    let (b64, hash) = serve_common::sign_call(server, signer, receiver, method, args, deposit);
     let sent =
         result(server.rpc("send_tx", json!({"signed_tx_base64": b64, "wait_until": "FINAL"})));
     assert!(sent["status"]["SuccessValue"].is_string(), "{method} failed: {sent}");
-    signed.get_hash()
+    hash
 }
 
 /// The heights of the blocks from the one that included `tx` to its last receipt.

@@ -17,6 +17,7 @@ mod http;
 mod keyfile;
 mod methods;
 mod node;
+mod orphans;
 mod time;
 mod views;
 mod wait;
