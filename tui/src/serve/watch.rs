@@ -127,6 +127,11 @@ async fn run(client: RpcClient, opts: WatchOptions, mut side: EngineSide) {
     }
 }
 
+/// Receipt lookups per poll at most (each reads up to `lookback` blocks and a few statuses).
+const MAX_LOOKUPS_PER_POLL: usize = 4;
+/// Receipts waiting to be placed at most; the oldest are left out past it (and it says so).
+const MAX_PENDING: usize = 4096;
+
 /// What became of a receipt's lookup.
 enum Lookup {
     /// Its transaction (hash, signer, receiver), not followed yet.
@@ -180,6 +185,14 @@ impl Watch {
                     {
                         self.pending.push(pending);
                     }
+                    if self.pending.len() > MAX_PENDING {
+                        let dropped = self.pending.len() - MAX_PENDING;
+                        self.pending.drain(..dropped);
+                        self.progress(format!(
+                            "watch: too many receipts to place, {dropped} left out"
+                        ))
+                        .await;
+                    }
                 }
             }
         }
@@ -214,10 +227,17 @@ impl Watch {
             .into_iter()
             .partition(|p| head >= p.height + SETTLE_BLOCKS);
         self.pending = waiting;
+        let mut lookups = 0;
         for receipt in due {
             if self.known.has_receipt(&receipt.id) || self.orphans.contains(&receipt.id) {
                 continue;
             }
+            // Bounded work per poll (public RPCs limit rates): the rest waits for the next poll.
+            if lookups == MAX_LOOKUPS_PER_POLL {
+                self.pending.push(receipt);
+                continue;
+            }
+            lookups += 1;
             match self.find_tx(&receipt).await {
                 Ok(Lookup::Attach(hash, signer, receiver)) => {
                     self.open(hash, signer, receiver, " (attached from a receipt)").await;
