@@ -120,7 +120,8 @@ impl Watcher {
 
 /// A watch that starts after the transaction was included (it never sees it in a chunk) attaches
 /// it from its receipts; so does a watch of `--account hello.test.near` for alice → xcc, whose
-/// only contact with hello is a receipt xcc sends there.
+/// only contact with hello is a receipt xcc sends there. A watch that may not look back reports
+/// the receipts as orphans instead.
 #[test]
 fn watch_attaches_transactions_it_only_meets_through_receipts() {
     // Slow blocks: the late watch must start (a debug build, a busy machine) within the blocks
@@ -152,6 +153,17 @@ fn watch_attaches_transactions_it_only_meets_through_receipts() {
         assert!(Instant::now() < deadline, "not included: {status}");
         std::thread::sleep(Duration::from_millis(20));
     }
+    // In process, with no blocks to look back in: the same receipts are orphans, and said so.
+    let tokio = tokio::runtime::Runtime::new().expect("tokio");
+    let client = nearviz::engine::rpc::RpcClient::new(&server.url).expect("client");
+    let opts = nearviz::serve::watch::WatchOptions {
+        lookback: 0,
+        ..nearviz::serve::watch::WatchOptions::default()
+    };
+    let mut blind = {
+        let _inside = tokio.enter();
+        nearviz::serve::watch::spawn(client, opts)
+    };
     let joined = Instant::now();
     let late = Watcher::start(&server.url, &[]);
     eprintln!("the late watch was ready {:?} after the inclusion", joined.elapsed());
@@ -163,6 +175,26 @@ fn watch_attaches_transactions_it_only_meets_through_receipts() {
         assert!(line.contains("alice.test.near → xcc.test.near"), "{name}: {line}");
         assert!(line.ends_with(" ok"), "{name}: followed to the end: {line}");
     }
+    let orphan = tokio.block_on(async {
+        let wait = async {
+            loop {
+                match blind.events.recv().await {
+                    Some(nearviz::engine::EngineEvent::Progress(line))
+                        if line.contains("orphan") =>
+                    {
+                        return line;
+                    }
+                    Some(nearviz::engine::EngineEvent::Chain(
+                        nearviz::chain::ChainEvent::TxSubmitted { label, .. },
+                    )) => panic!("nothing to attach without lookback: {label}"),
+                    Some(_) => {}
+                    None => panic!("the watch engine stopped"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), wait).await.expect("an orphan line")
+    });
+    assert!(orphan.contains("signed by alice.test.near"), "{orphan}");
     for watcher in [late, by_account] {
         let errors = watcher.stop();
         assert!(!errors.iter().any(|l| l.contains("orphan")), "{errors:#?}");
