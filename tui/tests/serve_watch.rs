@@ -118,6 +118,14 @@ impl Watcher {
     }
 }
 
+impl Drop for Watcher {
+    /// A failed test must not leave the watch running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 /// A watch that starts after the transaction was included (it never sees it in a chunk) attaches
 /// it from its receipts; so does a watch of `--account hello.test.near` for alice → xcc, whose
 /// only contact with hello is a receipt xcc sends there. A watch that may not look back reports
