@@ -58,3 +58,153 @@ fn watch_sees_every_transaction_of_a_burst() {
     let recording = nearviz::fixture::load(&record).expect("the watch recording");
     assert!(!recording.events.is_empty());
 }
+
+/// `nearviz watch --headless` with its stdout and stderr lines.
+struct Watcher {
+    child: std::process::Child,
+    out: std::sync::mpsc::Receiver<String>,
+    err: std::sync::mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Watcher {
+    fn start(url: &str, extra: &[&str]) -> Watcher {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nearviz"))
+            .args(["watch", "--headless", "--rpc", url])
+            .args(extra)
+            .env("XDG_DATA_HOME", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nearviz watch");
+        let lines = |stream: Box<dyn std::io::Read + Send>| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+            rx
+        };
+        let out = lines(Box::new(child.stdout.take().expect("stdout")));
+        let err = lines(Box::new(child.stderr.take().expect("stderr")));
+        let ready = out.recv_timeout(Duration::from_secs(30)).expect("watch ready");
+        assert!(ready.contains("following"), "{ready}");
+        Watcher { child, out, err, _dir: dir }
+    }
+
+    /// The stdout line naming `hash`, within 30 s.
+    fn line_for(&self, hash: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.out.recv_timeout(Duration::from_millis(200)) {
+                if line.contains(hash) {
+                    return line;
+                }
+                seen.push(line);
+            }
+        }
+        let errors: Vec<String> = self.err.try_iter().collect();
+        panic!("watch never showed {hash}: {seen:#?}\nstderr: {errors:#?}");
+    }
+
+    fn stop(mut self) -> Vec<String> {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let exit = self.child.wait().expect("watch exit");
+        assert!(exit.success(), "{exit:?}");
+        self.err.try_iter().collect()
+    }
+}
+
+impl Drop for Watcher {
+    /// A failed test must not leave the watch running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A watch that starts after the transaction was included (it never sees it in a chunk) attaches
+/// it from its receipts; so does a watch of `--account hello.test.near` for alice → xcc, whose
+/// only contact with hello is a receipt xcc sends there. A watch that may not look back reports
+/// the receipts as orphans instead.
+#[test]
+fn watch_attaches_transactions_it_only_meets_through_receipts() {
+    // Slow blocks: the late watch must start (a debug build, a busy machine) within the blocks
+    // between the transaction's inclusion and its callback.
+    let server = Server::start(&["--block-ms", "700"]);
+    let by_account = Watcher::start(&server.url, &["--account", "hello.test.near"]);
+    let (b64, hash) = serve_common::sign_call(
+        &server,
+        "alice.test.near",
+        "xcc.test.near",
+        "multiple_contracts",
+        serde_json::json!({}),
+        0,
+    );
+    let sent = server.rpc("broadcast_tx_async", serde_json::json!([b64]));
+    assert_eq!(sent["result"], serde_json::json!(hash), "{sent}");
+    // Wait until a block included it, then join mid-flight.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = server.rpc(
+            "tx",
+            serde_json::json!({"tx_hash": hash, "sender_account_id": "alice.test.near",
+                               "wait_until": "NONE"}),
+        );
+        // Included: the node answers the status alone until the transaction has executed.
+        if status["result"]["final_execution_status"] == "INCLUDED" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not included: {status}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // In process, with no blocks to look back in: the same receipts are orphans, and said so.
+    let tokio = tokio::runtime::Runtime::new().expect("tokio");
+    let client = nearviz::engine::rpc::RpcClient::new(&server.url).expect("client");
+    let opts = nearviz::serve::watch::WatchOptions {
+        lookback: 0,
+        ..nearviz::serve::watch::WatchOptions::default()
+    };
+    let mut blind = {
+        let _inside = tokio.enter();
+        nearviz::serve::watch::spawn(client, opts)
+    };
+    let joined = Instant::now();
+    let late = Watcher::start(&server.url, &[]);
+    eprintln!("the late watch was ready {:?} after the inclusion", joined.elapsed());
+
+    let hash = hash.to_string();
+    for (name, watcher) in [("joined mid-flight", &late), ("--account hello", &by_account)] {
+        let line = watcher.line_for(&hash);
+        assert!(line.contains("attached from a receipt"), "{name}: {line}");
+        assert!(line.contains("alice.test.near → xcc.test.near"), "{name}: {line}");
+        assert!(line.ends_with(" ok"), "{name}: followed to the end: {line}");
+    }
+    let orphan = tokio.block_on(async {
+        let wait = async {
+            loop {
+                match blind.events.recv().await {
+                    Some(nearviz::engine::EngineEvent::Progress(line))
+                        if line.contains("orphan") =>
+                    {
+                        return line;
+                    }
+                    Some(nearviz::engine::EngineEvent::Chain(
+                        nearviz::chain::ChainEvent::TxSubmitted { label, .. },
+                    )) => panic!("nothing to attach without lookback: {label}"),
+                    Some(_) => {}
+                    None => panic!("the watch engine stopped"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), wait).await.expect("an orphan line")
+    });
+    assert!(orphan.contains("signed by alice.test.near"), "{orphan}");
+    for watcher in [late, by_account] {
+        let errors = watcher.stop();
+        assert!(!errors.iter().any(|l| l.contains("orphan")), "{errors:#?}");
+    }
+}

@@ -12,6 +12,7 @@
 
 pub(crate) mod boot;
 mod follow;
+pub(crate) use follow::block_changes;
 #[cfg(test)]
 mod tests;
 

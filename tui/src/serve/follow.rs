@@ -1,9 +1,10 @@
 //! Every transaction the served chain runs (sent over RPC or by the app's keys), reported after
-//! each block like the embedded engine reports scenario calls: `TxSubmitted`, `Block` headers,
-//! `Receipt` views of receipts not run yet (once each), `TxPoll` when the status changed,
-//! `TxDone` at FINAL.
+//! each block like the embedded engine reports scenario calls: `TxSubmitted`, `Block` headers and
+//! their `StateChanges`, `Receipt` views of receipts not run yet (once each), `TxPoll` when the
+//! status changed, `TxDone` at FINAL.
 
-use crate::chain::{ChainEvent, TxHash, TxPoll, TxStatusReply};
+use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
+use crate::engine::embedded::block_changes;
 use crate::engine::EngineEvent;
 use near_primitives::action::Action;
 use near_primitives::hash::CryptoHash;
@@ -127,6 +128,11 @@ impl Follower {
                     if self.sent_blocks.insert(hash) {
                         if let Some(header) = rt.block(&hash) {
                             let event = ChainEvent::Block(Box::new(header.clone()));
+                            let _ = self.events.send(EngineEvent::Chain(event)).await;
+                        }
+                        if let Some(changes) = rt.state_changes(&hash) {
+                            let changes = block_changes(BlockHash(hash), changes);
+                            let event = ChainEvent::StateChanges(Box::new(changes));
                             let _ = self.events.send(EngineEvent::Chain(event)).await;
                         }
                     }

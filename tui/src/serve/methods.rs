@@ -2,7 +2,7 @@
 //! (near-jsonrpc-primitives). Each runs on the node thread with the runtime at hand and either
 //! answers at once or says which transaction to wait for.
 
-use super::views;
+use super::{changes, views};
 use near_jsonrpc_primitives::errors::RpcError;
 use near_jsonrpc_primitives::types::query::RpcQueryError;
 use near_jsonrpc_primitives::types::receipts::RpcReceiptError;
@@ -63,6 +63,8 @@ pub fn dispatch(rt: &Runtime, ctx: &Context, method: &str, params: Value) -> Ans
         "EXPERIMENTAL_protocol_config" => views::protocol_config(rt),
         "query" => query(rt, params),
         "EXPERIMENTAL_receipt" => receipt(rt, params),
+        "EXPERIMENTAL_changes_in_block" => changes::changes_in_block(rt, params),
+        "EXPERIMENTAL_changes" => changes::changes(rt, params),
         "send_tx" => return send_tx(rt, params),
         "broadcast_tx_async" | "broadcast_tx_commit" => return broadcast(rt, method, params),
         "tx" | "EXPERIMENTAL_tx_status" => return tx_status(rt, params, method != "tx"),

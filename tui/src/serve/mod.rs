@@ -11,11 +11,13 @@
 //! The runtime is single-threaded state: one thread owns it, everything else talks to it over
 //! bounded channels, so a bad request can only get an error back, never touch the chain.
 
+mod changes;
 mod follow;
 mod http;
 mod keyfile;
 mod methods;
 mod node;
+mod orphans;
 mod time;
 mod views;
 mod wait;

@@ -4,10 +4,15 @@
 //!
 //! ```text
 //! every poll: head ─▶ for each new height: block ─▶ chunk(chunk_hash) ─▶ transactions
-//!                                              └─▶ TxSubmitted + follow_tx (own task) ─▶ TxPoll… TxDone
+//!                                              │   └─▶ TxSubmitted + follow_tx (own task) ─▶ TxPoll… TxDone
+//!                                              └─▶ receipts no followed transaction names ─▶ orphans:
+//!                                                  their transaction is looked up and attached
 //! more than `max_behind` blocks behind ─▶ Progress("skipped N blocks") and jump to the head
 //! ```
 
+use super::orphans::{
+    chunk_txs, forwarder, receipt_ids, BlockTx, BlockTxs, Known, Pending, SETTLE_BLOCKS,
+};
 use crate::chain::{ChainEvent, TxHash};
 use crate::engine::rpc::client::RpcClient;
 use crate::engine::rpc::follow::{follow_tx, FollowOptions};
@@ -16,7 +21,9 @@ use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineIn
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use serde_json::{json, Value};
+use std::collections::HashSet;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// How `watch` follows.
@@ -27,6 +34,8 @@ pub struct WatchOptions {
     pub poll_interval: Duration,
     /// Blocks it may fall behind before it skips to the head (and says so).
     pub max_behind: u64,
+    /// How far before a receipt's block its transaction is looked for (see [`super::orphans`]).
+    pub lookback: u64,
 }
 
 impl Default for WatchOptions {
@@ -35,6 +44,7 @@ impl Default for WatchOptions {
             accounts: Vec::new(),
             poll_interval: Duration::from_millis(100),
             max_behind: 100,
+            lookback: 20,
         }
     }
 }
@@ -66,8 +76,19 @@ async fn run(client: RpcClient, opts: WatchOptions, mut side: EngineSide) {
     if side.events.send(EngineEvent::Ready(info)).await.is_err() {
         return;
     }
+    let known = Known::default();
+    let mut watch = Watch {
+        follow_events: forwarder(known.clone(), side.events.clone()),
+        events: side.events.clone(),
+        known,
+        client,
+        opts,
+        pending: Vec::new(),
+        txs: BlockTxs::default(),
+        orphans: HashSet::new(),
+    };
     let mut next = head + 1;
-    let mut ticker = tokio::time::interval(opts.poll_interval);
+    let mut ticker = tokio::time::interval(watch.opts.poll_interval);
     loop {
         tokio::select! {
             command = side.commands.recv() => match command {
@@ -76,85 +97,220 @@ async fn run(client: RpcClient, opts: WatchOptions, mut side: EngineSide) {
             },
             _ = ticker.tick() => {}
         }
-        let head = match call(&client, "block", json!({ "finality": "optimistic" })).await {
+        let head = match call(&watch.client, "block", json!({ "finality": "optimistic" })).await {
             Ok(block) => block["header"]["height"].as_u64().unwrap_or(0),
             Err(err) => {
-                let _ = side.events.send(EngineEvent::Progress(format!("watch: {err}"))).await;
+                watch.progress(format!("watch: {err}")).await;
                 continue;
             }
         };
-        if head >= next + opts.max_behind {
+        if head >= next + watch.opts.max_behind {
             let skipped = head - next;
-            let line =
-                format!("watch: could not keep up, skipped {skipped} blocks ({next}..{head})");
-            let _ = side.events.send(EngineEvent::Progress(line)).await;
+            watch
+                .progress(format!(
+                    "watch: could not keep up, skipped {skipped} blocks ({next}..{head})"
+                ))
+                .await;
             next = head;
         }
         while next <= head {
-            if let Err(err) = walk_block(&client, &opts, next, &side).await {
-                let _ = side
-                    .events
-                    .send(EngineEvent::Progress(format!("watch: block {next}: {err}")))
-                    .await;
+            if let Err(err) = watch.walk_block(next).await {
+                watch.progress(format!("watch: block {next}: {err}")).await;
                 break;
             }
             next += 1;
         }
+        watch.settle(head).await;
         if side.events.is_closed() {
             return;
         }
     }
 }
 
-/// Opens every (matching) transaction of block `height`. A height with no block is skipped.
-async fn walk_block(
-    client: &RpcClient,
-    opts: &WatchOptions,
-    height: u64,
-    side: &EngineSide,
-) -> Result<(), String> {
-    let block = match call(client, "block", json!({ "block_id": height })).await {
-        Ok(block) => block,
-        Err(err) if err.contains("UNKNOWN_BLOCK") => return Ok(()),
-        Err(err) => return Err(err),
-    };
-    let chunks = block["chunks"].as_array().cloned().unwrap_or_default();
-    for chunk in chunks {
-        let Some(chunk_hash) = chunk["chunk_hash"].as_str() else { continue };
-        let chunk = call(client, "chunk", json!({ "chunk_id": chunk_hash })).await?;
-        for tx in chunk["transactions"].as_array().cloned().unwrap_or_default() {
-            let parse = |field: &str| tx[field].as_str().and_then(|s| s.parse::<AccountId>().ok());
-            let (Some(signer), Some(receiver)) = (parse("signer_id"), parse("receiver_id")) else {
-                continue;
-            };
-            let Some(hash) = tx["hash"].as_str().and_then(|s| s.parse::<CryptoHash>().ok()) else {
-                continue;
-            };
-            if !opts.accounts.is_empty()
-                && !opts.accounts.iter().any(|a| *a == signer || *a == receiver)
-            {
+/// Receipt lookups per poll at most (each reads up to `lookback` blocks and a few statuses).
+const MAX_LOOKUPS_PER_POLL: usize = 4;
+/// Receipts waiting to be placed at most; the oldest are left out past it (and it says so).
+const MAX_PENDING: usize = 4096;
+
+/// What became of a receipt's lookup.
+enum Lookup {
+    /// Its transaction (hash, signer, receiver), not followed yet.
+    Attach(CryptoHash, AccountId, AccountId),
+    /// Its transaction is followed already (its follower had not polled yet).
+    Followed,
+    /// No transaction of the searched blocks created it.
+    Orphan,
+}
+
+struct Watch {
+    client: RpcClient,
+    opts: WatchOptions,
+    events: mpsc::Sender<EngineEvent>,
+    /// Where the followers send (through the forwarder that notes their receipts).
+    follow_events: mpsc::Sender<EngineEvent>,
+    known: Known,
+    pending: Vec<Pending>,
+    txs: BlockTxs,
+    /// Orphans already reported.
+    orphans: HashSet<CryptoHash>,
+}
+
+impl Watch {
+    async fn progress(&self, line: String) {
+        let _ = self.events.send(EngineEvent::Progress(line)).await;
+    }
+
+    /// Opens every (matching) transaction of block `height` and keeps its receipts that no
+    /// followed transaction names yet. A height with no block is skipped.
+    async fn walk_block(&mut self, height: u64) -> Result<(), String> {
+        let block = match call(&self.client, "block", json!({ "block_id": height })).await {
+            Ok(block) => block,
+            Err(err) if err.contains("UNKNOWN_BLOCK") => return Ok(()),
+            Err(err) => return Err(err),
+        };
+        let mut txs = Vec::new();
+        for chunk in block["chunks"].as_array().cloned().unwrap_or_default() {
+            let Some(chunk_hash) = chunk["chunk_hash"].as_str() else { continue };
+            let chunk = call(&self.client, "chunk", json!({ "chunk_id": chunk_hash })).await?;
+            for (hash, signer, receiver) in chunk_txs(&chunk) {
+                txs.push((hash, signer.clone(), receiver.clone()));
+                let accounts = &self.opts.accounts;
+                if accounts.is_empty() || accounts.iter().any(|a| *a == signer || *a == receiver) {
+                    self.open(hash, signer, receiver, "").await;
+                }
+            }
+            for receipt in chunk["receipts"].as_array().into_iter().flatten() {
+                if let Some(pending) = Pending::from_chunk(receipt, height) {
+                    if pending.touches(&self.opts.accounts) && !self.known.has_receipt(&pending.id)
+                    {
+                        self.pending.push(pending);
+                    }
+                    if self.pending.len() > MAX_PENDING {
+                        let dropped = self.pending.len() - MAX_PENDING;
+                        self.pending.drain(..dropped);
+                        self.progress(format!(
+                            "watch: too many receipts to place, {dropped} left out"
+                        ))
+                        .await;
+                    }
+                }
+            }
+        }
+        self.txs.insert(height, txs);
+        self.txs.forget_below(height.saturating_sub(self.opts.lookback + SETTLE_BLOCKS + 2));
+        Ok(())
+    }
+
+    /// Follows transaction `hash` unless it already is.
+    async fn open(&self, hash: CryptoHash, signer: AccountId, receiver: AccountId, note: &str) {
+        if !self.known.follow(hash) {
+            return;
+        }
+        let label = format!("{signer} → {receiver}{note}");
+        let submitted =
+            ChainEvent::TxSubmitted { tx: TxHash(hash), sender: signer.clone(), label, at_ms: 0 };
+        if self.events.send(EngineEvent::Chain(submitted)).await.is_err() {
+            return;
+        }
+        let (client, events) = (self.client.clone(), self.follow_events.clone());
+        let follow =
+            FollowOptions { poll_interval: Duration::from_millis(100), ..FollowOptions::viewer() };
+        tokio::spawn(async move {
+            let _ = follow_tx(client, TxHash(hash), signer, Instant::now(), events, follow).await;
+        });
+    }
+
+    /// Receipts still unnamed [`SETTLE_BLOCKS`] after their block: their transaction is looked
+    /// up and attached, or they are reported as orphans.
+    async fn settle(&mut self, head: u64) {
+        let (due, waiting): (Vec<Pending>, Vec<Pending>) = std::mem::take(&mut self.pending)
+            .into_iter()
+            .partition(|p| head >= p.height + SETTLE_BLOCKS);
+        self.pending = waiting;
+        let mut lookups = 0;
+        for receipt in due {
+            if self.known.has_receipt(&receipt.id) || self.orphans.contains(&receipt.id) {
                 continue;
             }
-            let label = format!("{signer} → {receiver}");
-            let submitted = ChainEvent::TxSubmitted {
-                tx: TxHash(hash),
-                sender: signer.clone(),
-                label,
-                at_ms: 0,
-            };
-            if side.events.send(EngineEvent::Chain(submitted)).await.is_err() {
-                return Ok(());
+            // Bounded work per poll (public RPCs limit rates): the rest waits for the next poll.
+            if lookups == MAX_LOOKUPS_PER_POLL {
+                self.pending.push(receipt);
+                continue;
             }
-            let (client, events) = (client.clone(), side.events.clone());
-            let follow = FollowOptions {
-                poll_interval: Duration::from_millis(100),
-                ..FollowOptions::viewer()
-            };
-            tokio::spawn(async move {
-                let _ =
-                    follow_tx(client, TxHash(hash), signer, Instant::now(), events, follow).await;
-            });
+            lookups += 1;
+            match self.find_tx(&receipt).await {
+                Ok(Lookup::Attach(hash, signer, receiver)) => {
+                    self.open(hash, signer, receiver, " (attached from a receipt)").await;
+                }
+                Ok(Lookup::Followed) => {}
+                Ok(Lookup::Orphan) => {
+                    self.orphans.insert(receipt.id);
+                    let line = format!(
+                        "watch: orphan receipt {} ({} → {}, signed by {}): no transaction of blocks {}..={} created it",
+                        receipt.id,
+                        receipt.predecessor,
+                        receipt.receiver,
+                        receipt.signer,
+                        receipt.height.saturating_sub(self.opts.lookback),
+                        receipt.height
+                    );
+                    self.progress(line).await;
+                }
+                Err(err) => {
+                    self.orphans.insert(receipt.id);
+                    self.progress(format!("watch: receipt {}: {err}", receipt.id)).await;
+                }
+            }
         }
     }
-    Ok(())
+
+    /// Among the signer's transactions of the `lookback` blocks up to the receipt's, the one
+    /// whose status names `receipt`.
+    async fn find_tx(&mut self, receipt: &Pending) -> Result<Lookup, String> {
+        let from = receipt.height.saturating_sub(self.opts.lookback);
+        for height in (from..=receipt.height).rev() {
+            if self.txs.get(height).is_none() {
+                let txs = self.block_txs(height).await?;
+                self.txs.insert(height, txs);
+            }
+            let candidates: Vec<_> = self
+                .txs
+                .get(height)
+                .into_iter()
+                .flatten()
+                .filter(|(_, signer, _)| *signer == receipt.signer)
+                .cloned()
+                .collect();
+            for (hash, signer, receiver) in candidates {
+                let params =
+                    json!({ "tx_hash": hash, "sender_account_id": signer, "wait_until": "NONE" });
+                let status = call(&self.client, "EXPERIMENTAL_tx_status", params).await?;
+                let ids = receipt_ids(&status);
+                if ids.contains(&receipt.id) {
+                    self.known.add_receipts(ids);
+                    if self.known.follows(&hash) {
+                        return Ok(Lookup::Followed);
+                    }
+                    return Ok(Lookup::Attach(hash, signer, receiver));
+                }
+            }
+        }
+        Ok(Lookup::Orphan)
+    }
+
+    /// The transactions of block `height` (none for a height without a block).
+    async fn block_txs(&self, height: u64) -> Result<Vec<BlockTx>, String> {
+        let block = match call(&self.client, "block", json!({ "block_id": height })).await {
+            Ok(block) => block,
+            Err(err) if err.contains("UNKNOWN_BLOCK") => return Ok(Vec::new()),
+            Err(err) => return Err(err),
+        };
+        let mut txs = Vec::new();
+        for chunk in block["chunks"].as_array().into_iter().flatten() {
+            let Some(chunk_hash) = chunk["chunk_hash"].as_str() else { continue };
+            let chunk = call(&self.client, "chunk", json!({ "chunk_id": chunk_hash })).await?;
+            txs.extend(chunk_txs(&chunk));
+        }
+        Ok(txs)
+    }
 }

@@ -155,6 +155,51 @@ pub fn send_raw(addr: &str, request: &[u8]) -> std::io::Result<(u16, Vec<u8>)> {
     Ok((status, body))
 }
 
+/// A function call signed with the embedded runtime's key of `signer` (the scenario's accounts
+/// have keys derived from their names), with the nonce and block hash `server` gives: the
+/// base64 `signed_tx_base64` and the transaction hash.
+pub fn sign_call(
+    server: &Server,
+    signer: &str,
+    receiver: &str,
+    method: &str,
+    args: Value,
+    deposit: u128,
+) -> (String, near_primitives::hash::CryptoHash) {
+    use base64::Engine as _;
+    use near_primitives::action::{Action, FunctionCallAction};
+    use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
+    use near_primitives::types::{AccountId, Balance, Gas};
+    let signer: AccountId = signer.parse().expect("signer id");
+    let key = nearviz_runtime::public_key_for(&signer);
+    let access = server.rpc(
+        "query",
+        serde_json::json!({"request_type": "view_access_key", "finality": "optimistic",
+                           "account_id": signer, "public_key": key}),
+    );
+    let nonce = access["result"]["nonce"].as_u64().expect("nonce") + 1;
+    let head = server.rpc("block", serde_json::json!({"finality": "final"}));
+    let block_hash =
+        head["result"]["header"]["hash"].as_str().expect("hash").parse().expect("hash");
+    let tx = Transaction::V0(TransactionV0 {
+        signer_id: signer.clone(),
+        public_key: key,
+        nonce,
+        receiver_id: receiver.parse().expect("receiver id"),
+        block_hash,
+        actions: vec![Action::FunctionCall(Box::new(FunctionCallAction {
+            method_name: method.into(),
+            args: serde_json::to_vec(&args).expect("args"),
+            gas: Gas::from_gas(300_000_000_000_000),
+            deposit: Balance::from_yoctonear(deposit),
+        }))],
+    });
+    let signature = nearviz_runtime::signer_for(&signer).sign(tx.get_hash_and_size().0.as_ref());
+    let signed = SignedTransaction::new(signature, tx);
+    let bytes = near_primitives::borsh::to_vec(&signed).expect("borsh");
+    (base64::engine::general_purpose::STANDARD.encode(bytes), signed.get_hash())
+}
+
 /// `tests/node` with its installed packages, or a failure saying how to install them.
 pub fn node_project() -> PathBuf {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/node");

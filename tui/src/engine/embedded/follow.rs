@@ -284,7 +284,7 @@ fn inclusion_height(rt: &Runtime, tx: &CryptoHash) -> Inclusion {
 }
 
 /// The runtime's record of a block in the chain's terms.
-fn block_changes(block: BlockHash, changes: &BlockStateChanges) -> BlockChanges {
+pub(crate) fn block_changes(block: BlockHash, changes: &BlockStateChanges) -> BlockChanges {
     let before = changes
         .before
         .iter()
