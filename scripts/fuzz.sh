@@ -4,6 +4,7 @@
 #   scripts/fuzz.sh                  # 60 s per target (4 targets: about 4 minutes plus the build)
 #   FUZZ_SECONDS=10 scripts/fuzz.sh  # shorter
 #   FUZZ_TARGETS="serve rpc" scripts/fuzz.sh
+#   FUZZ_SANITIZER=address scripts/fuzz.sh  # with AddressSanitizer (a second, slower build)
 #
 # Installs what it needs (rustup's nightly toolchain, cargo-fuzz from crates.io), seeds each
 # target (fixture: fixtures/reference/captures + fixtures/fuzz-corpus; the others: fuzz/seeds/),
@@ -34,10 +35,15 @@ cd "$root/fuzz"
 if [ ! -e Cargo.lock ] || [ "$root/Cargo.lock" -nt Cargo.lock ]; then
     cp "$root/Cargo.lock" Cargo.lock
 fi
+# No AddressSanitizer by default (FUZZ_SANITIZER=address for it): nearviz has no `unsafe`, and
+# a parser's bugs show as panics, hangs and runaway memory, which libFuzzer catches by itself;
+# ASan costs build time and slows every run. fuzz/Cargo.toml builds the wasm compiler (never run
+# by a target) unoptimised. Numbers: fixtures/README.md.
+flags="-O --sanitizer ${FUZZ_SANITIZER:-none}"
 built=$(date +%s)
-# shellcheck disable=SC2086 # a list of targets
+# shellcheck disable=SC2086 # a list of targets, several flags
 for target in $targets; do
-    cargo +nightly fuzz build -O "$target"
+    cargo +nightly fuzz build $flags "$target"
 done
 built=$(($(date +%s) - built))
 echo "fuzz: targets built in $built s"
@@ -52,8 +58,8 @@ for target in $targets; do
         *) seeds="seeds/$target" ;;
     esac
     log="artifacts/$target/run.log"
-    # shellcheck disable=SC2086 # several seed directories
-    if cargo +nightly fuzz run -O "$target" "$corpus" $seeds "regressions/$target" -- \
+    # shellcheck disable=SC2086 # several flags and seed directories
+    if cargo +nightly fuzz run $flags "$target" "$corpus" $seeds "regressions/$target" -- \
         -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 >"$log" 2>&1; then
         status=ok
