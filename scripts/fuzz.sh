@@ -6,9 +6,10 @@
 #   FUZZ_TARGETS="serve rpc" scripts/fuzz.sh
 #   FUZZ_SANITIZER=address scripts/fuzz.sh  # with AddressSanitizer (a second, slower build)
 #
-# Installs what it needs (rustup's nightly toolchain, cargo-fuzz from crates.io), seeds each
-# target (fixture: fixtures/reference/captures + fixtures/fuzz-corpus; the others: fuzz/seeds/),
-# keeps its growing corpus in FUZZ_CORPUS_DIR (default fuzz/corpus/, not committed), and prints
+# Installs cargo-fuzz from crates.io when missing, builds with rustup's nightly toolchain when the
+# machine has it (else with stable: see below), seeds each target (fixture:
+# fixtures/reference/captures + fixtures/fuzz-corpus; the others: fuzz/seeds/), keeps its growing
+# corpus in FUZZ_CORPUS_DIR (default fuzz/corpus/, not committed), and prints
 # the build time, then executions per second and corpus size per target. A crash fails the
 # script; the crashing input is copied to fuzz/regressions/<target>/ (and printed in base64, for
 # CI logs), where `cargo test -p nearviz --test reliab_fuzz` replays it: commit it with the fix.
@@ -23,8 +24,18 @@ root=$(cd "$(dirname "$0")/.." && pwd)
 corpus_root=${FUZZ_CORPUS_DIR:-$root/fuzz/corpus}
 export CARGO_TARGET_DIR="${FUZZ_TARGET_DIR:-/var/tmp/nearviz-fuzz-target}"
 
-if ! rustup run nightly rustc --version >/dev/null 2>&1; then
-    rustup toolchain install nightly --profile minimal
+# rustup's nightly when the machine has it; else the default (stable) toolchain, which builds
+# and runs the targets too when there is no sanitizer (cargo-fuzz passes no -Z flag then). A new
+# machine has only the stable toolchain and can fetch no other, so none is installed here.
+sanitizer=${FUZZ_SANITIZER:-none}
+if rustup toolchain list 2>/dev/null | grep -q '^nightly'; then
+    toolchain=+nightly
+elif [ "$sanitizer" = none ]; then
+    toolchain=""
+    echo "fuzz: no nightly toolchain; building with $(rustc --version)"
+else
+    echo "fuzz: FUZZ_SANITIZER=$sanitizer needs rustup's nightly toolchain, not installed here" >&2
+    exit 2
 fi
 if ! cargo fuzz --version >/dev/null 2>&1; then
     cargo install --locked cargo-fuzz
@@ -39,11 +50,11 @@ fi
 # a parser's bugs show as panics, hangs and runaway memory, which libFuzzer catches by itself;
 # ASan costs build time and slows every run. fuzz/Cargo.toml builds the wasm compiler (never run
 # by a target) unoptimised. Numbers: fixtures/README.md.
-flags="-O --sanitizer ${FUZZ_SANITIZER:-none}"
+flags="-O --sanitizer $sanitizer"
 built=$(date +%s)
-# shellcheck disable=SC2086 # a list of targets, several flags
+# shellcheck disable=SC2086 # a list of targets, several flags, maybe no toolchain
 for target in $targets; do
-    cargo +nightly fuzz build $flags "$target"
+    cargo $toolchain fuzz build $flags "$target"
 done
 built=$(($(date +%s) - built))
 echo "fuzz: targets built in $built s"
@@ -58,8 +69,8 @@ for target in $targets; do
         *) seeds="seeds/$target" ;;
     esac
     log="artifacts/$target/run.log"
-    # shellcheck disable=SC2086 # several flags and seed directories
-    if cargo +nightly fuzz run $flags "$target" "$corpus" $seeds "regressions/$target" -- \
+    # shellcheck disable=SC2086 # maybe no toolchain, several flags and seed directories
+    if cargo $toolchain fuzz run $flags "$target" "$corpus" $seeds "regressions/$target" -- \
         -max_total_time="$seconds" -max_len=262144 -rss_limit_mb=2048 -timeout=10 \
         -print_final_stats=1 >"$log" 2>&1; then
         status=ok
