@@ -3,6 +3,8 @@
 //! refused with a message, never panic. The bodies match `fuzz/fuzz_targets/*.rs`.
 
 use nearviz::scenario::{Scenario, Source};
+use nearviz_runtime::{Runtime, RuntimeOptions};
+use serde_json::Value;
 use std::path::{Path, PathBuf};
 
 fn files(dir: &str) -> Vec<PathBuf> {
@@ -51,6 +53,40 @@ fn rpc(data: &[u8]) {
     let _ = nearviz::fixture::rpc::header(text);
 }
 
+/// The serve target's chain: the root account and a few blocks.
+fn chain() -> Runtime {
+    let mut rt = Runtime::new(RuntimeOptions::default()).expect("embedded runtime");
+    let root = nearviz::scenario::ROOT_ACCOUNT.parse().expect("root account");
+    rt.add_genesis_account(&root, 10u128.pow(33)).expect("root account");
+    for _ in 0..3 {
+        rt.produce_block();
+    }
+    rt
+}
+
+thread_local! {
+    static CHAIN: Runtime = chain();
+}
+
+fn serve(data: &[u8]) {
+    let Some(answer) = CHAIN.with(|rt| nearviz::serve::answer_now(rt, data)) else { return };
+    assert_eq!(answer["jsonrpc"], "2.0", "{answer}");
+    let id = match serde_json::from_slice::<Value>(data) {
+        Ok(Value::Object(request)) => request.get("id").cloned().unwrap_or(Value::Null),
+        _ => Value::Null,
+    };
+    assert_eq!(answer["id"], id, "{answer}");
+    match (answer.get("result"), answer.get("error")) {
+        (Some(_), None) => {}
+        (None, Some(error)) => {
+            assert!(error["code"].is_i64(), "{answer}");
+            assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer}");
+        }
+        _ => panic!("neither one result nor one error: {answer}"),
+    }
+    assert!(serde_json::to_vec(&answer).is_ok());
+}
+
 fn replay(dirs: &[&str], target: fn(&[u8])) -> usize {
     let mut count = 0;
     for dir in dirs {
@@ -96,4 +132,38 @@ fn rpc_target_seeds_and_regressions() {
             assert!(nearviz::fixture::rpc::header(&text).is_ok(), "{name}");
         }
     }
+}
+
+fn serve_seed(name: &str) -> Option<Value> {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../fuzz/seeds/serve").join(name);
+    let body = std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    CHAIN.with(|rt| nearviz::serve::answer_now(rt, &body))
+}
+
+#[test]
+fn serve_target_seeds_and_regressions() {
+    let n = replay(&["fuzz/seeds/serve", "fuzz/regressions/serve"], serve);
+    assert!(n >= 20, "{n}");
+    // The seeds are what near-api-js sends: its views answer with a result...
+    for name in ["status.json", "query-view_account.json", "block-final.json", "gas_price.json"] {
+        let answer = serve_seed(name).unwrap_or_else(|| panic!("{name}: no answer"));
+        assert!(answer.get("result").is_some(), "{name}: {answer}");
+    }
+    // ...and its signed transactions pass the signature, key and nonce checks, so the fuzzer
+    // starts from bodies that reach the whole parser.
+    for name in
+        ["send_tx-create_account.json", "send_tx-function_call.json", "send_tx-transfer.json"]
+    {
+        assert_eq!(serve_seed(name), None, "{name} must be accepted");
+    }
+    // Broken bodies get the node's errors: a parse error (-32700) for the envelope, a handler
+    // error naming the problem for the rest.
+    for name in ["bad-empty.json", "bad-truncated.json", "bad-batch.json", "bad-no-method.json"] {
+        let answer = serve_seed(name).unwrap_or_else(|| panic!("{name}: no answer"));
+        assert_eq!(answer["error"]["code"], -32_700, "{name}: {answer}");
+    }
+    let unknown = serve_seed("bad-unknown-method.json").expect("an answer");
+    assert_eq!(unknown["error"]["cause"]["name"], "METHOD_NOT_FOUND", "{unknown}");
+    let account = serve_seed("query-view_account-unknown.json").expect("an answer");
+    assert_eq!(account["error"]["cause"]["name"], "UNKNOWN_ACCOUNT", "{account}");
 }

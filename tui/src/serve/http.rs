@@ -157,7 +157,7 @@ async fn post(req: Request<Incoming>, shared: &Shared) -> Response<Full<Bytes>> 
 /// `(id, method, params)` of a JSON-RPC request, or the parse error to answer with.
 // The error is the whole JSON-RPC answer (id + error), built once per bad request: not boxed.
 #[allow(clippy::result_large_err)]
-fn envelope_parts(body: &[u8]) -> Result<(Value, String, Value), (Value, RpcError)> {
+pub(super) fn envelope_parts(body: &[u8]) -> Result<(Value, String, Value), (Value, RpcError)> {
     let parse_error = |id: Value, why: String| (id, RpcError::parse_error(why));
     let value: Value = serde_json::from_slice(body)
         .map_err(|e| parse_error(Value::Null, format!("invalid JSON: {e}")))?;
@@ -184,7 +184,7 @@ async fn call(shared: &Shared, method: String, params: Value) -> Result<Value, R
     }
 }
 
-fn envelope(id: Value, reply: Result<Value, RpcError>) -> Value {
+pub(super) fn envelope(id: Value, reply: Result<Value, RpcError>) -> Value {
     match reply {
         Ok(result) => json!({ "jsonrpc": "2.0", "id": id, "result": result }),
         Err(error) => json!({ "jsonrpc": "2.0", "id": id, "error": error }),

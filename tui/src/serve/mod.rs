@@ -32,6 +32,7 @@ use crate::engine::EngineHandle;
 use crate::scenario::Scenario;
 use anyhow::Context;
 use near_jsonrpc_primitives::errors::RpcError;
+use nearviz_runtime::Runtime;
 use serde_json::Value;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -110,4 +111,21 @@ pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Ser
         engine: EngineHandle { commands, events, task },
         server,
     })
+}
+
+/// What the server answers to one POSTed body when no block is needed: the same envelope
+/// parsing and method dispatch as a running server, read-only on `rt`. `None` when the request
+/// was accepted to wait on the chain (a valid transaction, or a known transaction's status).
+/// For the `serve` fuzz target (`fuzz/`) and its replay test.
+pub fn answer_now(rt: &Runtime, body: &[u8]) -> Option<Value> {
+    let (id, method, params) = match http::envelope_parts(body) {
+        Ok(parts) => parts,
+        Err((id, err)) => return Some(http::envelope(id, Err(err))),
+    };
+    let addr = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
+    let ctx = methods::Context { addr, started: std::time::Instant::now() };
+    match methods::dispatch(rt, &ctx, &method, params) {
+        methods::Answer::Now(reply) => Some(http::envelope(id, reply)),
+        methods::Answer::Sent { .. } | methods::Answer::Wait { .. } => None,
+    }
 }
