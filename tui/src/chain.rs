@@ -50,6 +50,38 @@ pub enum TxStatusReply {
     Error { name: String, message: String },
 }
 
+/// What tells two replies for one transaction apart while it runs. Outcomes are only ever
+/// added, so the status, how many outcomes and receipt views there are and the final result are
+/// enough: followers compare this instead of whole outcomes.
+#[derive(Clone, PartialEq, Debug)]
+pub enum ReplyProgress {
+    Unknown,
+    Known {
+        status: TxExecutionStatus,
+        outcomes: usize,
+        receipts: usize,
+        result: Option<near_primitives::views::FinalExecutionStatus>,
+    },
+    Error { name: String, message: String },
+}
+
+impl TxStatusReply {
+    pub fn progress(&self) -> ReplyProgress {
+        match self {
+            TxStatusReply::Unknown => ReplyProgress::Unknown,
+            TxStatusReply::Known { status, outcome } => ReplyProgress::Known {
+                status: status.clone(),
+                outcomes: outcome.as_ref().map_or(0, |o| o.final_outcome.receipts_outcome.len()),
+                receipts: outcome.as_ref().map_or(0, |o| o.receipts.len()),
+                result: outcome.as_ref().map(|o| o.final_outcome.status.clone()),
+            },
+            TxStatusReply::Error { name, message } => {
+                ReplyProgress::Error { name: name.clone(), message: message.clone() }
+            }
+        }
+    }
+}
+
 /// One observation of one transaction.
 #[derive(Clone, Debug)]
 pub struct TxPoll {

@@ -154,7 +154,7 @@ fn watch_attaches_transactions_it_only_meets_through_receipts() {
             serde_json::json!({"tx_hash": hash, "sender_account_id": "alice.test.near",
                                "wait_until": "NONE"}),
         );
-        // Included: the node answers the status alone until the transaction has executed.
+        // Included (its outcome so far, status Started): join mid-flight.
         if status["result"]["final_execution_status"] == "INCLUDED" {
             break;
         }

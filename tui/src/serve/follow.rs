@@ -3,7 +3,7 @@
 //! their `StateChanges`, `Receipt` views of receipts not run yet (once each), `TxPoll` when the
 //! status changed, `TxDone` at FINAL.
 
-use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
+use crate::chain::{BlockHash, ChainEvent, ReplyProgress, TxHash, TxPoll, TxStatusReply};
 use crate::engine::embedded::block_changes;
 use crate::engine::EngineEvent;
 use near_primitives::action::Action;
@@ -24,7 +24,7 @@ struct Followed {
     sender: AccountId,
     sent_at: Instant,
     blocks: u32,
-    last: Option<String>,
+    last: Option<ReplyProgress>,
     /// Receipts whose view was sent before they ran.
     described: HashSet<CryptoHash>,
 }
@@ -147,15 +147,9 @@ impl Follower {
                 (TxStatusReply::Known { status, outcome: Some(outcome) }, done)
             }
         };
-        let key = match &reply {
-            TxStatusReply::Known { status, outcome } => format!(
-                "{status:?} {}",
-                outcome.as_ref().and_then(|o| serde_json::to_string(o).ok()).unwrap_or_default()
-            ),
-            other => format!("{other:?}"),
-        };
-        if f.last.as_deref() != Some(key.as_str()) {
-            f.last = Some(key);
+        let progress = reply.progress();
+        if f.last.as_ref() != Some(&progress) {
+            f.last = Some(progress);
             let poll = TxPoll {
                 tx: TxHash(f.tx),
                 sender: f.sender.clone(),

@@ -43,15 +43,9 @@ pub fn current(rt: &Runtime, tx: &CryptoHash) -> Result<TxExecutionStatus, RpcTr
 pub fn tx_response(rt: &Runtime, tx: &CryptoHash, receipts: bool) -> Reply {
     match rt.tx_status(tx) {
         TxStatus::Known { status, outcome } => {
-            let executed = matches!(
-                status,
-                TxExecutionStatus::ExecutedOptimistic
-                    | TxExecutionStatus::Executed
-                    | TxExecutionStatus::Final
-            );
-            let mut body = if !executed {
-                serde_json::json!({})
-            } else if receipts {
+            // Like a node once the transaction's chunk is applied: the outcomes so far, while
+            // INCLUDED too (`status: Started`), so a follower sees receipts and callbacks wait.
+            let mut body = if receipts {
                 serde_json::to_value(&*outcome).map_err(internal)?
             } else {
                 serde_json::to_value(&outcome.final_outcome).map_err(internal)?

@@ -5,7 +5,7 @@
 //! FINAL.
 
 use crate::chain::{
-    BlockChanges, BlockHash, ChainEvent, PriorState, TxHash, TxPoll, TxStatusReply,
+    BlockChanges, BlockHash, ChainEvent, ReplyProgress, PriorState, TxHash, TxPoll, TxStatusReply,
 };
 use crate::engine::EngineEvent;
 use crate::scenario::Call;
@@ -23,7 +23,7 @@ struct Followed {
     sender: AccountId,
     sent_at: Instant,
     /// The last reply sent, as JSON, to send only changes.
-    last: Option<String>,
+    last: Option<ReplyProgress>,
     /// Receipts whose view was sent before they ran.
     described: HashSet<CryptoHash>,
 }
@@ -222,9 +222,9 @@ impl Followers {
                 (TxStatusReply::Known { status, outcome: Some(outcome) }, done)
             }
         };
-        let key = reply_key(&reply);
-        if f.last.as_deref() != Some(key.as_str()) {
-            f.last = Some(key);
+        let progress = reply.progress();
+        if f.last.as_ref() != Some(&progress) {
+            f.last = Some(progress);
             let poll = TxPoll {
                 tx: TxHash(f.tx),
                 sender: f.sender.clone(),
@@ -311,14 +311,3 @@ fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
 
-/// A comparable form of a reply.
-fn reply_key(reply: &TxStatusReply) -> String {
-    match reply {
-        TxStatusReply::Unknown => "unknown".to_owned(),
-        TxStatusReply::Error { name, message } => format!("error {name} {message}"),
-        TxStatusReply::Known { status, outcome } => format!(
-            "{status:?} {}",
-            outcome.as_ref().and_then(|o| serde_json::to_string(o).ok()).unwrap_or_default()
-        ),
-    }
-}
