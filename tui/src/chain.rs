@@ -62,7 +62,10 @@ pub enum ReplyProgress {
         receipts: usize,
         result: Option<near_primitives::views::FinalExecutionStatus>,
     },
-    Error { name: String, message: String },
+    Error {
+        name: String,
+        message: String,
+    },
 }
 
 impl TxStatusReply {

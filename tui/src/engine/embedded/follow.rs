@@ -5,7 +5,7 @@
 //! FINAL.
 
 use crate::chain::{
-    BlockChanges, BlockHash, ChainEvent, ReplyProgress, PriorState, TxHash, TxPoll, TxStatusReply,
+    BlockChanges, BlockHash, ChainEvent, PriorState, ReplyProgress, TxHash, TxPoll, TxStatusReply,
 };
 use crate::engine::EngineEvent;
 use crate::scenario::Call;
@@ -310,4 +310,3 @@ pub(crate) fn block_changes(block: BlockHash, changes: &BlockStateChanges) -> Bl
 fn millis(since: Instant) -> u64 {
     u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
-
