@@ -634,3 +634,86 @@ async fn state_changes_as_issue_10_promises_on_the_sandbox() {
 async fn state_changes_as_issue_10_promises_embedded() {
     check_state_changes(EngineKind::Embedded).await;
 }
+
+/// Issue 14: `nearviz watch` follows a real sandbox (the kind near-workspaces tests start) while
+/// a burst of calls is sent straight to the node, not through nearviz: every transaction of the
+/// burst is opened and followed to FINAL, none missed, each with its receipts.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn watch_sees_every_transaction_of_a_burst_on_the_sandbox() {
+    use nearviz::chain::ChainEvent;
+    use nearviz::serve::watch::{self, WatchOptions};
+    use std::collections::HashSet;
+    use std::time::Duration;
+
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = Scenario::builtin().expect("built-in");
+    let booted =
+        sandbox::boot(&scenario, &dir.path().join("neard.log"), &|_| {}).await.expect("boot");
+    let client = nearviz::engine::rpc::RpcClient::new(&booted.node.rpc_url).expect("client");
+    let mut handle = watch::spawn(client, WatchOptions::default());
+    loop {
+        match tokio::time::timeout(Duration::from_secs(30), handle.events.recv()).await {
+            Ok(Some(EngineEvent::Ready(_))) => break,
+            Ok(Some(EngineEvent::Down(why))) => panic!("watch down: {why}"),
+            Ok(Some(_)) => {}
+            other => panic!("watch not ready: {other:?}"),
+        }
+    }
+    // The burst: eight calls sent back to back, several in one block.
+    let names = [
+        "query_greeting",
+        "change_greeting",
+        "multiple_contracts",
+        "batch_actions",
+        "call_failing_with_rollback",
+        "chain",
+        "weights",
+        "joint_return",
+    ];
+    let mut sent = HashSet::new();
+    for name in names {
+        let call = scenario.call(name).expect(name).resolve().expect("resolves");
+        let hash = booted.deployment.send(&call).await.unwrap_or_else(|e| panic!("{name}: {e}"));
+        sent.insert(hash);
+    }
+    let mut opened = HashSet::new();
+    let mut finished = HashSet::new();
+    let mut receipts_seen = HashSet::new();
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(120);
+    while !sent.iter().all(|h| finished.contains(h)) {
+        let event = tokio::time::timeout_at(deadline, handle.events.recv())
+            .await
+            .unwrap_or_else(|_| {
+                panic!(
+                    "watch finished {} of {} (opened {})",
+                    finished.len(),
+                    sent.len(),
+                    opened.len()
+                )
+            })
+            .expect("watch alive");
+        match event {
+            EngineEvent::Chain(ChainEvent::TxSubmitted { tx, .. }) => {
+                opened.insert(tx);
+            }
+            EngineEvent::Chain(ChainEvent::TxPoll(poll)) => {
+                if let nearviz::chain::TxStatusReply::Known { outcome: Some(o), .. } = &poll.reply {
+                    if !o.final_outcome.receipts_outcome.is_empty() {
+                        receipts_seen.insert(poll.tx);
+                    }
+                }
+            }
+            EngineEvent::Chain(ChainEvent::TxDone { tx, error }) => {
+                assert!(error.is_none(), "{tx:?} not followed to FINAL: {error:?}");
+                finished.insert(tx);
+            }
+            EngineEvent::Down(why) => panic!("watch down: {why}"),
+            _ => {}
+        }
+    }
+    assert!(sent.iter().all(|h| opened.contains(h)), "every transaction opened");
+    assert!(sent.iter().all(|h| receipts_seen.contains(h)), "each with its receipts");
+    let _ = handle.commands.send(EngineCommand::Shutdown).await;
+    booted.node.shutdown().await;
+}

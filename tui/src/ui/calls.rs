@@ -38,7 +38,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
 }
 
 /// `▶ playing 2×`, `❚❚ paused · 1×`, `■ end · 1×` (the header shows it too).
-pub fn player_state(player: &crate::app::replay::Player) -> String {
+pub fn player_state(app: &App) -> String {
+    let Some(player) = app.player() else { return String::new() };
     if player.playing {
         format!("▶ playing {}×", player.speed())
     } else if player.at_end() {
@@ -51,7 +52,7 @@ pub fn player_state(player: &crate::app::replay::Player) -> String {
 pub fn render_replay(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let Some(player) = app.player() else { return };
     let block = Block::bordered().title(" Replay ").border_style(theme.border(false));
-    let state = player_state(player);
+    let state = player_state(app);
     let (step, steps) = player.step_position();
     let block_line = match player.height() {
         Some(h) => format!("block #{h} · step {step}/{steps}"),

@@ -41,7 +41,7 @@ fn parts(app: &App) -> Vec<(String, Keep)> {
     if let Some(player) = app.player() {
         // The replay's position, also when its box is folded away.
         let (step, steps) = player.step_position();
-        let state = super::calls::player_state(player);
+        let state = super::calls::player_state(app);
         parts.push((format!("{state} · step {step}/{steps}"), Keep::Always));
     }
     if let Some(h) = app.player().and_then(|p| p.height()).or(app.session().head()) {
