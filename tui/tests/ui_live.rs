@@ -1,12 +1,12 @@
 //! The live screen: calls, engine states, restart, manual blocks, saving, workshop notes.
 //! Engine events are the real recorded ones of a reference capture, fed as an engine sends them.
 
+mod support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nearviz::app::{App, Effect, EngineCommandKind, EngineState, Focus, Mode, Msg};
 use nearviz::engine::{EngineEvent, EngineId, EngineInfo};
 use nearviz::scenario::Scenario;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const W: u16 = 150;
 const H: u16 = 36;
@@ -31,22 +31,9 @@ fn press(app: &mut App, c: char) -> Option<Effect> {
     app.update(Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)))
 }
 
-/// Draw as the event loop does: the app learns where things went, and a moved view is drawn
-/// again.
+/// Draw as the event loop does (see `support::screen`).
 fn screen(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
-    let mut geometry = Default::default();
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    app.update(Msg::Drawn(geometry));
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..H {
-        let line: String = (0..W).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    support::screen::draw(app, W, H)
 }
 
 /// The events of a capture, relabelled as the built-in call `label`.

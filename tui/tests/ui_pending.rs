@@ -5,31 +5,19 @@
 //! Only what the DAG panel must contain is checked (no snapshot): the screen's layout is free
 //! to change.
 
+mod support;
+
 use near_primitives::views::{ReceiptEnumView, ReceiptView};
 use nearviz::app::{App, Mode, Msg};
 use nearviz::chain::{ChainEvent, TxStatusReply};
 use nearviz::engine::{EngineEvent, EngineId, EngineInfo};
 use nearviz::scenario::Scenario;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 
 const W: u16 = 200;
 const H: u16 = 50;
 
 fn screen(app: &mut App) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(W, H)).expect("terminal");
-    let mut geometry = Default::default();
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    app.update(Msg::Drawn(geometry));
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..H {
-        let line: String = (0..W).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    support::screen::draw(app, W, H)
 }
 
 /// The capture's events up to the poll before the callback ran, and the callback's view.

@@ -2,6 +2,8 @@
 //! recording and for a live session of the built-in calls on the embedded engine: every receipt
 //! label of every built-in call is whole at 120×40, and below 100 columns the DAG has the screen.
 
+mod support;
+
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use nearviz::app::{App, Mode, Msg};
 use nearviz::chain::ChainEvent;
@@ -9,8 +11,6 @@ use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
 use nearviz::layout::NodeRef;
 use nearviz::scenario::Scenario;
-use ratatui::backend::TestBackend;
-use ratatui::Terminal;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -36,21 +36,8 @@ fn press(app: &mut App, code: KeyCode) {
     app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-/// Draw as the event loop does (the app learns the frame's geometry, then draws again).
 fn draw(app: &mut App, w: u16, h: u16) -> String {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    let mut geometry = Default::default();
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    app.update(Msg::Drawn(geometry));
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    let buf = terminal.backend().buffer().clone();
-    let mut out = String::new();
-    for y in 0..h {
-        let line: String = (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
+    support::screen::draw(app, w, h)
 }
 
 /// What each visible receipt of the open DAG must show whole: its receiver (shortened the one

@@ -1,6 +1,7 @@
-//! Test helpers shared by the `rpc_*` integration tests (dev-only).
+//! Test helpers shared by the integration tests (dev-only): loopback nodes, captures, screens.
 #![allow(dead_code)]
 
 pub mod captures;
 pub mod loopback;
+pub mod screen;
 pub mod state_node;
