@@ -327,16 +327,7 @@ fn unknown_and_forgotten_blocks_get_the_nodes_errors() {
 #[test]
 fn near_api_js_reads_state_changes() {
     let server = Server::start(&["--instant"]);
-    let project = serve_common::node_project();
-    let res = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract/res");
-    let output = std::process::Command::new("node")
-        .arg(project.join("changes.mjs"))
-        .arg(&server.url)
-        .arg(&server.key_file)
-        .arg(&res)
-        .current_dir(&project)
-        .output()
-        .expect("run node");
+    let output = serve_common::node_script(&server, "changes.mjs");
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert!(
         output.status.success(),

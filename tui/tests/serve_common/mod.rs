@@ -215,18 +215,24 @@ pub fn node_project() -> PathBuf {
     dir
 }
 
-/// Runs `tests/node/flow.mjs` against `server`; returns its JSON lines.
-pub fn run_flow(server: &Server) -> Vec<Value> {
+/// Runs the near-api-js script `tests/node/<script>` against `server` (its URL, key file and the
+/// contracts' directory as arguments).
+pub fn node_script(server: &Server, script: &str) -> std::process::Output {
     let project = node_project();
     let res = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract/res");
-    let output = Command::new("node")
-        .arg(project.join("flow.mjs"))
+    Command::new("node")
+        .arg(project.join(script))
         .arg(&server.url)
         .arg(&server.key_file)
         .arg(&res)
         .current_dir(&project)
         .output()
-        .expect("run node");
+        .expect("run node")
+}
+
+/// Runs `tests/node/flow.mjs` against `server`; returns its JSON lines.
+pub fn run_flow(server: &Server) -> Vec<Value> {
+    let output = node_script(server, "flow.mjs");
     assert!(
         output.status.success(),
         "flow.mjs failed: {}\n{}",
