@@ -59,14 +59,20 @@ impl Tmux {
             .status();
     }
 
-    /// Wait until the screen satisfies `ok`, or fail showing the last screen. Blocks the
-    /// thread (in a multi-threaded tokio test, wrap it in `block_in_place`).
+    /// Wait until a settled screen satisfies `ok`, or fail showing the last screen. Settled: two
+    /// captures 30 ms apart are the same, so a frame the terminal is still writing (half old,
+    /// half new) is never returned. Blocks the thread (in a multi-threaded tokio test, wrap it in
+    /// `block_in_place`).
     pub fn wait_for(&self, what: &str, ok: impl Fn(&str) -> bool) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         loop {
             let screen = self.screen();
             if ok(&screen) {
-                return screen;
+                std::thread::sleep(Duration::from_millis(30));
+                if self.screen() == screen {
+                    return screen;
+                }
+                continue;
             }
             assert!(Instant::now() < deadline, "timed out waiting for {what}; screen:\n{screen}");
             std::thread::sleep(Duration::from_millis(100));
