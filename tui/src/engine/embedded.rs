@@ -12,7 +12,8 @@
 
 pub(crate) mod boot;
 mod follow;
-pub(crate) use follow::block_changes;
+mod report;
+pub(crate) use report::{millis, Tracked};
 #[cfg(test)]
 mod tests;
 

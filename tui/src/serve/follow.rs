@@ -3,15 +3,14 @@
 //! their `StateChanges`, `Receipt` views of receipts not run yet (once each), `TxPoll` when the
 //! status changed, `TxDone` at FINAL.
 
-use crate::chain::{BlockHash, ChainEvent, ReplyProgress, TxHash, TxPoll, TxStatusReply};
-use crate::engine::embedded::block_changes;
+use crate::chain::{ChainEvent, TxHash};
+use crate::engine::embedded::{millis, Tracked};
 use crate::engine::EngineEvent;
 use near_primitives::action::Action;
 use near_primitives::hash::CryptoHash;
 use near_primitives::transaction::SignedTransaction;
 use near_primitives::types::AccountId;
-use near_primitives::views::TxExecutionStatus;
-use nearviz_runtime::{Runtime, TxStatus};
+use nearviz_runtime::Runtime;
 use std::collections::HashSet;
 use std::time::Instant;
 use tokio::sync::mpsc;
@@ -20,13 +19,9 @@ use tokio::sync::mpsc;
 const MAX_BLOCKS_FOLLOWED: u32 = 600;
 
 struct Followed {
-    tx: CryptoHash,
-    sender: AccountId,
-    sent_at: Instant,
+    tracked: Tracked,
+    /// Blocks produced since it was submitted.
     blocks: u32,
-    last: Option<ReplyProgress>,
-    /// Receipts whose view was sent before they ran.
-    described: HashSet<CryptoHash>,
 }
 
 pub struct Follower {
@@ -77,14 +72,7 @@ impl Follower {
         let event =
             ChainEvent::TxSubmitted { tx: TxHash(tx), sender: sender.clone(), label, at_ms };
         let _ = self.events.send(EngineEvent::Chain(event)).await;
-        let mut followed = Followed {
-            tx,
-            sender,
-            sent_at: Instant::now(),
-            blocks: 0,
-            last: None,
-            described: HashSet::new(),
-        };
+        let mut followed = Followed { tracked: Tracked::new(tx, sender), blocks: 0 };
         if !self.report(&mut followed, rt).await {
             self.followed.push(followed);
         }
@@ -100,7 +88,7 @@ impl Follower {
             }
             if f.blocks >= MAX_BLOCKS_FOLLOWED {
                 let error = Some(format!("not final after {MAX_BLOCKS_FOLLOWED} blocks"));
-                let event = ChainEvent::TxDone { tx: TxHash(f.tx), error };
+                let event = ChainEvent::TxDone { tx: TxHash(f.tracked.tx), error };
                 let _ = self.events.send(EngineEvent::Chain(event)).await;
                 continue;
             }
@@ -108,67 +96,12 @@ impl Follower {
         }
     }
 
-    /// Sends new blocks and the status if it changed; true when the transaction is done.
+    /// Sends what changed for `f` (see [`Tracked::report`]); true when it is done.
     async fn report(&mut self, f: &mut Followed, rt: &Runtime) -> bool {
-        let (reply, done) = match rt.tx_status(&f.tx) {
-            TxStatus::Unknown => (TxStatusReply::Unknown, None),
-            TxStatus::Rejected(reason) => (
-                TxStatusReply::Error {
-                    name: "INVALID_TRANSACTION".into(),
-                    message: reason.clone(),
-                },
-                Some(Some(reason)),
-            ),
-            TxStatus::Known { status, outcome } => {
-                let fo = &outcome.final_outcome;
-                let blocks: Vec<CryptoHash> = std::iter::once(fo.transaction_outcome.block_hash)
-                    .chain(fo.receipts_outcome.iter().map(|o| o.block_hash))
-                    .collect();
-                for hash in blocks {
-                    if self.sent_blocks.insert(hash) {
-                        if let Some(header) = rt.block(&hash) {
-                            let event = ChainEvent::Block(Box::new(header.clone()));
-                            let _ = self.events.send(EngineEvent::Chain(event)).await;
-                        }
-                        if let Some(changes) = rt.state_changes(&hash) {
-                            let changes = block_changes(BlockHash(hash), changes);
-                            let event = ChainEvent::StateChanges(Box::new(changes));
-                            let _ = self.events.send(EngineEvent::Chain(event)).await;
-                        }
-                    }
-                }
-                for view in rt.pending_receipt_views(&outcome) {
-                    if f.described.insert(view.receipt_id) {
-                        let event = ChainEvent::Receipt(Box::new(view));
-                        let _ = self.events.send(EngineEvent::Chain(event)).await;
-                    }
-                }
-                let done = (status == TxExecutionStatus::Final).then_some(None);
-                (TxStatusReply::Known { status, outcome: Some(outcome) }, done)
-            }
-        };
-        let progress = reply.progress();
-        if f.last.as_ref() != Some(&progress) {
-            f.last = Some(progress);
-            let poll = TxPoll {
-                tx: TxHash(f.tx),
-                sender: f.sender.clone(),
-                at_ms: millis(f.sent_at),
-                reply,
-            };
-            let _ = self.events.send(EngineEvent::Chain(ChainEvent::TxPoll(poll))).await;
+        let (events, done) = f.tracked.report(rt, &mut self.sent_blocks);
+        for event in events {
+            let _ = self.events.send(EngineEvent::Chain(event)).await;
         }
-        match done {
-            Some(error) => {
-                let event = ChainEvent::TxDone { tx: TxHash(f.tx), error };
-                let _ = self.events.send(EngineEvent::Chain(event)).await;
-                true
-            }
-            None => false,
-        }
+        done
     }
-}
-
-fn millis(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }

@@ -1,32 +1,18 @@
-//! The transactions sent through the embedded engine, reported after every block the way the
-//! RPC follower reports a node's: `Block` headers first, each followed by that block's
-//! `StateChanges`, then a `Receipt` view for each receipt an outcome names that has not run yet
-//! (once per receipt: what it will run), then a `TxPoll` when the status changed, `TxDone` at
-//! FINAL.
+//! The transactions sent through the embedded engine: sequences submitted on their blocks, and
+//! after every block what changed for each transaction, as [`super::report`] words it (the
+//! order an RPC follower reports a node's).
 
-use crate::chain::{
-    BlockChanges, BlockHash, ChainEvent, PriorState, ReplyProgress, TxHash, TxPoll, TxStatusReply,
-};
+use super::report::{millis, Tracked};
+use crate::chain::{BlockChanges, BlockHash, ChainEvent, PriorState, TxHash};
 use crate::engine::EngineEvent;
 use crate::scenario::Call;
 use near_primitives::action::{Action, FunctionCallAction};
 use near_primitives::hash::CryptoHash;
-use near_primitives::types::{AccountId, Balance, Gas};
-use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
+use near_primitives::types::{Balance, Gas};
 use nearviz_runtime::{BlockStateChanges, PriorValue, Runtime, TxStatus};
 use std::collections::HashSet;
 use std::time::Instant;
 use tokio::sync::mpsc;
-
-struct Followed {
-    tx: CryptoHash,
-    sender: AccountId,
-    sent_at: Instant,
-    /// The last reply sent, as JSON, to send only changes.
-    last: Option<ReplyProgress>,
-    /// Receipts whose view was sent before they ran.
-    described: HashSet<CryptoHash>,
-}
 
 use crate::scenario::CallStep;
 use std::collections::VecDeque;
@@ -46,7 +32,7 @@ struct Queued {
 /// Everything in flight, plus the blocks already reported.
 pub struct Followers {
     events: mpsc::Sender<EngineEvent>,
-    followed: Vec<Followed>,
+    followed: Vec<Tracked>,
     queued: Vec<Queued>,
     sent_blocks: HashSet<CryptoHash>,
     started: Instant,
@@ -158,13 +144,7 @@ impl Followers {
             at_ms,
         };
         let _ = self.events.blocking_send(EngineEvent::Chain(submitted));
-        let mut followed = Followed {
-            tx,
-            sender: resolved.signer,
-            sent_at: Instant::now(),
-            last: None,
-            described: HashSet::new(),
-        };
+        let mut followed = Tracked::new(tx, resolved.signer);
         // Like a node polled right after sending: it does not know the transaction yet.
         if !self.report(&mut followed, rt) {
             self.followed.push(followed);
@@ -187,76 +167,13 @@ impl Followers {
         !self.events.is_closed()
     }
 
-    /// Sends new blocks and the status if it changed; true when the transaction is done.
-    fn report(&mut self, f: &mut Followed, rt: &Runtime) -> bool {
-        let (reply, done) = match rt.tx_status(&f.tx) {
-            TxStatus::Unknown => (TxStatusReply::Unknown, None),
-            TxStatus::Rejected(reason) => (
-                TxStatusReply::Error {
-                    name: "INVALID_TRANSACTION".to_owned(),
-                    message: reason.clone(),
-                },
-                Some(Some(reason)),
-            ),
-            TxStatus::Known { status, outcome } => {
-                let fo = &outcome.final_outcome;
-                let blocks = std::iter::once(fo.transaction_outcome.block_hash)
-                    .chain(fo.receipts_outcome.iter().map(|o| o.block_hash));
-                for hash in blocks {
-                    if self.sent_blocks.insert(hash) {
-                        if let Some(header) = rt.block(&hash) {
-                            let event = ChainEvent::Block(Box::new(header.clone()));
-                            let _ = self.events.blocking_send(EngineEvent::Chain(event));
-                        }
-                        if let Some(changes) = rt.state_changes(&hash) {
-                            let event = ChainEvent::StateChanges(Box::new(block_changes(
-                                BlockHash(hash),
-                                changes,
-                            )));
-                            let _ = self.events.blocking_send(EngineEvent::Chain(event));
-                        }
-                    }
-                }
-                self.describe_pending(f, rt, &outcome);
-                let done = (status == TxExecutionStatus::Final).then_some(None);
-                (TxStatusReply::Known { status, outcome: Some(outcome) }, done)
-            }
-        };
-        let progress = reply.progress();
-        if f.last.as_ref() != Some(&progress) {
-            f.last = Some(progress);
-            let poll = TxPoll {
-                tx: TxHash(f.tx),
-                sender: f.sender.clone(),
-                at_ms: millis(f.sent_at),
-                reply,
-            };
-            let _ = self.events.blocking_send(EngineEvent::Chain(ChainEvent::TxPoll(poll)));
+    /// Sends what changed for `f` (see [`Tracked::report`]); true when it is done.
+    fn report(&mut self, f: &mut Tracked, rt: &Runtime) -> bool {
+        let (events, done) = f.report(rt, &mut self.sent_blocks);
+        for event in events {
+            let _ = self.events.blocking_send(EngineEvent::Chain(event));
         }
-        match done {
-            Some(error) => {
-                let event = ChainEvent::TxDone { tx: TxHash(f.tx), error };
-                let _ = self.events.blocking_send(EngineEvent::Chain(event));
-                true
-            }
-            None => false,
-        }
-    }
-
-    /// Sends, once each, the view of every receipt the outcomes name that has not run yet
-    /// (the next block's receipts and callbacks postponed until their data arrives).
-    fn describe_pending(
-        &self,
-        f: &mut Followed,
-        rt: &Runtime,
-        outcome: &FinalExecutionOutcomeWithReceiptView,
-    ) {
-        for view in rt.pending_receipt_views(outcome) {
-            if f.described.insert(view.receipt_id) {
-                let event = ChainEvent::Receipt(Box::new(view));
-                let _ = self.events.blocking_send(EngineEvent::Chain(event));
-            }
-        }
+        done
     }
 
     /// `call`: the call's name, or a step's label (`race_unsafe#2`).
@@ -305,8 +222,4 @@ pub(crate) fn block_changes(block: BlockHash, changes: &BlockStateChanges) -> Bl
         before,
         reverted: changes.reverted.clone(),
     }
-}
-
-fn millis(since: Instant) -> u64 {
-    u64::try_from(since.elapsed().as_millis()).unwrap_or(u64::MAX)
 }
