@@ -2,10 +2,9 @@
 //! and block headers. Never a panic.
 #![no_main]
 
+#[path = "../checks.rs"]
+mod checks;
+
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = nearviz::fixture::rpc::tx_result(text);
-    let _ = nearviz::fixture::rpc::header(text);
-});
+fuzz_target!(|data: &[u8]| checks::rpc(data));

@@ -2,21 +2,9 @@
 //! message), or is refused with a message. Never a panic.
 #![no_main]
 
-use libfuzzer_sys::fuzz_target;
-use nearviz::scenario::{Scenario, Source};
+#[path = "../checks.rs"]
+mod checks;
 
-fuzz_target!(|data: &[u8]| {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    match Scenario::parse(text, Source::File("fuzzed.toml".into())) {
-        Ok(scenario) => {
-            for call in &scenario.calls {
-                let _ = call.resolve();
-            }
-            for account in &scenario.accounts {
-                let _ = account.account_id();
-                let _ = account.balance_yocto();
-            }
-        }
-        Err(err) => assert!(!err.to_string().is_empty()),
-    }
-});
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| checks::scenario(data));

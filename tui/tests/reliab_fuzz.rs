@@ -1,9 +1,12 @@
 //! Replays what the cargo-fuzz targets (`fuzz/`, run by `scripts/fuzz.sh`) check, on their seeds
 //! and on every input that ever crashed one (`fuzz/regressions/<target>/`): each must load or be
-//! refused with a message, never panic. The bodies match `fuzz/fuzz_targets/*.rs`.
+//! refused with a message, never panic, through the same checks as the targets (`fuzz/checks.rs`).
 
+#[path = "../../fuzz/checks.rs"]
+mod checks;
+
+use checks::{fixture, rpc, scenario, serve, CHAIN};
 use nearviz::scenario::{Scenario, Source};
-use nearviz_runtime::{Runtime, RuntimeOptions};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -16,75 +19,6 @@ fn files(dir: &str) -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-fn fixture(data: &[u8]) {
-    let path = Path::new("fuzzed.json");
-    match nearviz::fixture::parse(data, path) {
-        Ok(recording) => {
-            let dag = nearviz::model::Trace::from_events(recording.chain_events()).dag();
-            let mut out = Vec::new();
-            let _ = nearviz::output::tree(&dag, &mut out);
-            let _ = nearviz::output::json(&dag, &mut out);
-        }
-        Err(err) => assert!(err.to_string().contains("fuzzed.json"), "{err}"),
-    }
-}
-
-fn scenario(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    match Scenario::parse(text, Source::File("fuzzed.toml".into())) {
-        Ok(scenario) => {
-            for call in &scenario.calls {
-                let _ = call.resolve();
-            }
-            for account in &scenario.accounts {
-                let _ = account.account_id();
-                let _ = account.balance_yocto();
-            }
-        }
-        Err(err) => assert!(!err.to_string().is_empty()),
-    }
-}
-
-fn rpc(data: &[u8]) {
-    let Ok(text) = std::str::from_utf8(data) else { return };
-    let _ = nearviz::fixture::rpc::tx_result(text);
-    let _ = nearviz::fixture::rpc::header(text);
-}
-
-/// The serve target's chain: the root account and a few blocks.
-fn chain() -> Runtime {
-    let mut rt = Runtime::new(RuntimeOptions::default()).expect("embedded runtime");
-    let root = nearviz::scenario::ROOT_ACCOUNT.parse().expect("root account");
-    rt.add_genesis_account(&root, 10u128.pow(33)).expect("root account");
-    for _ in 0..3 {
-        rt.produce_block();
-    }
-    rt
-}
-
-thread_local! {
-    static CHAIN: Runtime = chain();
-}
-
-fn serve(data: &[u8]) {
-    let Some(answer) = CHAIN.with(|rt| nearviz::serve::answer_now(rt, data)) else { return };
-    assert_eq!(answer["jsonrpc"], "2.0", "{answer}");
-    let id = match serde_json::from_slice::<Value>(data) {
-        Ok(Value::Object(request)) => request.get("id").cloned().unwrap_or(Value::Null),
-        _ => Value::Null,
-    };
-    assert_eq!(answer["id"], id, "{answer}");
-    match (answer.get("result"), answer.get("error")) {
-        (Some(_), None) => {}
-        (None, Some(error)) => {
-            assert!(error["code"].is_i64(), "{answer}");
-            assert!(error["message"].as_str().is_some_and(|m| !m.is_empty()), "{answer}");
-        }
-        _ => panic!("neither one result nor one error: {answer}"),
-    }
-    assert!(serde_json::to_vec(&answer).is_ok());
 }
 
 fn replay(dirs: &[&str], target: fn(&[u8])) -> usize {
