@@ -2,9 +2,7 @@
 //! soon as an outcome names them, including a callback postponed until its data arrives, with
 //! the same view the transaction lists once they ran.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use near_primitives::views::{ReceiptEnumView, ReceiptView, TxExecutionStatus};
 use nearviz_runtime::TxStatus;
 use std::collections::HashMap;

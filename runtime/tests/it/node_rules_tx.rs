@@ -1,8 +1,6 @@
 //! The node's rules for implicit accounts and transactions (issue 11), through real receipts.
 
-mod common;
-
-use common::{reference_chain, run_to_final, NEAR};
+use crate::common::{reference_chain, run_to_final, NEAR};
 use near_crypto::{KeyType, SecretKey, Signer};
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::{
@@ -151,7 +149,7 @@ fn function_call_key_allowance_is_charged_refunded_and_enforced() {
         r.rt.submit(&alice, &alice, vec![add(allowance, "fc-key"), add(1, "poor")])
             .expect("add keys");
     run_to_final(&mut r.rt, tx);
-    let call = common::function_call("get_greeting", b"{}", 30 * TGAS, 0);
+    let call = crate::common::function_call("get_greeting", b"{}", 30 * TGAS, 0);
     let sign = |rt: &Runtime, seed: &str, nonce: u64| {
         let secret = SecretKey::from_seed(KeyType::ED25519, seed);
         let tx = Transaction::V0(TransactionV0 {

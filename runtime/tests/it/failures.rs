@@ -1,8 +1,6 @@
 //! Contracts that misbehave end as failed receipts with the node's errors, never a crash.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use near_primitives::action::{Action, DeployContractAction, StakeAction};
 use near_primitives::types::{AccountId, Balance};
 use near_primitives::views::{

@@ -1,8 +1,6 @@
 //! Rules of the node (issue 11) the embedded runtime follows, each through a real receipt.
 
-mod common;
-
-use common::{assert_success, run_to_final, NEAR};
+use crate::common::{assert_success, run_to_final, NEAR};
 use near_parameters::ActionCosts;
 use near_primitives::action::{Action, CreateAccountAction, TransferAction};
 use near_primitives::types::{AccountId, Balance};
@@ -72,11 +70,11 @@ fn creating_an_account_pays_the_creation_charge_out_of_the_refund() {
 /// for the actions after the one that failed.
 #[test]
 fn metadata_has_one_entry_per_action_null_for_those_that_did_not_run() {
-    let mut r = common::reference_chain(Some(86));
+    let mut r = crate::common::reference_chain(Some(86));
     let (alice, hello) = (r.alice.clone(), r.hello.clone());
     let actions = vec![
         Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }),
-        common::function_call("no_such_method", b"{}", 10u64.pow(13), 0),
+        crate::common::function_call("no_such_method", b"{}", 10u64.pow(13), 0),
         Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }),
     ];
     let tx = r.rt.submit(&alice, &hello, actions).expect("submit");

@@ -1,6 +1,4 @@
-mod common;
-
-use common::*;
+use crate::common::*;
 use near_primitives::views::FinalExecutionStatus;
 
 #[test]

@@ -2,17 +2,14 @@
 //! same DAG, same blocks, statuses, logs and values, gas within 1% per receipt, refund amounts exact
 //! (a refund differs only by exactly the gas its sender burnt differently, at the block price).
 
-mod common;
-mod shape;
-
-use common::*;
+use crate::common::*;
+use crate::shape::{compare, rel, shape};
 use near_primitives::hash::CryptoHash;
 use near_primitives::utils::{
     create_action_hash_from_receipt_id, create_receipt_id_from_action_hash,
     create_receipt_id_from_receipt_id, create_receipt_id_from_transaction,
 };
 use near_primitives::views::FinalExecutionOutcomeWithReceiptView;
-use shape::{compare, rel, shape};
 use std::collections::HashMap;
 
 const TOLERANCE: f64 = 0.01;
@@ -102,7 +99,7 @@ fn every_capture_is_reproduced_at_protocol_86() {
                 a.actions
                     .first()
                     .map(|x| match x {
-                        shape::ActionShape::FunctionCall { method, .. } => method.clone(),
+                        crate::shape::ActionShape::FunctionCall { method, .. } => method.clone(),
                         other => format!("{other:?}").chars().take(28).collect(),
                     })
                     .unwrap_or_default(),

@@ -4,9 +4,7 @@
 //! same changes, causes, kinds, accounts, keys and data values, in the same order; balances
 //! move by the same amounts (gas-dependent ones within the gas tolerance).
 
-mod common;
-
-use common::{assert_success, function_call, read_json, run_to_final, run_until_idle, NEAR};
+use crate::common::{assert_success, function_call, read_json, run_to_final, run_until_idle, NEAR};
 use near_primitives::account::{AccessKey, AccessKeyPermission};
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeployContractAction, TransferAction,

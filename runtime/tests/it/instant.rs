@@ -1,9 +1,7 @@
 //! Instant receipts (issue 11): a receipt with a single `DeleteAccount` and no inputs runs in
 //! the block of the receipt that created it, straight after it.
 
-mod common;
-
-use common::{function_call, run_to_final, NEAR};
+use crate::common::{function_call, run_to_final, NEAR};
 use near_primitives::action::{Action, CreateAccountAction, DeployContractAction, TransferAction};
 use near_primitives::types::{AccountId, Balance};
 use near_primitives::views::{ExecutionStatusView, FinalExecutionStatus};

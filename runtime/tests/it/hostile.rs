@@ -7,9 +7,7 @@
 //! `max_length_returned_data` 4 MiB, `max_memory_pages` 2048 (128 MiB), `max_total_prepaid_gas`
 //! 300 Tgas.
 
-mod common;
-
-use common::*;
+use crate::common::*;
 use near_primitives::action::{Action, DeployContractAction};
 use near_primitives::types::AccountId;
 use near_primitives::views::{

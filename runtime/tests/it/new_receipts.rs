@@ -1,9 +1,7 @@
 //! Receipts a contract creates are checked as the node checks them (issue 11): an invalid one
 //! fails the call with `NewReceiptValidationError`, its gas burnt and logs kept.
 
-mod common;
-
-use common::{function_call, run_to_final, NEAR};
+use crate::common::{function_call, run_to_final, NEAR};
 use near_primitives::action::{Action, CreateAccountAction, DeployContractAction, TransferAction};
 use near_primitives::types::{AccountId, Balance};
 use near_primitives::views::ExecutionStatusView;

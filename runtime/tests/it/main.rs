@@ -1,0 +1,16 @@
+//! The embedded runtime's integration tests, one binary (issue 9: one link per crate).
+//! Each module was its own test file; `common` and `shape` are their shared helpers.
+
+mod common;
+mod shape;
+
+mod failures;
+mod fidelity;
+mod hostile;
+mod instant;
+mod new_receipts;
+mod node_rules;
+mod node_rules_tx;
+mod pending;
+mod smoke;
+mod state_changes;
