@@ -41,7 +41,7 @@ pub struct ActionReceiptInfo {
 impl ActionReceiptInfo {
     pub fn from_receipt(receipt: &Receipt) -> Option<Self> {
         Some(match receipt.receipt() {
-            ReceiptEnum::Action(a) => Self {
+            ReceiptEnum::Action(a) | ReceiptEnum::PromiseYield(a) => Self {
                 signer_id: a.signer_id.clone(),
                 signer_public_key: a.signer_public_key.clone(),
                 gas_price: a.gas_price.as_yoctonear(),
@@ -50,7 +50,7 @@ impl ActionReceiptInfo {
                 actions: a.actions.clone(),
                 refund_to: None,
             },
-            ReceiptEnum::ActionV2(a) => Self {
+            ReceiptEnum::ActionV2(a) | ReceiptEnum::PromiseYieldV2(a) => Self {
                 signer_id: a.signer_id.clone(),
                 signer_public_key: a.signer_public_key.clone(),
                 gas_price: a.gas_price.as_yoctonear(),
@@ -529,10 +529,12 @@ fn function_call(
             ))));
         return;
     }
-    let promises = std::mem::take(&mut ext.promises);
+    let mut promises = std::mem::take(&mut ext.promises);
     drop(ext);
     let first_new = result.new_receipts.len();
+    let resumes = std::mem::take(&mut promises.resumes);
     for new in promises.receipts {
+        let is_yield = new.is_yield;
         let body = match new.refund_to {
             None => ReceiptEnum::Action(ActionReceipt {
                 signer_id: env.info.signer_id.clone(),
@@ -552,12 +554,17 @@ fn function_call(
                 actions: new.actions,
             }),
         };
+        let body = if is_yield { crate::yields::as_yield(body) } else { body };
         result.new_receipts.push(Receipt::V0(ReceiptV0 {
             predecessor_id: account_id.clone(),
             receiver_id: new.receiver_id,
             receipt_id: CryptoHash::default(),
             receipt: body,
         }));
+    }
+    // Resumed yields: `PromiseResume` receipts to this account, after the action receipts.
+    for (data_id, payload) in resumes {
+        result.new_receipts.push(crate::yields::resume_receipt(&account_id, data_id, payload));
     }
     // The node checks every receipt the contract created; one invalid receipt fails the call.
     let limits = &env.config.runtime.wasm_config.limit_config;

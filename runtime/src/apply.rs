@@ -201,7 +201,7 @@ pub fn execute_action_receipt(
     for (index, new) in new_receipts.iter_mut().enumerate() {
         let id = create_receipt_id_from_receipt_id(receipt.receipt_id(), block.height, index);
         new.set_receipt_id(id);
-        if !matches!(new.receipt(), ReceiptEnum::Data(_)) {
+        if !matches!(new.receipt(), ReceiptEnum::Data(_) | ReceiptEnum::PromiseResume(_)) {
             receipt_ids.push(id);
         }
     }
@@ -234,10 +234,10 @@ pub fn execute_action_receipt(
 
 fn forward_receivers(target: &mut Receipt, info: &ActionReceiptInfo) {
     match target.receipt_mut() {
-        ReceiptEnum::Action(a) => {
+        ReceiptEnum::Action(a) | ReceiptEnum::PromiseYield(a) => {
             a.output_data_receivers.extend(info.output_data_receivers.iter().cloned())
         }
-        ReceiptEnum::ActionV2(a) => {
+        ReceiptEnum::ActionV2(a) | ReceiptEnum::PromiseYieldV2(a) => {
             a.output_data_receivers.extend(info.output_data_receivers.iter().cloned())
         }
         _ => {}

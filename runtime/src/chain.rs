@@ -250,6 +250,13 @@ impl Runtime {
             .iter()
             .find(|r| r.receipt_id() == id)
             .or_else(|| self.state.postponed.get(id).map(|p| &p.receipt))
+            .or_else(|| self.state.yields.pending(id))
+    }
+
+    /// Yielded receipts waiting for `promise_yield_resume` or their timeout. They do not make
+    /// the chain busy ([`Self::is_idle`]): they wait for a transaction from outside.
+    pub fn yields_waiting(&self) -> usize {
+        self.state.yields.waiting()
     }
 
     /// True when no transaction waits and no receipt is in flight.
@@ -309,6 +316,8 @@ impl Runtime {
         for receipt in local.into_iter().chain(incoming) {
             self.process(receipt, &mut block, hash, &mut outgoing);
         }
+        // Yields not resumed by the end of their expiry block time out (resumed next block).
+        outgoing.extend(self.state.yields.expire(height));
         self.incoming = outgoing;
         if self.state_changes.len() >= STATE_CHANGES_KEPT {
             self.state_changes.pop_front();
@@ -329,7 +338,14 @@ impl Runtime {
         let receiver = receipt.receiver_id().clone();
         let tx = self.receipt_tx.get(receipt.receipt_id()).copied();
         let ready = match receipt.receipt() {
-            ReceiptEnum::Data(data) | ReceiptEnum::PromiseResume(data) => {
+            ReceiptEnum::PromiseResume(data) => {
+                self.done_with(tx);
+                match crate::yields::resume(&mut self.state, &receiver, data) {
+                    Some(yielded) => yielded,
+                    None => return,
+                }
+            }
+            ReceiptEnum::Data(data) => {
                 let key = (receiver.clone(), data.data_id);
                 self.state.received_data.insert(key.clone(), data.data.clone());
                 self.done_with(tx);
@@ -404,7 +420,13 @@ impl Runtime {
                 self.receipt_tx.insert(*new.receipt_id(), tx);
                 *self.in_flight.entry(tx).or_insert(0) += 1;
             }
-            if is_instant(&new) {
+            if crate::yields::is_yield(&new) {
+                // Stored at once (an instant receipt with no outcome) until resumed or timed out.
+                let length =
+                    self.config.runtime.wasm_config.limit_config.yield_timeout_length_in_blocks;
+                self.state.yields.enqueue_timeout(&new, block.height, length);
+                self.state.yields.store(&new);
+            } else if is_instant(&new) {
                 instant.push(new);
             } else {
                 out.push(new);

@@ -6,6 +6,7 @@
 
 use crate::promises::Promises;
 use crate::state::AccountRecord;
+use crate::yields::YieldStatus;
 use near_crypto::PublicKey;
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::{
@@ -228,33 +229,55 @@ impl External for Ext<'_> {
 
     fn create_promise_yield_receipt(
         &mut self,
-        _receiver_id: AccountId,
+        receiver_id: AccountId,
     ) -> ExtResult<(ReceiptIndex, CryptoHash)> {
-        Err(unsupported("promise_yield_create"))
+        let data_id = self.generate_data_id();
+        let index = self
+            .promises
+            .create_yield(data_id, receiver_id)
+            .ok_or(HostError::InvalidReceiptIndex { receipt_index: 0 })?;
+        self.record.yield_status.insert(data_id, YieldStatus::Yielded);
+        Ok((index, data_id))
     }
 
     fn create_promise_yield_receipt_with_id(
         &mut self,
-        _receiver_id: AccountId,
-        _user_yield_id: YieldId,
+        receiver_id: AccountId,
+        user_yield_id: YieldId,
     ) -> ExtResult<Option<(ReceiptIndex, CryptoHash)>> {
-        Err(unsupported("promise_yield_create_with_id"))
+        // A yield id still in use (its yield has not run yet) is refused: the VM returns a
+        // sentinel to the contract.
+        if self.record.yield_ids.contains_key(&user_yield_id.0) {
+            return Ok(None);
+        }
+        let (index, data_id) = self.create_promise_yield_receipt(receiver_id)?;
+        self.record.yield_ids.insert(user_yield_id.0, data_id);
+        Ok(Some((index, data_id)))
     }
 
     fn submit_promise_resume_data(
         &mut self,
-        _data_id: CryptoHash,
-        _data: Vec<u8>,
+        data_id: CryptoHash,
+        data: Vec<u8>,
     ) -> ExtResult<bool> {
-        Err(unsupported("promise_yield_resume"))
+        // Only this account's own yields, found by their status (set when the yield was
+        // created, cleared when its receipt runs): a resume after that, or from another
+        // account, is `false`.
+        let Some(status) = self.record.yield_status.get_mut(&data_id) else { return Ok(false) };
+        *status = YieldStatus::ResumeInitiated;
+        self.promises.resumes.push((data_id, data));
+        Ok(true)
     }
 
     fn submit_promise_resume_data_with_yield_id(
         &mut self,
-        _user_yield_id: YieldId,
-        _data: Vec<u8>,
+        user_yield_id: YieldId,
+        data: Vec<u8>,
     ) -> ExtResult<bool> {
-        Err(unsupported("promise_yield_resume_with_id"))
+        match self.record.yield_ids.get(&user_yield_id.0).copied() {
+            Some(data_id) => self.submit_promise_resume_data(data_id, data),
+            None => Ok(false),
+        }
     }
 
     fn append_action_create_account(&mut self, receipt_index: ReceiptIndex) {

@@ -17,6 +17,7 @@ mod transactions;
 mod validate;
 mod views;
 mod vm;
+mod yields;
 
 pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
 pub use changes::{BlockStateChanges, PriorValue};

@@ -14,6 +14,8 @@ pub struct NewReceipt {
     pub output_data_receivers: Vec<DataReceiver>,
     pub actions: Vec<Action>,
     pub refund_to: Option<AccountId>,
+    /// Made by `promise_yield_create`: sent as a `PromiseYield` receipt.
+    pub is_yield: bool,
 }
 
 /// All receipts of one function call, in creation order (index = receipt index).
@@ -22,6 +24,9 @@ pub struct Promises {
     pub receipts: Vec<NewReceipt>,
     /// `(receipt index, action index, weight)` of function calls with a gas weight.
     weights: Vec<(usize, usize, u64)>,
+    /// `promise_yield_resume` payloads, by data id, in call order: `PromiseResume` receipts
+    /// sent after the action receipts.
+    pub resumes: Vec<(CryptoHash, Vec<u8>)>,
 }
 
 impl Promises {
@@ -44,8 +49,18 @@ impl Promises {
             output_data_receivers: Vec::new(),
             actions: Vec::new(),
             refund_to: None,
+            is_yield: false,
         });
         u64::try_from(self.receipts.len() - 1).ok()
+    }
+
+    /// A yielded receipt to `receiver_id` waiting for the one input `data_id`.
+    pub fn create_yield(&mut self, data_id: CryptoHash, receiver_id: AccountId) -> Option<u64> {
+        let index = self.create(vec![data_id], &[], receiver_id)?;
+        if let Some(receipt) = self.receipts.last_mut() {
+            receipt.is_yield = true;
+        }
+        Some(index)
     }
 
     pub fn receipt(&self, index: u64) -> Option<&NewReceipt> {

@@ -1,6 +1,7 @@
 //! The in-memory chain state: accounts with balances, storage usage, access keys, contract
 //! code and contract storage, plus the data receipts and postponed receipts waiting per account.
 
+use crate::yields::{YieldStatus, Yields};
 use near_crypto::PublicKey;
 use near_primitives::account::{AccessKey, Account};
 use near_primitives::hash::CryptoHash;
@@ -17,11 +18,23 @@ pub struct AccountRecord {
     pub access_keys: BTreeMap<PublicKey, AccessKey>,
     pub code: Option<Arc<ContractCode>>,
     pub data: BTreeMap<Vec<u8>, Vec<u8>>,
+    /// Yields of this account not run yet, by data id (the node keeps their status in the
+    /// account's part of the trie, so it commits and reverts with the receipt).
+    pub yield_status: BTreeMap<CryptoHash, YieldStatus>,
+    /// `promise_yield_create_with_id`: the account's yield ids and the data id each names.
+    pub yield_ids: BTreeMap<CryptoHash, CryptoHash>,
 }
 
 impl AccountRecord {
     pub fn new(account: Account) -> Self {
-        Self { account, access_keys: BTreeMap::new(), code: None, data: BTreeMap::new() }
+        Self {
+            account,
+            access_keys: BTreeMap::new(),
+            code: None,
+            data: BTreeMap::new(),
+            yield_status: BTreeMap::new(),
+            yield_ids: BTreeMap::new(),
+        }
     }
 
     pub fn amount(&self) -> u128 {
@@ -46,6 +59,8 @@ pub struct State {
     pub postponed: HashMap<CryptoHash, Postponed>,
     /// Which postponed receipt waits for `(receiver, data_id)`.
     pub waiting_for: HashMap<(AccountId, CryptoHash), CryptoHash>,
+    /// Yielded receipts waiting for a resume, and their timeouts.
+    pub yields: Yields,
 }
 
 impl State {

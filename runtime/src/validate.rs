@@ -121,8 +121,12 @@ pub fn validate_new_receipt(
         });
     }
     let (inputs, actions) = match receipt.receipt() {
-        ReceiptEnum::Action(a) => (a.input_data_ids.len(), &a.actions),
-        ReceiptEnum::ActionV2(a) => (a.input_data_ids.len(), &a.actions),
+        ReceiptEnum::Action(a) | ReceiptEnum::PromiseYield(a) => {
+            (a.input_data_ids.len(), &a.actions)
+        }
+        ReceiptEnum::ActionV2(a) | ReceiptEnum::PromiseYieldV2(a) => {
+            (a.input_data_ids.len(), &a.actions)
+        }
         _ => return Ok(()),
     };
     let inputs = inputs as u64;

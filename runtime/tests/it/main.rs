@@ -14,3 +14,4 @@ mod node_rules_tx;
 mod pending;
 mod smoke;
 mod state_changes;
+mod yield_resume;
