@@ -297,3 +297,5 @@ fn edges(tx: &TxNode, nodes: &[NodeBox], index: &HashMap<ReceiptId, usize>) -> V
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_yield;
