@@ -85,10 +85,14 @@ struct Chain {
 
 /// test.near, and yielder.test.near (and other.test.near) with the contract above.
 fn chain() -> Chain {
+    chain_with(YIELDER)
+}
+
+fn chain_with(wat: &str) -> Chain {
     let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
     let root = id("test.near");
     rt.add_genesis_account(&root, 1_000 * NEAR).expect("root");
-    let code = wat::parse_str(YIELDER).expect("wat");
+    let code = wat::parse_str(wat).expect("wat");
     for name in ["yielder.test.near", "other.test.near"] {
         let setup = vec![
             Action::CreateAccount(CreateAccountAction {}),
@@ -316,4 +320,63 @@ fn yield_and_resume_cost_what_the_node_charges() {
         answer.outcome.tokens_burnt.as_yoctonear(),
         u128::from(answer.outcome.gas_burnt.as_gas()) * price
     );
+}
+
+/// Yield ids (protocol 85+): `ask_id` yields `answer` under a fixed 32-byte id (or returns
+/// "dup" when that id is in use); `respond_id` resumes it by id with "by-id".
+const YIELDER_WITH_ID: &str = r#"
+(module
+  (import "env" "promise_yield_create_with_id" (func $yield (param i64 i64 i64 i64 i64 i64 i64 i64 i64) (result i64)))
+  (import "env" "promise_yield_resume_with_yield_id" (func $resume (param i64 i64 i64 i64) (result i32)))
+  (import "env" "promise_return" (func $promise_return (param i64)))
+  (import "env" "promise_result" (func $promise_result (param i64 i64) (result i64)))
+  (import "env" "value_return" (func $value_return (param i64 i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "answer")
+  (data (i32.const 16) "dup")
+  (data (i32.const 32) "by-id")
+  (data (i32.const 128) "a-yield-id-of-exactly-32-bytes!!")
+  (func (export "ask_id")
+    (local $p i64)
+    (local.set $p (call $yield (i64.const 6) (i64.const 0) (i64.const 0) (i64.const 0)
+      (i64.const 64) (i64.const 10000000000000) (i64.const 0) (i64.const 32) (i64.const 128)))
+    (if (i64.eq (local.get $p) (i64.const -1))
+      (then (call $value_return (i64.const 3) (i64.const 16)))
+      (else (call $promise_return (local.get $p)))))
+  (func (export "respond_id")
+    (i32.store8 (i32.const 100)
+      (i32.add (i32.const 48)
+        (call $resume (i64.const 32) (i64.const 128) (i64.const 5) (i64.const 32))))
+    (call $value_return (i64.const 1) (i64.const 100)))
+  (func (export "answer")
+    (drop (call $promise_result (i64.const 0) (i64.const 0)))
+    (call $value_return (i64.const -1) (i64.const 0))))
+"#;
+
+#[test]
+fn a_yield_id_names_one_waiting_yield_and_resumes_it() {
+    let mut c = chain_with(YIELDER_WITH_ID);
+    let (root, yielder) = (c.root.clone(), c.yielder.clone());
+    let first = call(&mut c, "ask_id", b"");
+    let dup = call(&mut c, "ask_id", b"");
+    for _ in 0..3 {
+        c.rt.produce_block();
+    }
+    assert_eq!(status(&c.rt, &first).1, FinalExecutionStatus::Started, "the first yield waits");
+    assert_eq!(status(&c.rt, &dup).1, FinalExecutionStatus::SuccessValue(b"dup".to_vec()));
+    assert_eq!(c.rt.yields_waiting(), 1);
+    let respond =
+        c.rt.submit(&root, &yielder, vec![function_call("respond_id", b"", 100 * TGAS, 0)])
+            .expect("submit");
+    for _ in 0..4 {
+        c.rt.produce_block();
+    }
+    assert_eq!(status(&c.rt, &respond).1, FinalExecutionStatus::SuccessValue(b"1".to_vec()));
+    assert_eq!(status(&c.rt, &first).1, FinalExecutionStatus::SuccessValue(b"by-id".to_vec()));
+    // The id is free again once its yield ran.
+    let again = call(&mut c, "ask_id", b"");
+    for _ in 0..3 {
+        c.rt.produce_block();
+    }
+    assert_eq!(status(&c.rt, &again).1, FinalExecutionStatus::Started);
 }
