@@ -380,3 +380,32 @@ fn a_yield_id_names_one_waiting_yield_and_resumes_it() {
     }
     assert_eq!(status(&c.rt, &again).1, FinalExecutionStatus::Started);
 }
+
+#[test]
+fn a_resume_in_the_expiry_block_wins_over_the_timeout() {
+    let mut c = chain();
+    let (ask_tx, yielded, _) = ask(&mut c);
+    let out = outcome(&c.rt, &ask_tx);
+    let created_at = height_of(&c.rt, &out.final_outcome.receipts_outcome[0]);
+    while c.rt.head().height < created_at + TIMEOUT - 2 {
+        c.rt.produce_block();
+    }
+    // Included at expiry - 1, runs at the expiry height, before the timeouts of that block.
+    let respond = call(&mut c, "respond", b"just in time");
+    c.rt.produce_block();
+    c.rt.produce_block();
+    let resp = outcome(&c.rt, &respond);
+    assert_eq!(height_of(&c.rt, &resp.final_outcome.receipts_outcome[0]), created_at + TIMEOUT);
+    assert_eq!(resp.final_outcome.status, FinalExecutionStatus::SuccessValue(b"1".to_vec()));
+    c.rt.produce_block();
+    c.rt.produce_block();
+    let out = outcome(&c.rt, &ask_tx);
+    let answers: Vec<_> =
+        out.final_outcome.receipts_outcome.iter().filter(|o| o.id == yielded).collect();
+    assert_eq!(answers.len(), 1, "runs once: the timeout's PromiseResume is dropped");
+    assert_eq!(
+        answers[0].outcome.status,
+        ExecutionStatusView::SuccessValue(b"just in time".to_vec())
+    );
+    assert!(c.rt.is_idle());
+}
