@@ -46,6 +46,8 @@ pub struct State {
     pub postponed: HashMap<CryptoHash, Postponed>,
     /// Which postponed receipt waits for `(receiver, data_id)`.
     pub waiting_for: HashMap<(AccountId, CryptoHash), CryptoHash>,
+    /// Global contracts, by code hash or by the deployer's account id.
+    pub globals: crate::global::Globals,
 }
 
 impl State {
