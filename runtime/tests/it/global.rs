@@ -1,0 +1,125 @@
+//! Global contracts: deployed once (by code hash or under the deployer's id), used by other
+//! accounts, whose calls then run the global code; the deployer's storage cost is burnt.
+
+use crate::common::{function_call, reference_chain, run_to_final, wasm, Reference, NEAR};
+use near_primitives::account::{AccessKey, AccessKeyPermission};
+use near_primitives::action::{
+    Action, AddKeyAction, CreateAccountAction, DeployGlobalContractAction,
+    GlobalContractDeployMode, GlobalContractIdentifier, TransferAction, UseGlobalContractAction,
+};
+use near_primitives::hash::{hash, CryptoHash};
+use near_primitives::types::{AccountId, Balance};
+use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, FinalExecutionStatus};
+use nearviz_runtime::public_key_for;
+
+const TGAS: u64 = 10u64.pow(12);
+
+fn new_account(r: &mut Reference, name: &str) -> AccountId {
+    let root: AccountId = "test.near".parse().expect("root");
+    let id: AccountId = format!("{name}.test.near").parse().expect("id");
+    let key = AddKeyAction {
+        public_key: public_key_for(&id),
+        access_key: AccessKey { nonce: 0, permission: AccessKeyPermission::FullAccess },
+    };
+    let actions = vec![
+        Action::CreateAccount(CreateAccountAction {}),
+        Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(10 * NEAR) }),
+        Action::AddKey(Box::new(key)),
+    ];
+    let tx = r.rt.submit(&root, &id, actions).expect("create");
+    run_to_final(&mut r.rt, tx);
+    id
+}
+
+fn succeeded(out: &FinalExecutionOutcomeWithReceiptView) {
+    assert!(
+        matches!(out.final_outcome.status, FinalExecutionStatus::SuccessValue(_)),
+        "{:?}",
+        out.final_outcome.status
+    );
+}
+
+fn run(r: &mut Reference, who: &AccountId, actions: Vec<Action>) -> FinalExecutionOutcomeWithReceiptView {
+    let tx = r.rt.submit(who, who, actions).expect("submit");
+    run_to_final(&mut r.rt, tx)
+}
+
+fn use_global(id: GlobalContractIdentifier) -> Action {
+    Action::UseGlobalContract(Box::new(UseGlobalContractAction { contract_identifier: id }))
+}
+
+fn greet_and_read(r: &mut Reference, who: &AccountId, text: &str) {
+    let args = serde_json::json!({ "greeting": text }).to_string();
+    let out = run(r, who, vec![function_call("set_greeting", args.as_bytes(), 30 * TGAS, 0)]);
+    succeeded(&out);
+    assert_eq!(
+        out.final_outcome.receipts_outcome[0].outcome.logs,
+        vec![format!("Saving greeting: {text}")]
+    );
+    let view = r.rt.call_view(who, "get_greeting", b"{}").expect("view");
+    assert_eq!(view.result, format!("\"{text}\"").into_bytes());
+}
+
+#[test]
+fn a_global_contract_by_hash_burns_its_storage_and_runs_for_its_users() {
+    let mut r = reference_chain(Some(86));
+    let deployer = new_account(&mut r, "publisher");
+    let user = new_account(&mut r, "user");
+    let code = wasm("hello");
+    let before = r.rt.account(&deployer).expect("deployer").amount().as_yoctonear();
+    let deploy = Action::DeployGlobalContract(DeployGlobalContractAction {
+        code: code.clone().into(),
+        deploy_mode: GlobalContractDeployMode::CodeHash,
+    });
+    let out = run(&mut r, &deployer, vec![deploy]);
+    succeeded(&out);
+    let per_byte = r
+        .rt
+        .config()
+        .runtime
+        .fees
+        .storage_usage_config
+        .global_contract_storage_amount_per_byte
+        .as_yoctonear();
+    let storage = per_byte * code.len() as u128;
+    let receipt = &out.final_outcome.receipts_outcome[0].outcome;
+    let gas_tokens = u128::from(receipt.gas_burnt.as_gas()) * r.rt.config().gas_price;
+    assert_eq!(receipt.tokens_burnt.as_yoctonear(), gas_tokens + storage);
+    let after = r.rt.account(&deployer).expect("deployer").amount().as_yoctonear();
+    assert!(before - after >= storage, "the deployer paid {} < {storage}", before - after);
+    // The user points at it and its calls run the hello code.
+    let usage_before = r.rt.account(&user).expect("user").storage_usage();
+    let out = run(&mut r, &user, vec![use_global(GlobalContractIdentifier::CodeHash(hash(&code)))]);
+    succeeded(&out);
+    assert_eq!(r.rt.account(&user).expect("user").storage_usage(), usage_before + 32);
+    greet_and_read(&mut r, &user, "global");
+}
+
+#[test]
+fn a_global_contract_by_account_id_runs_for_its_users() {
+    let mut r = reference_chain(Some(86));
+    let deployer = new_account(&mut r, "owner");
+    let user = new_account(&mut r, "follower");
+    let deploy = Action::DeployGlobalContract(DeployGlobalContractAction {
+        code: wasm("hello").into(),
+        deploy_mode: GlobalContractDeployMode::AccountId,
+    });
+    succeeded(&run(&mut r, &deployer, vec![deploy]));
+    let out = run(&mut r, &user, vec![use_global(GlobalContractIdentifier::AccountId(deployer))]);
+    succeeded(&out);
+    greet_and_read(&mut r, &user, "by account");
+}
+
+#[test]
+fn using_a_missing_global_contract_fails_as_on_the_node() {
+    let mut r = reference_chain(Some(86));
+    let user = new_account(&mut r, "hopeful");
+    let missing = GlobalContractIdentifier::CodeHash(CryptoHash::hash_bytes(b"nothing"));
+    let out = run(&mut r, &user, vec![use_global(missing)]);
+    let FinalExecutionStatus::Failure(error) = &out.final_outcome.status else {
+        panic!("expected a failure: {:?}", out.final_outcome.status)
+    };
+    let error = serde_json::to_string(error).expect("json");
+    assert!(error.contains("GlobalContractDoesNotExist"), "{error}");
+    assert!(error.contains("\"index\":0"), "{error}");
+}
