@@ -23,7 +23,7 @@ fn new_account(r: &mut Reference, name: &str) -> AccountId {
     };
     let actions = vec![
         Action::CreateAccount(CreateAccountAction {}),
-        Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(10 * NEAR) }),
+        Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(50 * NEAR) }),
         Action::AddKey(Box::new(key)),
     ];
     let tx = r.rt.submit(&root, &id, actions).expect("create");
@@ -122,4 +122,31 @@ fn using_a_missing_global_contract_fails_as_on_the_node() {
     let error = serde_json::to_string(error).expect("json");
     assert!(error.contains("GlobalContractDoesNotExist"), "{error}");
     assert!(error.contains("\"index\":0"), "{error}");
+}
+
+/// An action the embedded runtime does not run fails at its own index in the node's shape for
+/// that action (no gas key ever exists here: `GasKeyDoesNotExist`), after the actions before it.
+#[test]
+fn an_action_not_modelled_fails_at_its_index_in_the_nodes_shape() {
+    let mut r = reference_chain(Some(86));
+    let user = new_account(&mut r, "gassy");
+    let to_key = Action::TransferToGasKey(Box::new(near_primitives::action::TransferToGasKeyAction {
+        public_key: public_key_for(&user),
+        deposit: Balance::from_yoctonear(1),
+    }));
+    let args = serde_json::json!({ "greeting": "kept?" }).to_string();
+    let hello = r.hello.clone();
+    let tx = r
+        .rt
+        .submit(&user, &hello, vec![function_call("set_greeting", args.as_bytes(), 30 * TGAS, 0)])
+        .expect("submit");
+    run_to_final(&mut r.rt, tx);
+    let out = run(&mut r, &user, vec![Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }), to_key]);
+    let FinalExecutionStatus::Failure(error) = &out.final_outcome.status else {
+        panic!("expected a failure: {:?}", out.final_outcome.status)
+    };
+    let error = serde_json::to_string(error).expect("json");
+    assert!(error.contains("GasKeyDoesNotExist"), "{error}");
+    assert!(error.contains("\"index\":1"), "{error}");
+    assert!(out.final_outcome.receipts_outcome[0].outcome.gas_burnt.as_gas() > 0);
 }
