@@ -270,12 +270,14 @@ pub fn apply_action(
         (Action::UseGlobalContract(u), Some(record)) => global::use_global(env, u, record),
         // No gas key exists in the embedded runtime (adding one fails), as the node reports
         // a transfer to or from a missing gas key.
-        (Action::TransferToGasKey(t), _) => {
-            Err(ActionErrorKind::GasKeyDoesNotExist { account_id, public_key: Box::new(t.public_key.clone()) })
-        }
-        (Action::WithdrawFromGasKey(w), _) => {
-            Err(ActionErrorKind::GasKeyDoesNotExist { account_id, public_key: Box::new(w.public_key.clone()) })
-        }
+        (Action::TransferToGasKey(t), _) => Err(ActionErrorKind::GasKeyDoesNotExist {
+            account_id,
+            public_key: Box::new(t.public_key.clone()),
+        }),
+        (Action::WithdrawFromGasKey(w), _) => Err(ActionErrorKind::GasKeyDoesNotExist {
+            account_id,
+            public_key: Box::new(w.public_key.clone()),
+        }),
         (other, _) => Err(not_modelled(action_name(other), env.config.protocol_version)),
     };
     if let Err(kind) = outcome {

@@ -48,7 +48,8 @@ pub fn apply(
     let actions = delegate.get_actions();
     let receiver = &delegate.receiver_id;
     // The relayer prepaid the inner receipt's gas and exec fees, and the send fees burnt now.
-    let required = fees::prepaid_gas(&actions) + fees::total_exec_fees(&env.config.runtime, &actions, receiver);
+    let required = fees::prepaid_gas(&actions)
+        + fees::total_exec_fees(&env.config.runtime, &actions, receiver);
     let send = fees::prepaid_send_fees(&env.config.runtime, &env.info.actions);
     result.gas_used += required + send;
     result.gas_burnt += send;

@@ -10,9 +10,9 @@ use near_crypto::PublicKey;
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction,
-    DeployContractAction, DeployGlobalContractAction,
-    GlobalContractDeployMode as PrimitiveDeployMode, FunctionCallAction, StakeAction,
-    TransferAction, TransferToGasKeyAction, UseGlobalContractAction,
+    DeployContractAction, DeployGlobalContractAction, FunctionCallAction,
+    GlobalContractDeployMode as PrimitiveDeployMode, StakeAction, TransferAction,
+    TransferToGasKeyAction, UseGlobalContractAction,
 };
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas, GasWeight, Nonce};

@@ -74,8 +74,7 @@ pub fn send_fee(config: &RuntimeConfig, action: &Action, sir: bool, receiver: &A
         }
         Action::UseGlobalContract(u) => {
             send(fees, use_global_contract_base, sir)
-                + send(fees, use_global_contract_byte, sir)
-                    * u.contract_identifier.len() as u64
+                + send(fees, use_global_contract_byte, sir) * u.contract_identifier.len() as u64
         }
         // Actions the embedded runtime does not run (they fail when executed): the delegate
         // fee stands in for their send fee.

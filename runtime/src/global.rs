@@ -43,8 +43,12 @@ pub fn deploy(
     record.account.set_amount(Balance::from_yoctonear(left));
     result.tokens_burnt += cost;
     let id = match deploy.deploy_mode {
-        GlobalContractDeployMode::CodeHash => GlobalContractIdentifier::CodeHash(hash(&deploy.code)),
-        GlobalContractDeployMode::AccountId => GlobalContractIdentifier::AccountId(account_id.clone()),
+        GlobalContractDeployMode::CodeHash => {
+            GlobalContractIdentifier::CodeHash(hash(&deploy.code))
+        }
+        GlobalContractDeployMode::AccountId => {
+            GlobalContractIdentifier::AccountId(account_id.clone())
+        }
     };
     let code = ContractCode::new(deploy.code.to_vec(), None);
     env.vm.precompile(&code);
@@ -63,8 +67,8 @@ pub fn use_global(
     if !env.globals.contains_key(id) {
         return Err(ActionErrorKind::GlobalContractDoesNotExist { identifier: id.clone() });
     }
-    let usage = record.account.storage_usage().saturating_sub(contract_storage(record))
-        + id.len() as u64;
+    let usage =
+        record.account.storage_usage().saturating_sub(contract_storage(record)) + id.len() as u64;
     record.account.set_storage_usage(usage);
     record.code = None;
     let contract = match id {

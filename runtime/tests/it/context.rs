@@ -24,10 +24,9 @@ fn a_contract_sees_the_sandbox_epoch_height() {
     let mut r = reference_chain(Some(86));
     let code = wat::parse_str(EPOCH_WAT).expect("wat");
     let alice = r.alice.clone();
-    let tx = r
-        .rt
-        .submit(&alice, &alice, vec![Action::DeployContract(DeployContractAction { code })])
-        .expect("deploy");
+    let tx =
+        r.rt.submit(&alice, &alice, vec![Action::DeployContract(DeployContractAction { code })])
+            .expect("deploy");
     run_to_final(&mut r.rt, tx);
     let config = r.rt.config().clone();
     assert_eq!(config.epoch_length, 60);
@@ -41,10 +40,9 @@ fn a_contract_sees_the_sandbox_epoch_height() {
     // Run the contract until the chain has passed into its third epoch.
     let mut seen = Vec::new();
     while r.rt.head().height < 130 {
-        let tx = r
-            .rt
-            .submit(&alice, &alice, vec![function_call("epoch", b"", 10u64.pow(13), 0)])
-            .expect("call");
+        let tx =
+            r.rt.submit(&alice, &alice, vec![function_call("epoch", b"", 10u64.pow(13), 0)])
+                .expect("call");
         let out = run_to_final(&mut r.rt, tx);
         let FinalExecutionStatus::SuccessValue(value) = &out.final_outcome.status else {
             panic!("{:?}", out.final_outcome.status)

@@ -71,17 +71,16 @@ fn a_relayed_delegate_runs_the_call_as_alice_paid_by_the_relayer() {
         out.final_outcome.status
     );
     // The inner receipt: alice -> hello, signed by the relayer, with the call.
-    let inner = out
-        .receipts
-        .iter()
-        .find(|r2| r2.receiver_id == r.hello)
-        .expect("a receipt to hello");
+    let inner =
+        out.receipts.iter().find(|r2| r2.receiver_id == r.hello).expect("a receipt to hello");
     assert_eq!(inner.predecessor_id, r.alice);
     let ReceiptEnumView::Action { signer_id, actions, .. } = &inner.receipt else {
         panic!("an action receipt")
     };
     assert_eq!(signer_id, &relayer());
-    assert!(matches!(&actions[..], [ActionView::FunctionCall { method_name, .. }] if method_name == "set_greeting"));
+    assert!(
+        matches!(&actions[..], [ActionView::FunctionCall { method_name, .. }] if method_name == "set_greeting")
+    );
     let call = out
         .final_outcome
         .receipts_outcome
@@ -143,7 +142,8 @@ fn each_failed_check_gives_the_nodes_error() {
     let stranger = SecretKey::from_seed(KeyType::ED25519, "stranger");
     let mut action = delegate(&r, vec![set_greeting("x")]);
     action.public_key = stranger.public_key();
-    let signer = Signer::from(near_crypto::InMemorySigner::from_secret_key(alice.clone(), stranger));
+    let signer =
+        Signer::from(near_crypto::InMemorySigner::from_secret_key(alice.clone(), stranger));
     let signed = SignedDelegateAction::sign(&signer, action);
     fails_with(&mut r, &alice, signed, "AccessKeyNotFound");
     // A nonce already used, and one beyond height * 1e6.
@@ -191,7 +191,8 @@ fn a_function_call_key_only_relays_its_own_calls() {
 #[test]
 fn two_delegates_in_one_transaction_are_rejected() {
     let mut r = reference_chain(Some(86));
-    let first = SignedDelegateAction::sign(&signer_for(&r.alice), delegate(&r, vec![set_greeting("a")]));
+    let first =
+        SignedDelegateAction::sign(&signer_for(&r.alice), delegate(&r, vec![set_greeting("a")]));
     let second = first.clone();
     let alice = r.alice.clone();
     let actions = vec![Action::Delegate(Box::new(first)), Action::Delegate(Box::new(second))];

@@ -39,7 +39,11 @@ fn succeeded(out: &FinalExecutionOutcomeWithReceiptView) {
     );
 }
 
-fn run(r: &mut Reference, who: &AccountId, actions: Vec<Action>) -> FinalExecutionOutcomeWithReceiptView {
+fn run(
+    r: &mut Reference,
+    who: &AccountId,
+    actions: Vec<Action>,
+) -> FinalExecutionOutcomeWithReceiptView {
     let tx = r.rt.submit(who, who, actions).expect("submit");
     run_to_final(&mut r.rt, tx)
 }
@@ -73,14 +77,13 @@ fn a_global_contract_by_hash_burns_its_storage_and_runs_for_its_users() {
     });
     let out = run(&mut r, &deployer, vec![deploy]);
     succeeded(&out);
-    let per_byte = r
-        .rt
-        .config()
-        .runtime
-        .fees
-        .storage_usage_config
-        .global_contract_storage_amount_per_byte
-        .as_yoctonear();
+    let per_byte =
+        r.rt.config()
+            .runtime
+            .fees
+            .storage_usage_config
+            .global_contract_storage_amount_per_byte
+            .as_yoctonear();
     let storage = per_byte * code.len() as u128;
     let receipt = &out.final_outcome.receipts_outcome[0].outcome;
     let gas_tokens = u128::from(receipt.gas_burnt.as_gas()) * r.rt.config().gas_price;
@@ -130,10 +133,11 @@ fn using_a_missing_global_contract_fails_as_on_the_node() {
 fn an_action_not_modelled_fails_at_its_index_in_the_nodes_shape() {
     let mut r = reference_chain(Some(86));
     let user = new_account(&mut r, "gassy");
-    let to_key = Action::TransferToGasKey(Box::new(near_primitives::action::TransferToGasKeyAction {
-        public_key: public_key_for(&user),
-        deposit: Balance::from_yoctonear(1),
-    }));
+    let to_key =
+        Action::TransferToGasKey(Box::new(near_primitives::action::TransferToGasKeyAction {
+            public_key: public_key_for(&user),
+            deposit: Balance::from_yoctonear(1),
+        }));
     let args = serde_json::json!({ "greeting": "kept?" }).to_string();
     let hello = r.hello.clone();
     let tx = r
@@ -141,7 +145,11 @@ fn an_action_not_modelled_fails_at_its_index_in_the_nodes_shape() {
         .submit(&user, &hello, vec![function_call("set_greeting", args.as_bytes(), 30 * TGAS, 0)])
         .expect("submit");
     run_to_final(&mut r.rt, tx);
-    let out = run(&mut r, &user, vec![Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }), to_key]);
+    let out = run(
+        &mut r,
+        &user,
+        vec![Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) }), to_key],
+    );
     let FinalExecutionStatus::Failure(error) = &out.final_outcome.status else {
         panic!("expected a failure: {:?}", out.final_outcome.status)
     };
