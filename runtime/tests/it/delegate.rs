@@ -2,7 +2,7 @@
 //! the call runs on a real contract with `predecessor = alice`, the relayer signs and pays.
 
 use crate::common::{function_call, reference_chain, run_to_final, Reference};
-use near_crypto::{KeyType, PublicKey, SecretKey, Signer};
+use near_crypto::{KeyType, PublicKey, SecretKey};
 use near_primitives::action::delegate::{DelegateAction, NonDelegateAction, SignedDelegateAction};
 use near_primitives::action::Action;
 use near_primitives::types::AccountId;
@@ -142,8 +142,7 @@ fn each_failed_check_gives_the_nodes_error() {
     let stranger = SecretKey::from_seed(KeyType::ED25519, "stranger");
     let mut action = delegate(&r, vec![set_greeting("x")]);
     action.public_key = stranger.public_key();
-    let signer =
-        Signer::from(near_crypto::InMemorySigner::from_secret_key(alice.clone(), stranger));
+    let signer = near_crypto::InMemorySigner::from_secret_key(alice.clone(), stranger);
     let signed = SignedDelegateAction::sign(&signer, action);
     fails_with(&mut r, &alice, signed, "AccessKeyNotFound");
     // A nonce already used, and one beyond height * 1e6.
@@ -183,7 +182,7 @@ fn a_function_call_key_only_relays_its_own_calls() {
     let mut action = delegate(&r, vec![set_greeting("x")]);
     action.public_key = fc_key;
     action.nonce = nonce;
-    let signer = Signer::from(near_crypto::InMemorySigner::from_secret_key(alice.clone(), key));
+    let signer = near_crypto::InMemorySigner::from_secret_key(alice.clone(), key);
     let signed = SignedDelegateAction::sign(&signer, action);
     fails_with(&mut r, &alice, signed, "ReceiverMismatch");
 }
