@@ -158,3 +158,56 @@ fn an_action_not_modelled_fails_at_its_index_in_the_nodes_shape() {
     assert!(error.contains("\"index\":1"), "{error}");
     assert!(out.final_outcome.receipts_outcome[0].outcome.gas_burnt.as_gas() > 0);
 }
+
+/// A contract publishes a global contract through the host function: the receipt it creates
+/// carries `DeployGlobalContractByAccountId`, and other accounts can then use it.
+const PUBLISHER_WAT: &str = r#"
+(module
+  (import "env" "current_account_id" (func $current_account_id (param i64)))
+  (import "env" "register_len" (func $register_len (param i64) (result i64)))
+  (import "env" "read_register" (func $read_register (param i64 i64)))
+  (import "env" "promise_batch_create" (func $promise_batch_create (param i64 i64) (result i64)))
+  (import "env" "promise_batch_action_deploy_global_contract_by_account_id"
+    (func $deploy_global (param i64 i64 i64)))
+  (memory 1)
+  ;; "(module)" as wasm: the global code.
+  (data (i32.const 0) "\00asm\01\00\00\00")
+  (func (export "publish") (local $len i64) (local $promise i64)
+    (call $current_account_id (i64.const 0))
+    (local.set $len (call $register_len (i64.const 0)))
+    (call $read_register (i64.const 0) (i64.const 64))
+    (local.set $promise (call $promise_batch_create (local.get $len) (i64.const 64)))
+    (call $deploy_global (local.get $promise) (i64.const 8) (i64.const 0))))
+"#;
+
+#[test]
+fn a_contract_publishes_a_global_contract_through_the_host_function() {
+    let mut r = reference_chain(Some(86));
+    let publisher = new_account(&mut r, "factory");
+    let user = new_account(&mut r, "adopter");
+    let code = wat::parse_str(PUBLISHER_WAT).expect("wat");
+    let deploy = Action::DeployContract(near_primitives::action::DeployContractAction { code });
+    succeeded(&run(&mut r, &publisher, vec![deploy]));
+    let out = run(&mut r, &publisher, vec![function_call("publish", b"", 50 * TGAS, 0)]);
+    succeeded(&out);
+    let created = out
+        .receipts
+        .iter()
+        .find(|receipt| {
+            let first = out.final_outcome.transaction_outcome.outcome.receipt_ids[0];
+            receipt.receipt_id != first && !receipt.predecessor_id.is_system()
+        })
+        .expect("the receipt the contract created");
+    let near_primitives::views::ReceiptEnumView::Action { actions, .. } = &created.receipt else {
+        panic!("an action receipt")
+    };
+    assert!(
+        matches!(
+            &actions[..],
+            [near_primitives::views::ActionView::DeployGlobalContractByAccountId { .. }]
+        ),
+        "{actions:?}"
+    );
+    let out = run(&mut r, &user, vec![use_global(GlobalContractIdentifier::AccountId(publisher))]);
+    succeeded(&out);
+}
