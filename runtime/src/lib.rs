@@ -12,6 +12,7 @@ mod error;
 mod ext;
 mod fees;
 mod global;
+mod implicit;
 mod promises;
 mod state;
 mod status;
