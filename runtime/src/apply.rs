@@ -84,6 +84,7 @@ pub fn execute_action_receipt(
                 index,
             ),
             is_last_action: index + 1 == info.actions.len(),
+            globals: &state.globals,
         };
         let next = apply_action(&mut env, action, &mut working, &mut actor_id);
         result.merge(next);
@@ -142,6 +143,7 @@ pub fn execute_action_receipt(
         );
     }
     if failure.is_none() {
+        state.globals.extend(std::mem::take(&mut result.new_globals));
         match working {
             Some(record) => {
                 state.accounts.insert(receiver.clone(), record);
@@ -205,6 +207,8 @@ pub fn execute_action_receipt(
             receipt_ids.push(id);
         }
     }
+    // A global deploy's storage is burnt too, when the receipt succeeded.
+    let storage_burnt = if failure.is_none() { result.tokens_burnt } else { 0 };
     let status = match (failure, result.result) {
         (Some(err), _) => ExecutionStatusView::Failure(TxExecutionError::ActionError(err)),
         (None, Ok(ReturnData::ReceiptIndex(index))) => ExecutionStatusView::SuccessReceiptId(
@@ -216,7 +220,7 @@ pub fn execute_action_receipt(
     let tokens_burnt = if is_refund {
         0
     } else {
-        u128::from(result.gas_burnt) * config.gas_price + creation_charge
+        u128::from(result.gas_burnt) * config.gas_price + creation_charge + storage_burnt
     };
     let metadata =
         ExecutionMetadata::V4(Box::new(ExecutionMetadataV4 { profile: result.profile, contracts }));
@@ -276,6 +280,7 @@ fn refunds(
     let mut refunds = Vec::new();
     let deposit = if failed { fees::total_deposit(&info.actions) } else { 0 };
     let prepaid = fees::prepaid_gas(&info.actions)
+        + fees::prepaid_send_fees(&config.runtime, &info.actions)
         + fees::total_exec_fees(&config.runtime, &info.actions, receipt.receiver_id());
     let spent = if failed { result.gas_burnt } else { result.gas_used };
     let gross = prepaid.saturating_sub(spent);

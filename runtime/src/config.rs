@@ -10,6 +10,15 @@ use std::sync::Arc;
 /// The block gas price of a fresh sandbox (its genesis `min_gas_price`), in yoctoNEAR per gas.
 pub const SANDBOX_GAS_PRICE: u128 = 100_000_000;
 
+/// The chain id contracts and the `status` view see. A sandbox's is `test-chain-` and five
+/// random characters (e.g. `test-chain-1PgQs`); the embedded chain's is fixed, same shape.
+pub const SANDBOX_CHAIN_ID: &str = "test-chain-nrviz";
+
+/// Blocks per epoch of a sandbox (`neard init`'s localnet genesis: `FAST_EPOCH_LENGTH`).
+/// Epochs start at heights 1, 61, 121, ... (a sandbox at height 148 reports
+/// `epoch_start_height` 121).
+pub const SANDBOX_EPOCH_LENGTH: u64 = 60;
+
 /// Oldest protocol version the embedded runtime accepts (Wasmtime became NEAR's VM at 84).
 pub const MIN_PROTOCOL_VERSION: ProtocolVersion = 84;
 
@@ -57,6 +66,10 @@ pub struct ChainConfig {
     pub runtime: Arc<RuntimeConfig>,
     /// Block gas price (yocto per gas): what burnt gas costs.
     pub gas_price: u128,
+    /// [`SANDBOX_CHAIN_ID`].
+    pub chain_id: String,
+    /// [`SANDBOX_EPOCH_LENGTH`].
+    pub epoch_length: u64,
 }
 
 impl ChainConfig {
@@ -75,7 +88,25 @@ impl ChainConfig {
         }
         let store = RuntimeConfigStore::new(None);
         let runtime = Arc::clone(store.get_config(protocol_version));
-        Ok(Self { protocol_version, runtime, gas_price })
+        Ok(Self {
+            protocol_version,
+            runtime,
+            gas_price,
+            chain_id: SANDBOX_CHAIN_ID.to_string(),
+            epoch_length: SANDBOX_EPOCH_LENGTH,
+        })
+    }
+
+    /// The epoch height a contract sees at block `height`: 1 for the first epoch (blocks 1 to
+    /// `epoch_length`; the genesis block too), then one more per epoch.
+    pub fn epoch_height(&self, height: u64) -> u64 {
+        1 + height.saturating_sub(1) / self.epoch_length.max(1)
+    }
+
+    /// The first block of the epoch `height` is in.
+    pub fn epoch_start_height(&self, height: u64) -> u64 {
+        let length = self.epoch_length.max(1);
+        1 + height.saturating_sub(1) / length * length
     }
 
     /// The price attached gas is bought at: the block price, but at least

@@ -11,7 +11,9 @@ use near_crypto::PublicKey;
 use near_primitives::account::{AccessKey, AccessKeyPermission, FunctionCallPermission};
 use near_primitives::action::{
     Action, AddKeyAction, CreateAccountAction, DeleteAccountAction, DeleteKeyAction,
-    DeployContractAction, FunctionCallAction, TransferAction,
+    DeployContractAction, DeployGlobalContractAction, FunctionCallAction,
+    GlobalContractDeployMode as PrimitiveDeployMode, StakeAction, TransferAction,
+    TransferToGasKeyAction, UseGlobalContractAction,
 };
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas, GasWeight, Nonce};
@@ -290,19 +292,25 @@ impl External for Ext<'_> {
 
     fn append_action_deploy_global_contract(
         &mut self,
-        _receipt_index: ReceiptIndex,
-        _code: Vec<u8>,
-        _mode: GlobalContractDeployMode,
+        receipt_index: ReceiptIndex,
+        code: Vec<u8>,
+        mode: GlobalContractDeployMode,
     ) {
-        self.note_unsupported("promise_batch_action_deploy_global_contract");
+        let deploy_mode = match mode {
+            GlobalContractDeployMode::CodeHash => PrimitiveDeployMode::CodeHash,
+            GlobalContractDeployMode::AccountId => PrimitiveDeployMode::AccountId,
+        };
+        let action = DeployGlobalContractAction { code: code.into(), deploy_mode };
+        self.append(receipt_index, Action::DeployGlobalContract(action));
     }
 
     fn append_action_use_global_contract(
         &mut self,
-        _receipt_index: ReceiptIndex,
-        _contract_id: GlobalContractIdentifier,
+        receipt_index: ReceiptIndex,
+        contract_id: GlobalContractIdentifier,
     ) {
-        self.note_unsupported("promise_batch_action_use_global_contract");
+        let action = UseGlobalContractAction { contract_identifier: contract_id.into() };
+        self.append(receipt_index, Action::UseGlobalContract(Box::new(action)));
     }
 
     fn append_action_deterministic_state_init(
@@ -373,11 +381,13 @@ impl External for Ext<'_> {
 
     fn append_action_transfer_to_gas_key(
         &mut self,
-        _receipt_index: ReceiptIndex,
-        _public_key: PublicKey,
-        _deposit: Balance,
+        receipt_index: ReceiptIndex,
+        public_key: PublicKey,
+        deposit: Balance,
     ) {
-        self.note_unsupported("promise_batch_action_transfer_to_gas_key");
+        // Runs at the receiver, where it fails as on a node without that gas key.
+        let action = TransferToGasKeyAction { public_key, deposit };
+        self.append(receipt_index, Action::TransferToGasKey(Box::new(action)));
     }
 
     fn append_action_add_gas_key_with_full_access(
@@ -401,13 +411,9 @@ impl External for Ext<'_> {
         Err(unsupported("promise_batch_action_add_gas_key_with_function_call"))
     }
 
-    fn append_action_stake(
-        &mut self,
-        _receipt_index: ReceiptIndex,
-        _stake: Balance,
-        _pk: PublicKey,
-    ) {
-        self.note_unsupported("promise_batch_action_stake");
+    fn append_action_stake(&mut self, receipt_index: ReceiptIndex, stake: Balance, pk: PublicKey) {
+        let action = StakeAction { stake, public_key: pk };
+        self.append(receipt_index, Action::Stake(Box::new(action)));
     }
 
     fn append_action_add_key_with_full_access(

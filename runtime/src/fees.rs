@@ -58,6 +58,26 @@ pub fn send_fee(config: &RuntimeConfig, action: &Action, sir: bool, receiver: &A
         },
         Action::DeleteKey(_) => send(fees, delete_key, sir),
         Action::DeleteAccount(_) => send(fees, delete_account, sir),
+        // A delegate also pays, at once, the send fees of its inner actions (as on the node).
+        Action::Delegate(signed) => {
+            let inner = &signed.delegate_action;
+            send(fees, delegate, sir)
+                + inner
+                    .get_actions()
+                    .iter()
+                    .map(|a| send_fee(config, a, sir, &inner.receiver_id))
+                    .sum::<u64>()
+        }
+        Action::DeployGlobalContract(d) => {
+            send(fees, deploy_global_contract_base, sir)
+                + send(fees, deploy_global_contract_byte, sir) * d.code.len() as u64
+        }
+        Action::UseGlobalContract(u) => {
+            send(fees, use_global_contract_base, sir)
+                + send(fees, use_global_contract_byte, sir) * u.contract_identifier.len() as u64
+        }
+        // Actions the embedded runtime does not run (they fail when executed): the delegate
+        // fee stands in for their send fee.
         _ => send(fees, delegate, sir),
     }
 }
@@ -95,6 +115,15 @@ pub fn exec_fee(config: &RuntimeConfig, action: &Action, receiver: &AccountId) -
         },
         Action::DeleteKey(_) => exec(fees, delete_key),
         Action::DeleteAccount(_) => exec(fees, delete_account),
+        Action::DeployGlobalContract(d) => {
+            exec(fees, deploy_global_contract_base)
+                + exec(fees, deploy_global_contract_byte) * d.code.len() as u64
+        }
+        Action::UseGlobalContract(u) => {
+            exec(fees, use_global_contract_base)
+                + exec(fees, use_global_contract_byte) * u.contract_identifier.len() as u64
+        }
+        // Delegate; and the actions the embedded runtime does not run (see `send_fee`).
         _ => exec(fees, delegate),
     }
 }
@@ -109,31 +138,69 @@ pub fn receipt_send_fee(fees: &RuntimeFeesConfig, sir: bool) -> u64 {
     send(fees, ActionCosts::new_action_receipt, sir)
 }
 
-/// Gas attached to function calls.
+/// Gas attached to function calls (a delegate's inner calls included).
 pub fn prepaid_gas(actions: &[Action]) -> u64 {
     actions
         .iter()
         .map(|a| match a {
             Action::FunctionCall(f) => f.gas.as_gas(),
+            Action::Delegate(d) => prepaid_gas(&d.delegate_action.get_actions()),
             _ => 0,
         })
         .sum()
 }
 
-/// Tokens attached to the actions (function call deposits and transfers).
+/// Send fees a delegate's inner actions will burn when its receipt is sent: prepaid by the
+/// relayer on top of the send fees it burnt at conversion (as on the node). Zero otherwise.
+pub fn prepaid_send_fees(config: &RuntimeConfig, actions: &[Action]) -> u64 {
+    actions
+        .iter()
+        .map(|a| match a {
+            Action::Delegate(d) => {
+                let inner = &d.delegate_action;
+                let sir = inner.sender_id == inner.receiver_id;
+                inner
+                    .get_actions()
+                    .iter()
+                    .map(|a| send_fee(config, a, sir, &inner.receiver_id))
+                    .sum::<u64>()
+            }
+            _ => 0,
+        })
+        .sum()
+}
+
+/// Tokens attached to the actions (function call deposits and transfers; a delegate's inner
+/// deposits, paid by the relayer).
 pub fn total_deposit(actions: &[Action]) -> u128 {
     actions
         .iter()
         .map(|a| match a {
             Action::FunctionCall(f) => f.deposit.as_yoctonear(),
             Action::Transfer(t) => t.deposit.as_yoctonear(),
+            Action::Delegate(d) => total_deposit(&d.delegate_action.get_actions()),
             _ => 0,
+        })
+        .sum()
+}
+
+/// Exec fees of the actions; a delegate adds its inner receipt's and inner actions' exec fees.
+pub fn prepaid_exec_fees(config: &RuntimeConfig, actions: &[Action], receiver: &AccountId) -> u64 {
+    actions
+        .iter()
+        .map(|a| match a {
+            Action::Delegate(d) => {
+                let inner = &d.delegate_action;
+                prepaid_exec_fees(config, &inner.get_actions(), &inner.receiver_id)
+                    + exec_fee(config, a, &inner.receiver_id)
+                    + receipt_exec_fee(&config.fees)
+            }
+            _ => exec_fee(config, a, receiver),
         })
         .sum()
 }
 
 /// Exec fees of the receipt and all its actions: what the sender prepays for execution.
 pub fn total_exec_fees(config: &RuntimeConfig, actions: &[Action], receiver: &AccountId) -> u64 {
-    receipt_exec_fee(&config.fees)
-        + actions.iter().map(|a| exec_fee(config, a, receiver)).sum::<u64>()
+    receipt_exec_fee(&config.fees) + prepaid_exec_fees(config, actions, receiver)
 }

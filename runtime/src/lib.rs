@@ -7,9 +7,12 @@ mod chain;
 mod changes;
 mod config;
 mod convert;
+mod delegate;
 mod error;
 mod ext;
 mod fees;
+mod global;
+mod implicit;
 mod promises;
 mod state;
 mod status;
@@ -23,7 +26,7 @@ pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
 pub use changes::{BlockStateChanges, PriorValue};
 pub use config::{
     latest_protocol_version, ChainConfig, RuntimeOptions, DEFAULT_PROTOCOL_VERSION,
-    SANDBOX_GAS_PRICE,
+    SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE,
 };
 pub use error::RuntimeError;
 pub use status::TxStatus;

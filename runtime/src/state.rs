@@ -61,6 +61,8 @@ pub struct State {
     pub waiting_for: HashMap<(AccountId, CryptoHash), CryptoHash>,
     /// Yielded receipts waiting for a resume, and their timeouts.
     pub yields: Yields,
+    /// Global contracts, by code hash or by the deployer's account id.
+    pub globals: crate::global::Globals,
 }
 
 impl State {

@@ -32,8 +32,9 @@ pub fn tx_cost(config: &ChainConfig, tx: &SignedTransaction) -> TxCost {
     let receiver = t.receiver_id();
     let gas_burnt = fees::receipt_send_fee(fees, sir)
         + actions.iter().map(|a| fees::send_fee(&config.runtime, a, sir, receiver)).sum::<u64>();
-    let remaining =
-        fees::prepaid_gas(actions) + fees::total_exec_fees(&config.runtime, actions, receiver);
+    let remaining = fees::prepaid_gas(actions)
+        + fees::prepaid_send_fees(&config.runtime, actions)
+        + fees::total_exec_fees(&config.runtime, actions, receiver);
     let total = u128::from(gas_burnt) * config.gas_price
         + u128::from(remaining) * config.receipt_gas_price()
         + fees::total_deposit(actions);

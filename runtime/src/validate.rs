@@ -21,6 +21,7 @@ pub fn validate_actions(
         });
     }
     let mut seen_delete = false;
+    let mut seen_delegate = false;
     for action in actions {
         if seen_delete {
             return Err(ActionsValidationError::DeleteActionMustBeFinal);
@@ -28,12 +29,21 @@ pub fn validate_actions(
         if matches!(action, Action::DeleteAccount(_)) {
             seen_delete = true;
         }
+        if action.is_delegate() {
+            // At most one delegate per transaction or receipt (they cannot nest: the inner
+            // actions' type has no delegate).
+            if seen_delegate {
+                return Err(ActionsValidationError::DelegateActionMustBeOnlyOne);
+            }
+            seen_delegate = true;
+        }
         validate_action(limits, action)?;
     }
     let prepaid: u64 = actions
         .iter()
         .map(|a| match a {
             Action::FunctionCall(f) => f.gas.as_gas(),
+            Action::Delegate(d) => crate::fees::prepaid_gas(&d.delegate_action.get_actions()),
             _ => 0,
         })
         .try_fold(0u64, |sum, g| sum.checked_add(g))
@@ -98,6 +108,8 @@ fn validate_action(limits: &LimitConfig, action: &Action) -> Result<(), ActionsV
                 }
             }
         }
+        // The inner actions are checked like a receipt's.
+        Action::Delegate(d) => validate_actions(limits, &d.delegate_action.get_actions())?,
         Action::Stake(stake) if !matches!(stake.public_key, near_crypto::PublicKey::ED25519(_)) => {
             return Err(ActionsValidationError::UnsuitableStakingKey {
                 public_key: Box::new(stake.public_key.clone()),

@@ -131,7 +131,7 @@ impl Runtime {
             promise_results: Arc::from(Vec::new()),
             block_height: head.height,
             block_timestamp: head.timestamp_nanosec,
-            epoch_height: 1,
+            epoch_height: self.config.epoch_height(head.height),
             account_balance: record.account.amount(),
             account_locked_balance: record.account.locked(),
             storage_usage: record.account.storage_usage(),
@@ -142,8 +142,7 @@ impl Runtime {
             view_config: Some(ViewConfig { max_gas_burnt: gas }),
             output_data_receivers: Vec::new(),
         };
-        let code = record.code.clone();
-        let code_hash = record.account.local_contract_hash().unwrap_or_default();
+        let (code_hash, code) = crate::global::code_for(&self.state.globals, &record);
         let post_quantum = near_primitives::version::ProtocolFeature::PostQuantumSignatures
             .enabled(self.config.protocol_version);
         let mut written = HashSet::new();
@@ -154,7 +153,7 @@ impl Runtime {
             CryptoHash::default(),
             head.height,
             post_quantum,
-            "localnet".to_string(),
+            self.config.chain_id.clone(),
         );
         let outcome = match self.vm.run(code_hash, code, method, &mut ext, &context) {
             Ok(outcome) => outcome,

@@ -4,8 +4,11 @@
 mod common;
 mod shape;
 
+mod context;
+mod delegate;
 mod failures;
 mod fidelity;
+mod global;
 mod hostile;
 mod instant;
 mod new_receipts;

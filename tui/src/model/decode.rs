@@ -277,6 +277,74 @@ mod tests {
         );
     }
 
+    /// What the embedded runtime reports for an action it does not model reads as such.
+    #[test]
+    fn an_action_not_modelled_says_so() {
+        use near_primitives::errors::{ActionsValidationError, ReceiptValidationError};
+        let err = TxExecutionError::ActionError(ActionError {
+            index: Some(1),
+            kind: ActionErrorKind::NewReceiptValidationError(
+                ReceiptValidationError::ActionsValidation(
+                    ActionsValidationError::UnsupportedProtocolFeature {
+                        protocol_feature: "DeterministicStateInit (not modelled by the embedded \
+                                           runtime)"
+                            .into(),
+                        version: 86,
+                    },
+                ),
+            ),
+        });
+        let f = failure(&err);
+        assert_eq!(f.action_index, Some(1));
+        assert_eq!(
+            f.kind,
+            "NewReceiptValidationError.ActionsValidation.UnsupportedProtocolFeature"
+        );
+        assert!(f.message.contains("not modelled by the embedded runtime"), "{}", f.message);
+    }
+
+    /// Delegate and global-contract actions print their meaning, not a debug dump.
+    #[test]
+    fn delegate_and_global_actions_are_readable() {
+        use near_primitives::action::delegate::{
+            DelegateAction, NonDelegateAction, SignedDelegateAction,
+        };
+        use near_primitives::action::{
+            Action, DeployGlobalContractAction, FunctionCallAction, GlobalContractDeployMode,
+        };
+        let alice: near_primitives::types::AccountId = "alice.near".parse().expect("id");
+        let call = Action::FunctionCall(Box::new(FunctionCallAction {
+            method_name: "set_greeting".into(),
+            args: b"{}".to_vec(),
+            gas: Gas::from_gas(1),
+            deposit: Balance::ZERO,
+        }));
+        let signer = near_crypto::InMemorySigner::test_signer(&alice);
+        let delegate = DelegateAction {
+            sender_id: alice.clone(),
+            receiver_id: "hello.near".parse().expect("id"),
+            actions: vec![NonDelegateAction::try_from(call).expect("not a delegate")],
+            nonce: 1,
+            max_block_height: 10,
+            public_key: signer.public_key(),
+        };
+        let signed = SignedDelegateAction::sign(&signer, delegate);
+        let info = action(&ActionView::from(Action::Delegate(Box::new(signed))));
+        assert_eq!(info.kind, "Delegate");
+        assert_eq!(
+            info.detail.as_deref(),
+            Some("meta-transaction of alice.near to hello.near: FunctionCall set_greeting")
+        );
+        let deploy = Action::DeployGlobalContract(DeployGlobalContractAction {
+            code: vec![0u8; 100_000].into(),
+            deploy_mode: GlobalContractDeployMode::AccountId,
+        });
+        let info = action(&ActionView::from(deploy));
+        assert_eq!(info.kind, "DeployGlobalContractByAccountId");
+        // A 32-byte hash in base58, not the code.
+        assert!(info.detail.as_deref().is_some_and(|d| d.len() < 60), "{:?}", info.detail);
+    }
+
     #[test]
     fn values_are_json_when_json() {
         assert_eq!(value(b""), Value::Empty);

@@ -42,7 +42,7 @@ use tokio::sync::{mpsc, oneshot};
 /// Default port, like neard's RPC.
 pub const DEFAULT_PORT: u16 = 3030;
 /// Chain id reported by `status` and the genesis config.
-pub const CHAIN_ID: &str = "nearviz";
+pub const CHAIN_ID: &str = nearviz_runtime::SANDBOX_CHAIN_ID;
 
 /// When blocks are produced.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -17,7 +17,7 @@ use serde_json::{json, Value};
 /// Gas limit of the one chunk (a node's default).
 const CHUNK_GAS_LIMIT: u64 = 1_000_000_000_000_000;
 /// Blocks per epoch reported (the embedded chain never changes epoch).
-const EPOCH_LENGTH: u64 = 43_200;
+const EPOCH_LENGTH: u64 = nearviz_runtime::SANDBOX_EPOCH_LENGTH;
 
 /// The chunk hash of block `block` (one chunk per block).
 pub fn chunk_hash(block: &CryptoHash) -> CryptoHash {
@@ -45,7 +45,7 @@ pub fn status(rt: &Runtime, ctx: &Context) -> Value {
             "earliest_block_height": genesis.height,
             "earliest_block_time": rfc3339(genesis.timestamp_nanosec),
             "epoch_id": head.epoch_id,
-            "epoch_start_height": 0,
+            "epoch_start_height": rt.config().epoch_start_height(head.height),
         },
         "validator_account_id": ROOT_ACCOUNT,
         "validator_public_key": root_key,
