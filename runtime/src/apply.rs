@@ -100,6 +100,7 @@ pub fn execute_action_receipt(
         Ok(_) => None,
     };
     // One metadata entry per action: actions that did not run show no contract (`null`).
+    let ran = contracts.len();
     contracts.resize(info.actions.len(), AccountContract::None);
     if failure.is_none() {
         if let Some(record) = &working {
@@ -220,7 +221,12 @@ pub fn execute_action_receipt(
     } else {
         u128::from(result.gas_burnt) * config.gas_price + creation_charge
     };
-    let compute_usage = crate::chunk::compute_usage(config, result.gas_burnt, &result.profile);
+    let compute_usage = crate::chunk::compute_usage(
+        config,
+        result.gas_burnt,
+        &result.profile,
+        &info.actions[..ran],
+    );
     let metadata =
         ExecutionMetadata::V4(Box::new(ExecutionMetadataV4 { profile: result.profile, contracts }));
     let outcome = ExecutionOutcomeView {

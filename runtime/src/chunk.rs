@@ -13,6 +13,8 @@
 //! ```
 
 use crate::config::ChainConfig;
+use near_parameters::ActionCosts;
+use near_primitives::action::Action;
 use near_primitives::profile_data_v3::ProfileDataV3;
 use near_primitives::receipt::{Receipt, ReceiptEnum};
 
@@ -96,10 +98,16 @@ impl ChunkUsage {
     }
 }
 
-/// The compute a receipt used: its gas, except for host functions whose compute cost differs
-/// from their gas cost (storage reads and writes, trie nodes: `wasm_*` parameters with a
-/// `compute` value). Action fees count as their gas, as in nearcore at protocol 86.
-pub fn compute_usage(config: &ChainConfig, gas_burnt: u64, profile: &ProfileDataV3) -> u64 {
+/// The compute a receipt used: its gas, except where a cost's compute differs from its gas:
+/// host functions (storage reads and writes, trie nodes: `wasm_*` parameters with a `compute`
+/// value, from the receipt's profile) and contract deployment (`action_deploy_contract`
+/// execution: 20 Tgas of compute, ~100× its gas, since protocol 84) among the actions that ran.
+pub fn compute_usage(
+    config: &ChainConfig,
+    gas_burnt: u64,
+    profile: &ProfileDataV3,
+    actions_run: &[Action],
+) -> u64 {
     let ext_costs = &config.runtime.wasm_config.ext_costs;
     let mut compute = gas_burnt;
     for (cost, gas) in profile.wasm_ext_profile.iter() {
@@ -111,6 +119,19 @@ pub fn compute_usage(config: &ChainConfig, gas_burnt: u64, profile: &ProfileData
         let scaled = u128::from(gas) * u128::from(cost.compute(ext_costs)) / u128::from(unit_gas);
         let scaled = u64::try_from(scaled).unwrap_or(u64::MAX);
         compute = compute.saturating_sub(gas).saturating_add(scaled);
+    }
+    let fees = &config.runtime.fees;
+    for action in actions_run {
+        if let Action::DeployContract(deploy) = action {
+            let bytes = deploy.code.len() as u64;
+            for (cost, times) in
+                [(ActionCosts::deploy_contract_base, 1), (ActionCosts::deploy_contract_byte, bytes)]
+            {
+                let exec = fees.fee(cost).exec_fee();
+                let extra = exec.compute.saturating_sub(exec.gas.as_gas());
+                compute = compute.saturating_add(extra.saturating_mul(times));
+            }
+        }
     }
     compute
 }
@@ -173,5 +194,18 @@ mod tests {
         let full = config.runtime.congestion_control_config.max_congestion_incoming_gas.as_gas();
         assert_eq!(tx_gas_limit(&config, full), 20_000_000_000_000);
         assert_eq!(tx_gas_limit(&config, full / 2), 260_000_000_000_000);
+    }
+
+    #[test]
+    fn a_deployment_costs_more_compute_than_gas() {
+        use near_primitives::action::DeployContractAction;
+        let config = ChainConfig::new(None, 100_000_000).expect("config");
+        let deploy = Action::DeployContract(DeployContractAction { code: vec![0; 1000] });
+        let profile = ProfileDataV3::default();
+        // Protocol 86: 20 Tgas of compute for the base (184.77 Ggas of gas), 250 Mgas per byte
+        // (64.57 Mgas of gas).
+        let extra = (20_000_000_000_000 - 184_765_750_000) + 1000 * (250_000_000 - 64_572_944);
+        assert_eq!(compute_usage(&config, 1_000, &profile, &[deploy]), 1_000 + extra);
+        assert_eq!(compute_usage(&config, 1_000, &profile, &[]), 1_000);
     }
 }

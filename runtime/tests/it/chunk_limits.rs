@@ -197,3 +197,53 @@ fn delayed_receipts_are_pending_until_they_run() {
     assert_eq!(pending.len(), 1, "its receipt is known, waiting in the delayed queue");
     assert!(rt.receipt_view(&pending[0].receipt_id).is_some());
 }
+
+/// `read` reads an absent key until less than 5 Tgas is left: storage reads cost about 2.7×
+/// more compute than gas (`wasm_storage_read_base`: 56 Ggas of gas, 159 Ggas of compute).
+const READER: &str = r#"
+(module
+  (import "env" "prepaid_gas" (func (result i64)))
+  (import "env" "used_gas" (func (result i64)))
+  (import "env" "storage_read" (func (param i64 i64 i64) (result i64)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "k")
+  (func (export "read")
+    (loop
+      (drop (call 2 (i64.const 1) (i64.const 0) (i64.const 0)))
+      (br_if 0 (i64.lt_u (i64.add (call 1) (i64.const 5000000000000)) (call 0))))))
+"#;
+
+#[test]
+fn compute_not_gas_fills_the_chunk() {
+    let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
+    let reader = id("reader.test.near");
+    let signer = id("flood.test.near");
+    rt.add_genesis_account(&reader, 100 * NEAR).expect("reader");
+    rt.add_genesis_account(&signer, 100 * NEAR).expect("signer");
+    let code = wat::parse_str(READER).expect("wat");
+    rt.submit(&reader, &reader, vec![Action::DeployContract(DeployContractAction { code })])
+        .expect("deploy");
+    rt.produce_block();
+    let txs: Vec<_> = (0..3)
+        .map(|_| {
+            let call = function_call("read", b"", 300 * TGAS, 0);
+            rt.submit(&signer, &reader, vec![call]).expect("read call")
+        })
+        .collect();
+    run_until_idle(&mut rt);
+    let heights: Vec<u64> = txs
+        .iter()
+        .map(|tx| {
+            let TxStatus::Known { outcome, .. } = rt.tx_status(tx) else { panic!("unknown") };
+            let call = &outcome.final_outcome.receipts_outcome[0];
+            assert!(call.outcome.gas_burnt.as_gas() > 290 * TGAS);
+            height_of(&rt, &call.block_hash)
+        })
+        .collect();
+    // ~295 Tgas of gas but ~800 Tgas of compute each: two calls fill a chunk although their
+    // gas (~590 Tgas) is far below the limit.
+    assert_eq!(heights[0], heights[1], "{heights:?}");
+    assert_eq!(heights[2], heights[1] + 1, "the third waits for the next chunk: {heights:?}");
+    let used = rt.block_contents(heights[0]).gas_used;
+    assert!(used < CHUNK_GAS_LIMIT * 7 / 10, "gas alone would not fill the chunk: {used}");
+}
