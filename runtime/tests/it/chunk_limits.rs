@@ -247,3 +247,31 @@ fn compute_not_gas_fills_the_chunk() {
     let used = rt.block_contents(heights[0]).gas_used;
     assert!(used < CHUNK_GAS_LIMIT * 7 / 10, "gas alone would not fill the chunk: {used}");
 }
+
+#[test]
+fn a_block_converts_transactions_up_to_the_transaction_gas_limit() {
+    let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
+    let signer = id("flood.test.near");
+    let receiver = id("sink.test.near");
+    rt.add_genesis_account(&signer, 1_000 * NEAR).expect("signer");
+    rt.add_genesis_account(&receiver, NEAR).expect("receiver");
+    // 1 MB of arguments: ~48 Tgas to convert each transaction (function_call_byte, not sir).
+    let args = vec![b'x'; 1_000_000];
+    let txs: Vec<_> = (0..12)
+        .map(|_| {
+            let call = function_call("sink", &args, 10 * TGAS, 0);
+            rt.submit(&signer, &receiver, vec![call]).expect("call")
+        })
+        .collect();
+    rt.produce_block();
+    let included: Vec<Option<u64>> =
+        txs.iter().map(|tx| rt.tx_block(tx).map(|(_, height)| height)).collect();
+    // 500 Tgas of conversions per chunk: the eleventh crosses it (and is included), the
+    // twelfth waits for the next block.
+    let converted = rt.block_contents(1).gas_used;
+    assert!(converted >= 500 * TGAS, "{converted}");
+    assert_eq!(included[..11], [Some(1); 11], "{included:?}");
+    assert_eq!(included[11], None, "the last waits in the mempool");
+    rt.produce_block();
+    assert_eq!(rt.tx_block(&txs[11]).map(|(_, h)| h), Some(2));
+}
