@@ -237,6 +237,10 @@ impl Runtime {
         }
         transactions::check(&self.config, &self.state, &tx)
             .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
+        // A congested shard refuses new transactions to it (the node's RPC checks it too).
+        if let Some(error) = chunk::rejects_transactions(&self.congestion()) {
+            return Err(RuntimeError::InvalidTransaction(error.to_string()));
+        }
         let hash = tx.get_hash();
         if self.txs.contains_key(&hash) {
             return Err(RuntimeError::InvalidTransaction(format!(
@@ -318,7 +322,9 @@ impl Runtime {
         // Burnt gas costs the previous header's price in this block (`config.gas_price`).
         self.config.gas_price = prev.gas_price.as_yoctonear();
         self.usage = ChunkUsage::default();
-        let tx_limit = chunk::tx_gas_limit(&self.config, self.delayed_gas());
+        let congestion = self.congestion();
+        let tx_limit = chunk::tx_gas_limit(&congestion);
+        let refused = chunk::rejects_transactions(&congestion);
         let mut tx_gas = 0u64;
         let mut outgoing = Vec::new();
         let mut local = Vec::new();
@@ -329,6 +335,10 @@ impl Runtime {
                 continue;
             }
             let Some(record) = self.txs.get_mut(&tx_hash) else { continue };
+            if let Some(error) = &refused {
+                record.rejected = Some(transactions::rejection(error.clone()));
+                continue;
+            }
             let converted = transactions::convert(
                 &self.config,
                 &mut self.state,
@@ -393,12 +403,13 @@ impl Runtime {
         self.head()
     }
 
-    /// Gas the delayed receipts stand for (the shard's incoming congestion).
-    fn delayed_gas(&self) -> u64 {
-        self.delayed
-            .iter()
-            .map(|r| chunk::congestion_gas(&self.config, r))
-            .fold(0, u64::saturating_add)
+    /// The shard's congestion: the gas of the delayed receipts, the bytes of the receipts
+    /// waiting in state (delayed and postponed).
+    fn congestion(&self) -> near_primitives::congestion_info::CongestionControl {
+        let gas = self.delayed.iter().map(|r| u128::from(chunk::congestion_gas(&self.config, r)));
+        let waiting = self.delayed.iter().chain(self.state.postponed.values().map(|p| &p.receipt));
+        let bytes = waiting.map(|r| borsh::object_length(r).unwrap_or(0) as u64);
+        chunk::congestion(&self.config, gas.sum(), bytes.sum())
     }
 
     fn process(

@@ -5,7 +5,8 @@
 //! ```text
 //! block H:  price = header(H-1).gas_price        (what burnt gas costs in H)
 //!           txs converted while their gas < the transaction limit (500 Tgas, less when
-//!             delayed receipts pile up), the rest wait in the mempool
+//!             delayed receipts pile up), the rest wait in the mempool; none at all when the
+//!             shard is congested (ShardCongested)
 //!           local receipts ─┐ each runs while the chunk's compute < its limit (1,000 Tgas);
 //!           delayed (FIFO) ─┤ the receipt that crosses the limit still runs; the others go to
 //!           incoming ───────┘ the back of the delayed-receipts queue, in order
@@ -15,6 +16,11 @@
 use crate::config::ChainConfig;
 use near_parameters::ActionCosts;
 use near_primitives::action::Action;
+use near_primitives::congestion_info::{
+    CongestionControl, CongestionInfo, CongestionInfoV1, RejectTransactionReason,
+    ShardAcceptsTransactions,
+};
+use near_primitives::errors::InvalidTxError;
 use near_primitives::profile_data_v3::ProfileDataV3;
 use near_primitives::receipt::{Receipt, ReceiptEnum};
 
@@ -154,19 +160,47 @@ pub fn congestion_gas(config: &ChainConfig, receipt: &Receipt) -> u64 {
         .saturating_add(crate::fees::prepaid_gas(actions))
 }
 
+/// The shard's congestion as the next chunk sees it (nearcore's `CongestionControl`, used as
+/// is): incoming congestion from the delayed receipts' gas, memory congestion from the bytes of
+/// receipts waiting in state (delayed and postponed). One shard has no outgoing buffers and no
+/// missed chunks.
+pub fn congestion(
+    config: &ChainConfig,
+    delayed_gas: u128,
+    receipt_bytes: u64,
+) -> CongestionControl {
+    let info = CongestionInfo::V1(CongestionInfoV1 {
+        delayed_receipts_gas: delayed_gas,
+        buffered_receipts_gas: 0,
+        receipt_bytes,
+        allowed_shard: 0,
+    });
+    CongestionControl::new(config.runtime.congestion_control_config, info, 0)
+}
+
 /// The gas the chunk may spend converting new transactions: `max_tx_gas` (500 Tgas) without
 /// congestion, down to `min_tx_gas` (20 Tgas) as the delayed receipts' gas approaches
-/// `max_congestion_incoming_gas` (the shard's incoming congestion; one shard has no outgoing
-/// buffers, and its delayed receipts' memory stays far below the memory limit).
-pub fn tx_gas_limit(config: &ChainConfig, delayed_gas: u64) -> u64 {
-    let congestion = &config.runtime.congestion_control_config;
-    let max = congestion.max_tx_gas.as_gas();
-    let min = congestion.min_tx_gas.as_gas();
-    let full = congestion.max_congestion_incoming_gas.as_gas().max(1);
-    let level = f64::min(1.0, delayed_gas as f64 / full as f64);
-    // nearcore's `mix`: max × (1 − level) + min × level, in f64, rounded.
-    let mixed = max as f64 * (1.0 - level) + min as f64 * level;
-    mixed.round() as u64
+/// `max_congestion_incoming_gas` (400 PGas).
+pub fn tx_gas_limit(congestion: &CongestionControl) -> u64 {
+    congestion.process_tx_limit().as_gas()
+}
+
+/// Why the shard refuses new transactions to it, if it does: its congestion level reached
+/// `reject_tx_congestion_threshold` (0.8), e.g. 320 PGas of delayed receipts.
+pub fn rejects_transactions(congestion: &CongestionControl) -> Option<InvalidTxError> {
+    match congestion.shard_accepts_transactions() {
+        ShardAcceptsTransactions::Yes => None,
+        ShardAcceptsTransactions::No(reason) => Some(match reason {
+            RejectTransactionReason::IncomingCongestion { congestion_level }
+            | RejectTransactionReason::OutgoingCongestion { congestion_level }
+            | RejectTransactionReason::MemoryCongestion { congestion_level } => {
+                InvalidTxError::ShardCongested { shard_id: 0, congestion_level }
+            }
+            RejectTransactionReason::MissedChunks { missed_chunks } => {
+                InvalidTxError::ShardStuck { shard_id: 0, missed_chunks }
+            }
+        }),
+    }
 }
 
 #[cfg(test)]
@@ -188,12 +222,23 @@ mod tests {
     }
 
     #[test]
-    fn the_transaction_limit_shrinks_with_delayed_gas() {
+    fn the_transaction_limit_shrinks_with_delayed_gas_and_a_congested_shard_refuses() {
         let config = ChainConfig::new(None, 100_000_000).expect("config");
-        assert_eq!(tx_gas_limit(&config, 0), 500_000_000_000_000);
         let full = config.runtime.congestion_control_config.max_congestion_incoming_gas.as_gas();
-        assert_eq!(tx_gas_limit(&config, full), 20_000_000_000_000);
-        assert_eq!(tx_gas_limit(&config, full / 2), 260_000_000_000_000);
+        let full = u128::from(full);
+        let calm = congestion(&config, 0, 0);
+        assert_eq!(tx_gas_limit(&calm), 500_000_000_000_000);
+        assert!(rejects_transactions(&calm).is_none());
+        assert_eq!(tx_gas_limit(&congestion(&config, full, 0)), 20_000_000_000_000);
+        let half = congestion(&config, full / 2, 0);
+        assert_eq!(tx_gas_limit(&half), 260_000_000_000_000);
+        assert!(rejects_transactions(&half).is_none());
+        let congested = congestion(&config, full * 8 / 10, 0);
+        let error = rejects_transactions(&congested).expect("refused at 0.8");
+        assert_eq!(
+            error.to_string(),
+            "Shard 0 is currently at congestion level 0.800 and rejects new transactions."
+        );
     }
 
     #[test]

@@ -275,3 +275,41 @@ fn a_block_converts_transactions_up_to_the_transaction_gas_limit() {
     rt.produce_block();
     assert_eq!(rt.tx_block(&txs[11]).map(|(_, h)| h), Some(2));
 }
+
+#[test]
+fn a_shard_congested_with_delayed_receipts_refuses_new_transactions() {
+    let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
+    let reader = id("reader.test.near");
+    let signer = id("whale.test.near");
+    rt.add_genesis_account(&reader, 100 * NEAR).expect("reader");
+    rt.add_genesis_account(&signer, 1_000 * NEAR).expect("whale");
+    let code = wat::parse_str(READER).expect("wat");
+    rt.submit(&reader, &reader, vec![Action::DeployContract(DeployContractAction { code })])
+        .expect("deploy");
+    rt.produce_block();
+    // Delayed receipts count their attached gas (300 Tgas each): at 0.8 × 400 PGas of them the
+    // shard refuses new transactions. (The storage reads fill chunks fast: a quick test.)
+    let mut last = None;
+    for _ in 0..1_100 {
+        let call = function_call("read", b"", 300 * TGAS, 0);
+        last = Some(rt.submit(&signer, &reader, vec![call]).expect("read call"));
+    }
+    let last = last.expect("sent");
+    let mut refused = None;
+    for _ in 0..30 {
+        rt.produce_block();
+        let call = function_call("read", b"", 300 * TGAS, 0);
+        if let Err(error) = rt.submit(&signer, &reader, vec![call]) {
+            refused = Some(error.to_string());
+            break;
+        }
+    }
+    let refused = refused.expect("the shard became congested");
+    assert!(
+        refused.contains("Shard 0 is currently at congestion level")
+            && refused.contains("rejects new transactions"),
+        "{refused}"
+    );
+    assert!(rt.delayed_receipts() >= 1_066, "{} delayed", rt.delayed_receipts());
+    assert!(rt.tx_block(&last).is_some(), "the earlier transactions were all included");
+}
