@@ -38,6 +38,8 @@ pub struct Executed {
     pub outcome: ExecutionOutcomeView,
     /// New receipts (action, refund and data receipts) with their ids.
     pub new_receipts: Vec<Receipt>,
+    /// Compute the receipt used (counts against the chunk's limit).
+    pub compute_usage: u64,
 }
 
 /// Runs an action receipt whose inputs have all arrived.
@@ -99,6 +101,7 @@ pub fn execute_action_receipt(
         Ok(_) => None,
     };
     // One metadata entry per action: actions that did not run show no contract (`null`).
+    let ran = contracts.len();
     contracts.resize(info.actions.len(), AccountContract::None);
     if failure.is_none() {
         if let Some(record) = &working {
@@ -222,6 +225,12 @@ pub fn execute_action_receipt(
     } else {
         u128::from(result.gas_burnt) * config.gas_price + creation_charge + storage_burnt
     };
+    let compute_usage = crate::chunk::compute_usage(
+        config,
+        result.gas_burnt,
+        &result.profile,
+        &info.actions[..ran],
+    );
     let metadata =
         ExecutionMetadata::V4(Box::new(ExecutionMetadataV4 { profile: result.profile, contracts }));
     let outcome = ExecutionOutcomeView {
@@ -233,7 +242,7 @@ pub fn execute_action_receipt(
         status,
         metadata: metadata.into(),
     };
-    Some(Executed { outcome, new_receipts })
+    Some(Executed { outcome, new_receipts, compute_usage })
 }
 
 fn forward_receivers(target: &mut Receipt, info: &ActionReceiptInfo) {

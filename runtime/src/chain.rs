@@ -2,13 +2,17 @@
 //! way a single-shard node schedules them (NEAR-FACTS 1-2).
 //!
 //! ```text
-//! submit(tx) ─▶ mempool ─▶ produce_block(): convert txs ─▶ local receipts run now
+//! submit(tx) ─▶ mempool ─▶ produce_block(): convert txs (up to the chunk's tx gas limit)
+//!                                          local receipts run now
+//!                                          delayed receipts (FIFO) run
 //!                                          incoming receipts (made in the previous block) run
+//!                                          past the chunk's limit: ─▶ delayed (chunk.rs)
 //!                                          new receipts ─▶ incoming of the next block
 //! ```
 
 use crate::apply::{execute_action_receipt, BlockCtx};
 use crate::changes::{BlockStateChanges, Recorder};
+use crate::chunk::{self, ChunkRules, ChunkUsage};
 use crate::config::{ChainConfig, RuntimeOptions};
 use crate::error::RuntimeError;
 use crate::state::{access_key_storage, AccountRecord, Postponed, State};
@@ -56,6 +60,14 @@ pub struct Runtime {
     block_index: HashMap<CryptoHash, usize>,
     mempool: Vec<CryptoHash>,
     incoming: Vec<Receipt>,
+    /// Receipts that did not fit in their block's chunk, oldest first.
+    delayed: VecDeque<Receipt>,
+    /// Gas limit and price rules of the chain.
+    rules: ChunkRules,
+    /// What the chunk of the block being produced has used so far.
+    usage: ChunkUsage,
+    /// Gas used by the head block's chunk (moves the next block's price).
+    head_gas_used: u64,
     pub(crate) txs: HashMap<CryptoHash, TxRecord>,
     pub(crate) receipts: HashMap<CryptoHash, ReceiptRecord>,
     receipt_tx: HashMap<CryptoHash, CryptoHash>,
@@ -88,6 +100,7 @@ impl Runtime {
             std::sync::Arc::clone(&config.runtime.fees),
             options.cache_dir.as_deref(),
         )?;
+        let rules = ChunkRules::sandbox(options.gas_price);
         let mut runtime = Self {
             config,
             vm,
@@ -97,6 +110,10 @@ impl Runtime {
             block_index: HashMap::new(),
             mempool: Vec::new(),
             incoming: Vec::new(),
+            delayed: VecDeque::new(),
+            rules,
+            usage: ChunkUsage::default(),
+            head_gas_used: 0,
             txs: HashMap::new(),
             receipts: HashMap::new(),
             receipt_tx: HashMap::new(),
@@ -105,8 +122,12 @@ impl Runtime {
             total_supply: GENESIS_TOTAL_SUPPLY,
             state_changes: VecDeque::new(),
         };
-        let genesis =
-            runtime.header(0, CryptoHash::default(), runtime.options.genesis_timestamp_ns);
+        let genesis = runtime.header(
+            0,
+            CryptoHash::default(),
+            runtime.options.genesis_timestamp_ns,
+            runtime.rules.min_gas_price,
+        );
         runtime.push_block(genesis);
         Ok(runtime)
     }
@@ -117,6 +138,16 @@ impl Runtime {
 
     pub fn protocol_version(&self) -> u32 {
         self.config.protocol_version
+    }
+
+    /// The chain's chunk gas limit and gas price rules (the sandbox genesis values).
+    pub fn chunk_rules(&self) -> &ChunkRules {
+        &self.rules
+    }
+
+    /// Receipts waiting in the delayed-receipts queue (they did not fit in their block).
+    pub fn delayed_receipts(&self) -> usize {
+        self.delayed.len()
     }
 
     /// Creates an account directly in the state (like a genesis record), with the runtime's
@@ -206,6 +237,10 @@ impl Runtime {
         }
         transactions::check(&self.config, &self.state, &tx)
             .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
+        // A congested shard refuses new transactions to it (the node's RPC checks it too).
+        if let Some(error) = chunk::rejects_transactions(&self.congestion()) {
+            return Err(RuntimeError::InvalidTransaction(error.to_string()));
+        }
         let hash = tx.get_hash();
         if self.txs.contains_key(&hash) {
             return Err(RuntimeError::InvalidTransaction(format!(
@@ -240,7 +275,10 @@ impl Runtime {
 
     /// True when `id` is a refund receipt (from `system`) not executed yet.
     pub(crate) fn is_pending_refund(&self, id: &CryptoHash) -> bool {
-        self.incoming.iter().any(|r| r.receipt_id() == id && r.predecessor_id().is_system())
+        self.incoming
+            .iter()
+            .chain(&self.delayed)
+            .any(|r| r.receipt_id() == id && r.predecessor_id().is_system())
     }
 
     /// A receipt created and not executed yet: one that runs in the next block, or one
@@ -248,6 +286,7 @@ impl Runtime {
     pub(crate) fn pending_receipt(&self, id: &CryptoHash) -> Option<&Receipt> {
         self.incoming
             .iter()
+            .chain(&self.delayed)
             .find(|r| r.receipt_id() == id)
             .or_else(|| self.state.postponed.get(id).map(|p| &p.receipt))
             .or_else(|| self.state.yields.pending(id))
@@ -261,11 +300,14 @@ impl Runtime {
 
     /// True when no transaction waits and no receipt is in flight.
     pub fn is_idle(&self) -> bool {
-        self.mempool.is_empty() && self.incoming.is_empty() && self.state.postponed.is_empty()
+        self.mempool.is_empty()
+            && self.incoming.is_empty()
+            && self.delayed.is_empty()
+            && self.state.postponed.is_empty()
     }
 
-    /// Produces the next block: includes the mempool, runs local receipts, then the receipts
-    /// created in the previous block.
+    /// Produces the next block: includes the mempool, runs local receipts, the delayed
+    /// receipts, then the receipts created in the previous block, until the chunk is full.
     pub fn produce_block(&mut self) -> &BlockHeaderView {
         let timestamp = self.head().timestamp_nanosec + self.options.block_interval_ns;
         self.produce_block_at(timestamp)
@@ -284,10 +326,26 @@ impl Runtime {
             written: HashSet::new(),
             changes: Recorder::default(),
         };
+        // Burnt gas costs the previous header's price in this block (`config.gas_price`).
+        self.config.gas_price = prev.gas_price.as_yoctonear();
+        self.usage = ChunkUsage::default();
+        let congestion = self.congestion();
+        let tx_limit = chunk::tx_gas_limit(&congestion);
+        let refused = chunk::rejects_transactions(&congestion);
+        let mut tx_gas = 0u64;
         let mut outgoing = Vec::new();
         let mut local = Vec::new();
+        let mut waiting = Vec::new();
         for tx_hash in std::mem::take(&mut self.mempool) {
+            if tx_gas >= tx_limit {
+                waiting.push(tx_hash);
+                continue;
+            }
             let Some(record) = self.txs.get_mut(&tx_hash) else { continue };
+            if let Some(error) = &refused {
+                record.rejected = Some(transactions::rejection(error.clone()));
+                continue;
+            }
             let converted = transactions::convert(
                 &self.config,
                 &mut self.state,
@@ -297,6 +355,9 @@ impl Runtime {
             );
             match converted {
                 Ok((receipt, outcome)) => {
+                    let gas = outcome.gas_burnt.as_gas();
+                    tx_gas = tx_gas.saturating_add(gas);
+                    self.usage.add(gas, gas);
                     self.total_supply =
                         self.total_supply.saturating_sub(outcome.tokens_burnt.as_yoctonear());
                     record.included = Some((hash, height));
@@ -312,9 +373,27 @@ impl Runtime {
                 Err(reason) => record.rejected = Some(reason),
             }
         }
-        let incoming = std::mem::take(&mut self.incoming);
-        for receipt in local.into_iter().chain(incoming) {
+        self.mempool = waiting;
+        let limit = self.rules.gas_limit;
+        // Local receipts, then the delayed ones (oldest first), then the incoming ones; once the
+        // chunk is full the rest wait in the delayed queue, in this order.
+        for receipt in local {
+            if self.usage.is_full(limit) {
+                self.delayed.push_back(receipt);
+            } else {
+                self.process(receipt, &mut block, hash, &mut outgoing);
+            }
+        }
+        while !self.usage.is_full(limit) {
+            let Some(receipt) = self.delayed.pop_front() else { break };
             self.process(receipt, &mut block, hash, &mut outgoing);
+        }
+        for receipt in std::mem::take(&mut self.incoming) {
+            if self.usage.is_full(limit) {
+                self.delayed.push_back(receipt);
+            } else {
+                self.process(receipt, &mut block, hash, &mut outgoing);
+            }
         }
         // Yields not resumed by the end of their expiry block time out (resumed next block).
         outgoing.extend(self.state.yields.expire(height));
@@ -323,9 +402,23 @@ impl Runtime {
             self.state_changes.pop_front();
         }
         self.state_changes.push_back((hash, block.changes.finish()));
-        let header = self.header(height, prev.hash, timestamp_ns);
+        // This block's price follows the load of the block before it (a chunk reports the gas
+        // its predecessor used); the next block burns at this price.
+        let price = self.rules.next_gas_price(prev.gas_price.as_yoctonear(), self.head_gas_used);
+        self.head_gas_used = self.usage.gas;
+        self.config.gas_price = price;
+        let header = self.header(height, prev.hash, timestamp_ns, price);
         self.push_block(header);
         self.head()
+    }
+
+    /// The shard's congestion: the gas of the delayed receipts, the bytes of the receipts
+    /// waiting in state (delayed and postponed).
+    fn congestion(&self) -> near_primitives::congestion_info::CongestionControl {
+        let gas = self.delayed.iter().map(|r| u128::from(chunk::congestion_gas(&self.config, r)));
+        let waiting = self.delayed.iter().chain(self.state.postponed.values().map(|p| &p.receipt));
+        let bytes = waiting.map(|r| borsh::object_length(r).unwrap_or(0) as u64);
+        chunk::congestion(&self.config, gas.sum(), bytes.sum())
     }
 
     fn process(
@@ -413,6 +506,7 @@ impl Runtime {
         };
         self.total_supply =
             self.total_supply.saturating_sub(executed.outcome.tokens_burnt.as_yoctonear());
+        self.usage.add(executed.outcome.gas_burnt.as_gas(), executed.compute_usage);
         self.done_with(tx);
         let mut instant = Vec::new();
         for new in executed.new_receipts {
@@ -446,7 +540,13 @@ impl Runtime {
         }
     }
 
-    fn header(&self, height: u64, prev_hash: CryptoHash, timestamp_ns: u64) -> BlockHeaderView {
+    fn header(
+        &self,
+        height: u64,
+        prev_hash: CryptoHash,
+        timestamp_ns: u64,
+        gas_price: u128,
+    ) -> BlockHeaderView {
         let hash = if height == 0 {
             CryptoHash::hash_bytes(b"nearviz embedded genesis")
         } else {
@@ -474,7 +574,7 @@ impl Runtime {
             random_value: CryptoHash::hash_bytes(hash.as_ref()),
             validator_proposals: Vec::new(),
             chunk_mask: vec![true],
-            gas_price: Balance::from_yoctonear(self.config.gas_price),
+            gas_price: Balance::from_yoctonear(gas_price),
             block_ordinal: Some(height + 1),
             rent_paid: Balance::ZERO,
             validator_reward: Balance::ZERO,

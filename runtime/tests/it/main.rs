@@ -4,6 +4,7 @@
 mod common;
 mod shape;
 
+mod chunk_limits;
 mod context;
 mod delegate;
 mod failures;

@@ -35,7 +35,8 @@ pub async fn run(
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut stderr = std::io::stderr();
-    let scenario = Scenario::load_or_builtin(scenario_file)?;
+    // `nearviz run FILE` or `nearviz run --scenario FILE` (the global option).
+    let scenario = Scenario::load_or_builtin(scenario_file.or(args.scenario.as_deref()))?;
     let selected = select_calls(&scenario, calls, all).map_err(Failure::bad_input)?;
     let opts = StartOptions {
         sandbox: SandboxOptions::default(),

@@ -14,8 +14,6 @@ use near_primitives::views::BlockHeaderView;
 use nearviz_runtime::Runtime;
 use serde_json::{json, Value};
 
-/// Gas limit of the one chunk (a node's default).
-const CHUNK_GAS_LIMIT: u64 = 1_000_000_000_000_000;
 /// Blocks per epoch reported (the embedded chain never changes epoch).
 const EPOCH_LENGTH: u64 = nearviz_runtime::SANDBOX_EPOCH_LENGTH;
 
@@ -79,7 +77,7 @@ fn chunk_header(rt: &Runtime, header: &BlockHeaderView) -> Value {
         "height_included": header.height,
         "shard_id": 0,
         "gas_used": contents.gas_used,
-        "gas_limit": CHUNK_GAS_LIMIT,
+        "gas_limit": rt.chunk_rules().gas_limit,
         "rent_paid": "0",
         "validator_reward": "0",
         "balance_burnt": contents.tokens_burnt.to_string(),
@@ -136,9 +134,9 @@ pub fn genesis_config(rt: &Runtime) -> Value {
         "avg_hidden_validator_seats_per_shard": [0],
         "dynamic_resharding": false,
         "epoch_length": EPOCH_LENGTH,
-        "gas_limit": CHUNK_GAS_LIMIT,
-        "min_gas_price": rt.config().gas_price.to_string(),
-        "max_gas_price": "10000000000000000000000",
+        "gas_limit": rt.chunk_rules().gas_limit,
+        "min_gas_price": rt.chunk_rules().min_gas_price.to_string(),
+        "max_gas_price": rt.chunk_rules().max_gas_price.to_string(),
         "block_producer_kickout_threshold": 90,
         "chunk_producer_kickout_threshold": 90,
         "gas_price_adjustment_rate": [1, 100],
