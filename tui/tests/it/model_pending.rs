@@ -6,46 +6,12 @@
 use crate::model_common::*;
 use near_primitives::hash::CryptoHash;
 use near_primitives::views::{ReceiptEnumView, ReceiptView};
-use nearviz::chain::{ChainEvent, TxStatusReply};
+use nearviz::chain::ChainEvent;
 use nearviz::model::{InputStatus, ReceiptNode, Status, Trace, TxNode};
 
 /// The `query_greeting` capture (xcc calls hello, then its callback) as events.
 fn events() -> Vec<ChainEvent> {
-    nearviz::fixture::load(&capture("query_greeting")).expect("capture").chain_events().collect()
-}
-
-/// The receipt views of the last poll (every receipt once it ran).
-fn final_views(events: &[ChainEvent]) -> Vec<ReceiptView> {
-    events
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            ChainEvent::TxPoll(p) => match &p.reply {
-                TxStatusReply::Known { outcome: Some(o), .. } => Some(o.receipts.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .expect("a poll with the receipts")
-}
-
-fn is_callback(view: &ReceiptView) -> bool {
-    matches!(&view.receipt, ReceiptEnumView::Action { input_data_ids, .. } if !input_data_ids.is_empty())
-}
-
-/// Events up to (not including) the first poll in which `id` has an outcome.
-fn before_outcome_of(events: &[ChainEvent], id: &CryptoHash) -> Vec<ChainEvent> {
-    let ran = |e: &ChainEvent| match e {
-        ChainEvent::TxPoll(p) => match &p.reply {
-            TxStatusReply::Known { outcome: Some(o), .. } => {
-                o.final_outcome.receipts_outcome.iter().any(|r| r.id == *id)
-            }
-            _ => false,
-        },
-        _ => false,
-    };
-    let end = events.iter().position(ran).expect("the receipt runs in the capture");
-    events[..end].to_vec()
+    capture_events("query_greeting")
 }
 
 fn tx(trace: &Trace) -> TxNode {

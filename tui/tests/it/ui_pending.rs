@@ -5,9 +5,10 @@
 //! Only what the DAG panel must contain is checked (no snapshot): the screen's layout is free
 //! to change.
 
-use near_primitives::views::{ReceiptEnumView, ReceiptView};
+use crate::model_common::{before_outcome_of, capture_events, final_views, is_callback};
+use near_primitives::views::ReceiptView;
 use nearviz::app::{App, Mode, Msg};
-use nearviz::chain::{ChainEvent, TxStatusReply};
+use nearviz::chain::ChainEvent;
 use nearviz::engine::{EngineEvent, EngineId, EngineInfo};
 use nearviz::scenario::Scenario;
 
@@ -20,39 +21,9 @@ fn screen(app: &mut App) -> String {
 
 /// The capture's events up to the poll before the callback ran, and the callback's view.
 fn waiting_callback() -> (Vec<ChainEvent>, ReceiptView) {
-    let path = format!(
-        "{}/../fixtures/reference/captures/query_greeting.json",
-        env!("CARGO_MANIFEST_DIR")
-    );
-    let events: Vec<ChainEvent> = nearviz::fixture::load(std::path::Path::new(&path))
-        .expect("capture")
-        .chain_events()
-        .collect();
-    let receipts = events
-        .iter()
-        .rev()
-        .find_map(|e| match e {
-            ChainEvent::TxPoll(p) => match &p.reply {
-                TxStatusReply::Known { outcome: Some(o), .. } => Some(o.receipts.clone()),
-                _ => None,
-            },
-            _ => None,
-        })
-        .expect("the final poll");
-    let callback = receipts
-        .into_iter()
-        .find(|r| {
-            matches!(&r.receipt, ReceiptEnumView::Action { input_data_ids, .. }
-                if !input_data_ids.is_empty())
-        })
-        .expect("a callback");
-    let ran = |e: &ChainEvent| match e {
-        ChainEvent::TxPoll(p) => matches!(&p.reply, TxStatusReply::Known { outcome: Some(o), .. }
-            if o.final_outcome.receipts_outcome.iter().any(|r| r.id == callback.receipt_id)),
-        _ => false,
-    };
-    let end = events.iter().position(ran).expect("the callback runs");
-    (events[..end].to_vec(), callback)
+    let events = capture_events("query_greeting");
+    let callback = final_views(&events).into_iter().find(is_callback).expect("a callback");
+    (before_outcome_of(&events, &callback.receipt_id), callback)
 }
 
 fn live_with(events: Vec<ChainEvent>) -> App {

@@ -1,23 +1,14 @@
 //! Whole screens after replaying the reference recordings and pressing keys
 //! (ratatui TestBackend + insta snapshots).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
+use crate::model_common::capture;
+use crate::support::screen::{buffer, draw, key, keys, text, without_footer};
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use nearviz::app::{App, Msg, Selected};
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use ratatui::Terminal;
-use std::path::PathBuf;
 
 const W: u16 = 130;
 const H: u16 = 34;
-
-fn capture(name: &str) -> PathBuf {
-    PathBuf::from(format!(
-        "{}/../fixtures/reference/captures/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-}
 
 /// A replay of a reference capture, paused at the start.
 fn replay(name: &str) -> App {
@@ -26,50 +17,13 @@ fn replay(name: &str) -> App {
     nearviz::commands::replay::replay_app(&path, recording).with_color(true).paused()
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-/// Draw as the event loop does: the app learns where things went, and a moved view is drawn
-/// again.
-fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    let mut geometry = Default::default();
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    app.update(Msg::Drawn(geometry));
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn screen(app: &mut App) -> String {
-    text(&draw(app, W, H))
+    draw(app, W, H)
 }
 
 /// The screen without the footer (its last status message differs between two states).
 fn quiet(app: &mut App) -> String {
-    let s = screen(app);
-    let lines: Vec<&str> = s.lines().collect();
-    lines[..lines.len().saturating_sub(1)].join("\n")
+    without_footer(&screen(app))
 }
 
 #[test]
@@ -126,7 +80,7 @@ fn selection_moves_and_is_highlighted() {
     let receipt = app.selected_receipt().expect("a receipt is selected");
     let method = receipt.actions[0].method.clone();
     assert_eq!(method.as_deref(), Some("increment"), "right, right, down: the second callee");
-    let buf = draw(&mut app, W, H);
+    let buf = buffer(&mut app, W, H);
     let node = &app.layout().nodes[app.selected_node().expect("selected node")];
     let canvas = app.dag_viewport();
     let (x, y) = (canvas.x + node.x - app.scroll().0, canvas.y + node.y - app.scroll().1);
@@ -220,7 +174,7 @@ fn help_lists_the_keymap() {
 #[test]
 fn tiny_terminal_says_how_big_it_must_be() {
     let mut app = replay("multiple_contracts");
-    let s = text(&draw(&mut app, 50, 12));
+    let s = draw(&mut app, 50, 12);
     assert!(s.contains("now 50×12, at least 70×18"), "{s}");
     insta::assert_snapshot!("tiny", s);
 }
@@ -230,7 +184,7 @@ fn no_color_keeps_the_meaning() {
     let mut app = replay("multiple_contracts").with_color(false);
     key(&mut app, KeyCode::End);
     keys(&mut app, "r");
-    let buf = draw(&mut app, W, H);
+    let buf = buffer(&mut app, W, H);
     for cell in buf.content() {
         assert!(
             cell.fg == Color::Reset && cell.bg == Color::Reset,
@@ -245,7 +199,7 @@ fn no_color_keeps_the_meaning() {
     let mut coloured = replay("multiple_contracts");
     key(&mut coloured, KeyCode::End);
     keys(&mut coloured, "r");
-    assert_eq!(text(&draw(&mut coloured, W, H)), s, "same text with and without colour");
+    assert_eq!(draw(&mut coloured, W, H), s, "same text with and without colour");
 }
 
 #[test]

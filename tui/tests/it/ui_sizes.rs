@@ -2,40 +2,26 @@
 //! recording and for a live session of the built-in calls on the embedded engine: every receipt
 //! label of every built-in call is whole at 120×40, and below 100 columns the DAG has the screen.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::model_common::capture;
+use crate::support::screen::{draw, key};
+use crossterm::event::KeyCode;
 use nearviz::app::{App, Mode, Msg};
 use nearviz::chain::ChainEvent;
 use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
 use nearviz::layout::NodeRef;
 use nearviz::scenario::Scenario;
-use std::path::PathBuf;
 use std::time::Duration;
 
 const SIZES: [(u16, u16); 4] = [(80, 24), (100, 30), (120, 40), (200, 60)];
-
-fn capture(name: &str) -> PathBuf {
-    PathBuf::from(format!(
-        "{}/../fixtures/reference/captures/{name}.json",
-        env!("CARGO_MANIFEST_DIR")
-    ))
-}
 
 /// A replay of a reference capture, played to its end.
 fn replay_to_end(name: &str) -> App {
     let path = capture(name);
     let recording = nearviz::fixture::load(&path).expect("reference capture loads");
     let mut app = nearviz::commands::replay::replay_app(&path, recording).paused();
-    press(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::End);
     app
-}
-
-fn press(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn draw(app: &mut App, w: u16, h: u16) -> String {
-    crate::support::screen::draw(app, w, h)
 }
 
 /// What each visible receipt of the open DAG must show whole: its receiver (shortened the one
@@ -99,13 +85,13 @@ fn below_100_columns_the_dag_has_the_screen_and_panels_open_over_it() {
         assert!(screen.contains(callee), "{callee} visible at 80×24:\n{screen}");
     }
     // tab opens the history over the DAG; esc closes it.
-    press(&mut app, KeyCode::Tab);
+    key(&mut app, KeyCode::Tab);
     let over = draw(&mut app, 80, 24);
     assert!(over.contains("History (1)"), "{over}");
-    press(&mut app, KeyCode::Esc);
+    key(&mut app, KeyCode::Esc);
     assert!(!draw(&mut app, 80, 24).contains("History (1)"));
     // enter splits the screen: the details under a DAG that still shows the selection.
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let split = draw(&mut app, 80, 24);
     insta::assert_snapshot!("replay_details_split_80x24", split);
     assert!(split.contains("transaction ") || split.contains("receipt "), "{split}");
@@ -116,12 +102,12 @@ fn below_100_columns_the_dag_has_the_screen_and_panels_open_over_it() {
 fn enlarged_details_keep_the_selected_node_in_view() {
     let mut app = replay_to_end("multiple_contracts");
     // Select the callback (last column) and enlarge the details.
-    press(&mut app, KeyCode::End);
+    key(&mut app, KeyCode::End);
     draw(&mut app, 120, 40);
     for _ in 0..3 {
-        press(&mut app, KeyCode::Right);
+        key(&mut app, KeyCode::Right);
     }
-    press(&mut app, KeyCode::Enter);
+    key(&mut app, KeyCode::Enter);
     let screen = draw(&mut app, 120, 40);
     insta::assert_snapshot!("replay_details_big_120x40", screen);
     assert!(screen.contains(".multiple_callback"), "{screen}");
@@ -180,7 +166,7 @@ async fn live_builtin_calls_read_whole_at_120x40() {
     assert!(count >= 15, "{count} transactions");
     // The newest transaction is open: step back to the oldest, then forward through all.
     for _ in 0..count {
-        press(&mut app, KeyCode::Char('['));
+        key(&mut app, KeyCode::Char('['));
     }
     for index in 0..count {
         let screen = draw(&mut app, 120, 40);
@@ -195,7 +181,7 @@ async fn live_builtin_calls_read_whole_at_120x40() {
             }
         }
         if index + 1 < count {
-            press(&mut app, KeyCode::Char(']'));
+            key(&mut app, KeyCode::Char(']'));
         }
     }
 }

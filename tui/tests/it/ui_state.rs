@@ -1,16 +1,15 @@
 //! State changes on screen: the Δ/↺ marks, the details' changes (readable and raw) and the
 //! ledger, after replaying the real-neard state recordings (TestBackend + insta snapshots).
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::screen::{buffer, draw, key, keys, text, without_footer};
+use crossterm::event::KeyCode;
 use nearviz::app::{App, Mode, Msg, Selected};
 use nearviz::chain::{BlockChanges, BlockHash, ChainEvent, PriorState};
 use nearviz::engine::{EngineEvent, EngineId, EngineInfo};
 use nearviz::model::state_value;
 use nearviz::model::{Before, ChangeValue, ReceiptNode, Status};
-use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use ratatui::Terminal;
 use std::path::PathBuf;
 
 const W: u16 = 130;
@@ -54,48 +53,13 @@ fn is(r: &ReceiptNode, receiver: &str, method: &str) -> bool {
         && r.actions.iter().any(|a| a.method.as_deref() == Some(method))
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    let mut geometry = Default::default();
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    app.update(Msg::Drawn(geometry));
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let area = buf.area;
-    let mut out = String::new();
-    for y in 0..area.height {
-        let mut line = String::new();
-        for x in 0..area.width {
-            line.push_str(buf[(x, y)].symbol());
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 fn screen(app: &mut App) -> String {
-    text(&draw(app, W, H))
+    draw(app, W, H)
 }
 
 /// The screen without the footer (its status message says what the last key did).
 fn quiet(app: &mut App) -> String {
-    let s = screen(app);
-    let lines: Vec<&str> = s.lines().collect();
-    lines[..lines.len().saturating_sub(1)].join("\n")
+    without_footer(&screen(app))
 }
 
 /// Each screen row's cells drawn bold and underlined (what changed), joined per row.
@@ -136,7 +100,7 @@ fn the_callback_lists_its_changes_before_and_after() {
         "xcc.test.near",
         "call_failing_with_rollback_callback",
     );
-    let buf = draw(&mut app, W, H);
+    let buf = buffer(&mut app, W, H);
     let s = text(&buf);
     // The caller and the callback wrote xcc's state; the failed callee wrote nothing.
     assert_eq!(s.matches("xcc Δ1").count(), 2, "{s}");
@@ -202,7 +166,7 @@ fn ledger_says_where_the_near_went() {
     key(&mut app, KeyCode::End);
     let details = quiet(&mut app);
     // After `? help`: shown when the footer has room (the details' state line names it too).
-    let wide = text(&draw(&mut app, 160, H));
+    let wide = draw(&mut app, 160, H);
     let footer = wide.lines().last().unwrap_or("").to_string();
     assert!(footer.contains("? help · L ledger"), "the footer offers the ledger: {footer}");
     keys(&mut app, "L");
@@ -297,7 +261,7 @@ fn a_reverted_write_has_its_own_mark_and_section() {
         while !app.selected_receipt().is_some_and(|r| is(r, "hello.test.near", "fail")) {
             key(&mut app, KeyCode::Char('l'));
         }
-        let buf = draw(&mut app, W, H);
+        let buf = buffer(&mut app, W, H);
         let s = text(&buf);
         // hello's greeting is untouched: no Δ on the batch, but ↺1 for the rolled-back write.
         assert!(s.contains("hello batch ×3 ↺1"), "{s}");
@@ -341,7 +305,7 @@ fn small_terminals_still_draw_the_state_and_the_ledger() {
     );
     // Too narrow for the ledger's table: one account per two lines.
     keys(&mut app, "L");
-    let s = text(&draw(&mut app, 80, 40));
+    let s = draw(&mut app, 80, 40);
     assert!(s.contains("alice.test.near net −0.00052904"), "{s}");
     assert!(s.contains("deposits in +1 · deposits out −1 · gas bought −0.30091"), "{s}");
     keys(&mut app, "L");
@@ -353,7 +317,7 @@ fn small_terminals_still_draw_the_state_and_the_ledger() {
             if narrow && !app.ledger_open() {
                 key(&mut app, KeyCode::Enter);
             }
-            let s = text(&draw(&mut app, w, h));
+            let s = draw(&mut app, w, h);
             // Always drawn; on the smallest screens the details may need `enter` to show all.
             let wanted = if app.ledger_open() { "Ledger" } else { "state    Δ 1 write" };
             assert!(h < 30 || s.contains(wanted), "{w}×{h} after {keys_pressed:?}:\n{s}");

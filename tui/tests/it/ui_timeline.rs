@@ -3,7 +3,8 @@
 //! embedded runtime in the test (`deposit`, `race_unsafe`, `deposit`, `race_safe`, blocks on
 //! demand), then replayed, watched live and viewed; whole screens are insta snapshots.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crate::support::screen::{buffer, draw, key, keys, text};
+use crossterm::event::KeyCode;
 use nearviz::app::replay::Player;
 use nearviz::app::{App, EngineState, Focus, Mode, Msg};
 use nearviz::chain::{ChainEvent, TxHash};
@@ -14,10 +15,7 @@ use nearviz::layout::timeline::{timeline, Column};
 use nearviz::model::window::all_overlaps;
 use nearviz::model::Trace;
 use nearviz::scenario::Scenario;
-use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use ratatui::Terminal;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use std::time::Duration;
@@ -113,39 +111,9 @@ fn replay() -> App {
     app
 }
 
-fn key(app: &mut App, code: KeyCode) {
-    app.update(Msg::Key(KeyEvent::new(code, KeyModifiers::NONE)));
-}
-
-fn keys(app: &mut App, text: &str) {
-    for c in text.chars() {
-        key(app, KeyCode::Char(c));
-    }
-}
-
-/// Draw as the event loop does (the app learns the geometry, then draws again).
-fn draw(app: &mut App, w: u16, h: u16) -> Buffer {
-    let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
-    let mut geometry = Default::default();
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    app.update(Msg::Drawn(geometry));
-    terminal.draw(|f| geometry = nearviz::ui::render(app, f)).expect("draw");
-    terminal.backend().buffer().clone()
-}
-
-fn text(buf: &Buffer) -> String {
-    let mut out = String::new();
-    for y in 0..buf.area.height {
-        let line: String = (0..buf.area.width).map(|x| buf[(x, y)].symbol()).collect();
-        out.push_str(line.trim_end());
-        out.push('\n');
-    }
-    out
-}
-
 /// The screen with the transaction ids (new every run) replaced by their row number.
 fn screen(app: &mut App) -> String {
-    let mut s = text(&draw(app, W, H));
+    let mut s = draw(app, W, H);
     for (i, hash) in hashes().iter().enumerate() {
         let full = hash.to_string();
         s = s.replace(&nearviz::format::short_id(hash), &format!("<tx{i}>…"));
@@ -192,7 +160,7 @@ fn enter_opens_the_selected_transaction_and_esc_comes_back() {
     let mut app = replay();
     let txs = hashes();
     keys(&mut app, "t");
-    draw(&mut app, W, H);
+    buffer(&mut app, W, H);
     keys(&mut app, "kkk");
     assert_eq!(app.timeline().cursor, 2);
     key(&mut app, KeyCode::Enter);
@@ -243,13 +211,13 @@ fn long_sessions_scroll_rows_and_blocks() {
     let dag = synthetic::race_session(200);
     let mut app = App::new(Mode::Viewer).with_color(false).showing(dag);
     keys(&mut app, "t");
-    let s = text(&draw(&mut app, 100, 24));
+    let s = draw(&mut app, 100, 24);
     assert!(s.contains("Timeline · 200 transactions · blocks #101→#303"), "{s}");
     assert_eq!(app.timeline().cursor, 199, "the open (last) transaction");
     assert!(app.timeline().top > 150, "scrolled to the last row");
     insta::assert_snapshot!("scrolled_to_the_end", s);
     keys(&mut app, "g");
-    let s = text(&draw(&mut app, 100, 24));
+    let s = draw(&mut app, 100, 24);
     assert_eq!((app.timeline().cursor, app.timeline().top, app.timeline().left), (0, 0, 0));
     assert!(s.contains("#101"), "{s}");
     // Page down moves a screenful of rows; right scrolls blocks, left comes back.
@@ -259,7 +227,7 @@ fn long_sessions_scroll_rows_and_blocks() {
     key(&mut app, KeyCode::Right);
     let left = app.timeline().left;
     assert!(left > 0);
-    let s = text(&draw(&mut app, 100, 24));
+    let s = draw(&mut app, 100, 24);
     assert!(!s.contains("#101 "), "the first blocks scrolled away:\n{s}");
     key(&mut app, KeyCode::Left);
     assert!(app.timeline().left < left);
@@ -269,7 +237,7 @@ fn long_sessions_scroll_rows_and_blocks() {
 fn no_color_keeps_every_meaning_in_the_glyphs() {
     let mut colored = replay();
     keys(&mut colored, "t");
-    let buf = draw(&mut colored, W, H);
+    let buf = buffer(&mut colored, W, H);
     let shade = (0..H)
         .flat_map(|y| (0..W).map(move |x| (x, y)))
         .find(|&(x, y)| buf[(x, y)].symbol() == "░")
@@ -277,7 +245,7 @@ fn no_color_keeps_every_meaning_in_the_glyphs() {
     assert_eq!(buf[shade].fg, Color::DarkGray);
     let mut plain = replay().with_color(false);
     keys(&mut plain, "t");
-    let plain_buf = draw(&mut plain, W, H);
+    let plain_buf = buffer(&mut plain, W, H);
     assert_eq!(text(&plain_buf), text(&buf), "same glyphs without colour");
     assert!((0..H).all(|y| (0..W).all(|x| plain_buf[(x, y)].fg == Color::Reset)));
 }
@@ -292,7 +260,7 @@ fn live_and_viewer_modes_show_it_too() {
     })));
     assert!(matches!(live.engine(), EngineState::Ready(_)));
     keys(&mut live, "t");
-    assert!(text(&draw(&mut live, W, H)).contains("no transactions yet"));
+    assert!(draw(&mut live, W, H).contains("no transactions yet"));
     // Events arrive while it shows: the rows grow.
     let events: Vec<ChainEvent> = race().to_vec();
     let half = events.len() / 2;
@@ -300,9 +268,9 @@ fn live_and_viewer_modes_show_it_too() {
     let before = live.session().dag().transactions.len();
     live.update(Msg::Engines(events[half..].iter().cloned().map(EngineEvent::Chain).collect()));
     assert!(before < 6);
-    let s = text(&draw(&mut live, W, H));
+    let s = draw(&mut live, W, H);
     assert!(s.contains("Timeline · 6 transactions"), "{s}");
     let mut viewer = App::new(Mode::Viewer).showing(Trace::from_events(events).dag());
     keys(&mut viewer, "t");
-    assert!(text(&draw(&mut viewer, W, H)).contains("Timeline · 6 transactions"));
+    assert!(draw(&mut viewer, W, H).contains("Timeline · 6 transactions"));
 }

@@ -1,6 +1,10 @@
-//! Shared helpers for the fixture-driven model tests.
+//! Shared helpers for the fixture-driven tests: the reference captures, `inspect`, and the
+//! receipts a capture's polls report.
 
 use base64::Engine;
+use near_primitives::hash::CryptoHash;
+use near_primitives::views::{ReceiptEnumView, ReceiptView};
+use nearviz::chain::{ChainEvent, TxStatusReply};
 use nearviz::cli::Format;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
@@ -88,4 +92,44 @@ pub fn out_receipt<'a>(tx: &'a Value, id: &str) -> &'a Value {
 
 pub fn u128_of(v: &Value) -> u128 {
     v.as_str().expect("yocto string").parse().expect("u128")
+}
+
+/// A reference capture's events, as an engine reported them.
+pub fn capture_events(name: &str) -> Vec<ChainEvent> {
+    nearviz::fixture::load(&capture(name)).expect("capture").chain_events().collect()
+}
+
+/// The receipt views of the last poll (every receipt once it ran).
+pub fn final_views(events: &[ChainEvent]) -> Vec<ReceiptView> {
+    events
+        .iter()
+        .rev()
+        .find_map(|e| match e {
+            ChainEvent::TxPoll(p) => match &p.reply {
+                TxStatusReply::Known { outcome: Some(o), .. } => Some(o.receipts.clone()),
+                _ => None,
+            },
+            _ => None,
+        })
+        .expect("a poll with the receipts")
+}
+
+/// A receipt that waits for data: a callback.
+pub fn is_callback(view: &ReceiptView) -> bool {
+    matches!(&view.receipt, ReceiptEnumView::Action { input_data_ids, .. } if !input_data_ids.is_empty())
+}
+
+/// Events up to (not including) the first poll in which `id` has an outcome.
+pub fn before_outcome_of(events: &[ChainEvent], id: &CryptoHash) -> Vec<ChainEvent> {
+    let ran = |e: &ChainEvent| match e {
+        ChainEvent::TxPoll(p) => match &p.reply {
+            TxStatusReply::Known { outcome: Some(o), .. } => {
+                o.final_outcome.receipts_outcome.iter().any(|r| r.id == *id)
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    let end = events.iter().position(ran).expect("the receipt runs in the capture");
+    events[..end].to_vec()
 }

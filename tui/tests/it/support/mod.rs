@@ -1,4 +1,5 @@
-//! Test helpers shared by the integration tests (dev-only): loopback nodes, captures, screens.
+//! Test helpers shared by the integration tests (dev-only): loopback nodes, captures, screens
+//! and keys.
 
 pub mod captures;
 pub mod loopback;
