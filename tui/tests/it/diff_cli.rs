@@ -2,36 +2,10 @@
 //! 2 bad input), `equal` alone on stdout, `--format json`, and the fidelity check of issue 11:
 //! each real-neard reference capture against an embedded run of the same call.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-fn capture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/reference/captures")
-        .join(format!("{name}.json"))
-}
-
-fn nearviz(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nearviz"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("NEAR_SANDBOX_BIN_PATH")
-        .output()
-        .expect("run nearviz")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
-
-fn diff(a: &Path, b: &Path, extra: &[&str], dir: &Path) -> Output {
-    let (a, b) = (a.to_str().expect("utf8 path"), b.to_str().expect("utf8 path"));
-    let mut args = vec!["diff", a, b];
-    args.extend_from_slice(extra);
-    nearviz(&args, dir)
-}
+use crate::model_common::capture;
+use crate::support::cli::{diff, nearviz, text};
+use std::path::Path;
+use std::process::Output;
 
 #[test]
 fn equal_runs_print_equal_and_exit_0() {

@@ -3,59 +3,16 @@
 //! `equal`; a trace JSON edited in one place (a stored value, a balance, a ledger part, a
 //! change removed) differs there, and only there.
 
+use crate::model_common::{state, STATE_CALLS};
+use crate::support::cli::{self, nearviz, text};
 use nearviz::diff::{self, Tolerance};
 use nearviz::model::{Dag, StateChange};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
-
-const CALLS: [&str; 15] = [
-    "query_greeting",
-    "change_greeting",
-    "batch_actions",
-    "multiple_contracts",
-    "call_failing_with_rollback",
-    "batch_failing",
-    "chain",
-    "callback_panics",
-    "weights",
-    "query_greeting_low_level",
-    "similar_contracts",
-    "out_of_gas",
-    "joint_return",
-    "forward_deposit",
-    "guestbook_premium",
-];
-
-fn state(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../fixtures/reference/state")
-        .join(format!("{name}.json"))
-}
-
-fn nearviz(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nearviz"))
-        .args(args)
-        .current_dir(dir)
-        .env("HOME", dir)
-        .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("NEAR_SANDBOX_BIN_PATH")
-        .output()
-        .expect("run nearviz")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use std::process::Output;
 
 fn path_str(p: &Path) -> &str {
     p.to_str().expect("utf8 path")
-}
-
-fn diff_cli(a: &Path, b: &Path, extra: &[&str], dir: &Path) -> Output {
-    let mut args = vec!["diff", path_str(a), path_str(b)];
-    args.extend_from_slice(extra);
-    nearviz(&args, dir)
 }
 
 /// `nearviz inspect <state recording> --format json`, parsed.
@@ -83,13 +40,13 @@ fn assert_equal(out: &Output, what: &str) {
 #[test]
 fn every_state_recording_equals_itself_and_its_saved_trace() {
     let dir = tempfile::tempdir().expect("tempdir");
-    for name in CALLS {
+    for name in STATE_CALLS {
         let rec = state(name);
-        assert_equal(&diff_cli(&rec, &rec, &[], dir.path()), name);
+        assert_equal(&cli::diff(&rec, &rec, &[], dir.path()), name);
         // The saved trace reads back with its state: compared, and equal to its source.
         let trace = save(&trace_json(name, dir.path()), dir.path(), &format!("{name}.trace.json"));
-        assert_equal(&diff_cli(&rec, &trace, &[], dir.path()), name);
-        let out = diff_cli(&trace, &rec, &["--format", "json"], dir.path());
+        assert_equal(&cli::diff(&rec, &trace, &[], dir.path()), name);
+        let out = cli::diff(&trace, &rec, &["--format", "json"], dir.path());
         let json: Value = serde_json::from_slice(&out.stdout).expect("diff JSON");
         let tx = &json["transactions"][0];
         assert_eq!(tx["state_compared"], true, "{name}");
@@ -127,7 +84,7 @@ fn an_edited_stored_value_is_a_difference_naming_the_key() {
     let step = format!("{} ", change["account"].as_str().expect("account"));
     change["value_base64"] = "ZWRpdGVk".into(); // "edited"
     let edited = save(&json, dir.path(), "edited.json");
-    let out = diff_cli(&state(name), &edited, &["--gas-tolerance", "1%"], dir.path());
+    let out = cli::diff(&state(name), &edited, &["--gas-tolerance", "1%"], dir.path());
     assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     let line = format!("Δ data_update {step}\"STATE\" by receipt_processing\n");
@@ -136,7 +93,7 @@ fn an_edited_stored_value_is_a_difference_naming_the_key() {
     assert!(stdout.contains("→ \"edited\"\n"), "{stdout}");
     assert!(stdout.ends_with("1 difference (gas tolerance 1%)\n"), "{stdout}");
     // In JSON: the pair, not equal, with the field.
-    let out = diff_cli(&state(name), &edited, &["--format", "json"], dir.path());
+    let out = cli::diff(&state(name), &edited, &["--format", "json"], dir.path());
     let report: Value = serde_json::from_slice(&out.stdout).expect("diff JSON");
     let pairs = report["transactions"][0]["receipts"][i]["state_changes"].as_array().cloned();
     let bad: Vec<Value> =
@@ -172,7 +129,7 @@ fn a_balance_delta_counts_only_beyond_the_tolerance() {
         let mut edited = json.clone();
         shift_balance(&mut edited["transactions"][0]["receipts"][i]["state_changes"][j], per_mille);
         let file = save(&edited, dir.path(), "edited.json");
-        let out = diff_cli(&state(name), &file, &["--gas-tolerance", "1%"], dir.path());
+        let out = cli::diff(&state(name), &file, &["--gas-tolerance", "1%"], dir.path());
         assert_eq!(out.status.code(), Some(code), "{per_mille}‰: {}", text(&out.stdout));
         if code == 1 {
             let stdout = text(&out.stdout);
@@ -185,7 +142,7 @@ fn a_balance_delta_counts_only_beyond_the_tolerance() {
     let mut edited = json.clone();
     shift_balance(&mut edited["transactions"][0]["receipts"][i]["state_changes"][j], 1);
     let file = save(&edited, dir.path(), "edited.json");
-    assert_eq!(diff_cli(&state(name), &file, &[], dir.path()).status.code(), Some(1));
+    assert_eq!(cli::diff(&state(name), &file, &[], dir.path()).status.code(), Some(1));
 }
 
 #[test]
@@ -198,7 +155,7 @@ fn a_ledger_part_beyond_the_tolerance_names_the_account() {
     let net: i128 = row["net"].as_str().expect("net").parse().expect("number");
     row["net"] = (net + net.abs() / 10).to_string().into();
     let file = save(&json, dir.path(), "edited.json");
-    let out = diff_cli(&state(name), &file, &["--gas-tolerance", "1%"], dir.path());
+    let out = cli::diff(&state(name), &file, &["--gas-tolerance", "1%"], dir.path());
     assert_eq!(out.status.code(), Some(1), "stderr: {}", text(&out.stderr));
     let stdout = text(&out.stdout);
     assert!(stdout.contains(&format!("    ledger {account}\n      net  ")), "{stdout}");
@@ -206,7 +163,7 @@ fn a_ledger_part_beyond_the_tolerance_names_the_account() {
     // Removed row: missing from B.
     json["transactions"][0]["ledger"].as_array_mut().expect("ledger").remove(0);
     let file = save(&json, dir.path(), "edited.json");
-    let out = diff_cli(&state(name), &file, &[], dir.path());
+    let out = cli::diff(&state(name), &file, &[], dir.path());
     assert!(text(&out.stdout).contains(&format!("  - ledger {account}  (only in A)")));
 }
 
@@ -306,7 +263,7 @@ fn a_broken_state_change_in_a_trace_is_one_line_exit_2() {
         let mut edited = json.clone();
         edited["transactions"][0]["receipts"][i]["state_changes"][j][field] = value.into();
         let file = save(&edited, dir.path(), "broken.json");
-        let out = diff_cli(&state(name), &file, &[], dir.path());
+        let out = cli::diff(&state(name), &file, &[], dir.path());
         assert_eq!(out.status.code(), Some(2), "{field}: {}", text(&out.stdout));
         assert_eq!(text(&out.stdout), "");
         let stderr = text(&out.stderr);

@@ -3,47 +3,11 @@
 //! completes: while a built-in call's callback waits, the DAG already names its receiver and
 //! method.
 
+use crate::support::embedded::call_events;
 use near_primitives::hash::CryptoHash;
 use nearviz::chain::{ChainEvent, TxStatusReply};
-use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
-use nearviz::engine::{EngineCommand, EngineEvent};
 use nearviz::model::{ReceiptNode, Status, Trace};
-use nearviz::scenario::Scenario;
 use std::collections::HashSet;
-
-/// Every chain event of one built-in call, sent on the embedded engine, until `TxDone`.
-async fn events_of(call: &str) -> Vec<ChainEvent> {
-    let scenario = Scenario::builtin().expect("built-in scenario");
-    let call = scenario.call(call).expect("call").clone();
-    let opts = EmbeddedOptions { pacing: Pacing::AsFastAsPossible, ..EmbeddedOptions::default() };
-    let mut engine = spawn(scenario, opts);
-    loop {
-        match engine.events.recv().await.expect("engine event") {
-            EngineEvent::Ready(_) => break,
-            EngineEvent::Down(error) => panic!("engine down: {error}"),
-            _ => {}
-        }
-    }
-    engine.commands.send(EngineCommand::Send(call)).await.expect("send");
-    let mut events = Vec::new();
-    loop {
-        match engine.events.recv().await.expect("event") {
-            EngineEvent::Chain(event) => {
-                let done = matches!(event, ChainEvent::TxDone { .. });
-                events.push(event);
-                if done {
-                    break;
-                }
-            }
-            EngineEvent::Down(error) => panic!("engine down: {error}"),
-            EngineEvent::CallFailed { error, .. } => panic!("call failed: {error}"),
-            _ => {}
-        }
-    }
-    engine.commands.send(EngineCommand::Shutdown).await.expect("shutdown");
-    engine.task.await.expect("engine task");
-    events
-}
 
 /// The DAG's receipts after each poll.
 fn after_each_poll(events: &[ChainEvent]) -> Vec<Vec<ReceiptNode>> {
@@ -91,7 +55,7 @@ fn check_views_come_once_before_their_outcome(events: &[ChainEvent]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_waiting_callback_shows_its_receiver_and_method() {
-    let events = events_of("call_failing_with_rollback").await;
+    let events = call_events("call_failing_with_rollback").await;
     check_views_come_once_before_their_outcome(&events);
     let waiting: Vec<ReceiptNode> = after_each_poll(&events)
         .into_iter()
@@ -116,7 +80,7 @@ async fn a_waiting_callback_shows_its_receiver_and_method() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn parallel_callees_and_their_joint_callback_are_named_before_they_run() {
-    let events = events_of("multiple_contracts").await;
+    let events = call_events("multiple_contracts").await;
     check_views_come_once_before_their_outcome(&events);
     let polls = after_each_poll(&events);
     // The first poll in which the callback is known: the callees are pending with their method.

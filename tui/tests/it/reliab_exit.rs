@@ -3,10 +3,10 @@
 //! failure; `--record` is checked before any work and saved on SIGHUP (the full disk is in
 //! `reliab_record.rs`).
 
-use std::io::BufRead;
+use crate::support::cli::{interrupted_run_saves_the_recording, text};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 struct Env {
@@ -57,10 +57,6 @@ impl Env {
         );
         self.write("mine.toml", text.as_bytes())
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// The `nearviz: ` lines of stderr (errors), which must be exactly one.
@@ -170,31 +166,5 @@ fn record_path_is_checked_before_any_work_and_named_once() {
 fn sighup_saves_the_recording() {
     let env = Env::new();
     let record = env.path("hup.json");
-    let mut child = env
-        .command()
-        .args(["run", "--all", "--engine", "embedded", "--record"])
-        .arg(&record)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("→ change_greeting") {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).expect("read stderr") == 0 {
-            panic!("nearviz ended early: {seen}");
-        }
-        seen.push_str(&line);
-    }
-    let sent = Command::new("kill").args(["-HUP", &child.id().to_string()]).status();
-    assert!(sent.expect("kill").success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(1), "{seen}{rest}");
-    assert!(rest.contains("interrupted by SIGHUP"), "{rest}");
-    let recording = nearviz::fixture::load(&record).expect("the recording loads");
-    let dag = nearviz::model::Trace::from_events(recording.chain_events()).dag();
-    assert_eq!(dag.transactions[0].label.as_deref(), Some("query_greeting"));
+    interrupted_run_saves_the_recording(env.command(), &record, "HUP");
 }

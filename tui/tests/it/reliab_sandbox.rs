@@ -2,6 +2,7 @@
 //! orphaned by `kill -9` of nearviz is reaped at the next start; the open-files limit is checked
 //! before neard is spawned, and `--engine auto` falls back to embedded with that reason.
 
+use crate::support::cli::text;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -64,10 +65,6 @@ impl Env {
             &format!("touch '{}'\necho 'error: broken on purpose' >&2\nexit 7", mark.display()),
         )
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// Alive and not a zombie.

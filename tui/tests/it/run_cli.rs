@@ -1,6 +1,7 @@
 //! `nearviz run` as users call it: the real binary, the embedded runtime (offline), engine
 //! selection and its reasons, exit codes, `--record`, and neard failures kept off the terminal.
 
+use crate::support::cli::{interrupted_run_saves_the_recording, text};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -43,10 +44,6 @@ impl Env {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o755)).expect("chmod");
         path
     }
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 #[test]
@@ -174,36 +171,9 @@ fn missing_neard_path_is_not_downloaded_over() {
 
 #[test]
 fn sigterm_saves_the_recording_and_stops_cleanly() {
-    use std::io::BufRead;
     let env = Env::new();
     let record = env.dir.path().join("partial.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_nearviz"))
-        .args(["run", "--all", "--engine", "embedded", "--record"])
-        .arg(&record)
-        .env("XDG_DATA_HOME", env.dir.path().join("data"))
-        .env_remove("NEAR_SANDBOX_BIN_PATH")
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
-    // Once the second call starts, the first is in the recording: ask nearviz to stop.
-    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("→ change_greeting") {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).expect("read stderr") == 0 {
-            panic!("nearviz ended early: {seen}");
-        }
-        seen.push_str(&line);
-    }
-    let killed = Command::new("kill").args(["-TERM", &child.id().to_string()]).status();
-    assert!(killed.expect("kill").success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(1), "{seen}{rest}");
-    assert!(rest.contains("interrupted by SIGTERM"), "{rest}");
-    let recording = nearviz::fixture::load(&record).expect("the recording loads");
-    let dag = nearviz::model::Trace::from_events(recording.chain_events()).dag();
-    assert_eq!(dag.transactions[0].label.as_deref(), Some("query_greeting"));
+    let mut command = Command::new(env!("CARGO_BIN_EXE_nearviz"));
+    command.env("XDG_DATA_HOME", env.dir.path().join("data")).env_remove("NEAR_SANDBOX_BIN_PATH");
+    interrupted_run_saves_the_recording(command, &record, "TERM");
 }

@@ -2,12 +2,10 @@
 //! after the block's header and before the polls, for every block that ran part of a followed
 //! transaction, with what the workshop notes promise for the built-in calls.
 
+use crate::support::embedded::call_events;
 use near_primitives::hash::CryptoHash;
 use near_primitives::views::{StateChangeCauseView, StateChangeValueView, TxExecutionStatus};
 use nearviz::chain::{BlockChanges, ChainEvent, PriorState, TxStatusReply};
-use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
-use nearviz::engine::{EngineCommand, EngineEvent};
-use nearviz::scenario::Scenario;
 use std::collections::{HashMap, HashSet};
 
 const NEAR: u128 = 10u128.pow(24);
@@ -21,28 +19,16 @@ struct Run {
 }
 
 async fn run(call: &str) -> Run {
-    let scenario = Scenario::builtin().expect("built-in scenario");
-    let call = scenario.call(call).expect("call").clone();
-    let opts = EmbeddedOptions { pacing: Pacing::AsFastAsPossible, ..EmbeddedOptions::default() };
-    let mut engine = spawn(scenario, opts);
-    loop {
-        match engine.events.recv().await.expect("engine event") {
-            EngineEvent::Ready(_) => break,
-            EngineEvent::Down(error) => panic!("engine down: {error}"),
-            _ => {}
-        }
-    }
-    engine.commands.send(EngineCommand::Send(call)).await.expect("send");
     let mut heights = HashMap::new();
     let mut changes = Vec::new();
     let mut changes_sent = HashSet::new();
     let mut outcome = None;
-    loop {
-        match engine.events.recv().await.expect("event") {
-            EngineEvent::Chain(ChainEvent::Block(header)) => {
+    for event in call_events(call).await {
+        match event {
+            ChainEvent::Block(header) => {
                 heights.insert(header.hash, header.height);
             }
-            EngineEvent::Chain(ChainEvent::StateChanges(block)) => {
+            ChainEvent::StateChanges(block) => {
                 assert!(
                     heights.contains_key(&block.block.0),
                     "state changes of block {} before its header",
@@ -51,7 +37,7 @@ async fn run(call: &str) -> Run {
                 assert!(changes_sent.insert(block.block.0), "block {} sent twice", block.block);
                 changes.push(*block);
             }
-            EngineEvent::Chain(ChainEvent::TxPoll(poll)) => {
+            ChainEvent::TxPoll(poll) => {
                 if let TxStatusReply::Known { status, outcome: Some(o) } = poll.reply {
                     let fo = &o.final_outcome;
                     let blocks = std::iter::once(&fo.transaction_outcome)
@@ -68,17 +54,10 @@ async fn run(call: &str) -> Run {
                     }
                 }
             }
-            EngineEvent::Chain(ChainEvent::TxDone { error, .. }) => {
-                assert_eq!(error, None);
-                break;
-            }
-            EngineEvent::Down(error) => panic!("engine down: {error}"),
-            EngineEvent::CallFailed { error, .. } => panic!("call failed: {error}"),
+            ChainEvent::TxDone { error, .. } => assert_eq!(error, None),
             _ => {}
         }
     }
-    engine.commands.send(EngineCommand::Shutdown).await.expect("shutdown");
-    engine.task.await.expect("engine task");
     Run { heights, changes, outcome: outcome.expect("a FINAL poll") }
 }
 

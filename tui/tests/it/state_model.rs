@@ -1,38 +1,14 @@
 //! State changes and the NEAR ledger on the real-neard recordings in
 //! `fixtures/reference/state/` (see its README): exact, they are real.
 
-use crate::model_common::inspect_json;
+use crate::model_common::{inspect_json, state, STATE_CALLS};
 use nearviz::chain::ChainEvent;
 use nearviz::fixture;
 use nearviz::model::{Before, ChangeValue, Dag, ReceiptNode, Trace, TxNode};
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-/// The calls in the order the recorder ran them (`tui/scenarios/examples.toml`).
-const CALLS: [&str; 15] = [
-    "query_greeting",
-    "change_greeting",
-    "batch_actions",
-    "multiple_contracts",
-    "call_failing_with_rollback",
-    "batch_failing",
-    "chain",
-    "callback_panics",
-    "weights",
-    "query_greeting_low_level",
-    "similar_contracts",
-    "out_of_gas",
-    "joint_return",
-    "forward_deposit",
-    "guestbook_premium",
-];
+use std::path::Path;
 
 const ONE_NEAR: i128 = 1_000_000_000_000_000_000_000_000;
-
-fn state(name: &str) -> PathBuf {
-    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reference/state"))
-        .join(format!("{name}.json"))
-}
 
 fn events(name: &str) -> Vec<ChainEvent> {
     let rec = fixture::load(&state(name)).expect("load a state recording");
@@ -47,7 +23,7 @@ fn dag_of(name: &str) -> Dag {
 /// Every recording applied in call order to one session: befores are then known from the
 /// previous calls' changes.
 fn session() -> Dag {
-    Trace::from_events(CALLS.iter().flat_map(|c| events(c))).dag()
+    Trace::from_events(STATE_CALLS.iter().flat_map(|c| events(c))).dag()
 }
 
 fn tx<'a>(dag: &'a Dag, label: &str) -> &'a TxNode {
@@ -180,8 +156,8 @@ fn the_transaction_carries_the_signer_charge_and_its_key_nonce() {
 #[test]
 fn every_ledger_adds_up_and_matches_the_known_balances() {
     let together = session();
-    assert_eq!(together.transactions.len(), CALLS.len());
-    for (i, name) in CALLS.into_iter().enumerate() {
+    assert_eq!(together.transactions.len(), STATE_CALLS.len());
+    for (i, name) in STATE_CALLS.into_iter().enumerate() {
         let alone = dag_of(name);
         let l = &alone.transactions[0].ledger;
         assert!(l.unknown.is_empty(), "{name}: {:?}", l.unknown);

@@ -2,8 +2,9 @@
 //! included exactly `after_blocks` blocks after step k-1, each `TxSubmitted` labelled with its
 //! step, with blocks on demand (`n`) and with blocks on a timer.
 
+use crate::support::embedded;
 use nearviz::chain::{ChainEvent, TxHash};
-use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
+use nearviz::engine::embedded::Pacing;
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
 use nearviz::model::Trace;
 use nearviz::scenario::{Scenario, Source, BUILTIN_TOML};
@@ -28,15 +29,7 @@ struct Engine {
 
 impl Engine {
     async fn boot(scenario: Scenario, pacing: Pacing) -> Engine {
-        let opts = EmbeddedOptions { pacing, ..EmbeddedOptions::default() };
-        let EngineHandle { commands, mut events, task } = spawn(scenario, opts);
-        loop {
-            match events.recv().await.expect("engine event") {
-                EngineEvent::Ready(_) => break,
-                EngineEvent::Down(error) => panic!("engine down: {error}"),
-                _ => {}
-            }
-        }
+        let EngineHandle { commands, events, task } = embedded::boot(scenario, pacing).await;
         Engine { commands, events, task, seen: Vec::new() }
     }
 

@@ -6,6 +6,7 @@
 //! The races withdraw alice's deposit twice, so `deposit` runs first (`--call deposit --call
 //! race_unsafe`): the built-in notes say to send it before each race.
 
+use crate::support::cli::text;
 use serde_json::Value;
 use std::process::{Command, Output};
 
@@ -23,10 +24,6 @@ fn nearviz(args: &[&str]) -> Output {
         .env_remove("NEAR_SANDBOX_BIN_PATH")
         .output()
         .expect("run nearviz")
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
 }
 
 /// `nearviz run --call deposit --call RACE --engine embedded --format FORMAT`.

@@ -1,6 +1,7 @@
 //! State changes on screen: the Δ/↺ marks, the details' changes (readable and raw) and the
 //! ledger, after replaying the real-neard state recordings (TestBackend + insta snapshots).
 
+use crate::model_common::state;
 use crate::support::screen::{buffer, draw, key, keys, text, without_footer};
 use crossterm::event::KeyCode;
 use nearviz::app::{App, Mode, Msg, Selected};
@@ -10,14 +11,9 @@ use nearviz::model::state_value;
 use nearviz::model::{Before, ChangeValue, ReceiptNode, Status};
 use ratatui::buffer::Buffer;
 use ratatui::style::{Color, Modifier};
-use std::path::PathBuf;
 
 const W: u16 = 130;
 const H: u16 = 40;
-
-fn state(name: &str) -> PathBuf {
-    PathBuf::from(format!("{}/../fixtures/reference/state/{name}.json", env!("CARGO_MANIFEST_DIR")))
-}
 
 fn builtin_calls() -> Vec<nearviz::scenario::Call> {
     nearviz::scenario::Scenario::builtin().expect("built-in scenario").calls

@@ -3,12 +3,13 @@
 //! embedded runtime in the test (`deposit`, `race_unsafe`, `deposit`, `race_safe`, blocks on
 //! demand), then replayed, watched live and viewed; whole screens are insta snapshots.
 
+use crate::support::embedded;
 use crate::support::screen::{buffer, draw, key, keys, text};
 use crossterm::event::KeyCode;
 use nearviz::app::replay::Player;
 use nearviz::app::{App, EngineState, Focus, Mode, Msg};
 use nearviz::chain::{ChainEvent, TxHash};
-use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
+use nearviz::engine::embedded::Pacing;
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo};
 use nearviz::layout::synthetic;
 use nearviz::layout::timeline::{timeline, Column};
@@ -19,7 +20,6 @@ use ratatui::style::Color;
 use std::collections::BTreeSet;
 use std::sync::OnceLock;
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 const W: u16 = 140;
 const H: u16 = 30;
@@ -41,29 +41,9 @@ fn race() -> &'static [ChainEvent] {
 /// inclusion), then produces blocks until everything is FINAL.
 async fn record_race() -> Vec<ChainEvent> {
     let scenario = Scenario::builtin().expect("built-in scenario");
-    let opts = EmbeddedOptions { pacing: Pacing::Manual, ..EmbeddedOptions::default() };
-    let EngineHandle { commands, mut events, task } = spawn(scenario.clone(), opts);
-    loop {
-        match events.recv().await.expect("engine event") {
-            EngineEvent::Ready(_) => break,
-            EngineEvent::Down(error) => panic!("engine down: {error}"),
-            _ => {}
-        }
-    }
-    let (forward, mut chain) = mpsc::unbounded_channel();
-    let drain = tokio::spawn(async move {
-        while let Some(event) = events.recv().await {
-            let event = match event {
-                EngineEvent::Chain(event) => event,
-                EngineEvent::CallFailed { call, error } => panic!("{call} not sent: {error}"),
-                EngineEvent::Down(error) => panic!("engine down: {error}"),
-                _ => continue,
-            };
-            if forward.send(event).is_err() {
-                break;
-            }
-        }
-    });
+    let EngineHandle { commands, events, task } =
+        embedded::boot(scenario.clone(), Pacing::Manual).await;
+    let (mut chain, drain) = embedded::forward_chain(events);
     let (mut seen, mut sent, mut done) = (Vec::new(), 0, 0);
     for name in ["deposit", "race_unsafe", "deposit", "race_safe"] {
         let call = scenario.call(name).expect(name).clone();

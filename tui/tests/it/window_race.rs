@@ -3,9 +3,10 @@
 //! step as `Call::steps` says (after `after_blocks` blocks past the previous step's inclusion),
 //! then read back by `model::window`. Also: the windows of the real-neard recordings.
 
+use crate::support::embedded;
 use nearviz::chain::{ChainEvent, TxHash};
-use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
-use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
+use nearviz::engine::embedded::Pacing;
+use nearviz::engine::{EngineCommand, EngineHandle};
 use nearviz::model::window::{all_overlaps, messages, overlaps, windows, Window, WindowOverlap};
 use nearviz::model::{Dag, ReceiptNode, Status, Trace, TxNode};
 use nearviz::scenario::{Call, Scenario};
@@ -26,29 +27,11 @@ struct Chain {
 
 impl Chain {
     async fn boot(scenario: Scenario) -> Chain {
-        let opts = EmbeddedOptions { pacing: Pacing::Manual, ..EmbeddedOptions::default() };
-        let EngineHandle { commands, mut events, task } = spawn(scenario, opts);
-        loop {
-            match events.recv().await.expect("engine event") {
-                EngineEvent::Ready(_) => break,
-                EngineEvent::Down(error) => panic!("engine down: {error}"),
-                _ => {}
-            }
-        }
-        // Drain the engine continuously so it never waits on a full channel.
-        let (forward, chain_events) = mpsc::unbounded_channel();
+        let EngineHandle { commands, events, task } =
+            embedded::boot(scenario, Pacing::Manual).await;
+        let (chain_events, drain) = embedded::forward_chain(events);
         let task = tokio::spawn(async move {
-            while let Some(event) = events.recv().await {
-                let event = match event {
-                    EngineEvent::Chain(event) => event,
-                    EngineEvent::CallFailed { call, error } => panic!("{call} not sent: {error}"),
-                    EngineEvent::Down(error) => panic!("engine down: {error}"),
-                    _ => continue,
-                };
-                if forward.send(event).is_err() {
-                    break;
-                }
-            }
+            let _ = drain.await;
             let _ = task.await;
         });
         Chain { commands, events: chain_events, seen: Vec::new(), sent: 0, done: 0, task }

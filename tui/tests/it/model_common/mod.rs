@@ -29,6 +29,32 @@ pub fn capture(name: &str) -> PathBuf {
     captures_dir().join(format!("{name}.json"))
 }
 
+/// The calls of the real-neard state recordings (`fixtures/reference/state/`), in the order the
+/// recorder ran them (`tui/scenarios/examples.toml`).
+pub const STATE_CALLS: [&str; 15] = [
+    "query_greeting",
+    "change_greeting",
+    "batch_actions",
+    "multiple_contracts",
+    "call_failing_with_rollback",
+    "batch_failing",
+    "chain",
+    "callback_panics",
+    "weights",
+    "query_greeting_low_level",
+    "similar_contracts",
+    "out_of_gas",
+    "joint_return",
+    "forward_deposit",
+    "guestbook_premium",
+];
+
+/// The real-neard state recording of one call.
+pub fn state(name: &str) -> PathBuf {
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/reference/state"))
+        .join(format!("{name}.json"))
+}
+
 pub fn read_json(path: &Path) -> Value {
     serde_json::from_str(&std::fs::read_to_string(path).expect("read")).expect("json")
 }

@@ -1,7 +1,9 @@
-//! Test helpers shared by the integration tests (dev-only): loopback nodes, captures, screens
-//! and keys.
+//! Test helpers shared by the integration tests (dev-only): loopback nodes, captures, the
+//! embedded engine, screens and keys.
 
 pub mod captures;
+pub mod cli;
+pub mod embedded;
 pub mod loopback;
 pub mod screen;
 pub mod state_node;
