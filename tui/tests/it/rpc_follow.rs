@@ -2,7 +2,7 @@
 //! real-neard recordings, plus broken nodes.
 
 use crate::support::captures::{capture_node, node_error, Capture};
-use crate::support::loopback::{closed_port_url, LoopbackRpc, Reply};
+use crate::support::loopback::{closed_port_url, follow_fast, LoopbackRpc, Reply};
 use near_primitives::types::AccountId;
 use near_primitives::views::TxExecutionStatus;
 use nearviz::chain::{ChainEvent, TxHash, TxStatusReply};
@@ -15,15 +15,6 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
-
-fn fast() -> FollowOptions {
-    FollowOptions {
-        poll_interval: Duration::from_millis(5),
-        tx_timeout: Duration::from_secs(20),
-        unknown_timeout: None,
-        max_errors_in_row: None,
-    }
-}
 
 fn tx_hash(text: &str) -> TxHash {
     TxHash(text.parse().expect("tx hash"))
@@ -133,7 +124,8 @@ fn check_follow(capture: &Capture, events: &[ChainEvent]) {
 async fn every_capture_is_followed_from_unknown_to_final() {
     for capture in Capture::all() {
         let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
-        let (events, result) = follow(&node.url, &capture.tx_hash, &capture.sender, fast()).await;
+        let (events, result) =
+            follow(&node.url, &capture.tx_hash, &capture.sender, follow_fast()).await;
         assert_eq!(result, Ok(()), "{}", capture.name);
         check_follow(&capture, &events);
         assert_eq!(
@@ -155,7 +147,8 @@ async fn every_capture_is_followed_from_unknown_to_final() {
 async fn unchanged_replies_are_not_sent_again() {
     let capture = Capture::load("multiple_contracts");
     let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 4)).await;
-    let (events, result) = follow(&node.url, &capture.tx_hash, &capture.sender, fast()).await;
+    let (events, result) =
+        follow(&node.url, &capture.tx_hash, &capture.sender, follow_fast()).await;
     assert_eq!(result, Ok(()));
     check_follow(&capture, &events);
     // The node answered 4 times per change (the last one once): the follower polled them all.
@@ -176,7 +169,7 @@ async fn several_followers_run_concurrently_on_one_client() {
             account(&capture.sender),
             Instant::now(),
             events_tx.clone(),
-            fast(),
+            follow_fast(),
         )));
     }
     drop(events_tx);
@@ -230,7 +223,7 @@ const SOME_TX: &str = "HbS7wYV7YbYB4SyZJRHYUxAsufhnnVJcMkp7ZgXukcwj";
 async fn unknown_forever_times_out_naming_the_tx() {
     let node =
         LoopbackRpc::start(always(Reply::Json(node_error("UNKNOWN_TRANSACTION", "nope")))).await;
-    let opts = FollowOptions { tx_timeout: Duration::from_millis(300), ..fast() };
+    let opts = FollowOptions { tx_timeout: Duration::from_millis(300), ..follow_fast() };
     let (events, result) = follow(&node.url, SOME_TX, "alice.test.near", opts).await;
     assert!(matches!(result, Err(FollowError::Timeout { .. })), "{result:?}");
     assert!(node.count("EXPERIMENTAL_tx_status") > 3, "kept polling");
@@ -250,7 +243,7 @@ async fn unknown_forever_times_out_naming_the_tx() {
 async fn unknown_past_the_unknown_timeout_is_not_found() {
     let node =
         LoopbackRpc::start(always(Reply::Json(node_error("UNKNOWN_TRANSACTION", "nope")))).await;
-    let opts = FollowOptions { unknown_timeout: Some(Duration::from_millis(50)), ..fast() };
+    let opts = FollowOptions { unknown_timeout: Some(Duration::from_millis(50)), ..follow_fast() };
     let (events, result) = follow(&node.url, SOME_TX, "alice.test.near", opts).await;
     let err = result.expect_err("not found");
     assert!(matches!(err, FollowError::NotFound { .. }) && !err.is_network(), "{err:?}");
@@ -261,7 +254,7 @@ async fn unknown_past_the_unknown_timeout_is_not_found() {
 
 /// Follows against a node that always answers `reply`; returns the one error poll and the end.
 async fn follow_broken(url: &str) -> (TxStatusReply, FollowError, String) {
-    let opts = FollowOptions { max_errors_in_row: Some(3), ..fast() };
+    let opts = FollowOptions { max_errors_in_row: Some(3), ..follow_fast() };
     let (events, result) = follow(url, SOME_TX, "alice.test.near", opts).await;
     assert_eq!(events.len(), 2, "one error poll (sent once), then TxDone: {events:?}");
     let ChainEvent::TxPoll(poll) = &events[0] else { panic!("expected a poll, got {events:?}") };
@@ -349,7 +342,8 @@ async fn a_transient_error_is_reported_then_following_resumes() {
         healthy(method, params)
     });
     let node = LoopbackRpc::start(flaky).await;
-    let (events, result) = follow(&node.url, &capture.tx_hash, &capture.sender, fast()).await;
+    let (events, result) =
+        follow(&node.url, &capture.tx_hash, &capture.sender, follow_fast()).await;
     assert_eq!(result, Ok(()));
     let errors = events
         .iter()
@@ -379,7 +373,8 @@ async fn a_poll_waits_for_its_block() {
         });
     // Each state is served 3 times, so the retries see the same state.
     let node = LoopbackRpc::start(missing_block_at_first).await;
-    let (events, result) = follow(&node.url, &capture.tx_hash, &capture.sender, fast()).await;
+    let (events, result) =
+        follow(&node.url, &capture.tx_hash, &capture.sender, follow_fast()).await;
     assert_eq!(result, Ok(()));
     check_follow(&capture, &events);
     assert_eq!(node.count("block"), capture.blocks.len() + 2);
@@ -391,7 +386,8 @@ async fn an_already_final_transaction_finishes_at_once() {
     let last: Value = capture.polls.last().cloned().expect("polls");
     capture.polls = vec![last];
     let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
-    let (events, result) = follow(&node.url, &capture.tx_hash, &capture.sender, fast()).await;
+    let (events, result) =
+        follow(&node.url, &capture.tx_hash, &capture.sender, follow_fast()).await;
     assert_eq!(result, Ok(()));
     assert_eq!(node.count("EXPERIMENTAL_tx_status"), 1);
     let polls: Vec<_> = events.iter().filter(|e| matches!(e, ChainEvent::TxPoll(_))).collect();
@@ -429,7 +425,7 @@ async fn followers_needing_the_same_blocks_fetch_them_once() {
             account(&copy.sender),
             Instant::now(),
             events_tx,
-            fast(),
+            follow_fast(),
         )));
     }
     for follower in followers {

@@ -8,12 +8,12 @@
 //! `EXPERIMENTAL_tx_status` lists (the same view type, from the same neard).
 
 use crate::support::captures::{capture_node, node_error, Capture};
-use crate::support::loopback::{Handler, LoopbackRpc, Reply};
+use crate::support::loopback::{follow_fast, Handler, LoopbackRpc, Reply};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use nearviz::chain::{ChainEvent, TxHash, TxStatusReply};
 use nearviz::engine::rpc::receipts::MAX_ATTEMPTS;
-use nearviz::engine::rpc::{follow_tx, FollowOptions, RpcClient};
+use nearviz::engine::rpc::{follow_tx, RpcClient};
 use nearviz::engine::EngineEvent;
 use nearviz::model::{Status, Trace};
 use serde_json::{json, Value};
@@ -23,21 +23,13 @@ use std::time::Duration;
 use tokio::sync::mpsc;
 use tokio::time::Instant;
 
-fn fast() -> FollowOptions {
-    FollowOptions {
-        poll_interval: Duration::from_millis(5),
-        tx_timeout: Duration::from_secs(20),
-        unknown_timeout: None,
-        max_errors_in_row: None,
-    }
-}
-
 async fn follow(url: &str, capture: &Capture) -> Vec<ChainEvent> {
     let client = RpcClient::with_timeout(url, Duration::from_millis(500)).expect("client");
     let (events_tx, mut events_rx) = mpsc::channel(16);
     let tx = TxHash(capture.tx_hash.parse().expect("tx hash"));
     let sender: AccountId = capture.sender.parse().expect("sender");
-    let follower = tokio::spawn(follow_tx(client, tx, sender, Instant::now(), events_tx, fast()));
+    let follower =
+        tokio::spawn(follow_tx(client, tx, sender, Instant::now(), events_tx, follow_fast()));
     let mut events = Vec::new();
     while let Some(event) = events_rx.recv().await {
         match event {

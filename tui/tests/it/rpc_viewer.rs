@@ -1,7 +1,7 @@
 //! The read-only RPC engine (`engine::rpc::spawn_tx_viewer*`) against a loopback JSON-RPC server.
 
 use crate::support::captures::{capture_node, Capture};
-use crate::support::loopback::LoopbackRpc;
+use crate::support::loopback::{follow_fast, LoopbackRpc};
 use nearviz::chain::{ChainEvent, TxStatusReply};
 use nearviz::engine::rpc::{spawn_tx_viewer, spawn_tx_viewer_with, FollowOptions, RpcClient};
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
@@ -10,10 +10,9 @@ use std::time::Duration;
 
 fn fast() -> FollowOptions {
     FollowOptions {
-        poll_interval: Duration::from_millis(5),
-        tx_timeout: Duration::from_secs(20),
         unknown_timeout: Some(Duration::from_secs(5)),
         max_errors_in_row: Some(3),
+        ..follow_fast()
     }
 }
 

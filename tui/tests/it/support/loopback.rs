@@ -125,3 +125,14 @@ fn raw(status: u16, body: String) -> Response<Full<Bytes>> {
     );
     response
 }
+
+/// How the RPC engine follows a transaction on a loopback node, which answers at once: a poll
+/// every 5 ms, 20 s for the transaction, no other limit.
+pub fn follow_fast() -> nearviz::engine::rpc::FollowOptions {
+    nearviz::engine::rpc::FollowOptions {
+        poll_interval: std::time::Duration::from_millis(5),
+        tx_timeout: std::time::Duration::from_secs(20),
+        unknown_timeout: None,
+        max_errors_in_row: None,
+    }
+}
