@@ -2,6 +2,7 @@
 //! the way a second run changes them: reordered transactions, new ids, receipts missing or
 //! extra, values and gas that moved.
 
+use crate::model_common::capture_dag;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{Balance, Gas};
 use nearviz::chain::ReceiptId;
@@ -9,14 +10,11 @@ use nearviz::diff::{self, Presence, Tolerance};
 use nearviz::model::{Dag, InputStatus, Outcome, Parent, ReceiptNode, Status, Value};
 use std::collections::HashMap;
 
-fn capture_dag(names: &[&str]) -> Dag {
+/// The captures' transactions in one DAG, in this order.
+fn captures_dag(names: &[&str]) -> Dag {
     let mut dag = Dag::default();
     for name in names {
-        let path =
-            format!("{}/../fixtures/reference/captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-        let recording = nearviz::fixture::load(path.as_ref()).expect("capture loads");
-        let one = nearviz::model::Trace::from_events(recording.chain_events()).dag();
-        dag.transactions.extend(one.transactions);
+        dag.transactions.extend(capture_dag(name).transactions);
     }
     dag
 }
@@ -61,7 +59,7 @@ fn method_receipt<'a>(dag: &'a mut Dag, method: &str) -> &'a mut ReceiptNode {
 
 #[test]
 fn a_run_equals_itself() {
-    let a = capture_dag(&["query_greeting", "multiple_contracts"]);
+    let a = captures_dag(&["query_greeting", "multiple_contracts"]);
     let report = diff::diff(&a, &a.clone(), Tolerance::EXACT);
     assert!(report.is_equal());
     let mut out = Vec::new();
@@ -71,8 +69,8 @@ fn a_run_equals_itself() {
 
 #[test]
 fn reordered_transactions_match_by_label() {
-    let a = capture_dag(&["query_greeting", "call_failing", "batch_actions"]);
-    let b = capture_dag(&["batch_actions", "query_greeting", "call_failing"]);
+    let a = captures_dag(&["query_greeting", "call_failing", "batch_actions"]);
+    let b = captures_dag(&["batch_actions", "query_greeting", "call_failing"]);
     let report = diff::diff(&a, &b, Tolerance::EXACT);
     assert!(report.is_equal(), "{report:#?}");
     assert!(report.transactions.iter().all(|t| t.matched_by == Some(diff::MatchedBy::Label)));
@@ -80,7 +78,7 @@ fn reordered_transactions_match_by_label() {
 
 #[test]
 fn unlabelled_transactions_match_by_order() {
-    let mut a = capture_dag(&["query_greeting", "call_failing"]);
+    let mut a = captures_dag(&["query_greeting", "call_failing"]);
     let mut b = a.clone();
     for t in a.transactions.iter_mut().chain(b.transactions.iter_mut()) {
         t.label = None;
@@ -95,8 +93,8 @@ fn unlabelled_transactions_match_by_order() {
 
 #[test]
 fn different_labels_are_missing_and_extra() {
-    let a = capture_dag(&["query_greeting"]);
-    let b = capture_dag(&["call_failing"]);
+    let a = captures_dag(&["query_greeting"]);
+    let b = captures_dag(&["call_failing"]);
     let report = diff::diff(&a, &b, Tolerance::EXACT);
     let presence: Vec<Presence> = report.transactions.iter().map(|t| t.presence()).collect();
     assert_eq!(presence, [Presence::OnlyA, Presence::OnlyB]);
@@ -105,7 +103,7 @@ fn different_labels_are_missing_and_extra() {
 
 #[test]
 fn receipts_match_by_place_not_by_id() {
-    let a = capture_dag(&["multiple_contracts", "weights"]);
+    let a = captures_dag(&["multiple_contracts", "weights"]);
     let mut b = a.clone();
     new_ids(&mut b);
     assert_ne!(a.transactions[0].receipts[0].id, b.transactions[0].receipts[0].id);
@@ -119,7 +117,7 @@ fn receipts_match_by_place_not_by_id() {
 
 #[test]
 fn a_missing_receipt_and_its_subtree_are_reported() {
-    let a = capture_dag(&["query_greeting"]);
+    let a = captures_dag(&["query_greeting"]);
     let mut b = a.clone();
     // Drop hello.get_greeting (and so its refund below it) from B.
     let gone = method_receipt(&mut b, "get_greeting").id;
@@ -141,7 +139,7 @@ fn a_missing_receipt_and_its_subtree_are_reported() {
 
 #[test]
 fn an_extra_receipt_is_reported_with_its_path() {
-    let a = capture_dag(&["forward_deposit"]);
+    let a = captures_dag(&["forward_deposit"]);
     let mut b = a.clone();
     let tx = &mut b.transactions[0];
     let first = tx.receipts[0].clone();
@@ -165,7 +163,7 @@ fn an_extra_receipt_is_reported_with_its_path() {
 
 #[test]
 fn exact_fields_ignore_the_tolerance() {
-    let a = capture_dag(&["call_failing"]);
+    let a = captures_dag(&["call_failing"]);
     let mut b = a.clone();
     method_receipt(&mut b, "failing_callback").logs.push("one more log".into());
     method_receipt(&mut b, "failing_callback").block_offset =
@@ -188,7 +186,7 @@ fn exact_fields_ignore_the_tolerance() {
 
 #[test]
 fn a_different_result_and_error_are_reported() {
-    let a = capture_dag(&["multiple_contracts"]);
+    let a = captures_dag(&["multiple_contracts"]);
     let mut b = a.clone();
     method_receipt(&mut b, "get_greeting").status =
         Status::Success(Outcome::Value(Value::Json(serde_json::json!("hi"))));
@@ -211,7 +209,7 @@ fn a_different_result_and_error_are_reported() {
 
 #[test]
 fn tolerance_edges_for_gas() {
-    let a = capture_dag(&["query_greeting"]);
+    let a = captures_dag(&["query_greeting"]);
     let base = method_receipt(&mut a.clone(), "query_greeting").gas_burnt.as_gas();
     let mut b = a.clone();
     // Exactly 1% more (rounded so that 1% is an integer amount of gas).
@@ -235,7 +233,7 @@ fn tolerance_edges_for_gas() {
 
 #[test]
 fn tolerance_covers_tokens_refunds_and_attached_gas() {
-    let a = capture_dag(&["query_greeting"]);
+    let a = captures_dag(&["query_greeting"]);
     let mut b = a.clone();
     let scale = |x: u128| x + x / 200; // +0.5%
     for r in &mut b.transactions[0].receipts {

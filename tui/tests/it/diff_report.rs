@@ -2,17 +2,12 @@
 //! in every way the report knows (missing, extra, exact fields, gas beyond and within the
 //! tolerance), made from a real capture.
 
+use crate::model_common::capture_dag;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::Gas;
 use nearviz::chain::ReceiptId;
 use nearviz::diff::{self, Tolerance};
 use nearviz::model::{Dag, Parent, ReceiptNode};
-
-fn capture_dag(name: &str) -> Dag {
-    let path = format!("{}/../fixtures/reference/captures/{name}.json", env!("CARGO_MANIFEST_DIR"));
-    let recording = nearviz::fixture::load(path.as_ref()).expect("capture loads");
-    nearviz::model::Trace::from_events(recording.chain_events()).dag()
-}
 
 fn receipt<'a>(dag: &'a mut Dag, method: &str) -> &'a mut ReceiptNode {
     dag.transactions[0]

@@ -120,6 +120,12 @@ pub fn u128_of(v: &Value) -> u128 {
     v.as_str().expect("yocto string").parse().expect("u128")
 }
 
+/// The DAG of a reference capture.
+pub fn capture_dag(name: &str) -> nearviz::model::Dag {
+    let recording = nearviz::fixture::load(&capture(name)).expect("capture loads");
+    nearviz::model::Trace::from_events(recording.chain_events()).dag()
+}
+
 /// A reference capture's events, as an engine reported them.
 pub fn capture_events(name: &str) -> Vec<ChainEvent> {
     nearviz::fixture::load(&capture(name)).expect("capture").chain_events().collect()
