@@ -36,6 +36,8 @@ fn replay_plays_a_capture_and_quits_cleanly() {
     tmux.keys(&["?"]);
     tmux.wait_for("help", |s| s.contains("step one block back"));
     tmux.keys(&["Escape"]);
+    // `q` only once Escape was read: an ESC followed at once by `q` reads as alt+q.
+    tmux.wait_for("help closed", |s| !s.contains("step one block back"));
     tmux.keys(&["q"]);
     let after = tmux.wait_for("exit", |s| s.contains("nearviz exited with"));
     assert!(after.contains("nearviz exited with 0"), "{after}");
