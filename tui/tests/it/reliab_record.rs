@@ -7,6 +7,7 @@
 //! too, and the limit stops the contracts first.)
 
 use crate::support::captures::{capture_node, Capture};
+use crate::support::cli::tx_args;
 use crate::support::loopback::LoopbackRpc;
 use std::process::Output;
 
@@ -39,21 +40,8 @@ async fn a_full_disk_keeps_the_good_recording_and_says_so_once() {
     let good = b"{\"nearviz_fixture\":1,\"meta\":{},\"events\":[]}\n";
     std::fs::write(&record, good).expect("write");
     let record_arg = record.display().to_string();
-    let args: Vec<String> = [
-        "tx",
-        &capture.tx_hash,
-        "--sender",
-        &capture.sender,
-        "--rpc",
-        &node.url,
-        "--format",
-        "json",
-        "--record",
-        &record_arg,
-    ]
-    .iter()
-    .map(|s| s.to_string())
-    .collect();
+    let more = ["--format", "json", "--record", &record_arg];
+    let args = tx_args(&capture.tx_hash, &capture.sender, &node.url, &more);
 
     // 2 blocks of 512 bytes: far less than the recording of a whole transaction.
     let out = nearviz_with_file_limit(2, args.clone()).await;

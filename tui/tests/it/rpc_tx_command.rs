@@ -1,6 +1,7 @@
 //! `nearviz tx` end to end: the real binary against a loopback JSON-RPC server.
 
 use crate::support::captures::{capture_node, node_error, Capture};
+use crate::support::cli::tx_args;
 use crate::support::loopback::{closed_port_url, LoopbackRpc, Reply};
 use serde_json::Value;
 use std::process::Output;
@@ -25,7 +26,7 @@ fn args(list: &[&str]) -> Vec<String> {
 
 /// `nearviz tx TX --sender SENDER --rpc URL --format json`.
 fn tx_json(tx: &str, sender: &str, rpc: &str) -> Vec<String> {
-    args(&["tx", tx, "--sender", sender, "--rpc", rpc, "--format", "json"])
+    tx_args(tx, sender, rpc, &["--format", "json"])
 }
 
 fn stderr(output: &Output) -> String {
@@ -136,17 +137,9 @@ async fn every_output_format_works_for_a_transaction_that_is_still_running() {
     let capture = Capture::load("call_failing");
     let node = LoopbackRpc::start(capture_node(vec![capture.clone()], 1)).await;
     for format in ["tree", "dot", "mermaid"] {
-        let output = nearviz(args(&[
-            "tx",
-            &capture.tx_hash,
-            "--sender",
-            &capture.sender,
-            "--rpc",
-            &node.url,
-            "--format",
-            format,
-        ]))
-        .await;
+        let output =
+            nearviz(tx_args(&capture.tx_hash, &capture.sender, &node.url, &["--format", format]))
+                .await;
         assert_eq!(output.status.code(), Some(0), "{format}: {}", stderr(&output));
         let text = String::from_utf8_lossy(&output.stdout);
         assert!(text.contains("deliberate failure") || format != "tree", "{format}: {text}");
@@ -162,19 +155,8 @@ async fn record_saves_what_was_observed_as_a_fixture() {
     let dir = tempfile::tempdir().expect("temp dir");
     let file = dir.path().join("batch.json");
     let file_arg = file.display().to_string();
-    let output = nearviz(args(&[
-        "tx",
-        &capture.tx_hash,
-        "--sender",
-        &capture.sender,
-        "--rpc",
-        &node.url,
-        "--format",
-        "json",
-        "--record",
-        &file_arg,
-    ]))
-    .await;
+    let more = ["--format", "json", "--record", &file_arg];
+    let output = nearviz(tx_args(&capture.tx_hash, &capture.sender, &node.url, &more)).await;
     assert_eq!(output.status.code(), Some(0), "stderr: {}", stderr(&output));
     let printed: Value = serde_json::from_slice(&output.stdout).expect("JSON");
     let replayed = nearviz(args(&["inspect", &file_arg, "--format", "json"])).await;
@@ -185,19 +167,9 @@ async fn record_saves_what_was_observed_as_a_fixture() {
     // A failed run still leaves its recording.
     let failed_file = dir.path().join("unknown.json");
     let failed_arg = failed_file.display().to_string();
-    let failed = nearviz(args(&[
-        "tx",
-        "11111111111111111111111111111111",
-        "--sender",
-        &capture.sender,
-        "--rpc",
-        &node.url,
-        "--format",
-        "json",
-        "--record",
-        &failed_arg,
-    ]))
-    .await;
+    let unknown = "11111111111111111111111111111111";
+    let more = ["--format", "json", "--record", &failed_arg];
+    let failed = nearviz(tx_args(unknown, &capture.sender, &node.url, &more)).await;
     assert_fails(&failed, 2, "not found");
     let text = std::fs::read_to_string(&failed_file).expect("recording written");
     assert!(text.contains("tx_done") && text.contains("not found"), "{text}");

@@ -24,6 +24,13 @@ pub fn diff(a: &Path, b: &Path, extra: &[&str], dir: &Path) -> Output {
     nearviz(&args, dir)
 }
 
+/// The arguments of `nearviz tx TX --sender SENDER --rpc URL MORE...`.
+pub fn tx_args(tx: &str, sender: &str, rpc: &str, more: &[&str]) -> Vec<String> {
+    let mut args = vec!["tx", tx, "--sender", sender, "--rpc", rpc];
+    args.extend_from_slice(more);
+    args.into_iter().map(String::from).collect()
+}
+
 /// Output bytes as text.
 pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
