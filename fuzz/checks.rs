@@ -1,5 +1,5 @@
 //! What each cargo-fuzz target checks, one function per target: `fuzz/fuzz_targets/*.rs` run
-//! them under libFuzzer, and `tui/tests/reliab_fuzz.rs` replays the seeds and the regressions
+//! them under libFuzzer, and `tui/tests/it/reliab_fuzz.rs` replays the seeds and the regressions
 //! through the same functions (both include this file with `#[path]`). Any input must load or
 //! be refused with a message, never panic.
 #![allow(dead_code)] // each fuzz target uses one of them

@@ -12,7 +12,7 @@
 # corpus in FUZZ_CORPUS_DIR (default fuzz/corpus/, not committed), and prints
 # the build time, then executions per second and corpus size per target. A crash fails the
 # script; the crashing input is copied to fuzz/regressions/<target>/ (and printed in base64, for
-# CI logs), where `cargo test -p nearviz --test reliab_fuzz` replays it: commit it with the fix.
+# CI logs), where `cargo test -p nearviz --test it reliab_fuzz` replays it: commit it with the fix.
 #
 # Builds go to FUZZ_TARGET_DIR (default /var/tmp/nearviz-fuzz-target, outside the clone, so CI
 # reuses them). The fuzz crate's dependencies are locked to the workspace's Cargo.lock.

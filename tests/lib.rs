@@ -1,4 +1,4 @@
-//! Shared helpers of the end-to-end tests (`tests/*.rs`): the real `nearviz` binary, driven in a
+//! Shared helpers of the end-to-end tests (`tests/it/`): the real `nearviz` binary, driven in a
 //! real terminal (tmux).
 
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! The one tmux harness of the end-to-end tests: a detached session running a command, its
 //! screen, keys, and waiting for the screen to show something. Used by `tests/` (nearviz-tests)
-//! and, through `#[path]`, by the TUI crate's `tests/rpc_tx_tui.rs`.
+//! and, through `#[path]`, by the TUI crate's `tests/it/rpc_tx_tui.rs`.
 //!
 //! Tests that need tmux FAIL when it is missing (CI installs it): a skipped end-to-end test
 //! would pass silently.

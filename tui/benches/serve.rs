@@ -5,7 +5,7 @@
 //! `npm ci --prefix tests/node && cargo bench -p nearviz --bench serve` (results: benches/README.md).
 //! The reference: the same flow takes 16.4 s against a real neard sandbox.
 
-#[path = "../tests/serve_common/mod.rs"]
+#[path = "../tests/it/serve_common/mod.rs"]
 mod serve_common;
 
 use serve_common::{run_flow, Server};

@@ -1,0 +1,170 @@
+//! The exit-code contract and `--record`, with the real binary:
+//! 0 ok, 1 a call or transaction failed or was not final, 2 bad input, 3 engine or network
+//! failure; `--record` is checked before any work and saved on SIGHUP (the full disk is in
+//! `reliab_record.rs`).
+
+use crate::support::cli::{interrupted_run_saves_the_recording, text};
+use std::os::unix::fs::PermissionsExt;
+use std::path::PathBuf;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Self {
+        Env { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `nearviz` with its data directory in the temp dir and no neard unless given.
+    fn command(&self) -> Command {
+        self.command_for(env!("CARGO_BIN_EXE_nearviz"))
+    }
+
+    /// `program` (e.g. `sh` wrapping nearviz) in the same environment.
+    fn command_for(&self, program: &str) -> Command {
+        let mut command = Command::new(program);
+        command
+            .current_dir(self.dir.path())
+            .env("HOME", self.dir.path())
+            .env("XDG_DATA_HOME", self.path("data"))
+            .env_remove("NEAR_SANDBOX_BIN_PATH");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command().args(args).output().expect("run nearviz")
+    }
+
+    fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.path(name);
+        std::fs::write(&path, bytes).expect("write");
+        path
+    }
+
+    /// A scenario with one account deploying `wasm` and one call.
+    fn scenario(&self, wasm: &str) -> PathBuf {
+        let text = format!(
+            "title = \"mine\"\n\n[[account]]\nname = \"c\"\nwasm = \"{wasm}\"\n\n\
+             [[call]]\nname = \"a\"\nsigner = \"c\"\nreceiver = \"c\"\nmethod = \"m\"\n\
+             explain = \"e\"\n"
+        );
+        self.write("mine.toml", text.as_bytes())
+    }
+}
+
+/// The `nearviz: ` lines of stderr (errors), which must be exactly one.
+fn one_error(out: &Output) -> String {
+    let stderr = text(&out.stderr);
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("nearviz: ")).collect();
+    assert_eq!(errors.len(), 1, "{stderr}");
+    errors[0].to_owned()
+}
+
+#[test]
+fn a_missing_and_a_non_wasm_contract_are_both_bad_input() {
+    let env = Env::new();
+    let scenario = env.scenario("missing.wasm");
+    let missing = env.run(&["run", scenario.to_str().expect("utf-8"), "--all"]);
+    assert_eq!(missing.status.code(), Some(2), "{}", text(&missing.stderr));
+    assert!(one_error(&missing).contains("wasm file not found"));
+
+    env.write("missing.wasm", b"this is a text file, not wasm\n");
+    let not_wasm = env.run(&["run", scenario.to_str().expect("utf-8"), "--all"]);
+    assert_eq!(not_wasm.status.code(), Some(2), "{}", text(&not_wasm.stderr));
+    assert!(one_error(&not_wasm).contains("is not a wasm module"), "{}", text(&not_wasm.stderr));
+    assert!(not_wasm.stdout.is_empty());
+
+    env.write("missing.wasm", b"\0as");
+    let short = env.run(&["run", scenario.to_str().expect("utf-8"), "--all"]);
+    assert_eq!(short.status.code(), Some(2), "{}", text(&short.stderr));
+}
+
+#[test]
+fn arguments_and_unreadable_files_are_bad_input() {
+    let env = Env::new();
+    assert_eq!(env.run(&["run", "--call", "nope", "--engine", "embedded"]).status.code(), Some(2));
+    assert_eq!(env.run(&["--no-such-flag"]).status.code(), Some(2));
+    let inspect = env.run(&["inspect", "nothing-here.json"]);
+    assert_eq!(inspect.status.code(), Some(2));
+    assert!(one_error(&inspect).contains("nothing-here.json"));
+    env.write("broken.toml", b"title = \n");
+    assert_eq!(env.run(&["run", "broken.toml", "--all"]).status.code(), Some(2));
+}
+
+#[test]
+fn a_failed_transaction_exits_1_and_a_good_one_0() {
+    let env = Env::new();
+    let ok = env.run(&["run", "--call", "query_greeting", "--engine", "embedded"]);
+    assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
+    // The callback panics, so the transaction fails (NEAR-FACTS 9).
+    let failed = env.run(&["run", "--call", "callback_panics", "--engine", "embedded"]);
+    assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
+    let line = one_error(&failed);
+    assert!(line.starts_with("nearviz: call `callback_panics` the transaction failed:"), "{line}");
+    assert!(!failed.stdout.is_empty(), "the DAG is still printed");
+}
+
+#[test]
+fn engine_failures_exit_3_in_one_line() {
+    let env = Env::new();
+    let out = env
+        .command()
+        .args(["run", "--all", "--engine", "sandbox"])
+        .env("NEAR_SANDBOX_BIN_PATH", "/nonexistent/neard")
+        .env("NEARVIZ_NEARD_NOFILE", "0")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(one_error(&out).contains("/nonexistent/neard"));
+}
+
+#[test]
+fn record_path_is_checked_before_any_work_and_named_once() {
+    let env = Env::new();
+    let target = env.path("no/such/dir/session.json");
+    let started = Instant::now();
+    let out = env.run(&[
+        "run",
+        "--all",
+        "--engine",
+        "embedded",
+        "--record",
+        target.to_str().expect("utf-8"),
+    ]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(started.elapsed() < Duration::from_secs(5), "work started: {:?}", started.elapsed());
+    let line = one_error(&out);
+    assert_eq!(line.matches(target.to_str().expect("utf-8")).count(), 1, "{line}");
+    assert!(line.ends_with("its directory does not exist"), "{line}");
+    assert!(out.stdout.is_empty());
+    assert!(!text(&out.stderr).contains("engine"), "the engine was started: {}", text(&out.stderr));
+
+    // A read-only directory (root may write anyway: then the probe succeeds, as the save will).
+    let locked = env.path("locked");
+    std::fs::create_dir(&locked).expect("mkdir");
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o500)).expect("chmod");
+    let probe = tempfile::tempfile_in(&locked).is_ok();
+    let out = env.run(&["inspect", "x.json", "--record", "locked/out.json"]);
+    if !probe {
+        assert_eq!(out.status.code(), Some(2));
+        assert!(one_error(&out).contains("cannot create files"), "{}", text(&out.stderr));
+    }
+    // Any command: the check is in main.
+    let out = env.run(&["replay", "x.json", "--record", "no/out.json"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(one_error(&out).contains("--record no/out.json"), "{}", text(&out.stderr));
+}
+
+#[test]
+fn sighup_saves_the_recording() {
+    let env = Env::new();
+    let record = env.path("hup.json");
+    interrupted_run_saves_the_recording(env.command(), &record, "HUP");
+}

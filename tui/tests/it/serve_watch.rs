@@ -1,0 +1,208 @@
+//! `nearviz watch --headless` following a `nearviz serve` while near-api-js sends a burst of
+//! ten transactions: it must see every one, to FINAL, with none missed.
+
+use crate::serve_common::{run_flow, Server};
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+#[test]
+fn watch_sees_every_transaction_of_a_burst() {
+    let mut server = Server::start(&["--block-ms", "50"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("watch.json");
+    let mut watch = Command::new(env!("CARGO_BIN_EXE_nearviz"))
+        .args(["watch", "--headless", "--rpc", &server.url, "--record"])
+        .arg(&record)
+        .env("XDG_DATA_HOME", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start nearviz watch");
+    let stdout = watch.stdout.take().expect("stdout");
+    let (tx, lines) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    let ready = lines.recv_timeout(Duration::from_secs(30)).expect("watch ready");
+    assert!(ready.contains("following"), "{ready}");
+
+    run_flow(&server);
+    let mut served = Vec::new();
+    while served.len() < 10 {
+        let line = server.lines.recv_timeout(Duration::from_secs(30)).expect("served tx line");
+        served.push(line);
+    }
+
+    let mut seen = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while seen.len() < served.len() && Instant::now() < deadline {
+        if let Ok(line) = lines.recv_timeout(Duration::from_millis(200)) {
+            seen.push(line);
+        }
+    }
+    let _ = Command::new("kill").args(["-TERM", &watch.id().to_string()]).status();
+    assert!(server.terminate().success());
+    let exit = watch.wait().expect("watch exit");
+    assert!(exit.success(), "{exit:?}");
+    for line in &served {
+        let hash = line.split_whitespace().nth(1).expect("hash");
+        let found = seen.iter().find(|l| l.contains(hash));
+        let found = found.unwrap_or_else(|| panic!("watch missed {hash}: {seen:#?}"));
+        assert!(found.ends_with(" ok"), "{found}");
+    }
+    let recording = nearviz::fixture::load(&record).expect("the watch recording");
+    assert!(!recording.events.is_empty());
+}
+
+/// `nearviz watch --headless` with its stdout and stderr lines.
+struct Watcher {
+    child: std::process::Child,
+    out: std::sync::mpsc::Receiver<String>,
+    err: std::sync::mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Watcher {
+    fn start(url: &str, extra: &[&str]) -> Watcher {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nearviz"))
+            .args(["watch", "--headless", "--rpc", url])
+            .args(extra)
+            .env("XDG_DATA_HOME", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nearviz watch");
+        let lines = |stream: Box<dyn std::io::Read + Send>| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+            rx
+        };
+        let out = lines(Box::new(child.stdout.take().expect("stdout")));
+        let err = lines(Box::new(child.stderr.take().expect("stderr")));
+        let ready = out.recv_timeout(Duration::from_secs(30)).expect("watch ready");
+        assert!(ready.contains("following"), "{ready}");
+        Watcher { child, out, err, _dir: dir }
+    }
+
+    /// The stdout line naming `hash`, within 30 s.
+    fn line_for(&self, hash: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.out.recv_timeout(Duration::from_millis(200)) {
+                if line.contains(hash) {
+                    return line;
+                }
+                seen.push(line);
+            }
+        }
+        let errors: Vec<String> = self.err.try_iter().collect();
+        panic!("watch never showed {hash}: {seen:#?}\nstderr: {errors:#?}");
+    }
+
+    fn stop(mut self) -> Vec<String> {
+        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
+        let exit = self.child.wait().expect("watch exit");
+        assert!(exit.success(), "{exit:?}");
+        self.err.try_iter().collect()
+    }
+}
+
+impl Drop for Watcher {
+    /// A failed test must not leave the watch running.
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A watch that starts after the transaction was included (it never sees it in a chunk) attaches
+/// it from its receipts; so does a watch of `--account hello.test.near` for alice → xcc, whose
+/// only contact with hello is a receipt xcc sends there. A watch that may not look back reports
+/// the receipts as orphans instead.
+#[test]
+fn watch_attaches_transactions_it_only_meets_through_receipts() {
+    // Slow blocks: the late watch must start (a debug build, a busy machine) within the blocks
+    // between the transaction's inclusion and its callback.
+    let server = Server::start(&["--block-ms", "700"]);
+    let by_account = Watcher::start(&server.url, &["--account", "hello.test.near"]);
+    let (b64, hash) = crate::serve_common::sign_call(
+        &server,
+        "alice.test.near",
+        "xcc.test.near",
+        "multiple_contracts",
+        serde_json::json!({}),
+        0,
+    );
+    let sent = server.rpc("broadcast_tx_async", serde_json::json!([b64]));
+    assert_eq!(sent["result"], serde_json::json!(hash), "{sent}");
+    // Wait until a block included it, then join mid-flight.
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        let status = server.rpc(
+            "tx",
+            serde_json::json!({"tx_hash": hash, "sender_account_id": "alice.test.near",
+                               "wait_until": "NONE"}),
+        );
+        // Included (its outcome so far, status Started): join mid-flight.
+        if status["result"]["final_execution_status"] == "INCLUDED" {
+            break;
+        }
+        assert!(Instant::now() < deadline, "not included: {status}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // In process, with no blocks to look back in: the same receipts are orphans, and said so.
+    let tokio = tokio::runtime::Runtime::new().expect("tokio");
+    let client = nearviz::engine::rpc::RpcClient::new(&server.url).expect("client");
+    let opts = nearviz::serve::watch::WatchOptions {
+        lookback: 0,
+        ..nearviz::serve::watch::WatchOptions::default()
+    };
+    let mut blind = {
+        let _inside = tokio.enter();
+        nearviz::serve::watch::spawn(client, opts)
+    };
+    let joined = Instant::now();
+    let late = Watcher::start(&server.url, &[]);
+    eprintln!("the late watch was ready {:?} after the inclusion", joined.elapsed());
+
+    let hash = hash.to_string();
+    for (name, watcher) in [("joined mid-flight", &late), ("--account hello", &by_account)] {
+        let line = watcher.line_for(&hash);
+        assert!(line.contains("attached from a receipt"), "{name}: {line}");
+        assert!(line.contains("alice.test.near → xcc.test.near"), "{name}: {line}");
+        assert!(line.ends_with(" ok"), "{name}: followed to the end: {line}");
+    }
+    let orphan = tokio.block_on(async {
+        let wait = async {
+            loop {
+                match blind.events.recv().await {
+                    Some(nearviz::engine::EngineEvent::Progress(line))
+                        if line.contains("orphan") =>
+                    {
+                        return line;
+                    }
+                    Some(nearviz::engine::EngineEvent::Chain(
+                        nearviz::chain::ChainEvent::TxSubmitted { label, .. },
+                    )) => panic!("nothing to attach without lookback: {label}"),
+                    Some(_) => {}
+                    None => panic!("the watch engine stopped"),
+                }
+            }
+        };
+        tokio::time::timeout(Duration::from_secs(30), wait).await.expect("an orphan line")
+    });
+    assert!(orphan.contains("signed by alice.test.near"), "{orphan}");
+    for watcher in [late, by_account] {
+        let errors = watcher.stop();
+        assert!(!errors.iter().any(|l| l.contains("orphan")), "{errors:#?}");
+    }
+}

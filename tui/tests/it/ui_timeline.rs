@@ -1,0 +1,256 @@
+//! The session timeline (`t`): every transaction on one block axis, the callback windows and
+//! the calls that ran inside them. The recorded session is the race of issue 13 run on the
+//! embedded runtime in the test (`deposit`, `race_unsafe`, `deposit`, `race_safe`, blocks on
+//! demand), then replayed, watched live and viewed; whole screens are insta snapshots.
+
+use crate::support::embedded;
+use crate::support::screen::{buffer, draw, key, keys, text};
+use crossterm::event::KeyCode;
+use nearviz::app::replay::Player;
+use nearviz::app::{App, EngineState, Focus, Mode, Msg};
+use nearviz::chain::{ChainEvent, TxHash};
+use nearviz::engine::embedded::Pacing;
+use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo};
+use nearviz::layout::synthetic;
+use nearviz::layout::timeline::{timeline, Column};
+use nearviz::model::window::all_overlaps;
+use nearviz::model::Trace;
+use nearviz::scenario::Scenario;
+use ratatui::style::Color;
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+use std::time::Duration;
+
+const W: u16 = 140;
+const H: u16 = 30;
+
+/// The race session, recorded once per test binary: every chain event the engine reported.
+fn race() -> &'static [ChainEvent] {
+    static EVENTS: OnceLock<Vec<ChainEvent>> = OnceLock::new();
+    EVENTS.get_or_init(|| {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .expect("tokio runtime");
+        runtime.block_on(record_race())
+    })
+}
+
+/// Sends each call's steps as `Call::steps` says (step k `after_blocks` blocks after step k-1's
+/// inclusion), then produces blocks until everything is FINAL.
+async fn record_race() -> Vec<ChainEvent> {
+    let scenario = Scenario::builtin().expect("built-in scenario");
+    let EngineHandle { commands, events, task } =
+        embedded::boot(scenario.clone(), Pacing::Manual).await;
+    let (mut chain, drain) = embedded::forward_chain(events);
+    let (mut seen, mut sent, mut done) = (Vec::new(), 0, 0);
+    for name in ["deposit", "race_unsafe", "deposit", "race_safe"] {
+        let call = scenario.call(name).expect(name).clone();
+        for (k, step) in call.steps().iter().enumerate() {
+            if k > 0 {
+                for _ in 0..step.after_blocks {
+                    commands.send(EngineCommand::ProduceBlock).await.expect("engine");
+                }
+            }
+            commands.send(EngineCommand::Send(step.call.clone())).await.expect("engine");
+            sent += 1;
+        }
+        let mut rounds = 0;
+        while done < sent {
+            rounds += 1;
+            assert!(rounds < 200, "{name}: {done} of {sent} transactions reached FINAL");
+            commands.send(EngineCommand::ProduceBlock).await.expect("engine");
+            while let Ok(Some(event)) =
+                tokio::time::timeout(Duration::from_millis(50), chain.recv()).await
+            {
+                if matches!(event, ChainEvent::TxDone { .. }) {
+                    done += 1;
+                }
+                seen.push(event);
+            }
+        }
+    }
+    commands.send(EngineCommand::Shutdown).await.expect("engine");
+    drop(commands);
+    task.await.expect("engine task");
+    drain.await.expect("drain");
+    seen
+}
+
+fn hashes() -> Vec<TxHash> {
+    Trace::from_events(race().to_vec()).dag().transactions.iter().map(|t| t.hash).collect()
+}
+
+/// A replay of the race, jumped to its end.
+fn replay() -> App {
+    let events = race().iter().cloned().map(|e| (0, e)).collect();
+    let info = EngineInfo { reason: Some("race.json".into()), ..EngineInfo::new(EngineId::Replay) };
+    let mut app = App::replay(Player::new("race.json".into(), events), info).with_color(true);
+    key(&mut app, KeyCode::End);
+    app
+}
+
+/// The screen with the transaction ids (new every run) replaced by their row number.
+fn screen(app: &mut App) -> String {
+    let mut s = draw(app, W, H);
+    for (i, hash) in hashes().iter().enumerate() {
+        let full = hash.to_string();
+        s = s.replace(&nearviz::format::short_id(hash), &format!("<tx{i}>…"));
+        s = s.replace(&format!("{}…", &full[..3]), &format!("<{i}>…"));
+    }
+    s
+}
+
+#[test]
+fn the_race_on_one_block_axis() {
+    let mut app = replay();
+    let txs = hashes();
+    assert_eq!(txs.len(), 6, "deposit, 2 withdraws, deposit, 2 withdraws");
+    keys(&mut app, "t");
+    assert!(app.timeline().open);
+    assert_eq!(app.timeline().cursor, 5, "opens on the open (last) transaction");
+    let s = screen(&mut app);
+    assert!(s.contains("Timeline · 6 transactions"), "{s}");
+    assert!(s.contains('░'), "the callback windows are shaded:\n{s}");
+    assert!(s.contains("⚠"), "{s}");
+    // The last row: race_safe's second withdraw ran inside the first one's window.
+    assert!(
+        s.contains(
+            "⚠ withdraw_safe on xcc.test.near ran inside the callback window of withdraw_safe"
+        ),
+        "{s}"
+    );
+    insta::assert_snapshot!("race_last_row", s);
+    // The first race_unsafe withdraw: the model's warning names the intruder.
+    keys(&mut app, "gj");
+    assert_eq!(app.timeline().cursor, 1);
+    let s = screen(&mut app);
+    assert!(
+        s.contains(
+            "⚠ 1 other call on xcc.test.near ran between withdraw_unsafe and its callback (tx <2>…"
+        ),
+        "{s}"
+    );
+    insta::assert_snapshot!("race_unsafe_row", s);
+}
+
+#[test]
+fn enter_opens_the_selected_transaction_and_esc_comes_back() {
+    let mut app = replay();
+    let txs = hashes();
+    keys(&mut app, "t");
+    buffer(&mut app, W, H);
+    keys(&mut app, "kkk");
+    assert_eq!(app.timeline().cursor, 2);
+    key(&mut app, KeyCode::Enter);
+    assert!(!app.timeline().open);
+    assert_eq!(app.open(), Some(txs[2]));
+    assert_eq!(app.focus(), Focus::Dag);
+    let s = screen(&mut app);
+    assert!(s.contains("withdraw_unsafe · tx <tx2>…"), "the DAG of the second withdraw:\n{s}");
+    // From the history: t opens the timeline on the history's cursor.
+    key(&mut app, KeyCode::Tab);
+    assert_eq!(app.focus(), Focus::History);
+    keys(&mut app, "kk");
+    keys(&mut app, "t");
+    assert_eq!(app.timeline().cursor, 0);
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.timeline().open);
+    assert_eq!(app.open(), Some(txs[2]), "esc leaves the open transaction alone");
+}
+
+#[test]
+fn the_layout_flags_what_the_model_finds() {
+    let dag = Trace::from_events(race().to_vec()).dag();
+    let laid = timeline(&dag);
+    let flagged: BTreeSet<(usize, u64)> = laid
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(i, r)| {
+            r.cells.iter().filter(|c| c.inside_of.is_some()).map(move |c| (i, c.block))
+        })
+        .collect();
+    let position = |h: TxHash| dag.transactions.iter().position(|t| t.hash == h).expect("tx");
+    let expected: BTreeSet<(usize, u64)> = all_overlaps(&dag)
+        .iter()
+        .flat_map(|(_, found)| found.iter().map(|o| (position(o.other_tx), o.block)))
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(flagged, expected);
+    // One column per block from the first receipt to the last, nothing folded in a race.
+    assert!(laid.columns.windows(2).all(|w| match (w[0], w[1]) {
+        (Column::Block(a), Column::Block(b)) => b == a + 1,
+        _ => false,
+    }));
+}
+
+#[test]
+fn long_sessions_scroll_rows_and_blocks() {
+    let dag = synthetic::race_session(200);
+    let mut app = App::new(Mode::Viewer).with_color(false).showing(dag);
+    keys(&mut app, "t");
+    let s = draw(&mut app, 100, 24);
+    assert!(s.contains("Timeline · 200 transactions · blocks #101→#303"), "{s}");
+    assert_eq!(app.timeline().cursor, 199, "the open (last) transaction");
+    assert!(app.timeline().top > 150, "scrolled to the last row");
+    insta::assert_snapshot!("scrolled_to_the_end", s);
+    keys(&mut app, "g");
+    let s = draw(&mut app, 100, 24);
+    assert_eq!((app.timeline().cursor, app.timeline().top, app.timeline().left), (0, 0, 0));
+    assert!(s.contains("#101"), "{s}");
+    // Page down moves a screenful of rows; right scrolls blocks, left comes back.
+    key(&mut app, KeyCode::PageDown);
+    let rows = app.timeline().cursor;
+    assert!(rows > 5, "a page is more than a few rows: {rows}");
+    key(&mut app, KeyCode::Right);
+    let left = app.timeline().left;
+    assert!(left > 0);
+    let s = draw(&mut app, 100, 24);
+    assert!(!s.contains("#101 "), "the first blocks scrolled away:\n{s}");
+    key(&mut app, KeyCode::Left);
+    assert!(app.timeline().left < left);
+}
+
+#[test]
+fn no_color_keeps_every_meaning_in_the_glyphs() {
+    let mut colored = replay();
+    keys(&mut colored, "t");
+    let buf = buffer(&mut colored, W, H);
+    let shade = (0..H)
+        .flat_map(|y| (0..W).map(move |x| (x, y)))
+        .find(|&(x, y)| buf[(x, y)].symbol() == "░")
+        .expect("a shaded cell");
+    assert_eq!(buf[shade].fg, Color::DarkGray);
+    let mut plain = replay().with_color(false);
+    keys(&mut plain, "t");
+    let plain_buf = buffer(&mut plain, W, H);
+    assert_eq!(text(&plain_buf), text(&buf), "same glyphs without colour");
+    assert!((0..H).all(|y| (0..W).all(|x| plain_buf[(x, y)].fg == Color::Reset)));
+}
+
+#[test]
+fn live_and_viewer_modes_show_it_too() {
+    let scenario = Scenario::builtin().expect("built-in scenario");
+    let mut live = App::new(Mode::Live).with_scenario(None, scenario.calls);
+    live.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
+        manual_blocks: true,
+        ..EngineInfo::new(EngineId::Embedded)
+    })));
+    assert!(matches!(live.engine(), EngineState::Ready(_)));
+    keys(&mut live, "t");
+    assert!(draw(&mut live, W, H).contains("no transactions yet"));
+    // Events arrive while it shows: the rows grow.
+    let events: Vec<ChainEvent> = race().to_vec();
+    let half = events.len() / 2;
+    live.update(Msg::Engines(events[..half].iter().cloned().map(EngineEvent::Chain).collect()));
+    let before = live.session().dag().transactions.len();
+    live.update(Msg::Engines(events[half..].iter().cloned().map(EngineEvent::Chain).collect()));
+    assert!(before < 6);
+    let s = draw(&mut live, W, H);
+    assert!(s.contains("Timeline · 6 transactions"), "{s}");
+    let mut viewer = App::new(Mode::Viewer).showing(Trace::from_events(events).dag());
+    keys(&mut viewer, "t");
+    assert!(draw(&mut viewer, W, H).contains("Timeline · 6 transactions"));
+}
