@@ -15,6 +15,7 @@ mod diff_matching;
 mod diff_report;
 mod diff_state;
 mod fixture_fuzz;
+mod flood_run;
 mod imports;
 mod model_captures;
 mod model_formats;

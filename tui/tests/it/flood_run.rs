@@ -3,23 +3,15 @@
 //! a chunk holds about four, so the others are delayed to later blocks, in the order they were
 //! sent, and the gas price (tokens burnt per gas) rises while the chunks are full.
 
+use crate::support::cli::{nearviz, text};
 use serde_json::Value;
-use std::process::Command;
 
 fn flood_json() -> Value {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = concat!(env!("CARGO_MANIFEST_DIR"), "/scenarios/flood.toml");
-    let out = Command::new(env!("CARGO_BIN_EXE_nearviz"))
-        .args(["run", "--engine", "embedded", "--scenario", scenario])
-        .args(["--call", "flood", "--format", "json"])
-        .current_dir(dir.path())
-        .env("HOME", dir.path())
-        .env("XDG_DATA_HOME", dir.path().join("data"))
-        .env("XDG_CACHE_HOME", dir.path().join("cache"))
-        .env_remove("NEAR_SANDBOX_BIN_PATH")
-        .output()
-        .expect("run nearviz");
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let args = ["run", "--engine", "embedded", "--scenario", scenario, "--call", "flood"];
+    let out = nearviz(&[&args[..], &["--format", "json"]].concat(), dir.path());
+    let stderr = text(&out.stderr);
     assert_eq!(out.status.code(), Some(0), "nearviz run failed:\n{stderr}");
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| panic!("not JSON ({e}):\n{stderr}"))
 }
