@@ -25,8 +25,7 @@ const GNU_TIME: &str = "/usr/bin/time";
 
 /// The built-in scenario with its calls repeated to `calls` and its accounts funded.
 fn generate(calls: usize) -> Result<String, String> {
-    let mut scenario: toml::Table =
-        BUILTIN.parse().map_err(|e| format!("examples.toml: {e}"))?;
+    let mut scenario: toml::Table = BUILTIN.parse().map_err(|e| format!("examples.toml: {e}"))?;
     let accounts = scenario
         .get_mut("account")
         .and_then(toml::Value::as_array_mut)
@@ -183,4 +182,3 @@ fn bench(calls: usize, out: &mut impl Write) -> Result<bool, String> {
     let _ = writeln!(out, "load average after: {}", load());
     Ok(secs < 1.0 && mib < 100.0)
 }
-

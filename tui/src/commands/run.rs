@@ -290,12 +290,8 @@ impl Session {
     pub fn save(&self, path: &Path, progress: &mut impl Write) -> anyhow::Result<()> {
         let Some(recorder) = &self.recorder else { return Ok(()) };
         recorder.save(path)?;
-        let _ = writeln!(
-            progress,
-            "recorded {} events to {}",
-            recorder.events().len(),
-            path.display()
-        );
+        let _ =
+            writeln!(progress, "recorded {} events to {}", recorder.events().len(), path.display());
         Ok(())
     }
 
