@@ -7,7 +7,7 @@
 //! one callback (a fan-in `┐┤┘`); other bundles get their own track when their rows overlap.
 
 use super::{Column, Edge, EdgeCell, EdgeKind, NodeBox};
-use std::collections::{HashMap, HashSet};
+use super::fast_hash::{FastMap, FastSet};
 
 const N: u8 = 1;
 const E: u8 = 2;
@@ -43,7 +43,7 @@ pub(super) fn route(
         }
     };
     // Row span of each bundle.
-    let mut spans: HashMap<Bundle, (u16, u16)> = HashMap::new();
+    let mut spans: FastMap<Bundle, (u16, u16)> = FastMap::default();
     for e in &drawable {
         let (a, b) = (nodes[e.from].y, nodes[e.to].y);
         let span = spans.entry(bundle_of(e)).or_insert((a.min(b), a.max(b)));
@@ -52,7 +52,8 @@ pub(super) fn route(
     }
     let mut sorted: Vec<(Bundle, (u16, u16))> = spans.iter().map(|(b, s)| (*b, *s)).collect();
     sorted.sort_by_key(|&(b, (lo, hi))| (b.gutter, lo, hi, b));
-    let mut track_of: HashMap<Bundle, usize> = HashMap::with_capacity(sorted.len());
+    let mut track_of: FastMap<Bundle, usize> = FastMap::default();
+    track_of.reserve(sorted.len());
     let mut tracks_in: Vec<usize> = vec![0; columns.len()];
     let mut ends: Vec<u16> = Vec::new();
     let mut current_gutter = usize::MAX;
@@ -97,7 +98,8 @@ pub(super) fn route(
         let source = &columns[gutter];
         source.x + source.width + 1 + 2 * track as u16
     };
-    let mut drawn: HashSet<Bundle> = HashSet::with_capacity(track_of.len());
+    let mut drawn: FastSet<Bundle> = FastSet::default();
+    drawn.reserve(track_of.len());
     for e in &drawable {
         let bundle = bundle_of(e);
         let Some(&track) = track_of.get(&bundle) else { continue };
@@ -165,7 +167,9 @@ impl Rows {
     fn into_cells(self) -> Vec<EdgeCell> {
         let mut cells: Vec<EdgeCell> = Vec::with_capacity(self.count);
         for (y, mut row) in self.rows.into_iter().enumerate() {
-            row.sort_unstable();
+            // A row is a few runs pushed in x order (one per horizontal part, a cell per
+            // vertical one): the stable sort merges runs instead of partitioning.
+            row.sort();
             let mut merged: Option<(u32, u8)> = None;
             for packed in row {
                 let (x, bits) = (packed >> 8, (packed & 0xff) as u8);
