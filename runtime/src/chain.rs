@@ -52,7 +52,9 @@ pub struct Runtime {
     pub(crate) vm: Vm,
     pub(crate) state: State,
     options: RuntimeOptions,
-    pub(crate) blocks: Vec<BlockHeaderView>,
+    /// Boxed: a header is ~1 KB, so a plain `Vec` of 6,000 blocks is an 8 MB block that is
+    /// copied whole each time it doubles.
+    pub(crate) blocks: Vec<Box<BlockHeaderView>>,
     block_index: HashMap<CryptoHash, usize>,
     mempool: Vec<CryptoHash>,
     incoming: Vec<Receipt>,
@@ -237,7 +239,7 @@ impl Runtime {
     }
 
     pub fn block(&self, hash: &CryptoHash) -> Option<&BlockHeaderView> {
-        self.block_index.get(hash).and_then(|i| self.blocks.get(*i))
+        self.block_index.get(hash).and_then(|i| self.blocks.get(*i)).map(AsRef::as_ref)
     }
 
     /// What block `hash` did to state, as `EXPERIMENTAL_changes` reports it, with the values
@@ -248,7 +250,7 @@ impl Runtime {
     }
 
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
-        self.blocks.get(usize::try_from(height).ok()?)
+        self.blocks.get(usize::try_from(height).ok()?).map(AsRef::as_ref)
     }
 
     /// True when `id` is a refund receipt (from `system`) not executed yet.
@@ -490,7 +492,7 @@ impl Runtime {
 
     fn push_block(&mut self, header: BlockHeaderView) {
         self.block_index.insert(header.hash, self.blocks.len());
-        self.blocks.push(header);
+        self.blocks.push(Box::new(header));
     }
 }
 
