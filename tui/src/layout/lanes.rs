@@ -1,8 +1,8 @@
 //! Which receipts are visible, and which block column each one goes in.
 
+use super::fast_hash::FastMap;
 use super::{Column, ColumnKind, LayoutOptions};
 use crate::model::dag::{Parent, ReceiptNode, Status, TxNode};
-use super::fast_hash::FastMap;
 
 /// Receipts to draw, in DAG order, and what the options hid.
 pub(super) struct Visible {

@@ -6,8 +6,8 @@
 //! source that were created together share a track (a fan-out `┬├└`), and so do data edges into
 //! one callback (a fan-in `┐┤┘`); other bundles get their own track when their rows overlap.
 
-use super::{Column, Edge, EdgeCell, EdgeKind, NodeBox};
 use super::fast_hash::{FastMap, FastSet};
+use super::{Column, Edge, EdgeCell, EdgeKind, NodeBox};
 
 const N: u8 = 1;
 const E: u8 = 2;
