@@ -54,6 +54,7 @@ pub struct Runtime {
     options: RuntimeOptions,
     /// Boxed: a header is ~1 KB, so a plain `Vec` of 6,000 blocks is an 8 MB block that is
     /// copied whole each time it doubles.
+    #[allow(clippy::vec_box)] // one ~1 KB allocation per header, never a big copy
     pub(crate) blocks: Vec<Box<BlockHeaderView>>,
     block_index: HashMap<CryptoHash, usize>,
     mempool: Vec<CryptoHash>,
