@@ -56,7 +56,10 @@ pub struct Runtime {
     pub(crate) vm: Vm,
     pub(crate) state: State,
     options: RuntimeOptions,
-    pub(crate) blocks: Vec<BlockHeaderView>,
+    /// Boxed: a header is ~1 KB, so a plain `Vec` of 6,000 blocks is an 8 MB block that is
+    /// copied whole each time it doubles.
+    #[allow(clippy::vec_box)] // one ~1 KB allocation per header, never a big copy
+    pub(crate) blocks: Vec<Box<BlockHeaderView>>,
     block_index: HashMap<CryptoHash, usize>,
     mempool: Vec<CryptoHash>,
     incoming: Vec<Receipt>,
@@ -69,7 +72,7 @@ pub struct Runtime {
     /// Gas used by the head block's chunk (moves the next block's price).
     head_gas_used: u64,
     pub(crate) txs: HashMap<CryptoHash, TxRecord>,
-    pub(crate) receipts: HashMap<CryptoHash, ReceiptRecord>,
+    pub(crate) receipts: HashMap<CryptoHash, Box<ReceiptRecord>>,
     receipt_tx: HashMap<CryptoHash, CryptoHash>,
     pub(crate) in_flight: HashMap<CryptoHash, usize>,
     next_nonce: HashMap<AccountId, u64>,
@@ -84,7 +87,14 @@ pub fn signer_for(account: &AccountId) -> Signer {
 }
 
 fn secret_key_for(account: &AccountId) -> SecretKey {
-    SecretKey::from_seed(KeyType::ED25519, account.as_str())
+    // Deriving a key is a scalar multiplication: done once per account, not per transaction.
+    static KEYS: std::sync::LazyLock<std::sync::Mutex<HashMap<AccountId, SecretKey>>> =
+        std::sync::LazyLock::new(Default::default);
+    let derive = || SecretKey::from_seed(KeyType::ED25519, account.as_str());
+    match KEYS.lock() {
+        Ok(mut keys) => keys.entry(account.clone()).or_insert_with(derive).clone(),
+        Err(_) => derive(),
+    }
 }
 
 /// The full-access public key the embedded runtime uses for `account`.
@@ -225,7 +235,8 @@ impl Runtime {
         });
         let signature: Signature = signer_for(signer).sign(tx.get_hash_and_size().0.as_ref());
         let signed = SignedTransaction::new(signature, tx);
-        let hash = self.submit_signed(signed)?;
+        // Signed just now with the account's key: nothing to verify.
+        let hash = self.queue(signed)?;
         self.next_nonce.insert(signer.clone(), nonce);
         Ok(hash)
     }
@@ -235,6 +246,11 @@ impl Runtime {
         if !tx.signature.verify(tx.get_hash().as_ref(), tx.transaction.public_key()) {
             return Err(RuntimeError::InvalidTransaction("the signature does not match".into()));
         }
+        self.queue(tx)
+    }
+
+    /// Checks a transaction whose signature is known good and queues it.
+    fn queue(&mut self, tx: SignedTransaction) -> Result<CryptoHash, RuntimeError> {
         transactions::check(&self.config, &self.state, &tx)
             .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
         // A congested shard refuses new transactions to it (the node's RPC checks it too).
@@ -259,7 +275,7 @@ impl Runtime {
     }
 
     pub fn block(&self, hash: &CryptoHash) -> Option<&BlockHeaderView> {
-        self.block_index.get(hash).and_then(|i| self.blocks.get(*i))
+        self.block_index.get(hash).and_then(|i| self.blocks.get(*i)).map(AsRef::as_ref)
     }
 
     /// What block `hash` did to state, as `EXPERIMENTAL_changes` reports it, with the values
@@ -270,7 +286,7 @@ impl Runtime {
     }
 
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
-        self.blocks.get(usize::try_from(height).ok()?)
+        self.blocks.get(usize::try_from(height).ok()?).map(AsRef::as_ref)
     }
 
     /// True when `id` is a refund receipt (from `system`) not executed yet.
@@ -532,8 +548,9 @@ impl Runtime {
             id,
             outcome: executed.outcome,
         };
-        self.receipts
-            .insert(id, ReceiptRecord { view: receipt.into(), outcome, height: block.height });
+        // Boxed: the map's table stays small when it grows (10,000 receipts are 10,000 views).
+        let record = ReceiptRecord { view: receipt.into(), outcome, height: block.height };
+        self.receipts.insert(id, Box::new(record));
         // Instant receipts run in this block, straight after the receipt that created them.
         for now in instant {
             self.execute(now, block, block_hash, out);
@@ -598,7 +615,7 @@ impl Runtime {
 
     fn push_block(&mut self, header: BlockHeaderView) {
         self.block_index.insert(header.hash, self.blocks.len());
-        self.blocks.push(header);
+        self.blocks.push(Box::new(header));
     }
 }
 

@@ -45,7 +45,7 @@ pub async fn run(
         embedded_pacing: crate::engine::embedded::Pacing::AsFastAsPossible,
     };
     let engine = engine::start(args.engine, scenario.clone(), opts);
-    let mut session = Session::new(&scenario, engine);
+    let mut session = Session::new(&scenario, engine, args.record.is_some());
     // A panic while driving is caught so that the recording is still saved (then exit 3).
     let driving = AssertUnwindSafe(session.drive(&selected, &mut stderr)).catch_unwind();
     let outcome = tokio::select! {
@@ -130,12 +130,15 @@ pub struct Outcome {
 pub struct Session {
     engine: EngineHandle,
     pub trace: Trace,
-    pub recorder: Recorder,
+    /// Every event as it came, with `--record` only: without it the trace is all the output
+    /// needs (a 1,000-call run kept ~100 MB of events nobody would read).
+    pub recorder: Option<Recorder>,
     pub info: Option<EngineInfo>,
 }
 
 impl Session {
-    pub fn new(scenario: &Scenario, engine: EngineHandle) -> Self {
+    /// `record`: keep every event for [`Session::save`].
+    pub fn new(scenario: &Scenario, engine: EngineHandle, record: bool) -> Self {
         let created_at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
             .ok()
@@ -146,7 +149,8 @@ impl Session {
             note: Some(format!("nearviz run: {}", scenario.title)),
             ..Meta::default()
         };
-        Session { engine, trace: Trace::new(), recorder: Recorder::new(meta), info: None }
+        let recorder = record.then(|| Recorder::new(meta));
+        Session { engine, trace: Trace::new(), recorder, info: None }
     }
 
     /// Waits for the engine, then runs each call to FINAL (or failure), in order.
@@ -264,30 +268,31 @@ impl Session {
 
     /// The recording's clock starts when the engine is ready, and its meta names the engine.
     fn start_recording(&mut self, info: &EngineInfo) {
-        let mut meta = self.recorder.recording().meta.clone();
+        let Some(recorder) = &mut self.recorder else { return };
+        let mut meta = recorder.recording().meta.clone();
         meta.engine = Some(info.name().to_owned());
         meta.protocol_version = info.protocol_version;
-        let earlier = std::mem::replace(&mut self.recorder, Recorder::new(meta));
+        let earlier = std::mem::replace(recorder, Recorder::new(meta));
         for event in earlier.events() {
-            self.recorder.push(TimedEvent { at_ms: 0, event: event.event.clone() });
+            recorder.push(TimedEvent { at_ms: 0, event: event.event.clone() });
         }
     }
 
     fn observe(&mut self, event: ChainEvent) {
-        self.recorder.record(event.clone());
+        if let Some(recorder) = &mut self.recorder {
+            recorder.record(event.clone());
+        }
         self.trace.apply(event);
     }
 
     /// Saves the recording (atomically: a failed write leaves any earlier file as it was) and
     /// says so on `progress`; a failure is one line naming the path once (exit 3).
+    /// Nothing to save without a recorder (the session was started without `--record`).
     pub fn save(&self, path: &Path, progress: &mut impl Write) -> anyhow::Result<()> {
-        self.recorder.save(path)?;
-        let _ = writeln!(
-            progress,
-            "recorded {} events to {}",
-            self.recorder.events().len(),
-            path.display()
-        );
+        let Some(recorder) = &self.recorder else { return Ok(()) };
+        recorder.save(path)?;
+        let _ =
+            writeln!(progress, "recorded {} events to {}", recorder.events().len(), path.display());
         Ok(())
     }
 

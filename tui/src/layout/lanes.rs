@@ -1,20 +1,20 @@
 //! Which receipts are visible, and which block column each one goes in.
 
+use super::fast_hash::FastMap;
 use super::{Column, ColumnKind, LayoutOptions};
 use crate::model::dag::{Parent, ReceiptNode, Status, TxNode};
-use std::collections::HashMap;
 
 /// Receipts to draw, in DAG order, and what the options hid.
 pub(super) struct Visible {
     pub shown: Vec<usize>,
     /// Collapsed receipt index -> how many descendants it folds away.
-    pub folded: HashMap<usize, usize>,
+    pub folded: FastMap<usize, usize>,
     pub hidden: usize,
 }
 
 fn parent_index(
     receipt: &ReceiptNode,
-    by_id: &HashMap<crate::chain::ReceiptId, usize>,
+    by_id: &FastMap<crate::chain::ReceiptId, usize>,
 ) -> Option<usize> {
     match receipt.parent {
         Parent::Tx(_) => None,
@@ -23,7 +23,7 @@ fn parent_index(
 }
 
 pub(super) fn visible_receipts(tx: &TxNode, options: &LayoutOptions) -> Visible {
-    let by_id: HashMap<_, _> = tx.receipts.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let by_id: FastMap<_, _> = tx.receipts.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     // The topmost collapsed ancestor of each receipt. Parents usually come first; a second pass
     // settles receipts listed before their parent.
     let mut folded_by: Vec<Option<usize>> = vec![None; tx.receipts.len()];
@@ -35,7 +35,7 @@ pub(super) fn visible_receipts(tx: &TxNode, options: &LayoutOptions) -> Visible 
             }
         }
     }
-    let mut visible = Visible { shown: Vec::new(), folded: HashMap::new(), hidden: 0 };
+    let mut visible = Visible { shown: Vec::new(), folded: FastMap::default(), hidden: 0 };
     for (i, receipt) in tx.receipts.iter().enumerate() {
         if receipt.is_refund && !options.show_refunds {
             visible.hidden += 1;
@@ -58,7 +58,7 @@ pub(super) struct Lanes {
 /// Heights of all receipts: executed ones from their outcome's block, the others where they
 /// can run at the earliest (one block after their creator and their arrived inputs).
 fn heights(tx: &TxNode) -> Vec<Option<u64>> {
-    let by_id: HashMap<_, _> = tx.receipts.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+    let by_id: FastMap<_, _> = tx.receipts.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
     let mut heights: Vec<Option<u64>> = tx.receipts.iter().map(|r| r.block_height).collect();
     for _ in 0..4 {
         let mut changed = false;
@@ -101,7 +101,8 @@ pub(super) fn assign(tx: &TxNode, visible: &Visible) -> Lanes {
         None => "tx".to_string(),
     };
     let mut columns = vec![column(ColumnKind::Tx { height: tx.block_height }, tx_header)];
-    let mut column_at: HashMap<u64, usize> = HashMap::with_capacity(distinct.len());
+    let mut column_at: FastMap<u64, usize> = FastMap::default();
+    column_at.reserve(distinct.len());
     let mut previous: Option<u64> = None;
     for &h in &distinct {
         if let Some(prev) = previous {

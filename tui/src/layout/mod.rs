@@ -16,6 +16,7 @@
 //!   column, then along the target's first line; created edges are solid (`─│ ▶`), data edges
 //!   dotted (`┄┆ ▷`).
 
+mod fast_hash;
 mod lanes;
 mod place;
 mod route;
@@ -26,7 +27,8 @@ pub mod timeline;
 use crate::chain::ReceiptId;
 pub use crate::format::GasUnit;
 use crate::model::dag::TxNode;
-use std::collections::{HashMap, HashSet};
+use fast_hash::FastMap;
+use std::collections::HashSet;
 pub use text::gas_price as gas_price_of;
 
 /// What the user chose to see.
@@ -217,7 +219,7 @@ pub struct DagLayout {
     pub height: u16,
     /// Receipts hidden by the options (refunds, collapsed subtrees).
     pub hidden_receipts: usize,
-    index: HashMap<ReceiptId, usize>,
+    index: FastMap<ReceiptId, usize>,
 }
 
 impl DagLayout {
@@ -246,7 +248,8 @@ pub fn layout(tx: &TxNode, options: &LayoutOptions) -> DagLayout {
     let suffix = crate::format::common_suffix(tx.signer.as_str());
     let mut nodes = Vec::with_capacity(visible.shown.len() + 1);
     nodes.push(text::tx_box(tx, options, suffix.as_deref()));
-    let mut index = HashMap::with_capacity(visible.shown.len());
+    let mut index = FastMap::default();
+    index.reserve(visible.shown.len());
     for &i in &visible.shown {
         let receipt = &tx.receipts[i];
         let hidden = visible.folded.get(&i).copied().unwrap_or(0);
@@ -273,7 +276,7 @@ pub fn layout(tx: &TxNode, options: &LayoutOptions) -> DagLayout {
     }
 }
 
-fn edges(tx: &TxNode, nodes: &[NodeBox], index: &HashMap<ReceiptId, usize>) -> Vec<Edge> {
+fn edges(tx: &TxNode, nodes: &[NodeBox], index: &FastMap<ReceiptId, usize>) -> Vec<Edge> {
     use crate::model::dag::Parent;
     let mut out = Vec::new();
     for (to, node) in nodes.iter().enumerate() {

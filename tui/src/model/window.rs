@@ -17,6 +17,7 @@
 use super::{Dag, ReceiptNode, TxNode};
 use crate::chain::{ReceiptId, TxHash};
 use near_primitives::types::AccountId;
+use std::collections::HashMap;
 
 /// A window: from the block of `receipt` to the block of its `callback`, on `account`.
 #[derive(Clone, PartialEq, Eq, Debug)]
@@ -57,12 +58,17 @@ pub struct WindowOverlap {
 /// with two callbacks on its account, e.g. `a.then(cb1).then(cb2)`, opens two).
 pub fn windows(tx: &TxNode) -> Vec<Window> {
     let mut found = Vec::new();
+    // By id: a search of every receipt per child made a 10,000-receipt frame take 60 ms.
+    let mut by_id: HashMap<ReceiptId, &ReceiptNode> = HashMap::with_capacity(tx.receipts.len());
+    for r in &tx.receipts {
+        by_id.entry(r.id).or_insert(r);
+    }
     for receipt in &tx.receipts {
         let (Some(account), Some(from_block)) = (&receipt.receiver, receipt.block_height) else {
             continue;
         };
         for child in &receipt.children {
-            let Some(callback) = tx.receipts.iter().find(|r| r.id == *child) else { continue };
+            let Some(&callback) = by_id.get(child) else { continue };
             if callback.receiver.as_ref() == Some(account) && reads_sibling(receipt, callback) {
                 found.push(Window {
                     receipt: receipt.id,
