@@ -30,7 +30,7 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
         embedded_pacing: Pacing::AsFastAsPossible,
     };
     let engine = nearviz::engine::start(kind, scenario.clone(), opts);
-    let mut session = Session::new(&scenario, engine);
+    let mut session = Session::new(&scenario, engine, true);
     let mut progress = Vec::new();
     let outcome = session.drive(&calls, &mut progress).await;
     session.shutdown().await;
@@ -48,7 +48,8 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
         assert!(info.protocol_version.is_some_and(|v| v >= 86), "{info:?}");
     }
     // Every run is also recorded, so two engines can be compared with `nearviz diff`.
-    session.recorder.save(&dir.path().join("run.json")).expect("save the recording");
+    let recorder = session.recorder.as_ref().expect("recording on");
+    recorder.save(&dir.path().join("run.json")).expect("save the recording");
     (session.trace.dag(), dir)
 }
 
@@ -487,7 +488,7 @@ async fn race_on_sandbox(race: &str) -> (Dag, String) {
         embedded_pacing: Pacing::AsFastAsPossible,
     };
     let engine = nearviz::engine::start(EngineKind::Sandbox, scenario.clone(), opts);
-    let mut session = Session::new(&scenario, engine);
+    let mut session = Session::new(&scenario, engine, false);
     let mut progress = Vec::new();
     let outcome = session.drive(&calls, &mut progress).await;
     session.shutdown().await;
