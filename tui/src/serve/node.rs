@@ -134,6 +134,29 @@ async fn run_async(
     }
 }
 
+/// With `--instant`, blocks come one after another while receipts are in flight, and while a
+/// followed transaction still needs blocks to become final. A yielded receipt waiting for
+/// `promise_yield_resume` is not work: while one waits and nothing else runs, blocks come at a
+/// sandbox's pace (`YIELD_BLOCK_INTERVAL`, so its 200-block timeout takes about as long as on a
+/// sandbox) instead of back to back, which would time it out before any client could resume it.
+fn instant_block_due(
+    busy: bool,
+    following: bool,
+    yields_waiting: bool,
+    paced: Instant,
+) -> Option<Instant> {
+    match (busy, following, yields_waiting) {
+        (true, _, _) => Some(Instant::now()),
+        (false, true, true) => Some(paced),
+        (false, true, false) => Some(Instant::now()),
+        (false, false, _) => None,
+    }
+}
+
+/// A real sandbox makes a block about every 130 ms (148 blocks in 19 s of uptime in
+/// `fixtures/reference/state/meta.json`'s node status).
+const YIELD_BLOCK_INTERVAL: std::time::Duration = std::time::Duration::from_millis(130);
+
 async fn sleep_until(at: Option<Instant>) {
     if let Some(at) = at {
         tokio::time::sleep_until(at).await;
@@ -145,16 +168,23 @@ impl Node {
     fn block_due(&self) -> Option<Instant> {
         match self.pace {
             Pace::Timer(_) => Some(self.next_block),
-            Pace::Instant if !self.follower.is_empty() || !self.rt.is_idle() => {
-                Some(Instant::now())
-            }
-            Pace::Instant | Pace::Manual => None,
+            Pace::Instant => instant_block_due(
+                !self.rt.is_idle(),
+                !self.follower.is_empty(),
+                self.rt.yields_waiting() > 0,
+                self.next_block,
+            ),
+            Pace::Manual => None,
         }
     }
 
     fn schedule_next(&mut self) {
-        if let Pace::Timer(interval) = self.pace {
-            self.next_block = (self.next_block + interval).max(Instant::now());
+        match self.pace {
+            Pace::Timer(interval) => {
+                self.next_block = (self.next_block + interval).max(Instant::now());
+            }
+            Pace::Instant => self.next_block = Instant::now() + YIELD_BLOCK_INTERVAL,
+            Pace::Manual => {}
         }
     }
 
@@ -242,5 +272,26 @@ impl Node {
                 let _ = self.events.send(failed(format!("not sent: {err}"))).await;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn instant_blocks_wait_at_a_sandbox_pace_only_for_a_yield() {
+        let paced = Instant::now() + YIELD_BLOCK_INTERVAL;
+        let soon = |due: Option<Instant>| due.is_some_and(|at| at < paced);
+        // Receipts in flight: a block now, yields or not.
+        assert!(soon(instant_block_due(true, true, true, paced)));
+        assert!(soon(instant_block_due(true, false, false, paced)));
+        // A followed transaction needing blocks to be final: now.
+        assert!(soon(instant_block_due(false, true, false, paced)));
+        // Only a yield waits: the sandbox's pace, so a client has time to resume it.
+        assert_eq!(instant_block_due(false, true, true, paced), Some(paced));
+        // Nothing to do: no block.
+        assert_eq!(instant_block_due(false, false, true, paced), None);
+        assert_eq!(instant_block_due(false, false, false, paced), None);
     }
 }
