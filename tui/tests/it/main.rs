@@ -51,3 +51,4 @@ mod ui_sizes;
 mod ui_state;
 mod ui_timeline;
 mod window_race;
+mod yield_run;
