@@ -21,6 +21,7 @@ use crate::vm::Vm;
 use near_crypto::{InMemorySigner, KeyType, PublicKey, SecretKey, Signature, Signer};
 use near_primitives::account::{AccessKey, Account, AccountContract};
 use near_primitives::action::Action;
+use near_primitives::congestion_info::CongestionControl;
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::{Receipt, ReceiptEnum};
 use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
@@ -71,6 +72,9 @@ pub struct Runtime {
     usage: ChunkUsage,
     /// Gas used by the head block's chunk (moves the next block's price).
     head_gas_used: u64,
+    /// The shard's congestion after the head block ([`Self::measure_congestion`]): only block
+    /// production changes what it measures, so submits and the next block read it from here.
+    congestion: CongestionControl,
     pub(crate) txs: HashMap<CryptoHash, TxRecord>,
     pub(crate) receipts: HashMap<CryptoHash, Box<ReceiptRecord>>,
     receipt_tx: HashMap<CryptoHash, CryptoHash>,
@@ -111,6 +115,7 @@ impl Runtime {
             options.cache_dir.as_deref(),
         )?;
         let rules = ChunkRules::sandbox(options.gas_price);
+        let congestion = chunk::congestion(&config, 0, 0);
         let mut runtime = Self {
             config,
             vm,
@@ -124,6 +129,7 @@ impl Runtime {
             rules,
             usage: ChunkUsage::default(),
             head_gas_used: 0,
+            congestion,
             txs: HashMap::new(),
             receipts: HashMap::new(),
             receipt_tx: HashMap::new(),
@@ -254,7 +260,7 @@ impl Runtime {
         transactions::check(&self.config, &self.state, &tx)
             .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
         // A congested shard refuses new transactions to it (the node's RPC checks it too).
-        if let Some(error) = chunk::rejects_transactions(&self.congestion()) {
+        if let Some(error) = chunk::rejects_transactions(&self.congestion) {
             return Err(RuntimeError::InvalidTransaction(error.to_string()));
         }
         let hash = tx.get_hash();
@@ -345,9 +351,8 @@ impl Runtime {
         // Burnt gas costs the previous header's price in this block (`config.gas_price`).
         self.config.gas_price = prev.gas_price.as_yoctonear();
         self.usage = ChunkUsage::default();
-        let congestion = self.congestion();
-        let tx_limit = chunk::tx_gas_limit(&congestion);
-        let refused = chunk::rejects_transactions(&congestion);
+        let tx_limit = chunk::tx_gas_limit(&self.congestion);
+        let refused = chunk::rejects_transactions(&self.congestion);
         let mut tx_gas = 0u64;
         let mut outgoing = Vec::new();
         let mut local = Vec::new();
@@ -394,22 +399,14 @@ impl Runtime {
         // Local receipts, then the delayed ones (oldest first), then the incoming ones; once the
         // chunk is full the rest wait in the delayed queue, in this order.
         for receipt in local {
-            if self.usage.is_full(limit) {
-                self.delayed.push_back(receipt);
-            } else {
-                self.process(receipt, &mut block, hash, &mut outgoing);
-            }
+            self.run_or_delay(receipt, &mut block, hash, &mut outgoing);
         }
         while !self.usage.is_full(limit) {
             let Some(receipt) = self.delayed.pop_front() else { break };
             self.process(receipt, &mut block, hash, &mut outgoing);
         }
         for receipt in std::mem::take(&mut self.incoming) {
-            if self.usage.is_full(limit) {
-                self.delayed.push_back(receipt);
-            } else {
-                self.process(receipt, &mut block, hash, &mut outgoing);
-            }
+            self.run_or_delay(receipt, &mut block, hash, &mut outgoing);
         }
         // Yields not resumed by the end of their expiry block time out (resumed next block).
         outgoing.extend(self.state.yields.expire(height));
@@ -425,16 +422,33 @@ impl Runtime {
         self.config.gas_price = price;
         let header = self.header(height, prev.hash, timestamp_ns, price);
         self.push_block(header);
+        self.congestion = self.measure_congestion();
         self.head()
     }
 
     /// The shard's congestion: the gas of the delayed receipts, the bytes of the receipts
     /// waiting in state (delayed and postponed).
-    fn congestion(&self) -> near_primitives::congestion_info::CongestionControl {
+    fn measure_congestion(&self) -> CongestionControl {
         let gas = self.delayed.iter().map(|r| u128::from(chunk::congestion_gas(&self.config, r)));
         let waiting = self.delayed.iter().chain(self.state.postponed.values().map(|p| &p.receipt));
         let bytes = waiting.map(|r| borsh::object_length(r).unwrap_or(0) as u64);
         chunk::congestion(&self.config, gas.sum(), bytes.sum())
+    }
+
+    /// Runs `receipt` in this block while the chunk has room; otherwise it waits at the back of
+    /// the delayed-receipts queue.
+    fn run_or_delay(
+        &mut self,
+        receipt: Receipt,
+        block: &mut BlockCtx,
+        block_hash: CryptoHash,
+        out: &mut Vec<Receipt>,
+    ) {
+        if self.usage.is_full(self.rules.gas_limit) {
+            self.delayed.push_back(receipt);
+        } else {
+            self.process(receipt, block, block_hash, out);
+        }
     }
 
     fn process(
