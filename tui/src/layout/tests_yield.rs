@@ -13,34 +13,9 @@ use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance, Gas};
 use nearviz_runtime::{Runtime, RuntimeOptions, TxStatus};
 
-/// `ask` yields `answer` and returns it (keeping the data id under "id"); `respond` resumes it
-/// with "42"; `answer` returns the payload.
-const YIELDER: &str = r#"
-(module
-  (import "env" "promise_yield_create" (func $yield (param i64 i64 i64 i64 i64 i64 i64) (result i64)))
-  (import "env" "promise_yield_resume" (func $resume (param i64 i64 i64 i64) (result i32)))
-  (import "env" "promise_return" (func $promise_return (param i64)))
-  (import "env" "promise_result" (func $promise_result (param i64 i64) (result i64)))
-  (import "env" "storage_write" (func $storage_write (param i64 i64 i64 i64 i64) (result i64)))
-  (import "env" "storage_read" (func $storage_read (param i64 i64 i64) (result i64)))
-  (import "env" "value_return" (func $value_return (param i64 i64)))
-  (memory (export "memory") 1)
-  (data (i32.const 0) "answer")
-  (data (i32.const 16) "id")
-  (data (i32.const 32) "42")
-  (func (export "ask")
-    (local $p i64)
-    (local.set $p (call $yield (i64.const 6) (i64.const 0) (i64.const 0) (i64.const 0)
-      (i64.const 10000000000000) (i64.const 0) (i64.const 0)))
-    (drop (call $storage_write (i64.const 2) (i64.const 16) (i64.const -1) (i64.const 0) (i64.const 1)))
-    (call $promise_return (local.get $p)))
-  (func (export "respond")
-    (drop (call $storage_read (i64.const 2) (i64.const 16) (i64.const 1)))
-    (drop (call $resume (i64.const -1) (i64.const 1) (i64.const 2) (i64.const 32))))
-  (func (export "answer")
-    (drop (call $promise_result (i64.const 0) (i64.const 0)))
-    (call $value_return (i64.const -1) (i64.const 0))))
-"#;
+/// The yield scenario's contract (`scenarios/res/yielder.wat`): `ask` yields `answer` and
+/// returns it; `respond` resumes it with its arguments; `answer` returns the payload.
+const YIELDER: &[u8] = include_bytes!("../../scenarios/res/yielder.wasm");
 
 const NEAR: u128 = 10u128.pow(24);
 
@@ -48,10 +23,10 @@ fn id(name: &str) -> AccountId {
     name.parse().expect("account id")
 }
 
-fn call(method: &str) -> Action {
+fn call(method: &str, args: &[u8]) -> Action {
     Action::FunctionCall(Box::new(FunctionCallAction {
         method_name: method.into(),
-        args: Vec::new(),
+        args: args.to_vec(),
         gas: Gas::from_gas(100 * 10u64.pow(12)),
         deposit: Balance::ZERO,
     }))
@@ -84,17 +59,16 @@ fn a_yielded_callback_shows_waiting_until_resumed() {
     let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
     let (root, yielder) = (id("test.near"), id("yielder.test.near"));
     rt.add_genesis_account(&root, 1_000 * NEAR).expect("root");
-    let code = wat::parse_str(YIELDER).expect("wat");
     let setup = vec![
         Action::CreateAccount(CreateAccountAction {}),
         Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(10 * NEAR) }),
-        Action::DeployContract(DeployContractAction { code }),
+        Action::DeployContract(DeployContractAction { code: YIELDER.to_vec() }),
     ];
     rt.submit(&root, &yielder, setup).expect("deploy");
     for _ in 0..3 {
         rt.produce_block();
     }
-    let ask = rt.submit(&root, &yielder, vec![call("ask")]).expect("ask");
+    let ask = rt.submit(&root, &yielder, vec![call("ask", b"")]).expect("ask");
     let mut events = vec![ChainEvent::TxSubmitted {
         tx: TxHash(ask),
         sender: root.clone(),
@@ -122,7 +96,7 @@ fn a_yielded_callback_shows_waiting_until_resumed() {
     assert!(node.lines.iter().any(|l| l.text.contains("waiting 0/1")), "{:?}", node.lines);
 
     // Resumed by another transaction: the callback runs with an input this trace cannot see.
-    rt.submit(&root, &yielder, vec![call("respond")]).expect("respond");
+    rt.submit(&root, &yielder, vec![call("respond", b"42")]).expect("respond");
     for _ in 0..6 {
         rt.produce_block();
     }
