@@ -3,43 +3,29 @@
 //! failure; `--record` is checked before any work and saved on SIGHUP (the full disk is in
 //! `reliab_record.rs`).
 
-use crate::support::cli::{interrupted_run_saves_the_recording, text};
+use crate::support::cli::{interrupted_run_saves_the_recording, text, Home};
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
-use std::process::{Command, Output};
+use std::process::Output;
 use std::time::{Duration, Instant};
 
-struct Env {
-    dir: tempfile::TempDir,
+/// A [`Home`] with this file's helpers.
+struct Env(Home);
+
+impl std::ops::Deref for Env {
+    type Target = Home;
+    fn deref(&self) -> &Home {
+        &self.0
+    }
 }
 
 impl Env {
     fn new() -> Self {
-        Env { dir: tempfile::tempdir().expect("tempdir") }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
-    }
-
-    /// `nearviz` with its data directory in the temp dir and no neard unless given.
-    fn command(&self) -> Command {
-        self.command_for(env!("CARGO_BIN_EXE_nearviz"))
-    }
-
-    /// `program` (e.g. `sh` wrapping nearviz) in the same environment.
-    fn command_for(&self, program: &str) -> Command {
-        let mut command = Command::new(program);
-        command
-            .current_dir(self.dir.path())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env_remove("NEAR_SANDBOX_BIN_PATH");
-        command
+        Env(Home::new())
     }
 
     fn run(&self, args: &[&str]) -> Output {
-        self.command().args(args).output().expect("run nearviz")
+        self.nearviz().args(args).output().expect("run nearviz")
     }
 
     fn write(&self, name: &str, bytes: &[u8]) -> PathBuf {
@@ -115,7 +101,7 @@ fn a_failed_transaction_exits_1_and_a_good_one_0() {
 fn engine_failures_exit_3_in_one_line() {
     let env = Env::new();
     let out = env
-        .command()
+        .nearviz()
         .args(["run", "--all", "--engine", "sandbox"])
         .env("NEAR_SANDBOX_BIN_PATH", "/nonexistent/neard")
         .env("NEARVIZ_NEARD_NOFILE", "0")
@@ -166,5 +152,5 @@ fn record_path_is_checked_before_any_work_and_named_once() {
 fn sighup_saves_the_recording() {
     let env = Env::new();
     let record = env.path("hup.json");
-    interrupted_run_saves_the_recording(env.command(), &record, "HUP");
+    interrupted_run_saves_the_recording(env.nearviz(), &record, "HUP");
 }

@@ -2,23 +2,25 @@
 //! orphaned by `kill -9` of nearviz is reaped at the next start; the open-files limit is checked
 //! before neard is spawned, and `--engine auto` falls back to embedded with that reason.
 
-use crate::support::cli::text;
+use crate::support::cli::{text, Home};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-struct Env {
-    dir: tempfile::TempDir,
+/// A [`Home`] with stand-ins for neard.
+struct Env(Home);
+
+impl std::ops::Deref for Env {
+    type Target = Home;
+    fn deref(&self) -> &Home {
+        &self.0
+    }
 }
 
 impl Env {
     fn new() -> Self {
-        Env { dir: tempfile::tempdir().expect("tempdir") }
-    }
-
-    fn path(&self, name: &str) -> PathBuf {
-        self.dir.path().join(name)
+        Env(Home::new())
     }
 
     /// `<XDG_DATA_HOME>/nearviz/sandbox`: where nearviz records the nodes it runs.
@@ -26,18 +28,15 @@ impl Env {
         self.path("data/nearviz/sandbox")
     }
 
-    fn command(&self, program: &str, neard: &Path) -> Command {
-        let mut command = Command::new(program);
-        command
-            .current_dir(self.dir.path())
-            .env("HOME", self.dir.path())
-            .env("XDG_DATA_HOME", self.path("data"))
-            .env("NEAR_SANDBOX_BIN_PATH", neard);
+    /// `program` in this home, with `neard` as the sandbox's binary.
+    fn with_neard(&self, program: &str, neard: &Path) -> Command {
+        let mut command = self.command(program);
+        command.env("NEAR_SANDBOX_BIN_PATH", neard);
         command
     }
 
-    fn nearviz(&self, neard: &Path) -> Command {
-        self.command(env!("CARGO_BIN_EXE_nearviz"), neard)
+    fn nearviz_with(&self, neard: &Path) -> Command {
+        self.with_neard(env!("CARGO_BIN_EXE_nearviz"), neard)
     }
 
     fn script(&self, name: &str, body: &str) -> PathBuf {
@@ -88,7 +87,7 @@ fn a_neard_orphaned_by_kill_9_is_reaped_at_the_next_start() {
     let env = Env::new();
     let neard = env.hanging_neard();
     let mut first = env
-        .nearviz(&neard)
+        .nearviz_with(&neard)
         .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
         .env("NEARVIZ_NEARD_NOFILE", "0")
         .stdout(Stdio::null())
@@ -124,7 +123,7 @@ fn a_neard_orphaned_by_kill_9_is_reaped_at_the_next_start() {
 
     // The next start (whose own neard fails at once) reaps it and says so.
     let second = env
-        .nearviz(&env.failing_neard())
+        .nearviz_with(&env.failing_neard())
         .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
         .env("NEARVIZ_NEARD_NOFILE", "0")
         .output()
@@ -155,7 +154,7 @@ fn a_running_nearviz_keeps_its_node() {
     let env = Env::new();
     let neard = env.hanging_neard();
     let mut first = env
-        .nearviz(&neard)
+        .nearviz_with(&neard)
         .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
         .env("NEARVIZ_NEARD_NOFILE", "0")
         .stdout(Stdio::null())
@@ -167,7 +166,7 @@ fn a_running_nearviz_keeps_its_node() {
         std::fs::read_dir(&state_dir).is_ok_and(|mut entries| entries.next().is_some())
     });
     let second = env
-        .nearviz(&env.failing_neard())
+        .nearviz_with(&env.failing_neard())
         .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
         .env("NEARVIZ_NEARD_NOFILE", "0")
         .output()
@@ -189,7 +188,7 @@ fn low_nofile(env: &Env, neard: &Path, args: &str) -> Output {
         "ulimit -n 4096 && ulimit -Hn 4096 && exec '{}' {args}",
         env!("CARGO_BIN_EXE_nearviz")
     );
-    env.command("sh", neard)
+    env.with_neard("sh", neard)
         .args(["-c", &script])
         .env_remove("NEARVIZ_NEARD_NOFILE")
         .output()

@@ -1,19 +1,49 @@
 //! The real `nearviz` binary as users call it: its output, and a run stopped by a signal.
 
 use std::io::BufRead;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 
-/// `nearviz ARGS` in `dir`, with its home and data directory there and no neard.
-pub fn nearviz(args: &[&str], dir: &Path) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_nearviz"))
-        .args(args)
+/// `program` run in `dir`, with its home and data directory (`data/`) there and no neard.
+fn command_in(program: &str, dir: &Path) -> Command {
+    let mut command = Command::new(program);
+    command
         .current_dir(dir)
         .env("HOME", dir)
         .env("XDG_DATA_HOME", dir.join("data"))
-        .env_remove("NEAR_SANDBOX_BIN_PATH")
-        .output()
-        .expect("run nearviz")
+        .env_remove("NEAR_SANDBOX_BIN_PATH");
+    command
+}
+
+/// `nearviz ARGS` in `dir`, with its home and data directory there and no neard.
+pub fn nearviz(args: &[&str], dir: &Path) -> Output {
+    command_in(env!("CARGO_BIN_EXE_nearviz"), dir).args(args).output().expect("run nearviz")
+}
+
+/// A temporary directory the real binary runs in, as its current directory, `HOME` and data
+/// directory, with no neard unless a command sets `NEAR_SANDBOX_BIN_PATH`.
+pub struct Home {
+    dir: tempfile::TempDir,
+}
+
+impl Home {
+    pub fn new() -> Self {
+        Home { dir: tempfile::tempdir().expect("tempdir") }
+    }
+
+    pub fn path(&self, name: &str) -> PathBuf {
+        self.dir.path().join(name)
+    }
+
+    /// `program` (nearviz, or a shell wrapping it) run in this home.
+    pub fn command(&self, program: &str) -> Command {
+        command_in(program, self.dir.path())
+    }
+
+    /// `nearviz` run in this home.
+    pub fn nearviz(&self) -> Command {
+        self.command(env!("CARGO_BIN_EXE_nearviz"))
+    }
 }
 
 /// `nearviz diff A B EXTRA...` in `dir`.
