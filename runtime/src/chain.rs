@@ -538,19 +538,20 @@ impl Runtime {
             self.total_supply.saturating_sub(executed.outcome.tokens_burnt.as_yoctonear());
         self.usage.add(executed.outcome.gas_burnt.as_gas(), executed.compute_usage);
         self.done_with(tx);
+        let yield_timeout =
+            self.config.runtime.wasm_config.limit_config.yield_timeout_length_in_blocks;
         let mut instant = Vec::new();
         for new in executed.new_receipts {
             if let Some(tx) = tx {
                 self.receipt_tx.insert(*new.receipt_id(), tx);
                 *self.in_flight.entry(tx).or_insert(0) += 1;
             }
-            if crate::yields::is_yield(&new) {
-                // Stored at once (an instant receipt with no outcome) until resumed or timed out.
-                let length =
-                    self.config.runtime.wasm_config.limit_config.yield_timeout_length_in_blocks;
-                self.state.yields.enqueue_timeout(&new, block.height, length);
-                self.state.yields.store(&new);
-            } else if is_instant(&new) {
+            // A yielded receipt is held at once (an instant receipt with no outcome) until it is
+            // resumed or times out.
+            if self.state.yields.hold(&new, block.height, yield_timeout) {
+                continue;
+            }
+            if is_instant(&new) {
                 instant.push(new);
             } else {
                 out.push(new);

@@ -48,23 +48,19 @@ pub struct Yields {
 }
 
 impl Yields {
-    /// Stores a `PromiseYield` receipt just created (it is an instant receipt: no outcome).
-    /// Returns false for any other receipt.
-    pub fn store(&mut self, receipt: &Receipt) -> bool {
+    /// Holds a `PromiseYield` receipt just created at `height` (an instant receipt: no outcome)
+    /// until it is resumed or its timeout at `height + length`. False, holding nothing, for any
+    /// other receipt.
+    pub fn hold(&mut self, receipt: &Receipt, height: u64, length: u64) -> bool {
         let Some(data_id) = yield_data_id(receipt) else { return false };
-        self.receipts.insert((receipt.receiver_id().clone(), data_id), receipt.clone());
+        let account_id = receipt.receiver_id().clone();
+        self.receipts.insert((account_id.clone(), data_id), receipt.clone());
+        self.timeouts.push_back(Timeout {
+            account_id,
+            data_id,
+            expires_at: height.saturating_add(length),
+        });
         true
-    }
-
-    /// Queues the timeout of a yield created at `height` (expires at `height + length`).
-    pub fn enqueue_timeout(&mut self, receipt: &Receipt, height: u64, length: u64) {
-        if let Some(data_id) = yield_data_id(receipt) {
-            self.timeouts.push_back(Timeout {
-                account_id: receipt.receiver_id().clone(),
-                data_id,
-                expires_at: height.saturating_add(length),
-            });
-        }
     }
 
     /// Takes the yielded receipt waiting for `data_id` on `account`, if it still waits.
@@ -154,11 +150,6 @@ pub fn resume_receipt(account: &AccountId, data_id: CryptoHash, payload: Vec<u8>
     })
 }
 
-/// An action receipt that is a yielded one (`PromiseYield`, either version).
-pub fn is_yield(receipt: &Receipt) -> bool {
-    matches!(receipt.receipt(), ReceiptEnum::PromiseYield(_) | ReceiptEnum::PromiseYieldV2(_))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,8 +180,7 @@ mod tests {
         let (d1, d2) = (CryptoHash::hash_bytes(b"d1"), CryptoHash::hash_bytes(b"d2"));
         let (y1, y2) = (yielded("a.near", d1, d1), yielded("a.near", d2, d2));
         for y in [&y1, &y2] {
-            assert!(yields.store(y));
-            yields.enqueue_timeout(y, 10, 200);
+            assert!(yields.hold(y, 10, 200));
         }
         assert_eq!(yields.waiting(), 2);
         assert!(yields.expire(209).is_empty(), "not due before 210");
@@ -203,6 +193,8 @@ mod tests {
             ReceiptEnum::PromiseResume(DataReceipt { data: None, data_id }) if *data_id == d2
         ));
         assert!(yields.expire(500).is_empty(), "each timeout fires once");
-        assert!(!yields.store(&resume_receipt(&"a.near".parse().expect("id"), d1, vec![])));
+        let resume = resume_receipt(&"a.near".parse().expect("id"), d1, vec![]);
+        assert!(!yields.hold(&resume, 300, 200), "only yields are held");
+        assert_eq!(yields.waiting(), 1);
     }
 }
