@@ -2,6 +2,7 @@
 
 use super::fast_hash::FastMap;
 use super::{Column, ColumnKind, LayoutOptions};
+use crate::chain::ReceiptId;
 use crate::model::dag::{Parent, ReceiptNode, Status, TxNode};
 
 /// Receipts to draw, in DAG order, and what the options hid.
@@ -10,12 +11,11 @@ pub(super) struct Visible {
     /// Collapsed receipt index -> how many descendants it folds away.
     pub folded: FastMap<usize, usize>,
     pub hidden: usize,
+    /// Every receipt's index in `tx.receipts`, by id (visible or not).
+    pub by_id: FastMap<ReceiptId, usize>,
 }
 
-fn parent_index(
-    receipt: &ReceiptNode,
-    by_id: &FastMap<crate::chain::ReceiptId, usize>,
-) -> Option<usize> {
+fn parent_index(receipt: &ReceiptNode, by_id: &FastMap<ReceiptId, usize>) -> Option<usize> {
     match receipt.parent {
         Parent::Tx(_) => None,
         Parent::Receipt(id) => by_id.get(&id).copied(),
@@ -35,7 +35,7 @@ pub(super) fn visible_receipts(tx: &TxNode, options: &LayoutOptions) -> Visible 
             }
         }
     }
-    let mut visible = Visible { shown: Vec::new(), folded: FastMap::default(), hidden: 0 };
+    let mut visible = Visible { shown: Vec::new(), folded: FastMap::default(), hidden: 0, by_id };
     for (i, receipt) in tx.receipts.iter().enumerate() {
         if receipt.is_refund && !options.show_refunds {
             visible.hidden += 1;
@@ -57,8 +57,7 @@ pub(super) struct Lanes {
 
 /// Heights of all receipts: executed ones from their outcome's block, the others where they
 /// can run at the earliest (one block after their creator and their arrived inputs).
-fn heights(tx: &TxNode) -> Vec<Option<u64>> {
-    let by_id: FastMap<_, _> = tx.receipts.iter().enumerate().map(|(i, r)| (r.id, i)).collect();
+fn heights(tx: &TxNode, by_id: &FastMap<ReceiptId, usize>) -> Vec<Option<u64>> {
     let mut heights: Vec<Option<u64>> = tx.receipts.iter().map(|r| r.block_height).collect();
     for _ in 0..4 {
         let mut changed = false;
@@ -92,7 +91,7 @@ fn heights(tx: &TxNode) -> Vec<Option<u64>> {
 const GAP_RUN: u64 = 3;
 
 pub(super) fn assign(tx: &TxNode, visible: &Visible) -> Lanes {
-    let heights = heights(tx);
+    let heights = heights(tx, &visible.by_id);
     let mut distinct: Vec<u64> = visible.shown.iter().filter_map(|&i| heights[i]).collect();
     distinct.sort_unstable();
     distinct.dedup();
