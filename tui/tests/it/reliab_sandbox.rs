@@ -2,6 +2,7 @@
 //! orphaned by `kill -9` of nearviz is reaped at the next start; the open-files limit is checked
 //! before neard is spawned, and `--engine auto` falls back to embedded with that reason.
 
+use crate::support::child::Guarded;
 use crate::support::cli::{text, Home};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
@@ -86,14 +87,14 @@ fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 fn a_neard_orphaned_by_kill_9_is_reaped_at_the_next_start() {
     let env = Env::new();
     let neard = env.hanging_neard();
-    let mut first = env
-        .nearviz_with(&neard)
-        .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
-        .env("NEARVIZ_NEARD_NOFILE", "0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn nearviz");
+    let mut first = Guarded::spawn(
+        env.nearviz_with(&neard)
+            .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
+            .env("NEARVIZ_NEARD_NOFILE", "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "nearviz",
+    );
 
     // nearviz records the node as soon as it spawns `neard run`.
     let state_dir = env.state_dir();
@@ -153,14 +154,14 @@ fn a_neard_orphaned_by_kill_9_is_reaped_at_the_next_start() {
 fn a_running_nearviz_keeps_its_node() {
     let env = Env::new();
     let neard = env.hanging_neard();
-    let mut first = env
-        .nearviz_with(&neard)
-        .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
-        .env("NEARVIZ_NEARD_NOFILE", "0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("spawn nearviz");
+    let mut first = Guarded::spawn(
+        env.nearviz_with(&neard)
+            .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
+            .env("NEARVIZ_NEARD_NOFILE", "0")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null()),
+        "nearviz",
+    );
     let state_dir = env.state_dir();
     wait_for("the node's state file", Duration::from_secs(20), || {
         std::fs::read_dir(&state_dir).is_ok_and(|mut entries| entries.next().is_some())

@@ -2,6 +2,7 @@
 //! ten transactions: it must see every one, to FINAL, with none missed.
 
 use crate::serve_common::{run_flow, Server};
+use crate::support::child::Guarded;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
@@ -11,14 +12,15 @@ fn watch_sees_every_transaction_of_a_burst() {
     let mut server = Server::start(&["--block-ms", "50"]);
     let dir = tempfile::tempdir().expect("tempdir");
     let record = dir.path().join("watch.json");
-    let mut watch = Command::new(env!("CARGO_BIN_EXE_nearviz"))
-        .args(["watch", "--headless", "--rpc", &server.url, "--record"])
-        .arg(&record)
-        .env("XDG_DATA_HOME", dir.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start nearviz watch");
+    let mut watch = Guarded::spawn(
+        Command::new(env!("CARGO_BIN_EXE_nearviz"))
+            .args(["watch", "--headless", "--rpc", &server.url, "--record"])
+            .arg(&record)
+            .env("XDG_DATA_HOME", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null()),
+        "nearviz watch",
+    );
     let stdout = watch.stdout.take().expect("stdout");
     let (tx, lines) = std::sync::mpsc::channel();
     std::thread::spawn(move || {
@@ -59,7 +61,7 @@ fn watch_sees_every_transaction_of_a_burst() {
 
 /// `nearviz watch --headless` with its stdout and stderr lines.
 struct Watcher {
-    child: std::process::Child,
+    child: Guarded,
     out: std::sync::mpsc::Receiver<String>,
     err: std::sync::mpsc::Receiver<String>,
     _dir: tempfile::TempDir,
@@ -68,14 +70,15 @@ struct Watcher {
 impl Watcher {
     fn start(url: &str, extra: &[&str]) -> Watcher {
         let dir = tempfile::tempdir().expect("tempdir");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_nearviz"))
-            .args(["watch", "--headless", "--rpc", url])
-            .args(extra)
-            .env("XDG_DATA_HOME", dir.path())
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .expect("start nearviz watch");
+        let mut child = Guarded::spawn(
+            Command::new(env!("CARGO_BIN_EXE_nearviz"))
+                .args(["watch", "--headless", "--rpc", url])
+                .args(extra)
+                .env("XDG_DATA_HOME", dir.path())
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped()),
+            "nearviz watch",
+        );
         let lines = |stream: Box<dyn std::io::Read + Send>| {
             let (tx, rx) = std::sync::mpsc::channel();
             std::thread::spawn(move || {
@@ -113,14 +116,6 @@ impl Watcher {
         let exit = self.child.wait().expect("watch exit");
         assert!(exit.success(), "{exit:?}");
         self.err.try_iter().collect()
-    }
-}
-
-impl Drop for Watcher {
-    /// A failed test must not leave the watch running.
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
     }
 }
 

@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // shared with benches/serve.rs (`#[path]`): each uses a part
 
+pub mod npm;
+
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -200,19 +202,9 @@ pub fn sign_call(
     (base64::engine::general_purpose::STANDARD.encode(bytes), signed.get_hash())
 }
 
-/// `tests/node` with its installed packages, or a failure saying how to install them.
+/// `tests/node` with its packages installed from the committed lockfile (`npm::installed`).
 pub fn node_project() -> PathBuf {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/node");
-    let node = Command::new("node").arg("--version").output();
-    assert!(
-        node.is_ok_and(|o| o.status.success()),
-        "`node` is needed for the near-api-js tests (Node 20+); install it, then run `npm ci --prefix tests/node`"
-    );
-    assert!(
-        dir.join("node_modules/near-api-js").is_dir(),
-        "tests/node/node_modules is missing: run `npm ci --prefix tests/node`"
-    );
-    dir
+    npm::installed(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/node"))
 }
 
 /// Runs the near-api-js script `tests/node/<script>` against `server` (its URL, key file and the

@@ -1,5 +1,6 @@
 //! The real `nearviz` binary as users call it: its output, and a run stopped by a signal.
 
+use crate::support::child::Guarded;
 use std::io::BufRead;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
@@ -71,13 +72,14 @@ pub fn text(bytes: &[u8]) -> String {
 /// gets `SIG<signal>`. It must exit 1, say it was interrupted, and leave a recording that loads
 /// with the first call in it.
 pub fn interrupted_run_saves_the_recording(mut command: Command, record: &Path, signal: &str) {
-    let mut child = command
-        .args(["run", "--all", "--engine", "embedded", "--record"])
-        .arg(record)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let mut child = Guarded::spawn(
+        command
+            .args(["run", "--all", "--engine", "embedded", "--record"])
+            .arg(record)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped()),
+        "nearviz run",
+    );
     let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
     let mut seen = String::new();
     while !seen.contains("→ change_greeting") {

@@ -2,6 +2,7 @@
 //! embedded engine, screens and keys.
 
 pub mod captures;
+pub mod child;
 pub mod cli;
 pub mod embedded;
 pub mod loopback;
