@@ -9,7 +9,7 @@
 //! Traces written before state changes existed have none: they read as "not recorded".
 
 use crate::chain::BlockHash;
-use crate::model::{Before, ChangeValue, Ledger, LedgerRow, StateChange};
+use crate::model::{Before, Cause, ChangeKind, ChangeValue, Ledger, LedgerRow, StateChange};
 use base64::Engine as _;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::Balance;
@@ -17,38 +17,11 @@ use near_primitives::views::{AccessKeyPermissionView, AccessKeyView, AccountView
 use serde::Deserialize;
 use serde_json::json;
 
-/// The causes and kinds `model::state` names (the JSON writes these strings).
-const CAUSES: &[&str] = &[
-    "not_writable_to_disk",
-    "initial_state",
-    "transaction_processing",
-    "action_receipt_processing_started",
-    "action_receipt_gas_reward",
-    "receipt_processing",
-    "postponed_receipt",
-    "updated_delayed_receipts",
-    "validator_accounts_update",
-    "migration",
-    "bandwidth_scheduler_state_update",
-];
-
-const KINDS: &[&str] = &[
-    "account_update",
-    "account_deletion",
-    "access_key_update",
-    "access_key_deletion",
-    "gas_key_nonce_update",
-    "data_update",
-    "data_deletion",
-    "contract_code_update",
-    "contract_code_deletion",
-];
-
 /// One `StateChange` object (every kind's fields; those of other kinds are absent or null).
 #[derive(Deserialize)]
 pub(super) struct StateJson {
-    cause: String,
-    kind: String,
+    cause: Cause,
+    kind: ChangeKind,
     account: String,
     block_hash: String,
     block_height: Option<u64>,
@@ -93,13 +66,6 @@ pub(super) struct LedgerSummaryJson {
     inferred: Vec<String>,
     #[serde(default)]
     unknown: Vec<String>,
-}
-
-fn named(list: &[&'static str], what: &str, s: &str) -> Result<&'static str, String> {
-    list.iter()
-        .find(|x| **x == s)
-        .copied()
-        .ok_or_else(|| format!("unknown state change {what} `{s}`"))
 }
 
 fn bytes(s: &str) -> Result<Vec<u8>, String> {
@@ -155,17 +121,18 @@ fn permission(p: Option<&str>) -> Result<AccessKeyPermissionView, String> {
 }
 
 fn change(c: StateJson) -> Result<StateChange, String> {
-    let kind = named(KINDS, "kind", &c.kind)?;
+    use ChangeKind as K;
+    let kind = c.kind;
     let unknown = c.before_unknown.filter(|b| !b.known).map(|b| b.reason);
     let value = match kind {
-        "account_update" | "account_deletion" => {
+        K::AccountUpdate | K::AccountDeletion => {
             let locked = c.locked.as_deref().unwrap_or("0");
             let code = c.code_hash.as_deref().unwrap_or(NO_CODE);
             let after = match (kind, &c.amount) {
-                ("account_update", Some(amount)) => {
+                (K::AccountUpdate, Some(amount)) => {
                     Some(account_view(amount, locked, code, c.storage_usage.unwrap_or(0))?)
                 }
-                ("account_update", None) => return Err("an account update without `amount`".into()),
+                (K::AccountUpdate, None) => return Err("an account update without `amount`".into()),
                 _ => None,
             };
             let before = match (unknown, &c.amount_before) {
@@ -180,10 +147,10 @@ fn change(c: StateJson) -> Result<StateChange, String> {
             };
             ChangeValue::Account { after, before }
         }
-        "data_update" | "data_deletion" => {
+        K::DataUpdate | K::DataDeletion => {
             let key = bytes(c.key_base64.as_deref().ok_or("a data change without `key_base64`")?)?;
             let after = c.value_base64.as_deref().map(bytes).transpose()?;
-            if kind == "data_update" && after.is_none() {
+            if kind == K::DataUpdate && after.is_none() {
                 return Err("a data update without `value_base64`".into());
             }
             let before = match (unknown, &c.before_base64) {
@@ -193,9 +160,9 @@ fn change(c: StateJson) -> Result<StateChange, String> {
             };
             ChangeValue::Data { key, after, before }
         }
-        "access_key_update" | "access_key_deletion" => {
+        K::AccessKeyUpdate | K::AccessKeyDeletion => {
             let public_key = c.public_key.ok_or("an access key change without `public_key`")?;
-            let after = if kind == "access_key_update" {
+            let after = if kind == K::AccessKeyUpdate {
                 let nonce = c.nonce.ok_or("an access key update without `nonce`")?;
                 Some(AccessKeyView { nonce, permission: permission(c.permission.as_deref())? })
             } else {
@@ -203,14 +170,14 @@ fn change(c: StateJson) -> Result<StateChange, String> {
             };
             ChangeValue::AccessKey { public_key, after, before: Before::Unknown(None) }
         }
-        "contract_code_update" | "contract_code_deletion" => ChangeValue::ContractCode {
+        K::ContractCodeUpdate | K::ContractCodeDeletion => ChangeValue::ContractCode {
             code_hash: c.code_hash.as_deref().map(hash).transpose()?,
             len: c.code_len.unwrap_or(0),
         },
-        _ => ChangeValue::Other,
+        K::GasKeyNonceUpdate => ChangeValue::Other,
     };
     Ok(StateChange {
-        cause: named(CAUSES, "cause", &c.cause)?,
+        cause: c.cause,
         kind,
         account: c.account.parse().map_err(|e| format!("`{}`: {e}", c.account))?,
         block: BlockHash(hash(&c.block_hash)?),

@@ -1,7 +1,7 @@
 //! `--format json`: the stable schema documented in `docs/trace-json.md` (version 1).
 //! Gas is a JSON integer, yoctoNEAR a decimal string, ids are base58 strings.
 
-use super::state;
+use super::state_changes;
 use crate::model::window;
 use crate::model::{
     ActionInfo, Args, Dag, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
@@ -120,8 +120,8 @@ fn receipt(r: &ReceiptNode) -> Json {
         "gas_forwarded": r.gas_forwarded.as_gas(),
         "logs": r.logs,
         "inputs": r.inputs.iter().map(input).collect::<Vec<_>>(),
-        "state_changes": state::changes(&r.state_changes),
-        "reverted_changes": state::changes(&r.reverted_changes),
+        "state_changes": state_changes::changes(&r.state_changes),
+        "reverted_changes": state_changes::changes(&r.reverted_changes),
     })
 }
 
@@ -169,9 +169,9 @@ fn tx(dag: &Dag, t: &TxNode) -> Json {
         "first_block": t.first_block,
         "last_block": t.last_block,
         "receipts": t.receipts.iter().map(receipt).collect::<Vec<_>>(),
-        "state_changes": state::changes(&t.state_changes),
-        "ledger": state::ledger(&t.ledger),
-        "ledger_summary": state::ledger_summary(&t.ledger),
+        "state_changes": state_changes::changes(&t.state_changes),
+        "ledger": state_changes::ledger(&t.ledger),
+        "ledger_summary": state_changes::ledger_summary(&t.ledger),
         "window_overlaps": window_overlaps(dag, t),
     })
 }

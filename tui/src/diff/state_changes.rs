@@ -20,7 +20,7 @@
 use super::compare::{amount_signed, exact};
 use super::{Change, LedgerDiff, Presence, StateDiff, Tolerance, Unit};
 use crate::model::state_value::{detailed, summary};
-use crate::model::{ChangeValue, Ledger, StateChange, TxNode};
+use crate::model::{Cause, ChangeValue, Ledger, StateChange, TxNode};
 use near_primitives::views::{AccessKeyPermissionView, AccessKeyView};
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
@@ -51,7 +51,7 @@ fn slot(c: &StateChange) -> Slot {
     match &c.value {
         ChangeValue::Account { .. } => Slot::Account,
         ChangeValue::Data { key, .. } => Slot::Data(key.clone()),
-        ChangeValue::AccessKey { .. } if c.cause == "transaction_processing" => {
+        ChangeValue::AccessKey { .. } if c.cause == Cause::TransactionProcessing => {
             Slot::AccessKey(None)
         }
         ChangeValue::AccessKey { public_key, .. } => Slot::AccessKey(Some(public_key.clone())),
@@ -60,7 +60,7 @@ fn slot(c: &StateChange) -> Slot {
     }
 }
 
-type Key = (&'static str, String, Slot);
+type Key = (Cause, String, Slot);
 
 fn key(c: &StateChange) -> Key {
     (c.cause, c.account.to_string(), slot(c))
@@ -101,14 +101,14 @@ pub fn changes(tolerance: Tolerance, a: &[StateChange], b: &[StateChange]) -> Ve
 fn side(c: &StateChange, presence: Presence) -> StateDiff {
     let key = match &c.value {
         ChangeValue::Data { key, .. } => Some(crate::output::text::clip(&summary(key), 60)),
-        ChangeValue::AccessKey { public_key, .. } if c.cause != "transaction_processing" => {
+        ChangeValue::AccessKey { public_key, .. } if c.cause != Cause::TransactionProcessing => {
             Some(public_key.clone())
         }
         _ => None,
     };
     StateDiff {
-        cause: c.cause.to_string(),
-        kind: c.kind.to_string(),
+        cause: c.cause,
+        kind: c.kind,
         account: c.account.to_string(),
         key,
         presence,
