@@ -9,8 +9,7 @@
 //! - `compare`: the fields of two matched transactions or receipts, one function per field.
 //! - `state_changes`: the state changes of two matched receipts (or transactions) and the ledger.
 //! - `tolerance`: `--gas-tolerance`, applied only to gas-determined amounts.
-//! - `trace`: reads a saved `--format json` trace back, so it can be compared too
-//!   (`trace_state`: its state changes and ledger).
+//! - `trace`: reads a saved `--format json` trace back (`trace_json`), so it can be compared too.
 
 pub mod compare;
 pub mod json;
@@ -19,7 +18,6 @@ pub mod state_changes;
 pub mod text;
 pub mod tolerance;
 pub mod trace;
-mod trace_state;
 
 use crate::model::{Cause, ChangeKind, Dag, ReceiptNode, TxNode};
 pub use matching::{MatchedBy, Step};

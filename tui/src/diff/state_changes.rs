@@ -21,7 +21,8 @@ use super::compare::{amount_signed, exact};
 use super::{Change, LedgerDiff, Presence, StateDiff, Tolerance, Unit};
 use crate::model::state_value::{detailed, summary};
 use crate::model::{Cause, ChangeValue, Ledger, StateChange, TxNode};
-use near_primitives::views::{AccessKeyPermissionView, AccessKeyView};
+use crate::trace_json::permission_name;
+use near_primitives::views::AccessKeyView;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
@@ -166,13 +167,7 @@ fn fields(tolerance: Tolerance, x: &StateChange, y: &StateChange) -> Vec<Change>
 
 /// As `--format json` writes it: `FullAccess`, `FunctionCall(receiver)`, `GasKey`.
 pub fn permission(k: &Option<AccessKeyView>) -> Json {
-    k.as_ref().map_or(Json::Null, |k| match &k.permission {
-        AccessKeyPermissionView::FullAccess => json!("FullAccess"),
-        AccessKeyPermissionView::FunctionCall { receiver_id, .. } => {
-            json!(format!("FunctionCall({receiver_id})"))
-        }
-        _ => json!("GasKey"),
-    })
+    json!(k.as_ref().map(|k| permission_name(&k.permission)))
 }
 
 /// The ledger rows paired by account (A's order, then B's extras), each part compared.
