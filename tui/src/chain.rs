@@ -11,9 +11,12 @@ use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use near_primitives::views::{
     AccountView, BlockHeaderView, FinalExecutionOutcomeWithReceiptView, ReceiptView,
-    StateChangeCauseView, StateChangeWithCauseView, TxExecutionStatus,
+    StateChangeWithCauseView, TxExecutionStatus,
 };
 use std::fmt;
+
+mod state_change_names;
+pub use state_change_names::{cause_of, Cause, ChangeKind};
 
 /// A transaction hash.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Debug)]
@@ -158,27 +161,5 @@ pub fn status_name(status: &TxExecutionStatus) -> &'static str {
         TxExecutionStatus::IncludedFinal => "INCLUDED_FINAL",
         TxExecutionStatus::Executed => "EXECUTED",
         TxExecutionStatus::Final => "FINAL",
-    }
-}
-
-/// The snake_case name and the hash a cause names.
-pub fn cause_of(cause: &StateChangeCauseView) -> (&'static str, Option<CryptoHash>) {
-    use StateChangeCauseView as C;
-    match cause {
-        C::NotWritableToDisk => ("not_writable_to_disk", None),
-        C::InitialState => ("initial_state", None),
-        C::TransactionProcessing { tx_hash } => ("transaction_processing", Some(*tx_hash)),
-        C::ActionReceiptProcessingStarted { receipt_hash } => {
-            ("action_receipt_processing_started", Some(*receipt_hash))
-        }
-        C::ActionReceiptGasReward { receipt_hash } => {
-            ("action_receipt_gas_reward", Some(*receipt_hash))
-        }
-        C::ReceiptProcessing { receipt_hash } => ("receipt_processing", Some(*receipt_hash)),
-        C::PostponedReceipt { receipt_hash } => ("postponed_receipt", Some(*receipt_hash)),
-        C::UpdatedDelayedReceipts => ("updated_delayed_receipts", None),
-        C::ValidatorAccountsUpdate => ("validator_accounts_update", None),
-        C::Migration => ("migration", None),
-        C::BandwidthSchedulerStateUpdate => ("bandwidth_scheduler_state_update", None),
     }
 }

@@ -23,4 +23,5 @@ pub mod output;
 pub mod scenario;
 pub mod serve;
 pub mod terminal;
+pub mod trace_json;
 pub mod ui;

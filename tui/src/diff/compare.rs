@@ -6,7 +6,7 @@
 //!
 //! Adding a field: write `fn name(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut
 //! Vec<Change>)`, add it to `RECEIPT_FIELDS`, and the text and JSON reports show it with no
-//! other change. State changes are lists of their own, paired one by one (`diff::state`).
+//! other change. State changes are lists of their own, paired one by one (`diff::state_changes`).
 
 use super::matching::Tree;
 use super::tolerance::{percent, Tolerance};

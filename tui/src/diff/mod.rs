@@ -7,21 +7,19 @@
 //! ```
 //! - `matching`: transactions by label (else by order), receipts by their path in the tree.
 //! - `compare`: the fields of two matched transactions or receipts, one function per field.
-//! - `state`: the state changes of two matched receipts (or transactions) and the ledger.
+//! - `state_changes`: the state changes of two matched receipts (or transactions) and the ledger.
 //! - `tolerance`: `--gas-tolerance`, applied only to gas-determined amounts.
-//! - `trace`: reads a saved `--format json` trace back, so it can be compared too
-//!   (`trace_state`: its state changes and ledger).
+//! - `trace`: reads a saved `--format json` trace back (`trace_json`), so it can be compared too.
 
 pub mod compare;
 pub mod json;
 pub mod matching;
-pub mod state;
+pub mod state_changes;
 pub mod text;
 pub mod tolerance;
 pub mod trace;
-mod trace_state;
 
-use crate::model::{Dag, ReceiptNode, TxNode};
+use crate::model::{Cause, ChangeKind, Dag, ReceiptNode, TxNode};
 pub use matching::{MatchedBy, Step};
 pub use tolerance::Tolerance;
 
@@ -153,9 +151,9 @@ impl ReceiptDiff {
 /// changed (the storage key, the access key) and order.
 #[derive(Clone, Debug)]
 pub struct StateDiff {
-    pub cause: String,
+    pub cause: Cause,
     /// A's kind when both have it (a different kind is a change).
-    pub kind: String,
+    pub kind: ChangeKind,
     pub account: String,
     /// The storage key, readable (data changes), or the public key (access keys).
     pub key: Option<String>,
@@ -246,8 +244,8 @@ fn diff_tx(ta: &TxNode, tb: &TxNode, by: MatchedBy, tolerance: Tolerance) -> TxD
     let (tree_a, tree_b) = (matching::Tree::new(ta), matching::Tree::new(tb));
     let ctx = compare::Ctx { tolerance, a: &tree_a, b: &tree_b };
     let changes = compare::transaction(&ctx, ta, tb);
-    let state_compared = state::has_state(ta) && state::has_state(tb);
-    let reverted_compared = state::has_reverted(ta) && state::has_reverted(tb);
+    let state_compared = state_changes::has_state(ta) && state_changes::has_state(tb);
+    let reverted_compared = state_changes::has_reverted(ta) && state_changes::has_reverted(tb);
     let receipts = matching::pair_receipts(&tree_a, &tree_b)
         .into_iter()
         .map(|p| {
@@ -255,11 +253,15 @@ fn diff_tx(ta: &TxNode, tb: &TxNode, by: MatchedBy, tolerance: Tolerance) -> TxD
             if let (Some(ra), Some(rb)) = (p.a, p.b) {
                 d.changes = compare::receipt(&ctx, ra, rb);
                 if state_compared {
-                    d.state = state::changes(tolerance, &ra.state_changes, &rb.state_changes);
+                    d.state =
+                        state_changes::changes(tolerance, &ra.state_changes, &rb.state_changes);
                 }
                 if reverted_compared {
-                    d.reverted =
-                        state::changes(tolerance, &ra.reverted_changes, &rb.reverted_changes);
+                    d.reverted = state_changes::changes(
+                        tolerance,
+                        &ra.reverted_changes,
+                        &rb.reverted_changes,
+                    );
                 }
             }
             d
@@ -267,8 +269,8 @@ fn diff_tx(ta: &TxNode, tb: &TxNode, by: MatchedBy, tolerance: Tolerance) -> TxD
         .collect();
     let (state, ledger) = if state_compared {
         (
-            state::changes(tolerance, &ta.state_changes, &tb.state_changes),
-            state::ledger(tolerance, &ta.ledger, &tb.ledger),
+            state_changes::changes(tolerance, &ta.state_changes, &tb.state_changes),
+            state_changes::ledger(tolerance, &ta.ledger, &tb.ledger),
         )
     } else {
         (Vec::new(), Vec::new())

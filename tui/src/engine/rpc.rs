@@ -4,7 +4,7 @@
 //! RpcClient (raw JSON-RPC, block cache) ──▶ response (raw JSON ─▶ views: the one parser)
 //!      │
 //!      ├─ follow_tx: one transaction until FINAL (the sandbox engine runs one per call),
-//!      │   with its blocks' state changes (state) and receipts not run yet (receipts)
+//!      │   with its blocks' state changes (state_changes) and receipts not run yet (receipts)
 //!      └─ viewer: the read-only engine of `nearviz tx` (watch_tx + spawn_tx_viewer)
 //! ```
 
@@ -12,7 +12,7 @@ pub mod client;
 pub mod follow;
 pub mod receipts;
 pub mod response;
-pub mod state;
+pub mod state_changes;
 pub mod viewer;
 
 pub use client::{RpcClient, RpcError};

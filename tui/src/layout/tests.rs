@@ -228,8 +228,8 @@ fn print_multiple_contracts() {
 
 fn write(account: &str) -> crate::model::StateChange {
     crate::model::StateChange {
-        cause: "receipt_processing",
-        kind: "data_update",
+        cause: crate::model::Cause::ReceiptProcessing,
+        kind: crate::model::ChangeKind::DataUpdate,
         account: account.parse().expect("account"),
         block: crate::chain::BlockHash(near_primitives::hash::CryptoHash::default()),
         block_height: None,

@@ -10,7 +10,7 @@ use super::decode;
 use super::index::Index;
 use super::ledger;
 use super::links::Links;
-use super::state::StateChange;
+use super::state_changes::StateChange;
 use super::trace::{Trace, TxTrace};
 use crate::chain::ReceiptId;
 use near_primitives::hash::CryptoHash;

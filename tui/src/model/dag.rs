@@ -9,7 +9,7 @@
 //!   callback's `input_data_ids`; the position is the `promise_result(i)` index).
 
 use super::ledger::Ledger;
-use super::state::StateChange;
+use super::state_changes::StateChange;
 use crate::chain::{ReceiptId, TxHash};
 use near_primitives::types::{AccountId, Balance, Gas};
 pub use near_primitives::views::TxExecutionStatus;

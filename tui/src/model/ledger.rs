@@ -18,7 +18,7 @@
 //! - the signer's charge at conversion: what balances the ledger (noted in `inferred`).
 
 use super::dag::{ReceiptNode, Status, TxNode};
-use super::state::{signed, StateChange};
+use super::state_changes::{signed, Cause, ChangeKind, StateChange};
 use crate::chain::ReceiptId;
 use near_primitives::types::AccountId;
 use std::collections::HashMap;
@@ -99,7 +99,7 @@ fn deposits(actions: &[super::dag::ActionInfo]) -> i128 {
 }
 
 fn is_account(c: &StateChange) -> bool {
-    matches!(c.kind, "account_update" | "account_deletion")
+    matches!(c.kind, ChangeKind::AccountUpdate | ChangeKind::AccountDeletion)
 }
 
 /// The ledger of `tx` (built, with its state changes). `rewards`: each receipt's contract
@@ -128,11 +128,11 @@ pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
         for c in r.state_changes.iter().filter(|c| is_account(c)) {
             let delta = c.balance_delta();
             match c.cause {
-                "receipt_processing" if r.is_refund => {
+                Cause::ReceiptProcessing if r.is_refund => {
                     let d = delta.unwrap_or_else(|| deposits(&r.actions));
                     l.row_mut(&c.account).refunds += d;
                 }
-                "receipt_processing" => {
+                Cause::ReceiptProcessing => {
                     let deposits_in = match r.status {
                         Status::Failure(_) => 0,
                         _ if r.receiver.as_ref() == Some(&c.account) => deposits(&r.actions),
@@ -152,7 +152,7 @@ pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
                     row.deposits_out += deposits_out;
                     row.other += d - (deposits_in - deposits_out);
                 }
-                "action_receipt_gas_reward" => {
+                Cause::ActionReceiptGasReward => {
                     let d = match delta {
                         Some(d) => Some(d),
                         None => {

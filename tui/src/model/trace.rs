@@ -8,7 +8,7 @@
 //! are kept by id, whichever transaction they belong to: the DAG uses one as soon as an outcome
 //! names it and until the transaction's own view describes it.
 
-use super::state::StateLog;
+use super::state_changes::StateLog;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};

@@ -1,7 +1,7 @@
 //! `--format dot` and `--format mermaid`: graphs for slides and docs. Created edges are solid,
 //! data edges (callback inputs, labelled `#i` with the value) dashed; refunds dotted and grey.
 
-use super::{state, text};
+use super::{state_changes, text};
 use crate::model::{Dag, InputStatus, Parent, ReceiptNode, Status, TxNode};
 use std::io::{self, Write};
 
@@ -16,7 +16,7 @@ fn receipt_label(r: &ReceiptNode) -> Vec<String> {
         text::clip(&text::actions(&r.actions), 48),
         text::clip(&text::status(&r.status), 48),
     ];
-    lines.extend(state::mark(r));
+    lines.extend(state_changes::mark(r));
     lines
 }
 
@@ -61,7 +61,7 @@ pub fn write_dot(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
         for r in &t.receipts {
             let label =
                 receipt_label(r).iter().map(|l| dot_escape(l)).collect::<Vec<_>>().join("\\n");
-            let style = match (r.is_refund, state::mark(r).is_some()) {
+            let style = match (r.is_refund, state_changes::mark(r).is_some()) {
                 (true, _) => ", style=\"rounded,dotted\", fontcolor=gray50",
                 (false, true) => ", penwidth=2, fillcolor=lightyellow, style=\"rounded,filled\"",
                 (false, false) => "",
@@ -125,7 +125,7 @@ pub fn write_mermaid(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
                 (Status::Failure(_), _) => "failure",
             };
             writeln!(w, "  class t{i}r{j} {class}")?;
-            if state::mark(r).is_some() {
+            if state_changes::mark(r).is_some() {
                 writeln!(w, "  style t{i}r{j} fill:#ffd,stroke-width:3px")?;
             }
         }

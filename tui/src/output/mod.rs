@@ -2,7 +2,7 @@
 
 mod graph;
 pub mod json;
-pub mod state;
+pub mod state_changes;
 pub mod text;
 pub mod tree;
 

@@ -14,7 +14,7 @@
 //! A transaction whose callback window another transaction ran in ends with
 //! `⚠ 1 other call on xcc.test.near ran between withdraw_unsafe and its callback (tx 7Yk…, block #52)`.
 
-use super::{state, text};
+use super::{state_changes, text};
 use crate::model::window;
 use crate::model::{Dag, Parent, Progress, ReceiptNode, TxNode};
 use std::collections::{HashMap, HashSet};
@@ -61,7 +61,7 @@ fn write_tx(tx: &TxNode, w: &mut impl Write) -> io::Result<()> {
         text::near(tx.tokens_burnt)
     )?;
     for c in &tx.state_changes {
-        writeln!(w, "   Δ {} by {}", state::line(c), c.cause)?;
+        writeln!(w, "   Δ {} by {}", state_changes::line(c), c.cause)?;
     }
     let by_id: HashMap<_, _> = tx.receipts.iter().map(|r| (r.id, r)).collect();
     let roots: Vec<&ReceiptNode> =
@@ -83,20 +83,20 @@ fn write_ledger(tx: &TxNode, w: &mut impl Write) -> io::Result<()> {
             w,
             "     {:<24} net {}  in {}  out {}  gas {}  refunds {}  rewards {}{}",
             r.account.as_str(),
-            state::signed_near(r.net),
-            state::signed_near(r.deposits_in),
-            state::signed_near(r.deposits_out),
-            state::signed_near(r.gas_bought),
-            state::signed_near(r.refunds),
-            state::signed_near(r.rewards),
+            state_changes::signed_near(r.net),
+            state_changes::signed_near(r.deposits_in),
+            state_changes::signed_near(r.deposits_out),
+            state_changes::signed_near(r.gas_bought),
+            state_changes::signed_near(r.refunds),
+            state_changes::signed_near(r.rewards),
             if r.other != 0 {
-                format!("  other {}", state::signed_near(r.other))
+                format!("  other {}", state_changes::signed_near(r.other))
             } else {
                 String::new()
             },
         )?;
     }
-    writeln!(w, "     tokens burnt {}", state::signed_near(tx.ledger.tokens_burnt))?;
+    writeln!(w, "     tokens burnt {}", state_changes::signed_near(tx.ledger.tokens_burnt))?;
     for note in &tx.ledger.unknown {
         writeln!(w, "     unknown: {note}")?;
     }
@@ -151,10 +151,10 @@ fn write_receipt(
         writeln!(w, "{child_indent}{detail_bar}   log: {}", text::clip(log, 200))?;
     }
     for c in &r.state_changes {
-        writeln!(w, "{child_indent}{detail_bar}   Δ {} by {}", state::line(c), c.cause)?;
+        writeln!(w, "{child_indent}{detail_bar}   Δ {} by {}", state_changes::line(c), c.cause)?;
     }
     for c in &r.reverted_changes {
-        writeln!(w, "{child_indent}{detail_bar}   ↺ reverted: {}", state::line(c))?;
+        writeln!(w, "{child_indent}{detail_bar}   ↺ reverted: {}", state_changes::line(c))?;
     }
     for (i, child) in children.iter().enumerate() {
         write_receipt(child, by_id, &child_indent, i + 1 == children.len(), seen, w)?;

@@ -18,7 +18,7 @@ use super::theme::Theme;
 use super::value::{value, value_lines};
 use crate::format;
 use crate::model::state_value::{self, changed};
-use crate::model::{Before, ChangeValue, StateChange};
+use crate::model::{Before, Cause, ChangeValue, StateChange};
 use near_primitives::types::Balance;
 use near_primitives::views::{AccessKeyPermissionView, AccessKeyView, AccountView};
 use ratatui::style::Style;
@@ -163,7 +163,7 @@ fn change(
             };
             vec![head("code", vec![Span::styled(what, base)])]
         }
-        ChangeValue::Other => vec![head(c.kind, Vec::new())],
+        ChangeValue::Other => vec![head(c.kind.as_rpc_str(), Vec::new())],
     }
 }
 
@@ -198,7 +198,7 @@ fn account(
     base: Style,
 ) -> Line<'static> {
     let what = match c.cause {
-        "action_receipt_gas_reward" => "reward",
+        Cause::ActionReceiptGasReward => "reward",
         _ => "balance",
     };
     let mut spans = vec![
@@ -240,9 +240,9 @@ fn account(
             spans.push(Span::styled(" · code changed", theme.changed().patch(base)));
         }
     }
-    if c.cause == "action_receipt_gas_reward" {
+    if c.cause == Cause::ActionReceiptGasReward {
         spans.push(Span::styled(" · contract reward", theme.dim()));
-    } else if c.cause != "receipt_processing" {
+    } else if c.cause != Cause::ReceiptProcessing {
         spans.push(Span::styled(format!(" · {}", c.cause), theme.dim()));
     }
     Line::from(spans)

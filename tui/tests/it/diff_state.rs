@@ -6,7 +6,7 @@
 use crate::model_common::{state, STATE_CALLS};
 use crate::support::cli::{self, nearviz, text};
 use nearviz::diff::{self, Tolerance};
-use nearviz::model::{Dag, StateChange};
+use nearviz::model::{Cause, Dag, StateChange};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Output;
@@ -195,7 +195,7 @@ fn missing_and_extra_changes_are_marked() {
     let mut b = a.clone();
     let changes = receipt_changes(&mut b, "call_failing_with_rollback");
     let gone = changes.remove(0);
-    changes.push(StateChange { cause: "postponed_receipt", ..gone.clone() });
+    changes.push(StateChange { cause: Cause::PostponedReceipt, ..gone.clone() });
     let report = tree(&a, &b);
     let what = format!("{} {}", gone.kind, gone.account);
     assert!(report.contains(&format!("- Δ {what}")), "{report}");

@@ -14,6 +14,7 @@ mod diff_cli;
 mod diff_matching;
 mod diff_report;
 mod diff_state;
+mod diff_trace_json;
 mod fixture_fuzz;
 mod flood_run;
 mod imports;

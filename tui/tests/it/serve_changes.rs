@@ -229,12 +229,12 @@ fn changes_match_what_a_real_node_recorded_for_the_same_calls() {
     );
 }
 
-/// Nearviz following nearviz: the RPC engine's state fetcher (`engine::rpc::state`) pointed at
+/// Nearviz following nearviz: the RPC engine's state fetcher (`engine::rpc::state_changes`) pointed at
 /// `serve` gets, block by block, the changes the embedded runtime recorded for the same blocks
 /// (serve's `--record`, written from the runtime itself).
 fn fetched_like_the_embedded_engine(mut server: Server, txs: &[(CryptoHash, &str)]) {
     use nearviz::chain::{BlockHash, ChainEvent};
-    use nearviz::engine::rpc::state::{block_changes, Seen};
+    use nearviz::engine::rpc::state_changes::{block_changes, Seen};
     let client = nearviz::engine::rpc::RpcClient::new(&server.url).expect("client");
     let tokio = tokio::runtime::Runtime::new().expect("tokio");
     let mut fetched = Vec::new();

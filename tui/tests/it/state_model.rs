@@ -4,7 +4,7 @@
 use crate::model_common::{inspect_json, state, STATE_CALLS};
 use nearviz::chain::ChainEvent;
 use nearviz::fixture;
-use nearviz::model::{Before, ChangeValue, Dag, ReceiptNode, Trace, TxNode};
+use nearviz::model::{Before, Cause, ChangeKind, ChangeValue, Dag, ReceiptNode, Trace, TxNode};
 use serde_json::Value;
 use std::path::Path;
 
@@ -75,7 +75,7 @@ fn rollback_the_record_is_added_then_undone_by_the_callback() {
     let fail = receipt(t, "hello.test.near", "fail");
     assert!(fail.state_changes.iter().all(|c| !c.is_data()), "hello.fail wrote no data");
     assert!(
-        fail.state_changes.iter().any(|c| c.cause == "action_receipt_gas_reward"),
+        fail.state_changes.iter().any(|c| c.cause == Cause::ActionReceiptGasReward),
         "the reward is paid though the receipt failed"
     );
 
@@ -142,8 +142,8 @@ fn the_transaction_carries_the_signer_charge_and_its_key_nonce() {
     assert_eq!(
         kinds,
         vec![
-            ("transaction_processing", "account_update"),
-            ("transaction_processing", "access_key_update")
+            (Cause::TransactionProcessing, ChangeKind::AccountUpdate),
+            (Cause::TransactionProcessing, ChangeKind::AccessKeyUpdate)
         ]
     );
     // First sight of alice: before unknown, no reason (nobody refused).
@@ -382,7 +382,7 @@ fn changes_naming_nothing_followed_are_left_out() {
         for c in &r.state_changes {
             assert!(matches!(
                 c.cause,
-                "receipt_processing" | "action_receipt_gas_reward" | "postponed_receipt"
+                Cause::ReceiptProcessing | Cause::ActionReceiptGasReward | Cause::PostponedReceipt
             ));
         }
     }

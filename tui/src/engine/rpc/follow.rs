@@ -5,7 +5,7 @@
 //! every poll_interval:  tx_status ──changed?──▶ new blocks named by outcomes ──▶ Block(header)…
 //!                                                                           └──▶ TxPoll(reply)
 //! FINAL ──▶ TxDone { error: None }      timeout / not found / RPC down ──▶ TxDone { error: Some }
-//! each new block ──(background task, rpc::state)──▶ StateChanges(block)
+//! each new block ──(background task, rpc::state_changes)──▶ StateChanges(block)
 //! each receipt named, not run yet ──(background task, rpc::receipts)──▶ Receipt(view)
 //! ```
 //!
@@ -21,7 +21,7 @@
 
 use super::client::RpcClient;
 use super::receipts::Describer;
-use super::state;
+use super::state_changes;
 use crate::chain::status_name;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
@@ -126,7 +126,7 @@ pub async fn follow_tx(
         events,
         sent_blocks: HashSet::new(),
         last_sent: None,
-        seen: state::Seen::default(),
+        seen: state_changes::Seen::default(),
         state_tasks: Vec::new(),
         receipts: Describer::default(),
     };
@@ -165,8 +165,8 @@ struct Follower {
     /// What the last `TxPoll` sent said.
     last_sent: Option<TxStatusReply>,
     /// Accounts and keys whose before this follower has asked for or seen.
-    seen: state::Seen,
-    /// One task per block fetching its state changes (see `rpc::state`).
+    seen: state_changes::Seen,
+    /// One task per block fetching its state changes (see `rpc::state_changes`).
     state_tasks: Vec<tokio::task::JoinHandle<()>>,
     /// `EXPERIMENTAL_receipt` requests for receipts not run yet (see `rpc::receipts`).
     receipts: Describer,
@@ -307,7 +307,7 @@ impl Follower {
         let seen = self.seen.clone();
         let tx = self.tx;
         self.state_tasks.push(tokio::spawn(async move {
-            match state::block_changes(&client, block, prev, &hashes, &seen).await {
+            match state_changes::block_changes(&client, block, prev, &hashes, &seen).await {
                 Ok(changes) if changes.changes.is_empty() => {}
                 Ok(changes) => {
                     let event = ChainEvent::StateChanges(Box::new(changes));

@@ -20,8 +20,9 @@
 use super::compare::{amount_signed, exact};
 use super::{Change, LedgerDiff, Presence, StateDiff, Tolerance, Unit};
 use crate::model::state_value::{detailed, summary};
-use crate::model::{ChangeValue, Ledger, StateChange, TxNode};
-use near_primitives::views::{AccessKeyPermissionView, AccessKeyView};
+use crate::model::{Cause, ChangeValue, Ledger, StateChange, TxNode};
+use crate::trace_json::permission_name;
+use near_primitives::views::AccessKeyView;
 use serde_json::{json, Value as Json};
 use std::collections::HashMap;
 
@@ -51,7 +52,7 @@ fn slot(c: &StateChange) -> Slot {
     match &c.value {
         ChangeValue::Account { .. } => Slot::Account,
         ChangeValue::Data { key, .. } => Slot::Data(key.clone()),
-        ChangeValue::AccessKey { .. } if c.cause == "transaction_processing" => {
+        ChangeValue::AccessKey { .. } if c.cause == Cause::TransactionProcessing => {
             Slot::AccessKey(None)
         }
         ChangeValue::AccessKey { public_key, .. } => Slot::AccessKey(Some(public_key.clone())),
@@ -60,7 +61,7 @@ fn slot(c: &StateChange) -> Slot {
     }
 }
 
-type Key = (&'static str, String, Slot);
+type Key = (Cause, String, Slot);
 
 fn key(c: &StateChange) -> Key {
     (c.cause, c.account.to_string(), slot(c))
@@ -101,14 +102,14 @@ pub fn changes(tolerance: Tolerance, a: &[StateChange], b: &[StateChange]) -> Ve
 fn side(c: &StateChange, presence: Presence) -> StateDiff {
     let key = match &c.value {
         ChangeValue::Data { key, .. } => Some(crate::output::text::clip(&summary(key), 60)),
-        ChangeValue::AccessKey { public_key, .. } if c.cause != "transaction_processing" => {
+        ChangeValue::AccessKey { public_key, .. } if c.cause != Cause::TransactionProcessing => {
             Some(public_key.clone())
         }
         _ => None,
     };
     StateDiff {
-        cause: c.cause.to_string(),
-        kind: c.kind.to_string(),
+        cause: c.cause,
+        kind: c.kind,
         account: c.account.to_string(),
         key,
         presence,
@@ -166,13 +167,7 @@ fn fields(tolerance: Tolerance, x: &StateChange, y: &StateChange) -> Vec<Change>
 
 /// As `--format json` writes it: `FullAccess`, `FunctionCall(receiver)`, `GasKey`.
 pub fn permission(k: &Option<AccessKeyView>) -> Json {
-    k.as_ref().map_or(Json::Null, |k| match &k.permission {
-        AccessKeyPermissionView::FullAccess => json!("FullAccess"),
-        AccessKeyPermissionView::FunctionCall { receiver_id, .. } => {
-            json!(format!("FunctionCall({receiver_id})"))
-        }
-        _ => json!("GasKey"),
-    })
+    json!(k.as_ref().map(|k| permission_name(&k.permission)))
 }
 
 /// The ledger rows paired by account (A's order, then B's extras), each part compared.

@@ -65,13 +65,10 @@ pub enum ChangeValue {
 /// One state change, attached to the receipt or transaction its cause names.
 #[derive(Clone, PartialEq, Debug)]
 pub struct StateChange {
-    /// As the RPC writes it: `transaction_processing`, `receipt_processing`,
-    /// `action_receipt_gas_reward`, `postponed_receipt`, ...
-    pub cause: &'static str,
-    /// `account_update`, `account_deletion`, `data_update`, `data_deletion`,
-    /// `access_key_update`, `access_key_deletion`, `contract_code_update`,
-    /// `contract_code_deletion`.
-    pub kind: &'static str,
+    /// Why: `transaction_processing`, `receipt_processing`, `action_receipt_gas_reward`, ...
+    pub cause: Cause,
+    /// What: `account_update`, `data_update`, `access_key_deletion`, ...
+    pub kind: ChangeKind,
     pub account: AccountId,
     pub block: BlockHash,
     /// Filled by `build` from the reported headers.
@@ -120,23 +117,7 @@ pub(crate) fn signed(v: u128) -> i128 {
     i128::try_from(v).unwrap_or(i128::MAX)
 }
 
-pub use crate::chain::cause_of;
-
-/// The RPC's `type` of a change value.
-pub fn kind_of(value: &StateChangeValueView) -> &'static str {
-    use StateChangeValueView as V;
-    match value {
-        V::AccountUpdate { .. } => "account_update",
-        V::AccountDeletion { .. } => "account_deletion",
-        V::AccessKeyUpdate { .. } => "access_key_update",
-        V::AccessKeyDeletion { .. } => "access_key_deletion",
-        V::GasKeyNonceUpdate { .. } => "gas_key_nonce_update",
-        V::DataUpdate { .. } => "data_update",
-        V::DataDeletion { .. } => "data_deletion",
-        V::ContractCodeUpdate { .. } => "contract_code_update",
-        V::ContractCodeDeletion { .. } => "contract_code_deletion",
-    }
-}
+pub use crate::chain::{cause_of, Cause, ChangeKind};
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 enum Slot {
@@ -315,7 +296,7 @@ impl StateLog {
         let (cause, _) = cause_of(&c.cause);
         let change = StateChange {
             cause,
-            kind: kind_of(&c.value),
+            kind: ChangeKind::of(&c.value),
             account,
             block,
             block_height: None,

@@ -9,7 +9,7 @@
 
 use super::client::{RpcClient, RpcError};
 use crate::chain::{BlockChanges, BlockHash, PriorState};
-use crate::fixture::state::{changes_from_responses, KINDS};
+use crate::fixture::state_changes::{changes_from_responses, KINDS};
 use base64::Engine as _;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
