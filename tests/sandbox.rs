@@ -643,7 +643,7 @@ async fn state_changes_as_issue_10_promises_embedded() {
 #[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
 async fn watch_sees_every_transaction_of_a_burst_on_the_sandbox() {
     use nearviz::chain::ChainEvent;
-    use nearviz::serve::watch::{self, WatchOptions};
+    use nearviz::engine::watch::{self, WatchOptions};
     use std::collections::HashSet;
     use std::time::Duration;
 

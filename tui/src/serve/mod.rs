@@ -18,13 +18,11 @@ mod http;
 mod keyfile;
 mod methods;
 mod node;
-mod orphans;
 mod params;
 mod query;
 mod time;
 mod views;
 mod wait;
-pub mod watch;
 
 pub use http::Limits;
 pub use keyfile::{root_key, write_key_file, KeyFile};
