@@ -1,5 +1,6 @@
 //! `nearviz serve`: the embedded chain as a NEAR JSON-RPC endpoint, with the live TUI or
-//! `--headless` (one line per transaction on stdout, `--record` saved on SIGTERM, exit 0).
+//! `--headless` (one line per transaction on stdout, `--record` saved on Ctrl-C,
+//! SIGTERM or SIGHUP, exit 0; exit 3 when the engine goes down).
 
 use crate::cli::{LiveArgs, ServeArgs};
 use crate::commands::{headless, live};
