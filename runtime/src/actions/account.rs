@@ -11,6 +11,7 @@ use near_primitives::action::{
 use near_primitives::errors::ActionErrorKind;
 use near_primitives::receipt::Receipt;
 use near_primitives::types::Balance;
+use near_primitives::version::ProtocolFeature;
 use near_vm_runner::ContractCode;
 use std::sync::Arc;
 
@@ -129,8 +130,9 @@ pub fn action_deploy_contract(
     record.code = Some(Arc::new(code));
 }
 
-/// `DeleteAccount`: the balance goes to the beneficiary; the node refuses to delete an account
-/// with more than 10 kB of state.
+/// `DeleteAccount`: the balance goes to the beneficiary. The node refuses to delete an account
+/// with more than 10 kB of state besides its contract: storage usage minus the local code's
+/// size, or minus a global contract's identifier (protocol 85+; before, only local code).
 pub fn action_delete_account(
     env: &mut ActionEnv<'_>,
     delete: &DeleteAccountAction,
@@ -138,7 +140,15 @@ pub fn action_delete_account(
     result: &mut ActionResult,
 ) {
     let Some(record) = account.as_ref() else { return };
-    if record.account.storage_usage() > Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE {
+    let contract = if ProtocolFeature::FixDeleteAccountGlobalContractStorageUsage
+        .enabled(env.config.protocol_version)
+    {
+        global::contract_storage(record)
+    } else {
+        local_code_len(record)
+    };
+    let state = record.account.storage_usage().saturating_sub(contract);
+    if state > Account::MAX_ACCOUNT_DELETION_STORAGE_USAGE {
         let account_id = env.receipt.receiver_id().clone();
         return result.fail(ActionErrorKind::DeleteAccountWithLargeState { account_id });
     }
@@ -146,5 +156,14 @@ pub fn action_delete_account(
     if balance.as_yoctonear() > 0 {
         result.new_receipts.push(Receipt::new_balance_refund(&delete.beneficiary_id, balance));
     }
+    *env.actor_id = env.receipt.predecessor_id().clone();
     *account = None;
+}
+
+/// The size of the account's local contract code (0 for none or a global contract).
+fn local_code_len(record: &AccountRecord) -> u64 {
+    match record.account.contract().as_ref() {
+        AccountContract::Local(_) => record.code.as_ref().map_or(0, |c| c.code().len() as u64),
+        _ => 0,
+    }
 }

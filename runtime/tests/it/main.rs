@@ -7,6 +7,7 @@ mod shape;
 mod chunk_limits;
 mod context;
 mod delegate;
+mod delete_account;
 mod failures;
 mod fidelity;
 mod global;
