@@ -10,6 +10,7 @@ mod delegate;
 mod delete_account;
 mod failures;
 mod fidelity;
+mod gas_profile;
 mod global;
 mod hostile;
 mod instant;
