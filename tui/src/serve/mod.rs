@@ -20,7 +20,7 @@ mod methods;
 mod node;
 mod params;
 mod query;
-mod time;
+pub(crate) mod time;
 mod views;
 mod wait;
 
