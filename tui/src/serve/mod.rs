@@ -30,6 +30,7 @@ pub use node::ENGINE_NAME;
 
 use crate::engine::embedded::default_cache_dir;
 use crate::engine::EngineHandle;
+use crate::fixture::journal::Journal;
 use crate::scenario::Scenario;
 use anyhow::Context as _;
 use near_jsonrpc_primitives::errors::RpcError;
@@ -103,7 +104,11 @@ pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Ser
     let addr = listener.local_addr().context("the listening socket has no address")?;
     let (calls_tx, calls_rx) = mpsc::channel::<RpcCall>(opts.limits.max_in_flight.max(1));
     let (side, commands, events) = EngineHandle::channels();
+    let protocol_version =
+        opts.protocol_version.unwrap_or(nearviz_runtime::DEFAULT_PROTOCOL_VERSION);
+    let journal = Journal::from_env(&format!("http://{addr}"), protocol_version)?;
     let node_opts = node::NodeOptions {
+        journal,
         pacing: opts.pacing,
         protocol_version: opts.protocol_version,
         cache_dir: opts.cache_dir.clone().or_else(default_cache_dir),
