@@ -25,6 +25,7 @@ mod model_pending;
 mod model_polls;
 mod model_snapshots;
 mod pending_embedded;
+mod record_dir;
 mod reliab_exit;
 mod reliab_fuzz;
 mod reliab_record;
