@@ -2,10 +2,13 @@
 //! as it finishes, a SIGKILL loses none that had finished, a half-written last line is skipped,
 //! and `nearviz replay DIR` lists the recordings of several instances.
 
+use crate::model_common::capture;
 use crate::serve_common::{sign_call, Server};
 use crate::support::cli::{diff, nearviz, text};
+use crate::tmux;
 use near_primitives::hash::CryptoHash;
 use nearviz::chain::{ChainEvent, TxHash};
+use nearviz::fixture::journal::{Journal, JournalInfo};
 use nearviz::fixture::{self, Recording};
 use serde_json::{json, Value};
 use std::path::{Path, PathBuf};
@@ -177,4 +180,58 @@ fn replay_dir_lists_the_recordings_of_two_instances() {
         assert_eq!(columns[4], "1", "one transaction: {row}");
     }
     assert!(listing.contains("open one: nearviz replay "), "{listing}");
+}
+
+#[test]
+fn the_near_api_js_flow_is_journaled_as_record_saves_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut server = serving(dir.path());
+    crate::serve_common::run_flow(&server);
+    let status = server.terminate();
+    assert!(status.success(), "{status}");
+    let file = only_file(dir.path());
+    let name = file.file_name().expect("name").to_string_lossy().into_owned();
+    assert!(name.contains('@'), "the flow's contracts name it: {name}");
+    // The same transactions, receipts, gas and state changes as the `--record` fixture.
+    let same = diff(&server.record, &file, &[], dir.path());
+    assert_eq!(text(&same.stdout).trim(), "equal", "{}{}", text(&same.stdout), text(&same.stderr));
+    let journal = fixture::load(&file).expect("journal");
+    let record = fixture::load(&server.record).expect("record");
+    assert_eq!(finished(&journal), finished(&record));
+    assert!(finished(&journal).len() >= 8, "accounts, deploys, init and calls");
+}
+
+#[test]
+fn replay_dir_on_a_terminal_asks_which_one_and_opens_it() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (i, name) in ["query_greeting", "multiple_contracts"].into_iter().enumerate() {
+        let events: Vec<ChainEvent> =
+            fixture::load(&capture(name)).expect("capture").chain_events().collect();
+        let meta = fixture::Meta {
+            created_at_ms: Some(1_764_906_312_000 + 1000 * i as u64),
+            ..fixture::Meta::now("serve")
+        };
+        let info = JournalInfo { pid: 4242, rpc: None };
+        Journal::create(dir.path(), &info, &meta).expect("journal").append(&events);
+    }
+    let log = dir.path().join("log");
+    let command = format!(
+        "{} replay {} --log {}; echo \"nearviz exited with $?\"; sleep 60",
+        env!("CARGO_BIN_EXE_nearviz"),
+        dir.path().display(),
+        log.display()
+    );
+    let tmux = tmux::Tmux::start("replay-dir", 130, 36, &command);
+    let listing = tmux.wait_for("the prompt", |s| s.contains("open # (1-2, enter quits)"));
+    assert!(listing.contains("2 recordings in"), "{listing}");
+    tmux.keys(&["7", "Enter"]);
+    tmux.wait_for("a second try", |s| s.contains("no recording #7"));
+    tmux.keys(&["2", "Enter"]);
+    tmux.wait_for("the TUI", |s| !s.contains("open #") && s.contains("replay"));
+    tmux.keys(&["End"]);
+    // The second recording's transaction, not the first's (query_greeting).
+    let screen = tmux.wait_for("its DAG", |s| s.contains("multiple_contracts"));
+    assert!(!screen.contains("query_greeting"), "{screen}");
+    tmux.keys(&["q"]);
+    tmux.wait_for("a clean exit", |s| s.contains("nearviz exited with 0"));
 }
