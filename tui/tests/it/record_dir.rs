@@ -235,3 +235,22 @@ fn replay_dir_on_a_terminal_asks_which_one_and_opens_it() {
     tmux.keys(&["q"]);
     tmux.wait_for("a clean exit", |s| s.contains("nearviz exited with 0"));
 }
+
+#[test]
+fn a_record_dir_that_cannot_be_written_stops_serve_at_start() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = dir.path().join("a-file");
+    std::fs::write(&file, b"").expect("write");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_nearviz"))
+        .args(["serve", "--headless", "--port", "0", "--key-file"])
+        .arg(dir.path().join("key.json"))
+        .env("NEARVIZ_RECORD_DIR", &file)
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .output()
+        .expect("run nearviz serve");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.lines().count(), 1, "{stderr}");
+    assert!(stderr.starts_with("nearviz: NEARVIZ_RECORD_DIR: "), "{stderr}");
+    assert!(stderr.contains(&file.display().to_string()), "{stderr}");
+}
