@@ -5,8 +5,8 @@
 
 use crate::chain::{ChainEvent, TxHash};
 use crate::engine::embedded::{millis, Tracked};
+use crate::engine::journal::Journal;
 use crate::engine::EngineEvent;
-use crate::fixture::journal::Journal;
 use near_primitives::action::Action;
 use near_primitives::hash::CryptoHash;
 use near_primitives::transaction::SignedTransaction;

@@ -29,8 +29,8 @@ pub use keyfile::{root_key, write_key_file, KeyFile};
 pub use node::ENGINE_NAME;
 
 use crate::engine::embedded::default_cache_dir;
+use crate::engine::journal;
 use crate::engine::EngineHandle;
-use crate::fixture::journal::Journal;
 use crate::scenario::Scenario;
 use anyhow::Context as _;
 use near_jsonrpc_primitives::errors::RpcError;
@@ -106,7 +106,8 @@ pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Ser
     let (side, commands, events) = EngineHandle::channels();
     let protocol_version =
         opts.protocol_version.unwrap_or(nearviz_runtime::DEFAULT_PROTOCOL_VERSION);
-    let journal = Journal::from_env(&format!("http://{addr}"), protocol_version)?;
+    let journal =
+        journal::from_env(ENGINE_NAME, &format!("http://{addr}"), protocol_version, time::rfc3339)?;
     let node_opts = node::NodeOptions {
         journal,
         pacing: opts.pacing,

@@ -212,7 +212,8 @@ fn replay_dir_on_a_terminal_asks_which_one_and_opens_it() {
             ..fixture::Meta::now("serve")
         };
         let info = JournalInfo { pid: 4242, rpc: None };
-        Journal::create(dir.path(), &info, &meta).expect("journal").append(&events);
+        let started = format!("2025-12-05T03:45:1{}.000Z", 2 + i);
+        Journal::create(dir.path(), &info, &meta, &started).expect("journal").append(&events);
     }
     let log = dir.path().join("log");
     let command = format!(
