@@ -20,7 +20,7 @@ mod methods;
 mod node;
 mod params;
 mod query;
-mod time;
+pub(crate) mod time;
 mod views;
 mod wait;
 
@@ -29,6 +29,7 @@ pub use keyfile::{root_key, write_key_file, KeyFile};
 pub use node::ENGINE_NAME;
 
 use crate::engine::embedded::default_cache_dir;
+use crate::engine::journal;
 use crate::engine::EngineHandle;
 use crate::scenario::Scenario;
 use anyhow::Context as _;
@@ -103,7 +104,12 @@ pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Ser
     let addr = listener.local_addr().context("the listening socket has no address")?;
     let (calls_tx, calls_rx) = mpsc::channel::<RpcCall>(opts.limits.max_in_flight.max(1));
     let (side, commands, events) = EngineHandle::channels();
+    let protocol_version =
+        opts.protocol_version.unwrap_or(nearviz_runtime::DEFAULT_PROTOCOL_VERSION);
+    let journal =
+        journal::from_env(ENGINE_NAME, &format!("http://{addr}"), protocol_version, time::rfc3339)?;
     let node_opts = node::NodeOptions {
+        journal,
         pacing: opts.pacing,
         protocol_version: opts.protocol_version,
         cache_dir: opts.cache_dir.clone().or_else(default_cache_dir),

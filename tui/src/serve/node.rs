@@ -7,6 +7,7 @@ use super::methods::{dispatch, Answer, Then};
 use super::wait::{Waiter, Waiters, WAIT_TIMEOUT};
 use super::{BlockPacing, Context, RpcCall};
 use crate::engine::embedded::boot;
+use crate::engine::journal::Journal;
 use crate::engine::{EngineCommand, EngineEvent, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
 use near_primitives::action::{Action, FunctionCallAction};
@@ -22,6 +23,8 @@ use tokio::time::Instant;
 pub const ENGINE_NAME: &str = "serve";
 
 pub struct NodeOptions {
+    /// `NEARVIZ_RECORD_DIR`'s recording, appended by the follower.
+    pub journal: Option<Journal>,
     pub pacing: BlockPacing,
     pub protocol_version: Option<u32>,
     pub cache_dir: Option<PathBuf>,
@@ -58,7 +61,7 @@ pub fn run(
 
 async fn run_async(
     scenario: Scenario,
-    opts: NodeOptions,
+    mut opts: NodeOptions,
     mut side: EngineSide,
     mut calls: mpsc::Receiver<RpcCall>,
 ) {
@@ -102,7 +105,7 @@ async fn run_async(
     let mut node = Node {
         rt,
         ctx: Context { addr: opts.addr, started: std::time::Instant::now() },
-        follower: Follower::new(side.events.clone()),
+        follower: Follower::new(side.events.clone(), opts.journal.take()),
         waiters: Waiters::default(),
         pace,
         next_block: Instant::now(),

@@ -9,6 +9,10 @@
 mod model_common;
 mod serve_common;
 mod support;
+// The one tmux harness, shared with the end-to-end crate (not every helper is used here).
+#[allow(dead_code)]
+#[path = "../../../tests/tmux.rs"]
+mod tmux;
 
 mod diff_cli;
 mod diff_matching;
@@ -25,6 +29,7 @@ mod model_pending;
 mod model_polls;
 mod model_snapshots;
 mod pending_embedded;
+mod record_dir;
 mod reliab_exit;
 mod reliab_fuzz;
 mod reliab_record;

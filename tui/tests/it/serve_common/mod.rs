@@ -34,6 +34,11 @@ fn cache_home() -> PathBuf {
 impl Server {
     /// `nearviz serve --headless --port 0 EXTRA...`, waiting until it answers `status`.
     pub fn start(extra: &[&str]) -> Server {
+        Server::start_with_env(extra, &[])
+    }
+
+    /// `start` with these environment variables set.
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let key_file = dir.path().join("validator_key.json");
         let record = dir.path().join("recording.json");
@@ -46,6 +51,7 @@ impl Server {
             .args(extra)
             .env("XDG_CACHE_HOME", cache_home())
             .env("XDG_DATA_HOME", dir.path().join("data"))
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
