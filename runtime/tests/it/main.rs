@@ -13,6 +13,7 @@ mod fidelity;
 mod global;
 mod hostile;
 mod instant;
+mod keys;
 mod new_receipts;
 mod node_rules;
 mod node_rules_tx;
