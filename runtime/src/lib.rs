@@ -11,11 +11,13 @@ mod convert;
 mod delegate;
 mod error;
 mod ext;
+mod fast_forward;
 mod fees;
 mod global;
 mod implicit;
 mod promises;
 mod queue;
+mod records;
 mod state;
 mod status;
 mod transactions;
@@ -32,5 +34,6 @@ pub use config::{
     SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE,
 };
 pub use error::RuntimeError;
+pub use records::RecordOrigin;
 pub use status::TxStatus;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

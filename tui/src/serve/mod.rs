@@ -20,6 +20,7 @@ mod methods;
 mod node;
 mod params;
 mod query;
+mod sandbox;
 pub(crate) mod time;
 mod views;
 mod wait;
@@ -139,6 +140,8 @@ pub fn answer_now(rt: &Runtime, body: &[u8]) -> Option<Value> {
     let ctx = Context { addr, started: std::time::Instant::now() };
     match methods::dispatch(rt, &ctx, &method, params) {
         methods::Answer::Now(reply) => Some(http::envelope(id, reply)),
-        methods::Answer::Sent { .. } | methods::Answer::Wait { .. } => None,
+        methods::Answer::Sent { .. }
+        | methods::Answer::Wait { .. }
+        | methods::Answer::Sandbox(_) => None,
     }
 }
