@@ -23,6 +23,7 @@ mod model_partial;
 mod model_pending;
 mod model_polls;
 mod model_snapshots;
+mod neard_cli;
 mod pending_embedded;
 mod reliab_exit;
 mod reliab_fuzz;
