@@ -15,7 +15,7 @@ use crate::changes::{BlockStateChanges, Recorder};
 use crate::chunk::{self, ChunkRules, ChunkUsage};
 use crate::config::{ChainConfig, RuntimeOptions};
 use crate::error::RuntimeError;
-use crate::state::{access_key_storage, AccountRecord, Postponed, State};
+use crate::state::{access_key_storage, AccountRecord, State};
 use crate::transactions;
 use crate::vm::Vm;
 use near_crypto::{InMemorySigner, KeyType, PublicKey, SecretKey, Signature, Signer};
@@ -62,7 +62,10 @@ pub struct Runtime {
     mempool: Vec<CryptoHash>,
     incoming: Vec<Receipt>,
     /// Receipts that did not fit in their block's chunk, oldest first.
-    delayed: VecDeque<Receipt>,
+    pub(crate) delayed: VecDeque<Receipt>,
+    /// State patched since the head block (`sandbox_patch_state`): shown in the next block's
+    /// state changes.
+    pub(crate) patched: Recorder,
     /// Gas limit and price rules of the chain.
     rules: ChunkRules,
     /// What the chunk of the block being produced has used so far.
@@ -127,6 +130,7 @@ impl Runtime {
             mempool: Vec::new(),
             incoming: Vec::new(),
             delayed: VecDeque::new(),
+            patched: Recorder::default(),
             rules,
             usage: ChunkUsage::default(),
             head_gas_used: 0,
@@ -347,7 +351,7 @@ impl Runtime {
             timestamp_ns,
             random_seed: CryptoHash::hash_bytes(hash.as_ref()),
             written: HashSet::new(),
-            changes: Recorder::default(),
+            changes: std::mem::take(&mut self.patched),
         };
         // Burnt gas costs the previous header's price in this block (`config.gas_price`).
         self.config.gas_price = prev.gas_price.as_yoctonear();
@@ -485,26 +489,10 @@ impl Runtime {
                 }
             }
             ReceiptEnum::Action(_) | ReceiptEnum::ActionV2(_) => {
-                let inputs = match receipt.receipt() {
-                    ReceiptEnum::Action(a) => a.input_data_ids.clone(),
-                    ReceiptEnum::ActionV2(a) => a.input_data_ids.clone(),
-                    _ => Vec::new(),
-                };
-                let missing: Vec<CryptoHash> = inputs
-                    .into_iter()
-                    .filter(|id| !self.state.received_data.contains_key(&(receiver.clone(), *id)))
-                    .collect();
-                if !missing.is_empty() {
-                    for id in &missing {
-                        self.state
-                            .waiting_for
-                            .insert((receiver.clone(), *id), *receipt.receipt_id());
-                    }
-                    let postponed = Postponed { receipt, missing: missing.len() };
-                    self.state.postponed.insert(*postponed.receipt.receipt_id(), postponed);
-                    return;
+                match self.state.hold_until_inputs(receipt) {
+                    Some(ready) => ready,
+                    None => return,
                 }
-                receipt
             }
             _ => {
                 self.done_with(tx);

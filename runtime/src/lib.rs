@@ -15,6 +15,7 @@ mod fees;
 mod global;
 mod implicit;
 mod promises;
+mod records;
 mod state;
 mod status;
 mod transactions;
@@ -31,5 +32,6 @@ pub use config::{
     SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE, SANDBOX_TOTAL_SUPPLY,
 };
 pub use error::RuntimeError;
+pub use records::RecordOrigin;
 pub use status::TxStatus;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -16,6 +16,7 @@ mod new_receipts;
 mod node_rules;
 mod node_rules_tx;
 mod pending;
+mod records;
 mod smoke;
 mod state_changes;
 mod yield_resume;
