@@ -7,7 +7,7 @@
 
 use crate::exit::Failure;
 use near_primitives::state_record::StateRecord;
-use nearviz_runtime::{GenesisParams, Runtime, RuntimeOptions};
+use nearviz_runtime::{GenesisParams, RecordOrigin, Runtime, RuntimeOptions};
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 
@@ -106,8 +106,8 @@ impl Genesis {
             }
             other => anyhow::Error::new(other).context("starting the embedded runtime"),
         })?;
-        // PENDING-MERGE(sandbox-rpc): rt.apply_state_records(self.records, RecordOrigin::Genesis)
-        let _ = (&mut rt, self.records);
+        rt.apply_state_records(self.records, RecordOrigin::Genesis)
+            .map_err(|err| Failure::bad_input(format!("{path}: records: {err}")))?;
         Ok(rt)
     }
 }
