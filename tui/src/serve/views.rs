@@ -23,7 +23,7 @@ pub fn status(rt: &Runtime, ctx: &Context) -> Value {
     let genesis = rt.block_at(0).unwrap_or(head);
     let root_key = super::keyfile::root_key().ok().map(|k| k.public_key);
     json!({
-        "version": { "version": env!("CARGO_PKG_VERSION"), "build": "nearviz", "rustc_version": "" },
+        "version": { "version": env!("CARGO_PKG_VERSION"), "build": "nearviz", "commit": "", "rustc_version": "" },
         "chain_id": rt.config().chain_id,
         "protocol_version": rt.protocol_version(),
         "latest_protocol_version": rt.protocol_version(),
