@@ -24,6 +24,7 @@ mod model_pending;
 mod model_polls;
 mod model_snapshots;
 mod neard_cli;
+mod neard_npm;
 mod pending_embedded;
 mod reliab_exit;
 mod reliab_fuzz;
