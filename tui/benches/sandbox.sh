@@ -36,6 +36,7 @@ for i in $(seq 1 "$n"); do
     port=$(free_port)
     "$bin" --home "$home" run --rpc-addr "127.0.0.1:$port" --network-addr "127.0.0.1:$(free_port)" &
     pids+=("$!")
+    disown "$!"
     t2=$(now_us)
     until rpc "$port" status '[]' | grep -q '"chain_id"'; do sleep 0.002; done
     t3=$(now_us)

@@ -42,10 +42,15 @@ struct Running {
 
 impl Running {
     fn start(home: &Path) -> Running {
+        Running::start_with(home, &[])
+    }
+
+    fn start_with(home: &Path, env: &[(&str, &str)]) -> Running {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let child = sandbox(home, &["run", "--rpc-addr", &format!("0.0.0.0:{port}")])
             .args(["--network-addr", &format!("0.0.0.0:{}", free_port())])
+            .envs(env.iter().copied())
             .stderr(Stdio::piped())
             .spawn()
             .expect("run");
@@ -60,6 +65,11 @@ impl Running {
 
     fn rpc(&self, method: &str, params: Value) -> Value {
         post_json(&self.addr, &rpc_body(method, params)).expect("rpc").1
+    }
+
+    fn height(&self) -> u64 {
+        let status = self.rpc("status", Value::Null);
+        status["result"]["sync_info"]["latest_block_height"].as_u64().expect("height")
     }
 }
 
@@ -183,4 +193,23 @@ fn a_port_in_use_is_bad_input_naming_it() {
     let addr = taken.local_addr().expect("addr").to_string();
     let out = sandbox(dir.path(), &["run", "--rpc-addr", &addr]).output().expect("run");
     assert_bad_input(&out, &["--rpc-addr", &addr, "already in use"]);
+}
+
+#[test]
+fn blocks_come_on_demand_unless_nearviz_block_ms_sets_a_pace() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    init(dir.path());
+    let idle = Running::start(dir.path());
+    std::thread::sleep(Duration::from_millis(300));
+    assert_eq!(idle.height(), 0, "no work, no blocks");
+    drop(idle);
+    let paced = Running::start_with(dir.path(), &[("NEARVIZ_BLOCK_MS", "20")]);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while paced.height() < 5 {
+        assert!(Instant::now() < deadline, "blocks every 20 ms");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    drop(paced);
+    let bad = sandbox(dir.path(), &["run"]).env("NEARVIZ_BLOCK_MS", "soon").output().expect("run");
+    assert_bad_input(&bad, &["NEARVIZ_BLOCK_MS=soon"]);
 }
