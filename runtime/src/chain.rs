@@ -53,7 +53,7 @@ pub struct Runtime {
     pub(crate) config: ChainConfig,
     pub(crate) vm: Vm,
     pub(crate) state: State,
-    options: RuntimeOptions,
+    pub(crate) options: RuntimeOptions,
     /// Boxed: a header is ~1 KB, so a plain `Vec` of 6,000 blocks is an 8 MB block that is
     /// copied whole each time it doubles.
     #[allow(clippy::vec_box)] // one ~1 KB allocation per header, never a big copy
@@ -66,6 +66,8 @@ pub struct Runtime {
     /// State patched since the head block (`sandbox_patch_state`): shown in the next block's
     /// state changes.
     pub(crate) patched: Recorder,
+    /// Heights the next block skips (`sandbox_fast_forward`: no block at those heights).
+    pub(crate) skipped_heights: u64,
     /// Gas limit and price rules of the chain.
     rules: ChunkRules,
     /// What the chunk of the block being produced has used so far.
@@ -131,6 +133,7 @@ impl Runtime {
             incoming: Vec::new(),
             delayed: VecDeque::new(),
             patched: Recorder::default(),
+            skipped_heights: 0,
             rules,
             usage: ChunkUsage::default(),
             head_gas_used: 0,
@@ -296,8 +299,10 @@ impl Runtime {
         self.state_changes.iter().rev().find(|(h, _)| h == hash).map(|(_, changes)| changes)
     }
 
+    /// The block at `height`; `None` for a height the chain skipped (fast-forward).
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
-        self.blocks.get(usize::try_from(height).ok()?).map(AsRef::as_ref)
+        let index = self.blocks.binary_search_by_key(&height, |b| b.height).ok()?;
+        self.blocks.get(index).map(AsRef::as_ref)
     }
 
     /// True when `id` is a refund receipt (from `system`) not executed yet.
@@ -343,7 +348,7 @@ impl Runtime {
     /// Like [`Self::produce_block`] with a given timestamp (nanoseconds; kept increasing).
     pub fn produce_block_at(&mut self, timestamp_ns: u64) -> &BlockHeaderView {
         let prev = self.head().clone();
-        let height = prev.height + 1;
+        let height = prev.height + 1 + std::mem::take(&mut self.skipped_heights);
         let timestamp_ns = timestamp_ns.max(prev.timestamp_nanosec + 1);
         let hash = CryptoHash::hash_borsh((prev.hash, height, timestamp_ns));
         let mut block = BlockCtx {
@@ -573,11 +578,12 @@ impl Runtime {
         } else {
             CryptoHash::hash_borsh((prev_hash, height, timestamp_ns))
         };
-        let hash_at =
-            |h: u64| self.blocks.get(h as usize).map_or(CryptoHash::default(), |b| b.hash);
+        // Final: two blocks back in the chain, doomslug-final: one (one validator).
+        let position = self.blocks.len();
+        let hash_at = |i: usize| self.blocks.get(i).map_or(CryptoHash::default(), |b| b.hash);
         BlockHeaderView {
             height,
-            prev_height: height.checked_sub(1),
+            prev_height: self.blocks.last().map(|b| b.height),
             epoch_id: CryptoHash::default(),
             next_epoch_id: CryptoHash::default(),
             hash,
@@ -596,13 +602,13 @@ impl Runtime {
             validator_proposals: Vec::new(),
             chunk_mask: vec![true],
             gas_price: Balance::from_yoctonear(gas_price),
-            block_ordinal: Some(height + 1),
+            block_ordinal: Some(position as u64 + 1),
             rent_paid: Balance::ZERO,
             validator_reward: Balance::ZERO,
             total_supply: Balance::from_yoctonear(self.total_supply),
             challenges_result: Vec::new(),
-            last_final_block: hash_at(height.saturating_sub(2)),
-            last_ds_final_block: hash_at(height.saturating_sub(1)),
+            last_final_block: hash_at(position.saturating_sub(2)),
+            last_ds_final_block: hash_at(position.saturating_sub(1)),
             next_bp_hash: CryptoHash::default(),
             block_merkle_root: CryptoHash::default(),
             epoch_sync_data_hash: None,

@@ -11,6 +11,7 @@ mod convert;
 mod delegate;
 mod error;
 mod ext;
+mod fast_forward;
 mod fees;
 mod global;
 mod implicit;

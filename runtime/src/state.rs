@@ -95,9 +95,10 @@ impl State {
     }
 }
 
-/// Bytes an access key adds to an account's storage usage.
+/// Bytes an access key adds to an account's storage usage: the key as the trie holds it (an
+/// ML-DSA-65 key as its 33-byte handle, others whole), the access key, the record overhead.
 pub fn access_key_storage(public_key: &PublicKey, access_key: &AccessKey, extra_bytes: u64) -> u64 {
-    let pk = borsh::object_length(public_key).unwrap_or(0) as u64;
+    let pk = public_key.trie_id_len() as u64;
     let ak = borsh::object_length(access_key).unwrap_or(0) as u64;
     pk + ak + extra_bytes
 }

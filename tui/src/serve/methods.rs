@@ -35,6 +35,8 @@ pub enum Answer {
         until: TxExecutionStatus,
         receipts: bool,
     },
+    /// A sandbox call that changes the chain ([`super::sandbox::apply`]).
+    Sandbox(super::sandbox::Op),
 }
 
 /// What a sent transaction's request answers.
@@ -68,6 +70,10 @@ pub fn dispatch(rt: &Runtime, ctx: &Context, method: &str, params: Value) -> Ans
         "send_tx" => return send_tx(rt, params),
         "broadcast_tx_async" | "broadcast_tx_commit" => return broadcast(rt, method, params),
         "tx" | "EXPERIMENTAL_tx_status" => return tx_status(rt, params, method != "tx"),
+        "sandbox_patch_state" => return super::sandbox::patch_state(params),
+        "sandbox_fast_forward" => return super::sandbox::fast_forward(params),
+        "validators" => super::sandbox::validators(rt, params),
+        "EXPERIMENTAL_validators_ordered" => super::sandbox::validators_ordered(rt, params),
         _ => Err(RpcError::method_not_found(method.to_owned())),
     };
     Answer::Now(reply)
@@ -95,7 +101,8 @@ pub fn rejected(reason: &str) -> RpcError {
     RpcError::new_internal_or_handler_error(Some(Value::String(reason.to_owned())), value)
 }
 
-/// The block a reference names: `final` is two blocks under the head (one validator).
+/// The block a reference names: `final` is two blocks under the head (one validator), as the
+/// head's header says (heights a fast-forward skipped hold no block).
 pub fn resolve_block<'a>(
     rt: &'a Runtime,
     reference: &BlockReference,
@@ -105,9 +112,11 @@ pub fn resolve_block<'a>(
         BlockReference::BlockId(BlockId::Height(h)) => rt.block_at(*h),
         BlockReference::BlockId(BlockId::Hash(hash)) => rt.block(hash),
         BlockReference::Finality(Finality::None) => rt.block_at(head),
-        BlockReference::Finality(Finality::DoomSlug) => rt.block_at(head.saturating_sub(1)),
+        BlockReference::Finality(Finality::DoomSlug) => {
+            rt.block(&rt.head().last_ds_final_block).or_else(|| rt.block_at(0))
+        }
         BlockReference::Finality(Finality::Final) | BlockReference::SyncCheckpoint(_) => {
-            rt.block_at(head.saturating_sub(2))
+            rt.block(&rt.head().last_final_block).or_else(|| rt.block_at(0))
         }
     }
 }

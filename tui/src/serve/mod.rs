@@ -18,6 +18,7 @@ mod keyfile;
 mod methods;
 mod node;
 mod orphans;
+mod sandbox;
 mod time;
 mod views;
 mod wait;
@@ -143,6 +144,8 @@ pub fn answer_now(rt: &Runtime, body: &[u8]) -> Option<Value> {
     let ctx = methods::Context { addr, started: std::time::Instant::now() };
     match methods::dispatch(rt, &ctx, &method, params) {
         methods::Answer::Now(reply) => Some(http::envelope(id, reply)),
-        methods::Answer::Sent { .. } | methods::Answer::Wait { .. } => None,
+        methods::Answer::Sent { .. }
+        | methods::Answer::Wait { .. }
+        | methods::Answer::Sandbox(_) => None,
     }
 }

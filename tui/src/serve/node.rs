@@ -212,6 +212,13 @@ impl Node {
             Answer::Now(reply) => {
                 let _ = call.reply.send(reply);
             }
+            Answer::Sandbox(op) => {
+                let reply = super::sandbox::apply(&mut self.rt, op);
+                self.schedule_next();
+                self.follower.after_block(&self.rt).await;
+                self.waiters.check(&self.rt);
+                let _ = call.reply.send(reply);
+            }
             Answer::Wait { tx, until, receipts } => {
                 let deadline = Instant::now() + WAIT_TIMEOUT;
                 self.waiters.push(Waiter { tx, until, receipts, deadline, reply: call.reply });

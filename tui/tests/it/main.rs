@@ -40,6 +40,7 @@ mod run_cli;
 mod serve_changes;
 mod serve_flow;
 mod serve_rpc;
+mod serve_sandbox;
 mod serve_watch;
 mod state_embedded;
 mod state_model;
