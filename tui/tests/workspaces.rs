@@ -59,6 +59,8 @@ fn suite() {
             tokio::spawn(cross_contract_calls()),
             tokio::spawn(parallel_transactions()),
             tokio::spawn(views_and_failures()),
+            tokio::spawn(patch_state_and_import()),
+            tokio::spawn(fast_forward()),
         ])
         .await;
         let failed: Vec<String> = results
@@ -215,5 +217,37 @@ async fn views_and_failures() -> Res {
     // A transaction from an account that has no such key is rejected by the node.
     let greeting: String = hello.view("get_greeting").await?.json()?;
     assert_eq!(greeting, "Hello");
+    Ok(())
+}
+
+async fn patch_state_and_import() -> Res {
+    let worker = near_workspaces::sandbox().await?;
+    let counter = deploy(&worker, "counter.wasm").await?;
+    let bumped = counter.call("increment").args_json(json!({})).transact().await?;
+    assert!(bumped.is_success(), "{bumped:?}");
+    let state = counter.view_state().await?;
+    let (key, _) = state.iter().next().ok_or("the counter has state")?;
+    // near-sdk stores the i8 as one byte under the struct's key.
+    worker.patch_state(counter.id(), key, &[7]).await?;
+    let num: i8 = counter.view("get_num").await?.json()?;
+    assert_eq!(num, 7);
+    let other = near_workspaces::sandbox().await?;
+    let imported = other
+        .import_contract(counter.id(), &worker)
+        .initial_balance(NearToken::from_near(5))
+        .with_data()
+        .transact()
+        .await?;
+    let num: i8 = imported.view("get_num").await?.json()?;
+    assert_eq!(num, 7);
+    Ok(())
+}
+
+async fn fast_forward() -> Res {
+    let worker = near_workspaces::sandbox().await?;
+    let before = worker.view_block().await?.height();
+    worker.fast_forward(100).await?;
+    let after = worker.view_block().await?.height();
+    assert!(after >= before + 100, "{before} -> {after}");
     Ok(())
 }
