@@ -35,9 +35,6 @@ use std::collections::{HashMap, HashSet, VecDeque};
 /// Blocks whose state changes are kept (followers read them right after each block).
 pub const STATE_CHANGES_KEPT: usize = 64;
 
-/// Initial total supply shown in block headers (yoctoNEAR).
-const GENESIS_TOTAL_SUPPLY: u128 = 2_050_000_000 * 10u128.pow(24);
-
 pub(crate) struct TxRecord {
     pub tx: SignedTransaction,
     /// Block that included it: `(hash, height)`.
@@ -115,13 +112,17 @@ pub fn public_key_for(account: &AccountId) -> PublicKey {
 
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, RuntimeError> {
-        let config = ChainConfig::new(options.protocol_version, options.gas_price)?;
+        let mut config = ChainConfig::new(options.protocol_version, options.gas_price)?;
+        config.chain_id.clone_from(&options.genesis.chain_id);
+        config.epoch_length = options.genesis.epoch_length.max(1);
         let vm = Vm::new(
             std::sync::Arc::clone(&config.runtime.wasm_config),
             std::sync::Arc::clone(&config.runtime.fees),
             options.cache_dir.as_deref(),
         )?;
-        let rules = ChunkRules::sandbox(options.gas_price);
+        let mut rules = ChunkRules::sandbox(options.gas_price);
+        rules.max_gas_price = options.genesis.max_gas_price.max(options.gas_price);
+        let total_supply = options.genesis.total_supply;
         let congestion = chunk::congestion(&config, 0, 0);
         let mut runtime = Self {
             config,
@@ -144,7 +145,7 @@ impl Runtime {
             receipt_tx: HashMap::new(),
             in_flight: HashMap::new(),
             next_nonce: HashMap::new(),
-            total_supply: GENESIS_TOTAL_SUPPLY,
+            total_supply,
             state_changes: VecDeque::new(),
         };
         let genesis = runtime.header(

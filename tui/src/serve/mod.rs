@@ -28,6 +28,7 @@ mod wait;
 pub use http::Limits;
 pub use keyfile::{root_key, write_key_file, KeyFile};
 pub use node::ENGINE_NAME;
+pub use time::rfc3339;
 
 use crate::engine::embedded::default_cache_dir;
 use crate::engine::journal;
@@ -69,6 +70,21 @@ pub struct ServeOptions {
     pub limits: Limits,
 }
 
+/// What the node thread serves.
+pub enum Boot {
+    /// A fresh chain with the scenario's accounts and contracts (`nearviz serve`); the root
+    /// account's key is written to [`ServeOptions::key_file`].
+    Scenario(Scenario),
+    /// A chain built already, e.g. from a `genesis.json` (`near-sandbox run`, [`crate::neard`]).
+    Runtime(Box<Runtime>),
+}
+
+impl From<Scenario> for Boot {
+    fn from(scenario: Scenario) -> Self {
+        Boot::Scenario(scenario)
+    }
+}
+
 /// One JSON-RPC call on its way to the node thread.
 pub struct RpcCall {
     pub method: String,
@@ -98,7 +114,8 @@ impl Serving {
 
 /// Binds the address, starts the node thread (which boots the scenario) and the HTTP server.
 /// Requests that arrive while the scenario deploys wait for it.
-pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Serving> {
+pub async fn start(boot: impl Into<Boot>, opts: ServeOptions) -> anyhow::Result<Serving> {
+    let boot = boot.into();
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .with_context(|| format!("cannot listen on {}", opts.addr))?;
@@ -117,7 +134,7 @@ pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Ser
         key_file: opts.key_file.clone(),
         addr,
     };
-    let task = tokio::task::spawn_blocking(move || node::run(scenario, node_opts, side, calls_rx));
+    let task = tokio::task::spawn_blocking(move || node::run(boot, node_opts, side, calls_rx));
     let server = tokio::spawn(http::serve(listener, calls_tx, opts.limits));
     Ok(Serving {
         addr,

@@ -28,6 +28,8 @@ mod model_partial;
 mod model_pending;
 mod model_polls;
 mod model_snapshots;
+mod neard_cli;
+mod neard_npm;
 mod pending_embedded;
 mod record_dir;
 mod reliab_exit;
