@@ -4,10 +4,15 @@
 //! ```toml
 //! [[call]]
 //! name = "race_unsafe"
-//! steps = [{ call = "withdraw_unsafe" }, { call = "withdraw_unsafe", after_blocks = 1 }]
+//! steps = [
+//!   { call = "deposit" },
+//!   { call = "withdraw_unsafe", after_blocks = 1 },
+//!   { call = "withdraw_unsafe", after_blocks = 1, expect_error = "cannot cover" },
+//! ]
 //! explain = "..."
 //! ```
-//! Each step names a plain call of the scenario (optionally with another signer);
+//! Each step names a plain call of the scenario (optionally with another signer or its own
+//! expected outcome);
 //! `after_blocks` counts from the block that included the previous step's transaction.
 //! `Scenario::parse` validates the steps and links each one to a copy of the call it names, so
 //! an engine needs nothing but the [`Call`]: [`Call::steps`] gives the transactions to send.
