@@ -233,7 +233,7 @@ fn no_color_keeps_every_meaning_in_the_glyphs() {
 #[test]
 fn live_and_viewer_modes_show_it_too() {
     let scenario = Scenario::builtin().expect("built-in scenario");
-    let mut live = App::new(Mode::Live).with_scenario(None, scenario.calls);
+    let mut live = App::new(Mode::Live).with_scenario(None, scenario.listed_calls());
     live.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
         manual_blocks: true,
         ..EngineInfo::new(EngineId::Embedded)
