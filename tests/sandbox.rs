@@ -38,10 +38,8 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
         panic!("{err:#}\n{}", String::from_utf8_lossy(&progress));
     });
     // Calls whose transaction fails on chain by design (callback_panics, joint_return, the
-    // races...) still reach FINAL; anything else (not sent, not final) is a failure here.
-    let not_final: Vec<_> =
-        outcome.failed.iter().filter(|(_, e)| !e.contains("the transaction failed")).collect();
-    assert!(not_final.is_empty(), "calls did not reach FINAL: {not_final:?}");
+    // races...) say so in the scenario (`expect_error`); every outcome is the expected one.
+    assert!(outcome.mismatches.is_empty(), "unexpected outcomes: {:?}", outcome.mismatches);
     let info = session.info.as_ref().expect("ready");
     if kind == EngineKind::Sandbox {
         assert_eq!(info.id, nearviz::engine::EngineId::Sandbox);
@@ -476,12 +474,13 @@ async fn sandbox_and_embedded_runs_diff_equal() {
     assert_eq!(code, std::process::ExitCode::SUCCESS);
 }
 
-/// `deposit`, then `race` on a real neard: the DAG and the engine's progress lines (where each
-/// later step landed: `… as asked` or `… sandbox timing slipped by +N blocks`).
+/// `race` on a real neard (its deposit, then two withdraws): the DAG and the engine's progress
+/// lines (where each later step landed: `… as asked` or `… sandbox timing slipped by +N
+/// blocks`).
 async fn race_on_sandbox(race: &str) -> (Dag, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = Scenario::builtin().expect("built-in scenario");
-    let calls = ["deposit", race].map(|name| scenario.call(name).expect(name).clone());
+    let calls = [scenario.call(race).expect(race).clone()];
     let opts = StartOptions {
         sandbox: options(&dir),
         protocol_version: None,
@@ -494,27 +493,28 @@ async fn race_on_sandbox(race: &str) -> (Dag, String) {
     session.shutdown().await;
     let progress = String::from_utf8_lossy(&progress).into_owned();
     let outcome = outcome.unwrap_or_else(|err| panic!("{err:#}\n{progress}"));
-    // The second withdraw fails by design (its callback, or its check); nothing else may.
-    for (call, error) in &outcome.failed {
-        assert!(error.contains(&format!("{race}#2")), "{call}: {error}\n{progress}");
-    }
+    // The second withdraw fails by design (its callback, or its check), as the scenario
+    // declares; nothing else may.
+    assert!(outcome.mismatches.is_empty(), "{:?}\n{progress}", outcome.mismatches);
     (session.trace.dag(), progress)
 }
 
-/// The timing line of the race's second step (printed: it says whether the timing slipped).
+/// The timing line of the race's second withdraw, step 3 (printed: it says whether the timing
+/// slipped).
 fn timing(race: &str, progress: &str) -> String {
     let line = progress
         .lines()
-        .find(|l| l.starts_with(&format!("{race}#2 included")))
-        .unwrap_or_else(|| panic!("no timing line for {race}#2 in:\n{progress}"))
+        .find(|l| l.starts_with(&format!("{race}#3 included")))
+        .unwrap_or_else(|| panic!("no timing line for {race}#3 in:\n{progress}"))
         .to_owned();
     eprintln!("{line}");
     line
 }
 
-/// The three receipts of the race on xcc: the first withdraw, its callback, the second withdraw.
+/// The three receipts of the race on xcc: the first withdraw (step 2), its callback, the second
+/// withdraw (step 3).
 fn race_receipts<'a>(dag: &'a Dag, race: &str, method: &str) -> [&'a ReceiptNode; 3] {
-    let (first, second) = (tx(dag, &format!("{race}#1")), tx(dag, &format!("{race}#2")));
+    let (first, second) = (tx(dag, &format!("{race}#2")), tx(dag, &format!("{race}#3")));
     [
         find(first, "xcc", method),
         find(first, "xcc", &format!("{method}_callback")),
@@ -542,11 +542,11 @@ async fn race_unsafe_pays_twice_on_the_sandbox() {
     let (w, c, i) = (withdraw.block_height, callback.block_height, intruder.block_height);
     let inside = w < i && i < c;
     assert!(inside, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({line})");
-    let first = tx(&dag, "race_unsafe#1");
+    let first = tx(&dag, "race_unsafe#2");
     let found = nearviz::model::window::overlaps(&dag, first);
     assert_eq!(found.len(), 1, "{found:?} ({line})");
     assert_eq!(found[0].other_receipt, intruder.id);
-    let paid = transfers_to_alice(first) + transfers_to_alice(tx(&dag, "race_unsafe#2"));
+    let paid = transfers_to_alice(first) + transfers_to_alice(tx(&dag, "race_unsafe#3"));
     assert_eq!(paid, 2, "two payouts for one deposit ({line})");
 }
 
@@ -565,7 +565,7 @@ async fn race_safe_pays_once_on_the_sandbox() {
         "{line}"
     );
     let paid =
-        transfers_to_alice(tx(&dag, "race_safe#1")) + transfers_to_alice(tx(&dag, "race_safe#2"));
+        transfers_to_alice(tx(&dag, "race_safe#2")) + transfers_to_alice(tx(&dag, "race_safe#3"));
     assert_eq!(paid, 1, "one payout ({line})");
 }
 

@@ -12,6 +12,7 @@ use std::path::{Path, PathBuf};
 
 mod amount;
 mod error;
+mod expect;
 mod steps;
 mod validate;
 mod wasm;
@@ -21,6 +22,7 @@ pub use amount::{
     YOCTO_PER_NEAR,
 };
 pub use error::ScenarioError;
+pub use expect::{Expect, Expectation};
 pub use steps::{CallStep, Step, MAX_AFTER_BLOCKS, MAX_STEPS};
 pub use wasm::{builtin_wasm, BUILTIN_CONTRACTS};
 
@@ -77,7 +79,7 @@ pub struct InitCall {
 
 /// A named call users trigger with a key: a plain call (`signer`, `receiver`, `method`...) or a
 /// sequence of other calls (`steps`, see [`Call::steps`]).
-#[derive(Clone, Debug, Deserialize, PartialEq)]
+#[derive(Clone, Debug, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Call {
     /// Short name for keys, the history and `--call NAME`.
@@ -100,6 +102,14 @@ pub struct Call {
     /// A sequence: the calls this one sends, at block offsets. None for a plain call.
     #[serde(default)]
     pub steps: Option<Vec<Step>>,
+    /// Only sent as a step of a sequence: left out of the calls list, keys 1-9 and `--all`.
+    #[serde(default)]
+    pub step_only: bool,
+    /// The outcome its transaction should have (see [`Call::expectation`]); none on a sequence
+    /// (its steps have theirs).
+    pub expect: Option<Expect>,
+    /// Text the transaction's error must contain (implies `expect = "failure"` when alone).
+    pub expect_error: Option<String>,
 }
 
 /// Where a scenario came from, for resolving relative wasm paths.
@@ -170,6 +180,12 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// The calls users trigger (the calls list, keys 1-9, `--all`): all but the `step_only`
+    /// ones.
+    pub fn listed_calls(&self) -> Vec<Call> {
+        self.calls.iter().filter(|call| !call.step_only).cloned().collect()
+    }
+
     /// The call named `name`.
     pub fn call(&self, name: &str) -> Option<&Call> {
         self.calls.iter().find(|call| call.name == name)
@@ -204,6 +220,12 @@ impl Account {
 }
 
 impl Call {
+    /// The outcome this call's transaction should have: `expect` (default success; failure
+    /// when only `expect_error` is given) and the text its error must contain.
+    pub fn expectation(&self) -> Expectation {
+        Expectation::new(self.expect, self.expect_error.clone())
+    }
+
     /// Full ids, argument bytes and amounts, ready to sign. For a sequence: its first step
     /// only (an engine that sends sequences uses [`Call::steps`]).
     pub fn resolve(&self) -> Result<ResolvedCall, ScenarioError> {

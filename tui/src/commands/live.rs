@@ -35,7 +35,7 @@ pub async fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
 /// The live app for a scenario, before the engine reports anything.
 pub fn live_app(scenario: &Scenario, args: &LiveArgs) -> App {
     App::new(Mode::Live)
-        .with_scenario(Some(scenario.title.clone()), scenario.calls.clone())
+        .with_scenario(Some(scenario.title.clone()), scenario.listed_calls())
         .with_save_path(args.record.clone())
 }
 

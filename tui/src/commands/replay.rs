@@ -62,7 +62,7 @@ pub fn replay_app(file: &Path, recording: Recording) -> App {
     // Sessions recorded on the built-in examples get their workshop notes back.
     if let Ok(scenario) = crate::scenario::Scenario::builtin() {
         if note.as_deref() == Some(scenario.title.as_str()) {
-            app = app.with_scenario(None, scenario.calls);
+            app = app.with_scenario(None, scenario.listed_calls());
         }
     }
     app

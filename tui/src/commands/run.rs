@@ -4,17 +4,19 @@
 //! the next, so results do not depend on timing; a sequence call's steps are sent at their block
 //! offsets and all of them followed to FINAL), prints the DAG of all of them like `inspect`,
 //! and with `--record FILE` saves everything observed as a fixture (also after Ctrl-C or an
-//! engine crash, SIGTERM, SIGHUP or a panic). Exit codes are decided in `main` from the error
-//! kinds (`crate::exit`): 0 every call reached FINAL, 1 one did not, 2 bad input, 3 engine failure.
+//! engine crash, SIGTERM, SIGHUP or a panic). Each transaction's outcome is judged against its
+//! call's expectation (`expect`, `expect_error`: docs/scenario.md). Exit codes are decided in
+//! `main` from the error kinds (`crate::exit`): 0 every outcome was as expected, 1 one was not
+//! (one line each on stderr: which call, and how), 2 bad input, 3 engine failure.
 
 use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs};
 use crate::engine::sandbox::SandboxOptions;
 use crate::engine::{self, EngineCommand, EngineEvent, EngineHandle, EngineInfo, StartOptions};
-use crate::exit::{interrupted, ExitKind, Failure};
+use crate::exit::{interrupted, Failure};
 use crate::fixture::{Meta, Recorder, TimedEvent};
 use crate::model::Trace;
-use crate::scenario::{Call, Scenario};
+use crate::scenario::{Call, Expectation, Scenario};
 use anyhow::Context;
 use futures::FutureExt;
 use near_primitives::views::FinalExecutionStatus;
@@ -74,11 +76,15 @@ pub async fn run(
         return Err(save_error);
     }
     let outcome = outcome?;
-    for (call, error) in &outcome.failed {
-        let _ = writeln!(stderr, "nearviz: call `{call}` {error}");
+    // One line per unexpected outcome: all but the last here, the last as the error `main`
+    // prints (exit 1).
+    if let Some((last, others)) = outcome.mismatches.split_last() {
+        for line in others {
+            let _ = writeln!(stderr, "nearviz: {line}");
+        }
+        return Err(Failure::failed(last.clone()));
     }
-    let kind = if outcome.failed.is_empty() { ExitKind::Ok } else { ExitKind::Failed };
-    Ok(kind.exit_code())
+    Ok(ExitCode::SUCCESS)
 }
 
 /// The message of a caught panic (`&str` or `String` payloads).
@@ -90,17 +96,19 @@ fn panic_message(panic: &(dyn std::any::Any + Send)) -> String {
         .unwrap_or_else(|| "(no message)".to_owned())
 }
 
-/// The calls to run: `--all`, or each `--call NAME` (in the order given).
+/// The calls to run: `--all` (every listed call), or each `--call NAME` (in the order given).
+/// A `step_only` call is sent by the sequences that name it, not on its own.
 pub fn select_calls(scenario: &Scenario, names: &[String], all: bool) -> Result<Vec<Call>, String> {
+    let listed = scenario.listed_calls();
     let available = || {
-        let names: Vec<&str> = scenario.calls.iter().map(|c| c.name.as_str()).collect();
+        let names: Vec<&str> = listed.iter().map(|c| c.name.as_str()).collect();
         names.join(", ")
     };
     if all {
-        if scenario.calls.is_empty() {
+        if listed.is_empty() {
             return Err(format!("{} has no [[call]] to run", scenario.source.describe()));
         }
-        return Ok(scenario.calls.clone());
+        return Ok(listed.clone());
     }
     if names.is_empty() {
         return Err(format!(
@@ -110,11 +118,13 @@ pub fn select_calls(scenario: &Scenario, names: &[String], all: bool) -> Result<
     }
     names
         .iter()
-        .map(|name| {
-            scenario
-                .call(name)
-                .cloned()
-                .ok_or_else(|| format!("no call named `{name}` (calls: {})", available()))
+        .map(|name| match scenario.call(name) {
+            Some(call) if call.step_only => Err(format!(
+                "`{name}` is step_only: the sequences naming it send it (calls: {})",
+                available()
+            )),
+            Some(call) => Ok(call.clone()),
+            None => Err(format!("no call named `{name}` (calls: {})", available())),
         })
         .collect()
 }
@@ -122,8 +132,10 @@ pub fn select_calls(scenario: &Scenario, names: &[String], all: bool) -> Result<
 /// What happened to the calls.
 #[derive(Debug, Default)]
 pub struct Outcome {
-    /// Calls that were not sent, did not reach FINAL or whose transaction failed, with why.
-    pub failed: Vec<(String, String)>,
+    /// Outcomes that differed from their expectation, one line each: ``call `x`: expected
+    /// success, but the transaction failed: {..}`` (a step: ``call `race`, step race#2: ...``).
+    /// A failed, unsent or not final transaction is a failure.
+    pub mismatches: Vec<String>,
 }
 
 /// One headless session: the engine, everything it reported, and the recording.
@@ -153,7 +165,8 @@ impl HeadlessRun {
         HeadlessRun { engine, trace: Trace::new(), recorder, info: None }
     }
 
-    /// Waits for the engine, then runs each call to FINAL (or failure), in order.
+    /// Waits for the engine, then runs each call to FINAL (or failure), in order, and judges
+    /// each transaction against its expectation.
     pub async fn drive(
         &mut self,
         calls: &[Call],
@@ -163,9 +176,7 @@ impl HeadlessRun {
         let mut outcome = Outcome::default();
         for call in calls {
             let _ = writeln!(progress, "→ {}", call.name);
-            if let Err(error) = self.run_call(call, progress).await? {
-                outcome.failed.push((call.name.clone(), error));
-            }
+            outcome.mismatches.extend(self.run_call(call, progress).await?);
         }
         Ok(outcome)
     }
@@ -203,17 +214,17 @@ impl HeadlessRun {
         }
     }
 
-    /// Sends `call` and follows every transaction it sends (one per step of a sequence):
-    /// `Ok(Err(why))` when one of them did not reach FINAL or was not sent.
+    /// Sends `call` and follows every transaction it sends (one per step of a sequence): the
+    /// outcomes that differ from their expectation, one line each.
     /// Engine progress lines meanwhile (e.g. a sandbox step that landed late) go to `progress`.
     async fn run_call(
         &mut self,
         call: &Call,
         progress: &mut impl Write,
-    ) -> anyhow::Result<Result<(), String>> {
+    ) -> anyhow::Result<Vec<String>> {
         let mut steps = Steps::new(call);
         if steps.pending.is_empty() {
-            return Ok(Err("a sequence without steps".to_owned()));
+            return Ok(vec![format!("call `{}`: a sequence without steps", call.name)]);
         }
         self.engine
             .commands
@@ -228,16 +239,11 @@ impl HeadlessRun {
                 EngineEvent::Chain(event) => {
                     let finished = steps.observe(&event);
                     self.observe(event);
-                    if let Some((label, tx)) = finished {
-                        if let Err(error) = self.final_status(&tx) {
-                            let named = steps.name(&label, &error);
-                            steps.errors.push(named);
-                        }
+                    if let Some((step, tx)) = finished {
+                        steps.judge(&step, self.final_status(&tx));
                     }
                 }
-                EngineEvent::CallFailed { call: label, error } => {
-                    steps.failed(&label, format!("not sent: {error}"))
-                }
+                EngineEvent::CallFailed { call: label, error } => steps.failed(&label, error),
                 EngineEvent::Down(error) => {
                     return Err(Failure::engine(format!(
                         "engine down during `{}`: {error}",
@@ -250,7 +256,7 @@ impl HeadlessRun {
                 EngineEvent::Ready(_) => {}
             }
         }
-        Ok(if steps.errors.is_empty() { Ok(()) } else { Err(steps.errors.join("; ")) })
+        Ok(steps.mismatches)
     }
 
     /// `Err(why)` when the FINAL transaction `tx` failed (its status follows the promise chain
@@ -313,40 +319,61 @@ impl HeadlessRun {
 
 /// The transactions of one call still awaited, by step label (a plain call: its name).
 struct Steps {
-    /// Label, and the transaction once submitted.
-    pending: Vec<(String, Option<TxHash>)>,
-    errors: Vec<String>,
+    call: String,
+    pending: Vec<Pending>,
+    /// Outcomes that differed from their expectation, one line each.
+    mismatches: Vec<String>,
     sequence: bool,
+}
+
+/// One awaited transaction.
+struct Pending {
+    label: String,
+    expectation: Expectation,
+    /// Once submitted.
+    tx: Option<TxHash>,
 }
 
 impl Steps {
     fn new(call: &Call) -> Self {
-        let pending = call.steps().into_iter().map(|step| (step.label, None)).collect();
-        Steps { pending, errors: Vec::new(), sequence: call.is_sequence() }
+        let pending = call
+            .steps()
+            .into_iter()
+            .map(|step| Pending {
+                label: step.label,
+                expectation: step.call.expectation(),
+                tx: None,
+            })
+            .collect();
+        Steps {
+            call: call.name.clone(),
+            pending,
+            mismatches: Vec::new(),
+            sequence: call.is_sequence(),
+        }
     }
 
-    /// Follows the steps' transactions; a step that reached FINAL comes back with its label
-    /// (its on-chain status is the caller's to judge).
-    fn observe(&mut self, event: &ChainEvent) -> Option<(String, TxHash)> {
+    /// Follows the steps' transactions; a step that reached FINAL comes back (its on-chain
+    /// status is the caller's to judge), one that did not is judged here.
+    fn observe(&mut self, event: &ChainEvent) -> Option<(Pending, TxHash)> {
         match event {
             ChainEvent::TxSubmitted { tx, label, .. } => {
                 if let Some(slot) =
-                    self.pending.iter_mut().find(|(l, sent)| l == label && sent.is_none())
+                    self.pending.iter_mut().find(|p| p.label == *label && p.tx.is_none())
                 {
-                    slot.1 = Some(*tx);
+                    slot.tx = Some(*tx);
                 }
                 None
             }
             ChainEvent::TxDone { tx, error } => {
-                let at = self.pending.iter().position(|(_, sent)| *sent == Some(*tx))?;
-                let (label, _) = self.pending.remove(at);
+                let at = self.pending.iter().position(|p| p.tx == Some(*tx))?;
+                let step = self.pending.remove(at);
                 match error {
                     Some(error) => {
-                        let named = self.name(&label, &format!("did not reach FINAL: {error}"));
-                        self.errors.push(named);
+                        self.judge(&step, Err(format!("it did not reach FINAL: {error}")));
                         None
                     }
-                    None => Some((label, *tx)),
+                    None => Some((step, *tx)),
                 }
             }
             _ => None,
@@ -355,18 +382,21 @@ impl Steps {
 
     /// A step (or the call) that the engine could not send.
     fn failed(&mut self, label: &str, error: String) {
-        let before = self.pending.len();
-        self.pending.retain(|(l, sent)| !(l == label && sent.is_none()));
-        if self.pending.len() < before {
-            self.errors.push(self.name(label, &error));
+        if let Some(at) = self.pending.iter().position(|p| p.label == label && p.tx.is_none()) {
+            let step = self.pending.remove(at);
+            self.judge(&step, Err(format!("it was not sent: {error}")));
         }
     }
 
-    fn name(&self, label: &str, error: &str) -> String {
-        if self.sequence {
-            format!("{label}: {error}")
-        } else {
-            error.to_owned()
+    /// Compares a step's outcome (`Err(why)`: it failed) with its expectation.
+    fn judge(&mut self, step: &Pending, outcome: Result<(), String>) {
+        if let Err(how) = step.expectation.check(&outcome) {
+            let line = if self.sequence {
+                format!("call `{}`, step {}: {how}", self.call, step.label)
+            } else {
+                format!("call `{}`: {how}", self.call)
+            };
+            self.mismatches.push(line);
         }
     }
 }

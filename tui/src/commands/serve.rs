@@ -54,8 +54,10 @@ pub async fn run(args: &ServeArgs, live: &LiveArgs) -> anyhow::Result<ExitCode> 
     }
     let log = init_logging(live.log.as_deref())?;
     let (url, key_file) = (serving.url(), serving.key_file.clone());
-    let app = live::live_app(&scenario, live)
-        .with_scenario(Some(format!("{} · serving {url}", scenario.title)), scenario.calls.clone());
+    let app = live::live_app(&scenario, live).with_scenario(
+        Some(format!("{} · serving {url}", scenario.title)),
+        scenario.listed_calls(),
+    );
     let wiring = Wiring {
         engine: Some(serving.engine),
         restart: None,

@@ -4,15 +4,20 @@
 //! ```toml
 //! [[call]]
 //! name = "race_unsafe"
-//! steps = [{ call = "withdraw_unsafe" }, { call = "withdraw_unsafe", after_blocks = 1 }]
+//! steps = [
+//!   { call = "deposit" },
+//!   { call = "withdraw_unsafe", after_blocks = 1 },
+//!   { call = "withdraw_unsafe", after_blocks = 1, expect_error = "cannot cover" },
+//! ]
 //! explain = "..."
 //! ```
-//! Each step names a plain call of the scenario (optionally with another signer);
+//! Each step names a plain call of the scenario (optionally with another signer or its own
+//! expected outcome);
 //! `after_blocks` counts from the block that included the previous step's transaction.
 //! `Scenario::parse` validates the steps and links each one to a copy of the call it names, so
 //! an engine needs nothing but the [`Call`]: [`Call::steps`] gives the transactions to send.
 
-use super::Call;
+use super::{Call, Expect};
 use serde::Deserialize;
 
 /// Most steps one sequence may have.
@@ -33,7 +38,12 @@ pub struct Step {
     /// (0: the same block). The first step has none: it is sent at once.
     #[serde(default)]
     pub after_blocks: u64,
-    /// The call this step sends, with `signer` applied (set by `Scenario::parse`).
+    /// This step's expected outcome, instead of the named call's (with `expect_error`).
+    pub expect: Option<Expect>,
+    /// Text this step's error must contain, instead of the named call's.
+    pub expect_error: Option<String>,
+    /// The call this step sends, with `signer` and the expectation applied (set by
+    /// `Scenario::parse`).
     #[serde(skip)]
     pub linked: Option<Box<Call>>,
 }
@@ -44,7 +54,8 @@ pub struct CallStep {
     /// For the history and `TxSubmitted`: the call's name for a plain call,
     /// `sequence#k` (k from 1) for the k-th step of a sequence.
     pub label: String,
-    /// The plain call to send (its name is the call the step names; signer applied).
+    /// The plain call to send (its name is the call the step names; signer and expectation
+    /// applied: [`Call::expectation`] is this step's).
     pub call: Call,
     /// Blocks after the previous step's inclusion block (0 for the first step).
     ///
@@ -92,7 +103,8 @@ impl Call {
     }
 }
 
-/// Links every step to a copy of the plain call it names, with the step's signer applied.
+/// Links every step to a copy of the plain call it names, with the step's signer and
+/// expectation (`expect`, `expect_error`: both replace the named call's) applied.
 /// Runs after validation: every step names a plain call of `calls`.
 pub(super) fn link(calls: &mut [Call]) {
     let plain: Vec<Call> = calls.iter().filter(|c| !c.is_sequence()).cloned().collect();
@@ -103,6 +115,10 @@ pub(super) fn link(calls: &mut [Call]) {
                 let mut target = target.clone();
                 if let Some(signer) = &step.signer {
                     target.signer = signer.clone();
+                }
+                if step.expect.is_some() || step.expect_error.is_some() {
+                    target.expect = step.expect;
+                    target.expect_error = step.expect_error.clone();
                 }
                 Box::new(target)
             });

@@ -323,26 +323,71 @@ fn a_plain_call_needs_signer_receiver_and_method() {
 }
 
 #[test]
-fn builtin_races_send_two_withdraws_one_block_apart() {
+fn builtin_races_deposit_then_send_two_withdraws_one_block_apart() {
     let scenario = Scenario::builtin().expect("built-in scenario");
-    let deposit = scenario.call("deposit").expect("deposit").resolve().expect("resolves");
-    assert_eq!((deposit.receiver.as_str(), deposit.method.as_str()), ("xcc.test.near", "deposit"));
-    assert_eq!(deposit.deposit, YOCTO_PER_NEAR);
-    for (race, method) in [("race_unsafe", "withdraw_unsafe"), ("race_safe", "withdraw_safe")] {
+    for (race, method, error) in [
+        ("race_unsafe", "withdraw_unsafe", "cannot cover the 1 NEAR already paid out"),
+        ("race_safe", "withdraw_safe", "has 0 yoctoNEAR, cannot withdraw 1 NEAR"),
+    ] {
         let call = scenario.call(race).expect(race);
         let steps = call.steps();
-        assert_eq!(steps.len(), 2, "{race}");
-        assert_eq!(steps[1].after_blocks, 1, "{race}: the second lands inside the window");
-        for step in &steps {
+        let labels: Vec<&str> = steps.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, [format!("{race}#1"), format!("{race}#2"), format!("{race}#3")]);
+        let deposit = steps[0].call.resolve().expect("resolves");
+        assert_eq!(
+            (deposit.receiver.as_str(), deposit.method.as_str()),
+            ("xcc.test.near", "deposit")
+        );
+        assert_eq!(deposit.deposit, YOCTO_PER_NEAR);
+        // The deposit (included at B) runs at B+1; the first withdraw, included at B+1, at B+2.
+        assert_eq!(steps[1].after_blocks, 1, "{race}: the deposit has run first");
+        assert_eq!(steps[2].after_blocks, 1, "{race}: the second lands inside the window");
+        for step in &steps[1..] {
             let resolved = step.call.resolve().expect("resolves");
             assert_eq!(resolved.method, method);
             assert_eq!(resolved.signer.as_str(), "alice.test.near");
             let args: serde_json::Value = serde_json::from_slice(&resolved.args).expect("json");
             assert_eq!(args["amount"], YOCTO_PER_NEAR.to_string(), "the whole deposit, twice");
         }
+        assert_eq!(steps[1].call.expectation(), Expectation::default());
+        let second = steps[2].call.expectation();
+        assert_eq!((second.expect, second.error.as_deref()), (Expect::Failure, Some(error)));
         assert!(call.explain.contains("window"), "{race}: the notes tell the story");
     }
+    // The calls the races send are theirs alone: not listed, not on a key.
+    let listed: Vec<String> = scenario.listed_calls().into_iter().map(|c| c.name).collect();
+    for step_only in ["deposit", "withdraw_unsafe", "withdraw_safe"] {
+        assert!(scenario.call(step_only).is_some_and(|c| c.step_only), "{step_only}");
+        assert!(!listed.iter().any(|name| name == step_only), "{step_only} is listed");
+    }
     // The calls users already know keep their keys.
-    let first: Vec<&str> = scenario.calls.iter().take(3).map(|c| c.name.as_str()).collect();
-    assert_eq!(first, ["query_greeting", "change_greeting", "batch_actions"]);
+    assert_eq!(listed[..3], ["query_greeting", "change_greeting", "batch_actions"]);
+}
+
+#[test]
+fn expectations_are_checked_where_they_are_written() {
+    let text = MINIMAL.replace("explain = \"x\"", "explain = \"x\"\nexpect = \"maybe\"");
+    assert!(file_error(&text).contains("unknown variant `maybe`"), "{}", file_error(&text));
+    let text = MINIMAL.replace(
+        "explain = \"x\"",
+        "explain = \"x\"\nexpect = \"success\"\nexpect_error = \"boom\"",
+    );
+    let err = file_error(&text);
+    assert!(err.contains("call `go`: `expect_error` with expect = \"success\""), "{err}");
+    let text = with_sequence(r#"[{ call = "go", expect = "success", expect_error = "x" }]"#);
+    assert!(file_error(&text).contains("call `both`, step 1: `expect_error` with"));
+    let text = with_sequence(r#"[{ call = "go" }]"#)
+        .replace("name = \"both\"", "name = \"both\"\nexpect = \"any\"");
+    assert!(file_error(&text).contains("call `both` has steps: `expect` belongs to the calls"));
+    let text = MINIMAL.replace("explain = \"x\"", "explain = \"x\"\nstep_only = true");
+    assert!(file_error(&text).contains("call `go` is step_only, but no sequence's steps name it"));
+
+    let text = with_sequence(r#"[{ call = "go", expect = "any" }, { call = "go" }]"#)
+        .replace("explain = \"x\"", "explain = \"x\"\nexpect_error = \"boom\"");
+    let scenario = Scenario::parse(&text, Source::BuiltIn).expect("valid");
+    let go = scenario.call("go").expect("go").expectation();
+    assert_eq!((go.expect, go.error.as_deref()), (Expect::Failure, Some("boom")));
+    let steps = scenario.call("both").expect("both").steps();
+    assert_eq!(steps[0].call.expectation(), Expectation::new(Some(Expect::Any), None));
+    assert_eq!(steps[1].call.expectation(), go, "a step without its own takes the call's");
 }

@@ -2,7 +2,7 @@
 //! unique, amounts parse, wasm can be found. Errors point at the line in the file.
 
 use super::{
-    account_id, parse_gas, parse_near_amount, wasm, Call, Scenario, ScenarioError, Step,
+    account_id, parse_gas, parse_near_amount, wasm, Call, Expect, Scenario, ScenarioError, Step,
     MAX_AFTER_BLOCKS, MAX_STEPS,
 };
 use std::collections::HashSet;
@@ -105,32 +105,7 @@ pub(super) fn validate(scenario: &Scenario, text: &str) -> Result<(), ScenarioEr
         return Err(fail(None, "the title is empty".to_owned()));
     }
 
-    let mut names = HashSet::new();
-    for (index, account) in scenario.accounts.iter().enumerate() {
-        let line = |key| lines.key(Table::Account, index, key);
-        let name = &account.name;
-        if !is_label(name) {
-            return Err(fail(
-                line("name"),
-                format!(
-                    "account name `{name}`: use one label of lowercase letters, digits, `-` or \
-                     `_` (it becomes `{name}.test.near`)"
-                ),
-            ));
-        }
-        account_id(name).map_err(|err| fail(line("name"), err.to_string()))?;
-        if !names.insert(name.as_str()) {
-            return Err(fail(line("name"), format!("account `{name}` is defined twice")));
-        }
-        if let Some(balance) = &account.balance {
-            parse_near_amount(balance)
-                .map_err(|err| fail(line("balance"), format!("account `{name}`: {err}")))?;
-        }
-        if let Some(spec) = &account.wasm {
-            wasm::check(spec, &scenario.source)
-                .map_err(|message| fail(line("wasm"), format!("account `{name}`: {message}")))?;
-        }
-    }
+    check_accounts(scenario, &lines, &fail)?;
 
     let known = |reference: &str| scenario.account(reference).is_some();
     let account_list = || {
@@ -209,8 +184,75 @@ pub(super) fn validate(scenario: &Scenario, text: &str) -> Result<(), ScenarioEr
             &account_list,
         )
         .map_err(|(key, message)| fail(line(key), message))?;
+        check_outcome_keys(scenario, call).map_err(|(key, message)| fail(line(key), message))?;
     }
     Ok(())
+}
+
+/// Account names are unique labels, balances parse, wasm can be found.
+fn check_accounts(
+    scenario: &Scenario,
+    lines: &Lines,
+    fail: &dyn Fn(Option<usize>, String) -> ScenarioError,
+) -> Result<(), ScenarioError> {
+    let mut names = HashSet::new();
+    for (index, account) in scenario.accounts.iter().enumerate() {
+        let line = |key| lines.key(Table::Account, index, key);
+        let name = &account.name;
+        if !is_label(name) {
+            return Err(fail(
+                line("name"),
+                format!(
+                    "account name `{name}`: use one label of lowercase letters, digits, `-` or \
+                     `_` (it becomes `{name}.test.near`)"
+                ),
+            ));
+        }
+        account_id(name).map_err(|err| fail(line("name"), err.to_string()))?;
+        if !names.insert(name.as_str()) {
+            return Err(fail(line("name"), format!("account `{name}` is defined twice")));
+        }
+        if let Some(balance) = &account.balance {
+            parse_near_amount(balance)
+                .map_err(|err| fail(line("balance"), format!("account `{name}`: {err}")))?;
+        }
+        if let Some(spec) = &account.wasm {
+            wasm::check(spec, &scenario.source)
+                .map_err(|message| fail(line("wasm"), format!("account `{name}`: {message}")))?;
+        }
+    }
+    Ok(())
+}
+
+/// A plain call's `expect`, `expect_error` and `step_only`: a step-only call is named by a
+/// sequence's step.
+fn check_outcome_keys(scenario: &Scenario, call: &Call) -> Result<(), (&'static str, String)> {
+    let name = &call.name;
+    check_expectation(&format!("call `{name}`"), call.expect, &call.expect_error)
+        .map_err(|message| ("expect_error", message))?;
+    let named = |step: &Step| step.call == *name;
+    if call.step_only && !scenario.calls.iter().flat_map(|c| c.steps.iter().flatten()).any(named) {
+        return Err((
+            "step_only",
+            format!("call `{name}` is step_only, but no sequence's steps name it"),
+        ));
+    }
+    Ok(())
+}
+
+/// `expect_error` needs an outcome that may fail.
+fn check_expectation(
+    what: &str,
+    expect: Option<Expect>,
+    error: &Option<String>,
+) -> Result<(), String> {
+    match (expect, error) {
+        (Some(Expect::Success), Some(_)) => Err(format!(
+            "{what}: `expect_error` with expect = \"success\" (use \"failure\" or \"any\")"
+        )),
+        (_, Some(text)) if text.is_empty() => Err(format!("{what}: `expect_error` is empty")),
+        _ => Ok(()),
+    }
 }
 
 /// Where a sequence's problem is: a key of its `[[call]]`, or one of its steps.
@@ -236,13 +278,16 @@ fn check_sequence(
         ("args", !call.args.is_null()),
         ("deposit", call.deposit.is_some()),
         ("gas", call.gas.is_some()),
+        ("expect", call.expect.is_some()),
+        ("expect_error", call.expect_error.is_some()),
+        ("step_only", call.step_only),
     ];
     if let Some((key, _)) = own.iter().find(|(_, set)| *set) {
         return Err((
             Place::Key(key),
             format!(
                 "call `{name}` has steps: `{key}` belongs to the calls its steps name \
-                 (set a step's `signer` to sign it as another account)"
+                 (a step may set its own `signer`, `expect` and `expect_error`)"
             ),
         ));
     }
@@ -298,6 +343,8 @@ fn check_sequence(
                 step.after_blocks
             ));
         }
+        check_expectation(&what, step.expect, &step.expect_error)
+            .map_err(|message| (Place::Step(k), message))?;
     }
     Ok(())
 }

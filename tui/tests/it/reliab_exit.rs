@@ -92,11 +92,19 @@ fn a_failed_transaction_exits_1_and_a_good_one_0() {
     let env = Env::new();
     let ok = env.run(&["run", "--call", "query_greeting", "--engine", "embedded"]);
     assert_eq!(ok.status.code(), Some(0), "{}", text(&ok.stderr));
-    // The callback panics, so the transaction fails (NEAR-FACTS 9).
-    let failed = env.run(&["run", "--call", "callback_panics", "--engine", "embedded"]);
+    // The callback panics, so the transaction fails (NEAR-FACTS 9): the built-in scenario
+    // expects it, a scenario that does not declare it expects success.
+    let expected = env.run(&["run", "--call", "callback_panics", "--engine", "embedded"]);
+    assert_eq!(expected.status.code(), Some(0), "{}", text(&expected.stderr));
+    let undeclared = nearviz::scenario::BUILTIN_TOML
+        .replace("expect_error = \"xcc: callback panics on purpose\"\n", "");
+    let scenario = env.write("undeclared.toml", undeclared.as_bytes());
+    let scenario = scenario.to_str().expect("utf-8");
+    let failed = env.run(&["run", scenario, "--call", "callback_panics", "--engine", "embedded"]);
     assert_eq!(failed.status.code(), Some(1), "{}", text(&failed.stderr));
     let line = one_error(&failed);
-    assert!(line.starts_with("nearviz: call `callback_panics` the transaction failed:"), "{line}");
+    let start = "nearviz: call `callback_panics`: expected success, but the transaction failed:";
+    assert!(line.starts_with(start), "{line}");
     assert!(!failed.stdout.is_empty(), "the DAG is still printed");
 }
 

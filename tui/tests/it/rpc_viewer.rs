@@ -84,6 +84,7 @@ async fn an_existing_final_transaction_is_shown_at_once() {
         gas: None,
         explain: String::new(),
         steps: None,
+        ..Call::default()
     };
     handle.commands.send(EngineCommand::Send(call)).await.expect("engine alive");
     match handle.events.recv().await {

@@ -11,11 +11,12 @@ use nearviz::scenario::{Scenario, Source, BUILTIN_TOML};
 use std::time::Duration;
 use tokio::sync::mpsc;
 
-/// The built-in scenario with `race_unsafe`'s second step `after` blocks after the first.
+/// The built-in scenario with `race_unsafe`'s second withdraw (step 3) `after` blocks after
+/// the first (step 2, one block after the deposit).
 fn scenario(after: u64) -> Scenario {
     let text = BUILTIN_TOML.replace(
-        r#"{ call = "withdraw_unsafe", after_blocks = 1 }"#,
-        &format!(r#"{{ call = "withdraw_unsafe", after_blocks = {after} }}"#),
+        r#"{ call = "withdraw_unsafe", after_blocks = 1, expect_error"#,
+        &format!(r#"{{ call = "withdraw_unsafe", after_blocks = {after}, expect_error"#),
     );
     Scenario::parse(&text, Source::BuiltIn).expect("scenario")
 }
@@ -95,16 +96,15 @@ async fn race(after: u64, pacing: Pacing) -> Vec<(String, u64)> {
     let scenario = scenario(after);
     let manual = pacing == Pacing::Manual;
     let mut engine = Engine::boot(scenario.clone(), pacing).await;
-    engine.send(&scenario, "deposit").await;
-    engine.until_done(1, manual).await;
     engine.send(&scenario, "race_unsafe").await;
-    engine.until_done(2, manual).await;
+    engine.until_done(3, manual).await;
     included(&engine.finish().await)
 }
 
-fn labels_and_gap(found: &[(String, u64)]) -> (Vec<&str>, u64) {
+/// The labels, and the gaps: deposit to first withdraw, first to second withdraw.
+fn labels_and_gaps(found: &[(String, u64)]) -> (Vec<&str>, u64, u64) {
     let labels = found.iter().map(|(l, _)| l.as_str()).collect();
-    (labels, found[2].1 - found[1].1)
+    (labels, found[1].1 - found[0].1, found[2].1 - found[1].1)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -112,8 +112,8 @@ async fn manual_blocks_include_each_step_exactly_after_blocks_later() {
     for after in [0, 1, 3] {
         let found = race(after, Pacing::Manual).await;
         assert_eq!(
-            labels_and_gap(&found),
-            (vec!["deposit", "race_unsafe#1", "race_unsafe#2"], after),
+            labels_and_gaps(&found),
+            (vec!["race_unsafe#1", "race_unsafe#2", "race_unsafe#3"], 1, after),
             "after_blocks = {after}: {found:?}"
         );
     }
@@ -124,8 +124,8 @@ async fn timer_blocks_include_each_step_exactly_after_blocks_later() {
     for after in [1, 2] {
         let found = race(after, Pacing::Timer(Duration::from_millis(20))).await;
         assert_eq!(
-            labels_and_gap(&found),
-            (vec!["deposit", "race_unsafe#1", "race_unsafe#2"], after),
+            labels_and_gaps(&found),
+            (vec!["race_unsafe#1", "race_unsafe#2", "race_unsafe#3"], 1, after),
             "after_blocks = {after}: {found:?}"
         );
     }
@@ -136,5 +136,5 @@ async fn timer_blocks_include_each_step_exactly_after_blocks_later() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn as_fast_as_possible_waits_out_a_long_gap() {
     let found = race(12, Pacing::AsFastAsPossible).await;
-    assert_eq!(labels_and_gap(&found).1, 12, "{found:?}");
+    assert_eq!(labels_and_gaps(&found).2, 12, "{found:?}");
 }

@@ -3,8 +3,8 @@
 //! and reports the callback-window race in `--format json` (`window_overlaps`) and
 //! `--format tree` (the `⚠` line).
 //!
-//! The races withdraw alice's deposit twice, so `deposit` runs first (`--call deposit --call
-//! race_unsafe`): the built-in notes say to send it before each race.
+//! Each race deposits first (its step #1), so it runs alone, in any order and again and again;
+//! every outcome is the one the scenario declares, so `run` exits 0.
 
 use crate::support::cli::text;
 use serde_json::Value;
@@ -26,20 +26,21 @@ fn nearviz(args: &[&str]) -> Output {
         .expect("run nearviz")
 }
 
-/// `nearviz run --call deposit --call RACE --engine embedded --format FORMAT`.
-fn run_race(race: &str, format: &str) -> Output {
-    let out = nearviz(&[
-        "run", "--call", "deposit", "--call", race, "--engine", "embedded", "--format", format,
-    ]);
-    // The exit contract: 0 when every transaction succeeded, 1 when one failed (the second
-    // withdraw's callback, or its check, fails by design); never bad input or a dead engine.
-    assert!(
-        matches!(out.status.code(), Some(0 | 1)),
-        "{race}: {:?}\n{}",
-        out.status,
-        text(&out.stderr)
-    );
+/// `nearviz run --call RACE [--call RACE...] --engine embedded --format FORMAT`.
+fn run_races(races: &[&str], format: &str) -> Output {
+    let mut args = vec!["run"];
+    for race in races {
+        args.extend(["--call", race]);
+    }
+    args.extend(["--engine", "embedded", "--format", format]);
+    let out = nearviz(&args);
+    // The second withdraw fails by design, and the scenario says so: exit 0.
+    assert_eq!(out.status.code(), Some(0), "{races:?}: {}", text(&out.stderr));
     out
+}
+
+fn run_race(race: &str, format: &str) -> Output {
+    run_races(&[race], format)
 }
 
 fn race_json(race: &str) -> Value {
@@ -120,7 +121,7 @@ fn labels(json: &Value) -> Vec<String> {
 #[test]
 fn race_unsafe_pays_twice_inside_the_callback_window() {
     let json = race_json("race_unsafe");
-    assert_eq!(labels(&json), ["deposit", "race_unsafe#1", "race_unsafe#2"]);
+    assert_eq!(labels(&json), ["race_unsafe#1", "race_unsafe#2", "race_unsafe#3"]);
     let txs = json["transactions"].as_array().expect("transactions");
     for tx in txs {
         assert_eq!(tx["progress"]["status"], "FINAL", "{}", tx["label"]);
@@ -134,6 +135,10 @@ fn race_unsafe_pays_twice_inside_the_callback_window() {
     let withdraw = receipt(first, "withdraw_unsafe");
     let callback = receipt(first, "withdraw_unsafe_callback");
     let intruder = receipt(second, "withdraw_unsafe");
+    assert!(
+        block(receipt(&txs[0], "deposit")) < block(withdraw),
+        "the deposit ran before the first withdraw"
+    );
     assert!(
         block(withdraw) < block(intruder) && block(intruder) < block(callback),
         "#{} < #{} < #{}",
@@ -180,13 +185,14 @@ fn race_unsafe_pays_twice_inside_the_callback_window() {
 #[test]
 fn race_safe_refuses_the_second_withdraw_inside_the_window() {
     let json = race_json("race_safe");
-    assert_eq!(labels(&json), ["deposit", "race_safe#1", "race_safe#2"]);
+    assert_eq!(labels(&json), ["race_safe#1", "race_safe#2", "race_safe#3"]);
     let txs = json["transactions"].as_array().expect("transactions");
     let (first, second) = (&txs[1], &txs[2]);
     assert_eq!(second["block_height"].as_u64(), first["block_height"].as_u64().map(|b| b + 1));
     let withdraw = receipt(first, "withdraw_safe");
     let callback = receipt(first, "withdraw_safe_callback");
     let intruder = receipt(second, "withdraw_safe");
+    assert!(block(receipt(&txs[0], "deposit")) < block(withdraw));
     assert!(block(withdraw) < block(intruder) && block(intruder) < block(callback));
     assert_eq!(intruder["status"], "failure");
     assert_eq!(
@@ -223,4 +229,40 @@ fn tree_output_warns_about_the_window() {
     );
     let progress = text(&out.stderr);
     assert!(progress.contains("→ race_unsafe"), "{progress}");
+}
+
+/// Every transaction of `json` labelled `RACE#k`, with the count of payouts to alice of each.
+fn payouts_by_step(json: &Value) -> Vec<(String, usize)> {
+    json["transactions"]
+        .as_array()
+        .expect("transactions")
+        .iter()
+        .map(|tx| (str_of(tx, "label").to_owned(), payouts(tx).len()))
+        .collect()
+}
+
+#[test]
+fn races_pressed_twice_in_any_order_tell_the_same_story() {
+    let out =
+        run_races(&["race_safe", "race_unsafe", "race_unsafe", "race_safe", "race_safe"], "json");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let unsafe_race = [("race_unsafe#1", 0), ("race_unsafe#2", 1), ("race_unsafe#3", 1)];
+    let safe_race = [("race_safe#1", 0), ("race_safe#2", 1), ("race_safe#3", 0)];
+    let expected: Vec<(String, usize)> =
+        [safe_race, unsafe_race, unsafe_race, safe_race, safe_race]
+            .iter()
+            .flatten()
+            .map(|(label, paid)| ((*label).to_owned(), *paid))
+            .collect();
+    assert_eq!(payouts_by_step(&json), expected, "a double payout each unsafe race, one each safe");
+    for tx in json["transactions"].as_array().expect("transactions") {
+        let label = str_of(tx, "label");
+        if label.starts_with("race_unsafe#3") {
+            let late = receipt(tx, "withdraw_unsafe_callback");
+            assert_eq!(late["status"], "failure", "{label}: the second callback panics");
+        }
+        if label.starts_with("race_safe#3") {
+            assert_eq!(receipt(tx, "withdraw_safe")["status"], "failure", "its check fails");
+        }
+    }
 }

@@ -13,7 +13,7 @@ fn live() -> App {
     let scenario = Scenario::builtin().expect("built-in scenario");
     App::new(Mode::Live)
         .with_color(true)
-        .with_scenario(Some(scenario.title.clone()), scenario.calls)
+        .with_scenario(Some(scenario.title.clone()), scenario.listed_calls())
 }
 
 fn info(manual: bool) -> EngineInfo {

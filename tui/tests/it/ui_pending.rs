@@ -30,7 +30,7 @@ fn live_with(events: Vec<ChainEvent>) -> App {
     let scenario = Scenario::builtin().expect("built-in scenario");
     let mut app = App::new(Mode::Live)
         .with_color(false)
-        .with_scenario(Some(scenario.title.clone()), scenario.calls);
+        .with_scenario(Some(scenario.title.clone()), scenario.listed_calls());
     app.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
         id: EngineId::Embedded,
         reason: None,

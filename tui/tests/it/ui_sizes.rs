@@ -158,7 +158,8 @@ async fn builtin_session(scenario: &Scenario) -> Vec<EngineEvent> {
 async fn live_builtin_calls_read_whole_at_120x40() {
     let scenario = Scenario::builtin().expect("built-in scenario");
     let events = builtin_session(&scenario).await;
-    let mut app = App::new(Mode::Live).with_scenario(Some(scenario.title.clone()), scenario.calls);
+    let mut app =
+        App::new(Mode::Live).with_scenario(Some(scenario.title.clone()), scenario.listed_calls());
     for event in events {
         app.update(Msg::Engine(event));
     }

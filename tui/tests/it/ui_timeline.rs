@@ -1,7 +1,7 @@
 //! The session timeline (`t`): every transaction on one block axis, the callback windows and
 //! the calls that ran inside them. The recorded session is the race of issue 13 run on the
-//! embedded runtime in the test (`deposit`, `race_unsafe`, `deposit`, `race_safe`, blocks on
-//! demand), then replayed, watched live and viewed; whole screens are insta snapshots.
+//! embedded runtime in the test (`race_unsafe` then `race_safe`, each a deposit and two
+//! withdraws, blocks on demand), then replayed, watched live and viewed; whole screens are insta snapshots.
 
 use crate::support::embedded;
 use crate::support::screen::{buffer, draw, key, keys, text};
@@ -45,7 +45,7 @@ async fn record_race() -> Vec<ChainEvent> {
         embedded::boot(scenario.clone(), Pacing::Manual).await;
     let (mut chain, drain) = embedded::forward_chain(events);
     let (mut seen, mut sent, mut done) = (Vec::new(), 0, 0);
-    for name in ["deposit", "race_unsafe", "deposit", "race_safe"] {
+    for name in ["race_unsafe", "race_safe"] {
         let call = scenario.call(name).expect(name).clone();
         for (k, step) in call.steps().iter().enumerate() {
             if k > 0 {
@@ -273,7 +273,7 @@ fn no_color_keeps_every_meaning_in_the_glyphs() {
 #[test]
 fn live_and_viewer_modes_show_it_too() {
     let scenario = Scenario::builtin().expect("built-in scenario");
-    let mut live = App::new(Mode::Live).with_scenario(None, scenario.calls);
+    let mut live = App::new(Mode::Live).with_scenario(None, scenario.listed_calls());
     live.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
         manual_blocks: true,
         ..EngineInfo::new(EngineId::Embedded)

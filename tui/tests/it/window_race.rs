@@ -1,5 +1,5 @@
-//! The callback window on the real contract: the built-in `deposit`, `race_unsafe` and
-//! `race_safe` sent through the embedded engine with blocks on demand, each sequence step by
+//! The callback window on the real contract: the built-in `race_unsafe` and `race_safe` (each
+//! a deposit, then two withdraws) sent through the embedded engine with blocks on demand, each sequence step by
 //! step as `Call::steps` says (after `after_blocks` blocks past the previous step's inclusion),
 //! then read back by `model::window`. Also: the windows of the real-neard recordings.
 
@@ -124,7 +124,7 @@ async fn races_interleave_inside_the_callback_window() {
     let scenario = Scenario::builtin().expect("built-in scenario");
     let call = |name: &str| scenario.call(name).expect(name).clone();
     let mut chain = Chain::boot(scenario.clone()).await;
-    for name in ["deposit", "race_unsafe", "deposit", "race_safe"] {
+    for name in ["race_unsafe", "race_safe"] {
         chain.run(&call(name)).await;
     }
     let dag = chain.finish().await;
@@ -216,14 +216,13 @@ async fn races_interleave_inside_the_callback_window() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_block_is_not_inside_the_window() {
     let text = nearviz::scenario::BUILTIN_TOML.replace(
-        r#"{ call = "withdraw_unsafe", after_blocks = 1 }"#,
-        r#"{ call = "withdraw_unsafe", after_blocks = 0 }"#,
+        r#"{ call = "withdraw_unsafe", after_blocks = 1, expect_error"#,
+        r#"{ call = "withdraw_unsafe", after_blocks = 0, expect_error"#,
     );
     let scenario = Scenario::parse(&text, nearviz::scenario::Source::BuiltIn).expect("scenario");
     let race = scenario.call("race_unsafe").expect("race").clone();
-    assert_eq!(race.steps()[1].after_blocks, 0);
+    assert_eq!(race.steps()[2].after_blocks, 0);
     let mut chain = Chain::boot(scenario.clone()).await;
-    chain.run(&scenario.call("deposit").expect("deposit").clone()).await;
     chain.run(&race).await;
     let dag = chain.finish().await;
     let (first, second) = (&dag.transactions[1], &dag.transactions[2]);
