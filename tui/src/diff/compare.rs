@@ -38,6 +38,7 @@ pub const RECEIPT_FIELDS: &[Field<ReceiptNode>] = &[
     logs,
     gas_attached,
     gas_burnt,
+    gas_profile,
     tokens_burnt,
     refund,
 ];
@@ -240,6 +241,23 @@ fn gas_attached(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Chang
 fn gas_burnt(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {
     let (x, y) = (a.gas_burnt.as_gas(), b.gas_burnt.as_gas());
     amount(ctx, "gas burnt", Unit::Gas, x.into(), y.into(), out);
+}
+
+/// The gas profiles cost by cost (each a field named by the cost, `STORAGE_WRITE_VALUE_BYTE`),
+/// under the gas tolerance; a cost only one run has is compared with 0. A run without a profile
+/// (an engine that does not profile) is not a difference.
+fn gas_profile(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {
+    let (Some(pa), Some(pb)) = (&a.gas_profile, &b.gas_profile) else { return };
+    let mut names: Vec<&str> = pa.costs.iter().map(|c| c.name.as_str()).collect();
+    for c in &pb.costs {
+        if !names.contains(&c.name.as_str()) {
+            names.push(&c.name);
+        }
+    }
+    for name in names {
+        let (x, y) = (pa.gas_of(name).as_gas(), pb.gas_of(name).as_gas());
+        amount(ctx, name, Unit::Gas, x.into(), y.into(), out);
+    }
 }
 
 fn tokens_burnt(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {

@@ -7,6 +7,7 @@
 
 use super::dag::{Dag, InputStatus, Outcome, Parent, Progress, ReceiptNode, Status, TxNode};
 use super::decode;
+use super::gas_profile::GasProfile;
 use super::index::Index;
 use super::ledger;
 use super::links::Links;
@@ -197,6 +198,7 @@ fn receipt(
         },
         status,
         gas_burnt: outcome.map_or(Gas::ZERO, |o| o.outcome.gas_burnt),
+        gas_profile: outcome.and_then(|o| GasProfile::of(&o.outcome.metadata)),
         tokens_burnt: outcome.map_or(Balance::ZERO, |o| o.outcome.tokens_burnt),
         gas_forwarded: Gas::ZERO,
         logs: outcome.map(|o| o.outcome.logs.clone()).unwrap_or_default(),

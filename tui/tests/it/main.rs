@@ -20,6 +20,7 @@ mod flood_run;
 mod imports;
 mod model_captures;
 mod model_formats;
+mod model_gas;
 mod model_partial;
 mod model_pending;
 mod model_polls;
