@@ -5,7 +5,7 @@
 //! Run with a neard built with the sandbox feature (protocol 86 or later):
 //! `NEAR_SANDBOX_BIN_PATH=/path/to/neard cargo test -p nearviz-tests --test sandbox -- --ignored --test-threads 1`
 
-use nearviz::commands::run::Session;
+use nearviz::commands::run::HeadlessRun;
 use nearviz::engine::embedded::Pacing;
 use nearviz::engine::sandbox::{self, SandboxOptions};
 use nearviz::engine::{EngineCommand, EngineEvent, EngineKind, StartOptions};
@@ -30,7 +30,7 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
         embedded_pacing: Pacing::AsFastAsPossible,
     };
     let engine = nearviz::engine::start(kind, scenario.clone(), opts);
-    let mut session = Session::new(&scenario, engine, true);
+    let mut session = HeadlessRun::new(&scenario, engine, true);
     let mut progress = Vec::new();
     let outcome = session.drive(&calls, &mut progress).await;
     session.shutdown().await;
@@ -489,7 +489,7 @@ async fn race_on_sandbox(race: &str) -> (Dag, String) {
         embedded_pacing: Pacing::AsFastAsPossible,
     };
     let engine = nearviz::engine::start(EngineKind::Sandbox, scenario.clone(), opts);
-    let mut session = Session::new(&scenario, engine, false);
+    let mut session = HeadlessRun::new(&scenario, engine, false);
     let mut progress = Vec::new();
     let outcome = session.drive(&calls, &mut progress).await;
     session.shutdown().await;
@@ -644,7 +644,7 @@ async fn state_changes_as_issue_10_promises_embedded() {
 #[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
 async fn watch_sees_every_transaction_of_a_burst_on_the_sandbox() {
     use nearviz::chain::ChainEvent;
-    use nearviz::serve::watch::{self, WatchOptions};
+    use nearviz::engine::watch::{self, WatchOptions};
     use std::collections::HashSet;
     use std::time::Duration;
 

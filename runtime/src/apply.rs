@@ -5,7 +5,7 @@ use crate::actions::{apply_action, ActionEnv, ActionReceiptInfo, ActionResult};
 use crate::changes::Recorder;
 use crate::config::ChainConfig;
 use crate::fees;
-use crate::state::State;
+use crate::state::{AccountRecord, State};
 use crate::vm::Vm;
 use near_primitives::account::AccountContract;
 use near_primitives::errors::{ActionError, ActionErrorKind, TxExecutionError};
@@ -42,7 +42,21 @@ pub struct Executed {
     pub compute_usage: u64,
 }
 
-/// Runs an action receipt whose inputs have all arrived.
+/// A receipt's actions once run, carried through the phases that follow them.
+struct Run {
+    /// The receiver's account after the actions (`None`: it does not exist, or was deleted).
+    working: Option<AccountRecord>,
+    result: ActionResult,
+    /// Why the receipt failed: an action's error, or the storage its account cannot pay for.
+    failure: Option<ActionError>,
+    /// The receiver's contract before each action (metadata; `None` once the actions stopped).
+    contracts: Vec<AccountContract>,
+    /// How many actions ran (the last one may have failed).
+    ran: usize,
+}
+
+/// Runs an action receipt whose inputs have all arrived, in the node's phases: the actions,
+/// the storage stake, refunds, commit or revert, the gas reward, outgoing data, the outcome.
 pub fn execute_action_receipt(
     config: &ChainConfig,
     vm: &Vm,
@@ -51,7 +65,25 @@ pub fn execute_action_receipt(
     receipt: &Receipt,
 ) -> Option<Executed> {
     let info = ActionReceiptInfo::from_receipt(receipt)?;
-    let receiver = receipt.receiver_id().clone();
+    let mut run = run_actions(config, vm, state, block, receipt, &info);
+    check_storage_stake(config, receipt, &mut run);
+    let creation_charge = push_refunds(config, state, receipt, &info, &mut run);
+    commit_or_revert(state, block, receipt, &mut run);
+    pay_gas_reward(config, state, block, receipt, &info, &run.result);
+    send_outgoing_data(receipt, &info, &mut run);
+    Some(outcome(config, block, receipt, &info, run, creation_charge))
+}
+
+/// The actions, atomically on a working copy of the receiver's account, until one fails.
+fn run_actions(
+    config: &ChainConfig,
+    vm: &Vm,
+    state: &mut State,
+    block: &mut BlockCtx,
+    receipt: &Receipt,
+    info: &ActionReceiptInfo,
+) -> Run {
+    let receiver = receipt.receiver_id();
     let promise_results: Arc<[PromiseResult]> = info
         .input_data_ids
         .iter()
@@ -60,11 +92,9 @@ pub fn execute_action_receipt(
             _ => PromiseResult::Failed,
         })
         .collect();
-    let fees_config = &config.runtime.fees;
-    let is_refund = receipt.predecessor_id().is_system();
-    let mut working = state.accounts.get(&receiver).cloned();
+    let mut working = state.accounts.get(receiver).cloned();
     let mut actor_id = receipt.predecessor_id().clone();
-    let mut result = ActionResult::with_gas(fees::receipt_exec_fee(fees_config));
+    let mut result = ActionResult::with_gas(fees::receipt_exec_fee(&config.runtime.fees));
     let mut contracts = Vec::with_capacity(info.actions.len());
     for (index, action) in info.actions.iter().enumerate() {
         contracts.push(
@@ -78,7 +108,7 @@ pub fn execute_action_receipt(
             block_timestamp_ns: block.timestamp_ns,
             random_seed: block.random_seed,
             receipt,
-            info: &info,
+            info,
             promise_results: Arc::clone(&promise_results),
             action_hash: create_action_hash_from_receipt_id(
                 receipt.receipt_id(),
@@ -87,122 +117,166 @@ pub fn execute_action_receipt(
             ),
             is_last_action: index + 1 == info.actions.len(),
             globals: &state.globals,
+            actor_id: &mut actor_id,
         };
-        let next = apply_action(&mut env, action, &mut working, &mut actor_id);
+        let next = apply_action(&mut env, action, &mut working);
         result.merge(next);
         if result.result.is_err() {
             break;
         }
     }
-    let mut failure: Option<ActionError> = match &result.result {
-        Err(kind) => {
-            Some(ActionError { index: Some(contracts.len() as u64 - 1), kind: kind.clone() })
-        }
-        Ok(_) => None,
-    };
-    // One metadata entry per action: actions that did not run show no contract (`null`).
     let ran = contracts.len();
+    let failure = result
+        .result
+        .as_ref()
+        .err()
+        .map(|kind| ActionError { index: Some(ran as u64 - 1), kind: kind.clone() });
+    // One metadata entry per action: actions that did not run show no contract (`null`).
     contracts.resize(info.actions.len(), AccountContract::None);
-    if failure.is_none() {
-        if let Some(record) = &working {
-            if let Some(amount) = lacking_storage_stake(config, record) {
-                failure = Some(ActionError {
-                    index: None,
-                    kind: ActionErrorKind::LackBalanceForState {
-                        account_id: receiver.clone(),
-                        amount: Balance::from_yoctonear(amount),
-                    },
-                });
-                result.new_receipts.clear();
-            }
-        }
+    Run { working, result, failure, contracts, ran }
+}
+
+/// Storage stake: a receipt whose actions succeeded fails when its account cannot pay for its
+/// storage, and sends nothing.
+fn check_storage_stake(config: &ChainConfig, receipt: &Receipt, run: &mut Run) {
+    if run.failure.is_some() {
+        return;
     }
-    // A receipt that created its receiver pays the account creation charge (protocol 85+).
-    let created = failure.is_none() && working.is_some() && !state.accounts.contains_key(&receiver);
-    let mut creation_charge = 0;
-    if !is_refund {
-        let (refunds, charge) =
-            refunds(config, receipt, &info, &result, failure.is_some(), created);
-        creation_charge = charge;
-        result.new_receipts.extend(refunds);
+    let Some(record) = &run.working else { return };
+    if let Some(amount) = lacking_storage_stake(config, record) {
+        run.failure = Some(ActionError {
+            index: None,
+            kind: ActionErrorKind::LackBalanceForState {
+                account_id: receipt.receiver_id().clone(),
+                amount: Balance::from_yoctonear(amount),
+            },
+        });
+        run.result.new_receipts.clear();
     }
-    let original = state.accounts.get(&receiver);
-    let touched = std::mem::take(&mut result.touched_data);
-    if failure.is_none() {
-        block.changes.receipt(
-            *receipt.receipt_id(),
-            &receiver,
-            original,
-            working.as_ref(),
-            &touched,
-        );
-    } else {
+}
+
+/// Refunds (none for a refund receipt). A receipt that created its receiver pays the account
+/// creation charge (protocol 85+), returned here.
+fn push_refunds(
+    config: &ChainConfig,
+    state: &State,
+    receipt: &Receipt,
+    info: &ActionReceiptInfo,
+    run: &mut Run,
+) -> u128 {
+    if receipt.predecessor_id().is_system() {
+        return 0;
+    }
+    let created = run.failure.is_none()
+        && run.working.is_some()
+        && !state.accounts.contains_key(receipt.receiver_id());
+    let (refunds, charge) =
+        refunds(config, receipt, info, &run.result, run.failure.is_some(), created);
+    run.result.new_receipts.extend(refunds);
+    charge
+}
+
+/// Commit or revert: the state changes are recorded either way; only a successful receipt's
+/// account and global contracts reach the state.
+fn commit_or_revert(state: &mut State, block: &mut BlockCtx, receipt: &Receipt, run: &mut Run) {
+    let receiver = receipt.receiver_id();
+    let original = state.accounts.get(receiver);
+    let touched = std::mem::take(&mut run.result.touched_data);
+    let working = run.working.take();
+    if run.failure.is_some() {
         block.changes.reverted(
             *receipt.receipt_id(),
-            &receiver,
+            receiver,
             original,
             working.as_ref(),
             &touched,
         );
+        return;
     }
-    if failure.is_none() {
-        state.globals.extend(std::mem::take(&mut result.new_globals));
-        match working {
-            Some(record) => {
-                state.accounts.insert(receiver.clone(), record);
-            }
-            None => {
-                state.accounts.remove(&receiver);
-            }
+    block.changes.receipt(*receipt.receipt_id(), receiver, original, working.as_ref(), &touched);
+    state.globals.extend(std::mem::take(&mut run.result.new_globals));
+    match working {
+        Some(record) => {
+            state.accounts.insert(receiver.clone(), record);
+        }
+        None => {
+            state.accounts.remove(receiver);
         }
     }
-    // Part of the burnt gas of function calls goes to the contract (protocols before 87),
-    // priced at what burning costs: the purchase price, or the block's price when lower.
-    let reward = fees_config.burnt_gas_reward;
-    if *reward.numer() > 0 && result.gas_burnt_for_function_call > 0 {
-        let gas = u128::from(result.gas_burnt_for_function_call) * *reward.numer() as u128
-            / *reward.denom() as u128;
-        let burn_price = info.gas_price.min(config.gas_price);
-        if let Some(record) = state.accounts.get_mut(&receiver) {
-            let prior = record.account.clone();
-            let amount = record.amount().saturating_add(gas * burn_price);
-            record.account.set_amount(Balance::from_yoctonear(amount));
-            let cause = StateChangeCauseView::ActionReceiptGasReward {
-                receipt_hash: *receipt.receipt_id(),
-            };
-            block.changes.account(&cause, &receiver, Some(&prior), Some(&record.account));
-        }
+}
+
+/// Gas reward: part of the burnt gas of function calls goes to the contract (protocols before
+/// 87), priced at what burning costs: the purchase price, or the block's price when lower.
+fn pay_gas_reward(
+    config: &ChainConfig,
+    state: &mut State,
+    block: &mut BlockCtx,
+    receipt: &Receipt,
+    info: &ActionReceiptInfo,
+    result: &ActionResult,
+) {
+    let reward = config.runtime.fees.burnt_gas_reward;
+    if *reward.numer() <= 0 || result.gas_burnt_for_function_call == 0 {
+        return;
     }
-    // Outgoing data: forwarded to the returned promise, or sent as data receipts.
-    if !info.output_data_receivers.is_empty() {
-        let forwarded = match (&failure, &result.result) {
-            (None, Ok(ReturnData::ReceiptIndex(index))) => Some(*index as usize),
-            _ => None,
-        };
-        match forwarded.and_then(|i| result.new_receipts.get_mut(i)) {
-            Some(target) => forward_receivers(target, &info),
-            None => {
-                let data = match (&failure, &result.result) {
-                    (None, Ok(ReturnData::Value(v))) => Some(v.clone()),
-                    (None, Ok(_)) => Some(Vec::new()),
-                    _ => None,
-                };
-                for receiver_of_data in &info.output_data_receivers {
-                    result.new_receipts.push(Receipt::V0(ReceiptV0 {
-                        predecessor_id: receiver.clone(),
-                        receiver_id: receiver_of_data.receiver_id.clone(),
-                        receipt_id: CryptoHash::default(),
-                        receipt: ReceiptEnum::Data(DataReceipt {
-                            data_id: receiver_of_data.data_id,
-                            data: data.clone(),
-                        }),
-                    }));
-                }
-            }
-        }
+    let gas = u128::from(result.gas_burnt_for_function_call) * *reward.numer() as u128
+        / *reward.denom() as u128;
+    let burn_price = info.gas_price.min(config.gas_price);
+    let receiver = receipt.receiver_id();
+    let Some(record) = state.accounts.get_mut(receiver) else { return };
+    let prior = record.account.clone();
+    let amount = record.amount().saturating_add(gas * burn_price);
+    record.account.set_amount(Balance::from_yoctonear(amount));
+    let cause =
+        StateChangeCauseView::ActionReceiptGasReward { receipt_hash: *receipt.receipt_id() };
+    block.changes.account(&cause, receiver, Some(&prior), Some(&record.account));
+}
+
+/// Outgoing data: forwarded to the returned promise, or sent as data receipts (the value, or
+/// nothing when the receipt failed).
+fn send_outgoing_data(receipt: &Receipt, info: &ActionReceiptInfo, run: &mut Run) {
+    if info.output_data_receivers.is_empty() {
+        return;
     }
+    let result = &mut run.result;
+    let forwarded = match (&run.failure, &result.result) {
+        (None, Ok(ReturnData::ReceiptIndex(index))) => Some(*index as usize),
+        _ => None,
+    };
+    if let Some(target) = forwarded.and_then(|i| result.new_receipts.get_mut(i)) {
+        return forward_receivers(target, info);
+    }
+    let data = match (&run.failure, &result.result) {
+        (None, Ok(ReturnData::Value(v))) => Some(v.clone()),
+        (None, Ok(_)) => Some(Vec::new()),
+        _ => None,
+    };
+    for receiver_of_data in &info.output_data_receivers {
+        result.new_receipts.push(Receipt::V0(ReceiptV0 {
+            predecessor_id: receipt.receiver_id().clone(),
+            receiver_id: receiver_of_data.receiver_id.clone(),
+            receipt_id: CryptoHash::default(),
+            receipt: ReceiptEnum::Data(DataReceipt {
+                data_id: receiver_of_data.data_id,
+                data: data.clone(),
+            }),
+        }));
+    }
+}
+
+/// The outcome a node reports: new receipts get their ids, the status, the tokens burnt, the
+/// compute used and the metadata.
+fn outcome(
+    config: &ChainConfig,
+    block: &BlockCtx,
+    receipt: &Receipt,
+    info: &ActionReceiptInfo,
+    run: Run,
+    creation_charge: u128,
+) -> Executed {
+    let Run { result, failure, contracts, ran, .. } = run;
     let mut receipt_ids = Vec::new();
-    let mut new_receipts = std::mem::take(&mut result.new_receipts);
+    let mut new_receipts = result.new_receipts;
     for (index, new) in new_receipts.iter_mut().enumerate() {
         let id = create_receipt_id_from_receipt_id(receipt.receipt_id(), block.height, index);
         new.set_receipt_id(id);
@@ -220,7 +294,7 @@ pub fn execute_action_receipt(
         (None, Ok(ReturnData::Value(v))) => ExecutionStatusView::SuccessValue(v),
         (None, _) => ExecutionStatusView::SuccessValue(Vec::new()),
     };
-    let tokens_burnt = if is_refund {
+    let tokens_burnt = if receipt.predecessor_id().is_system() {
         0
     } else {
         u128::from(result.gas_burnt) * config.gas_price + creation_charge + storage_burnt
@@ -238,11 +312,11 @@ pub fn execute_action_receipt(
         receipt_ids,
         gas_burnt: near_primitives::types::Gas::from_gas(result.gas_burnt),
         tokens_burnt: Balance::from_yoctonear(tokens_burnt),
-        executor_id: receiver,
+        executor_id: receipt.receiver_id().clone(),
         status,
         metadata: metadata.into(),
     };
-    Some(Executed { outcome, new_receipts, compute_usage })
+    Executed { outcome, new_receipts, compute_usage }
 }
 
 fn forward_receivers(target: &mut Receipt, info: &ActionReceiptInfo) {
@@ -258,10 +332,7 @@ fn forward_receivers(target: &mut Receipt, info: &ActionReceiptInfo) {
 }
 
 /// How much is missing to cover the account's storage, if anything.
-pub(crate) fn lacking_storage_stake(
-    config: &ChainConfig,
-    record: &crate::state::AccountRecord,
-) -> Option<u128> {
+pub(crate) fn lacking_storage_stake(config: &ChainConfig, record: &AccountRecord) -> Option<u128> {
     const ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT: u64 = 770;
     let usage = record.account.storage_usage();
     if usage <= ZERO_BALANCE_ACCOUNT_STORAGE_LIMIT {

@@ -15,6 +15,7 @@ use crate::changes::{BlockStateChanges, Recorder};
 use crate::chunk::{self, ChunkRules, ChunkUsage};
 use crate::config::{ChainConfig, RuntimeOptions};
 use crate::error::RuntimeError;
+use crate::queue::ReceiptQueue;
 use crate::state::{access_key_storage, AccountRecord, Postponed, State};
 use crate::transactions;
 use crate::vm::Vm;
@@ -63,9 +64,10 @@ pub struct Runtime {
     pub(crate) blocks: Vec<Box<BlockHeaderView>>,
     block_index: HashMap<CryptoHash, usize>,
     mempool: Vec<CryptoHash>,
-    incoming: Vec<Receipt>,
+    /// Receipts created in the previous block, run in this one (by id: [`ReceiptQueue`]).
+    incoming: ReceiptQueue,
     /// Receipts that did not fit in their block's chunk, oldest first.
-    delayed: VecDeque<Receipt>,
+    delayed: ReceiptQueue,
     /// Gas limit and price rules of the chain.
     rules: ChunkRules,
     /// What the chunk of the block being produced has used so far.
@@ -124,8 +126,8 @@ impl Runtime {
             blocks: Vec::new(),
             block_index: HashMap::new(),
             mempool: Vec::new(),
-            incoming: Vec::new(),
-            delayed: VecDeque::new(),
+            incoming: ReceiptQueue::default(),
+            delayed: ReceiptQueue::default(),
             rules,
             usage: ChunkUsage::default(),
             head_gas_used: 0,
@@ -297,19 +299,18 @@ impl Runtime {
 
     /// True when `id` is a refund receipt (from `system`) not executed yet.
     pub(crate) fn is_pending_refund(&self, id: &CryptoHash) -> bool {
-        self.incoming
-            .iter()
-            .chain(&self.delayed)
-            .any(|r| r.receipt_id() == id && r.predecessor_id().is_system())
+        self.queued(id).is_some_and(|r| r.predecessor_id().is_system())
+    }
+
+    /// A receipt that runs in the next block or waits in the delayed queue, by id.
+    fn queued(&self, id: &CryptoHash) -> Option<&Receipt> {
+        self.incoming.get(id).or_else(|| self.delayed.get(id))
     }
 
     /// A receipt created and not executed yet: one that runs in the next block, or one
     /// postponed until its input data arrives (NEAR-FACTS 2).
     pub(crate) fn pending_receipt(&self, id: &CryptoHash) -> Option<&Receipt> {
-        self.incoming
-            .iter()
-            .chain(&self.delayed)
-            .find(|r| r.receipt_id() == id)
+        self.queued(id)
             .or_else(|| self.state.postponed.get(id).map(|p| &p.receipt))
             .or_else(|| self.state.yields.pending(id))
     }
@@ -410,7 +411,7 @@ impl Runtime {
         }
         // Yields not resumed by the end of their expiry block time out (resumed next block).
         outgoing.extend(self.state.yields.expire(height));
-        self.incoming = outgoing;
+        self.incoming = outgoing.into_iter().collect();
         if self.state_changes.len() >= STATE_CHANGES_KEPT {
             self.state_changes.pop_front();
         }

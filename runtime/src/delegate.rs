@@ -17,9 +17,9 @@ use near_primitives::types::Balance;
 /// Nonces of access keys stay below `height * 1e6` (the node's `ACCESS_KEY_NONCE_RANGE_MULTIPLIER`).
 const NONCE_RANGE_MULTIPLIER: u64 = 1_000_000;
 
-/// Runs a `Delegate` action on the sender's account (`record`, the receipt's receiver).
-pub fn apply(
-    env: &ActionEnv<'_>,
+/// `Delegate`: runs on the sender's account (`record`, the receipt's receiver).
+pub fn action_delegate(
+    env: &mut ActionEnv<'_>,
     signed: &SignedDelegateAction,
     record: &mut AccountRecord,
     result: &mut ActionResult,
@@ -27,23 +27,19 @@ pub fn apply(
     let delegate = &signed.delegate_action;
     let sender_id = env.receipt.receiver_id();
     if !signed.verify() {
-        result.result = Err(ActionErrorKind::DelegateActionInvalidSignature);
-        return;
+        return result.fail(ActionErrorKind::DelegateActionInvalidSignature);
     }
     if env.block_height > delegate.max_block_height {
-        result.result = Err(ActionErrorKind::DelegateActionExpired);
-        return;
+        return result.fail(ActionErrorKind::DelegateActionExpired);
     }
     if &delegate.sender_id != sender_id {
-        result.result = Err(ActionErrorKind::DelegateActionSenderDoesNotMatchTxReceiver {
+        return result.fail(ActionErrorKind::DelegateActionSenderDoesNotMatchTxReceiver {
             sender_id: delegate.sender_id.clone(),
             receiver_id: sender_id.clone(),
         });
-        return;
     }
     if let Err(kind) = check_key(env.block_height, delegate, record) {
-        result.result = Err(kind);
-        return;
+        return result.fail(kind);
     }
     let actions = delegate.get_actions();
     let receiver = &delegate.receiver_id;

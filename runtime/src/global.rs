@@ -24,18 +24,18 @@ use std::sync::Arc;
 pub type Globals = HashMap<GlobalContractIdentifier, Arc<ContractCode>>;
 
 /// `DeployGlobalContract`: burns the storage cost from the deployer and publishes the code.
-pub fn deploy(
-    env: &ActionEnv<'_>,
+pub fn action_deploy_global_contract(
+    env: &mut ActionEnv<'_>,
     deploy: &DeployGlobalContractAction,
     record: &mut AccountRecord,
     result: &mut ActionResult,
-) -> Result<(), ActionErrorKind> {
+) {
     let account_id = env.receipt.receiver_id();
     let per_byte =
         env.config.runtime.fees.storage_usage_config.global_contract_storage_amount_per_byte;
     let cost = per_byte.as_yoctonear().saturating_mul(deploy.code.len() as u128);
     let Some(left) = record.amount().checked_sub(cost) else {
-        return Err(ActionErrorKind::LackBalanceForState {
+        return result.fail(ActionErrorKind::LackBalanceForState {
             account_id: account_id.clone(),
             amount: Balance::from_yoctonear(cost),
         });
@@ -53,19 +53,19 @@ pub fn deploy(
     let code = ContractCode::new(deploy.code.to_vec(), None);
     env.vm.precompile(&code);
     result.new_globals.push((id, Arc::new(code)));
-    Ok(())
 }
 
 /// `UseGlobalContract`: the account's contract becomes a pointer to the global code (its
 /// local code, if any, is removed; storage counts the identifier instead of the code).
-pub fn use_global(
-    env: &ActionEnv<'_>,
+pub fn action_use_global_contract(
+    env: &mut ActionEnv<'_>,
     action: &UseGlobalContractAction,
     record: &mut AccountRecord,
-) -> Result<(), ActionErrorKind> {
+    result: &mut ActionResult,
+) {
     let id = &action.contract_identifier;
     if !env.globals.contains_key(id) {
-        return Err(ActionErrorKind::GlobalContractDoesNotExist { identifier: id.clone() });
+        return result.fail(ActionErrorKind::GlobalContractDoesNotExist { identifier: id.clone() });
     }
     let usage =
         record.account.storage_usage().saturating_sub(contract_storage(record)) + id.len() as u64;
@@ -77,7 +77,6 @@ pub fn use_global(
     };
     // Setting a contract on an initialised account cannot fail.
     let _ = record.account.set_contract(contract);
-    Ok(())
 }
 
 /// Bytes the account's contract takes in its storage usage: the local code, or the global

@@ -1,11 +1,12 @@
 //! Implicit accounts: a lone Transfer (not a refund) to a NEAR-implicit (64 hex) or
 //! ETH-implicit (`0x` + 40 hex) id that does not exist creates it, as on the node.
 
-use crate::actions::ActionEnv;
+use crate::actions::{ActionEnv, ActionResult};
 use crate::state::{access_key_storage, AccountRecord};
 use near_crypto::PublicKey;
 use near_primitives::account::Account;
 use near_primitives::account::{AccessKey, AccountContract};
+use near_primitives::action::TransferAction;
 use near_primitives::types::{AccountId, Balance};
 use near_primitives_core::account::id::AccountType;
 
@@ -22,15 +23,17 @@ pub fn implicit_creation_allowed(env: &ActionEnv<'_>, account_id: &AccountId) ->
     lone && !is_refund && allowed
 }
 
-/// The implicit account a transfer creates: a NEAR-implicit id gets the full-access key its
-/// name encodes; an ETH-implicit id gets no key (the node also attaches its wallet contract,
-/// which the embedded runtime does not have).
-pub fn create_implicit(
-    env: &ActionEnv<'_>,
-    account_id: &AccountId,
-    deposit: Balance,
+/// `Transfer` to an implicit id that does not exist: it creates the account. A NEAR-implicit
+/// id gets the full-access key its name encodes; an ETH-implicit id gets no key (the node also
+/// attaches its wallet contract, which the embedded runtime does not have).
+pub fn action_implicit_account_creation_transfer(
+    env: &mut ActionEnv<'_>,
+    transfer: &TransferAction,
     account: &mut Option<AccountRecord>,
+    _result: &mut ActionResult,
 ) {
+    let account_id = env.receipt.receiver_id();
+    let deposit = transfer.deposit;
     let storage = &env.config.runtime.fees.storage_usage_config;
     let mut record = AccountRecord::new(Account::new(
         deposit,

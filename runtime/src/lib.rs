@@ -15,6 +15,7 @@ mod fees;
 mod global;
 mod implicit;
 mod promises;
+mod queue;
 mod state;
 mod status;
 mod transactions;

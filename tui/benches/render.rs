@@ -69,7 +69,7 @@ fn timeline_frame(c: &mut Criterion) {
     for _ in 0..500 {
         app.update(Msg::Key(crossterm::event::KeyEvent::from(crossterm::event::KeyCode::Up)));
     }
-    assert!(app.timeline().open);
+    assert!(app.timeline_open());
     c.bench_function("timeline layout+render/1000 transactions", |b| {
         b.iter(|| {
             terminal
@@ -125,12 +125,12 @@ fn session_memory(c: &mut Criterion) {
         let events = recording.events.iter().map(|t| copy_of(copy, t.event.clone()));
         app.update(Msg::Engines(events.map(EngineEvent::Chain).collect()));
     }
-    let receipts: usize = app.session().dag().transactions.iter().map(|t| t.receipts.len()).sum();
+    let receipts: usize = app.tracker().dag().transactions.iter().map(|t| t.receipts.len()).sum();
     let after = rss_kb();
     if let (Some(a), Some(b)) = (before, after) {
         eprintln!(
             "session memory: {} transactions, {receipts} receipts: +{} MB resident (total {} MB)",
-            app.session().dag().transactions.len(),
+            app.tracker().dag().transactions.len(),
             b.saturating_sub(a) / 1024,
             b / 1024
         );

@@ -1,7 +1,10 @@
-//! Command-line interface: one subcommand per way of using nearviz.
+//! Command-line interface: one subcommand per way of using nearviz. Every clap type is here;
+//! `commands/` reads them.
 
 use crate::engine::EngineKind;
 use clap::{Parser, Subcommand, ValueEnum};
+use near_primitives::types::AccountId;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 #[derive(Parser, Debug)]
@@ -65,9 +68,9 @@ pub enum Command {
         gas_report: bool,
     },
     /// Serve the embedded chain as a NEAR JSON-RPC endpoint (near-api-js, near-cli...).
-    Serve(crate::commands::serve::ServeArgs),
+    Serve(ServeArgs),
     /// Follow any node's new transactions (read-only): block → chunks → transactions.
-    Watch(crate::commands::watch::WatchArgs),
+    Watch(WatchArgs),
     /// Show an existing transaction from any NEAR RPC, read-only.
     Tx {
         hash: String,
@@ -101,6 +104,45 @@ pub enum Command {
         #[arg(long)]
         gas_report: bool,
     },
+}
+
+/// Options of `nearviz serve`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct ServeArgs {
+    /// Port to listen on (0: any free port; the URL is printed).
+    #[arg(long, default_value_t = crate::serve::DEFAULT_PORT)]
+    pub port: u16,
+    /// Address to listen on (keep it on loopback: the root key is well known).
+    #[arg(long, default_value = "127.0.0.1")]
+    pub addr: IpAddr,
+    /// Serve without the TUI: one line per transaction on stdout (for CI and scripts).
+    #[arg(long)]
+    pub headless: bool,
+    /// Where to write the root account's key (neard's validator_key.json shape).
+    #[arg(long)]
+    pub key_file: Option<PathBuf>,
+    /// Milliseconds between blocks.
+    #[arg(long, default_value_t = 125, conflicts_with = "instant")]
+    pub block_ms: u64,
+    /// Produce a block as soon as work is pending (auto-mining) instead of on a timer.
+    #[arg(long)]
+    pub instant: bool,
+}
+
+/// Options of `nearviz watch`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct WatchArgs {
+    /// RPC endpoint URL (a sandbox, a localnet, `nearviz serve`...).
+    #[arg(long, conflicts_with = "network")]
+    pub rpc: Option<String>,
+    #[arg(long, value_enum)]
+    pub network: Option<Network>,
+    /// Only transactions signed by or sent to this account (repeatable).
+    #[arg(long = "account")]
+    pub accounts: Vec<AccountId>,
+    /// Without the TUI: one line per transaction on stdout.
+    #[arg(long)]
+    pub headless: bool,
 }
 
 /// Output formats of `nearviz diff`.

@@ -5,11 +5,17 @@
 //! | 0    | ok                                                               |
 //! | 1    | a call or transaction failed, or was not final (also: interrupted) |
 //! | 2    | bad input: a file, scenario, wasm, argument or `--record` path    |
-//! | 3    | engine or network failure (neard, the RPC, writing the recording) |
+//! | 3    | engine or network failure (neard, the RPC, writing the recording, a crash) |
 //!
-//! Commands return `anyhow::Error`s; [`classify`] walks each error's chain for a [`Failure`]
-//! (an explicit kind) or a known library error type (`ScenarioError`, `FixtureError`,
-//! `SandboxError`...). Anything unknown is an engine or system failure.
+//! Commands return their code when they did their work (0, or 1 when a call failed) and
+//! `anyhow::Error`s otherwise; `main` alone prints and maps them ([`report`]). [`classify`] walks
+//! each error's chain for a [`Failure`] (an explicit kind) or a known library error type
+//! (`ScenarioError`, `FixtureError`, `SandboxError`, `FollowError`). Anything unknown is an
+//! engine or system failure.
+//!
+//! Stopping a command by Ctrl-C, SIGTERM or SIGHUP ([`interrupted`]) saves `--record` first. It
+//! exits 1, except the headless servers (`serve --headless`, `watch --headless`): a signal is
+//! how they are meant to stop, so it exits 0.
 
 use crate::engine::rpc::FollowError;
 use crate::engine::sandbox::SandboxError;
@@ -100,10 +106,43 @@ fn kind_of(cause: &(dyn std::error::Error + 'static)) -> Option<ExitKind> {
             _ => ExitKind::BadInput,
         });
     }
-    if cause.is::<SandboxError>() || cause.is::<FollowError>() {
+    if let Some(follow) = cause.downcast_ref::<FollowError>() {
+        // A transaction or account the node does not know is input; a failing node is the engine.
+        return Some(if follow.is_network() { ExitKind::Engine } else { ExitKind::BadInput });
+    }
+    if cause.is::<SandboxError>() {
         return Some(ExitKind::Engine);
     }
     None
+}
+
+/// What `main` does with a command's result: an error is printed as one `nearviz: ` line on
+/// `stderr` and mapped to its exit code ([`classify`]); a code is returned as it is.
+pub fn report(result: anyhow::Result<ExitCode>, stderr: &mut impl std::io::Write) -> ExitCode {
+    match result {
+        Ok(code) => code,
+        Err(err) => {
+            let _ = writeln!(stderr, "nearviz: {}", one_line(&err));
+            classify(&err).exit_code()
+        }
+    }
+}
+
+/// The error and its causes joined by `: `, leaving out a cause the text before it already ends
+/// with (errors that print their source themselves).
+pub fn one_line(err: &anyhow::Error) -> String {
+    let mut line = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if line.ends_with(&text) {
+            continue;
+        }
+        if !line.is_empty() {
+            line.push_str(": ");
+        }
+        line.push_str(&text);
+    }
+    line
 }
 
 /// Ctrl-C, or on Unix SIGTERM or SIGHUP (the terminal closed): the session is then saved and
@@ -190,6 +229,42 @@ mod tests {
         assert_eq!(classify(&anyhow::Error::new(write)), ExitKind::Engine);
         let sandbox = SandboxError::setup("creating hello.test.near", "rpc error");
         assert_eq!(classify(&anyhow::Error::new(sandbox)), ExitKind::Engine);
+    }
+
+    #[test]
+    fn a_transaction_the_node_does_not_know_is_input_a_failing_node_is_the_engine() {
+        let tx = crate::chain::TxHash(Default::default());
+        let url = "http://127.0.0.1:1".to_owned();
+        let not_found = FollowError::NotFound { tx, url: url.clone(), secs: 1.0 };
+        assert_eq!(classify(&anyhow::Error::new(not_found)), ExitKind::BadInput);
+        let rpc = |name: &str| FollowError::Rpc {
+            tx,
+            url: url.clone(),
+            count: 3,
+            name: name.to_owned(),
+            message: "boom".to_owned(),
+        };
+        let unknown = anyhow::Error::new(rpc("UNKNOWN_TRANSACTION")).context("following");
+        assert_eq!(classify(&unknown), ExitKind::BadInput);
+        assert_eq!(classify(&anyhow::Error::new(rpc("UNREACHABLE"))), ExitKind::Engine);
+        let timeout = FollowError::Timeout { tx, secs: 60.0, last: "INCLUDED".to_owned() };
+        assert_eq!(classify(&anyhow::Error::new(timeout)), ExitKind::Engine);
+    }
+
+    #[test]
+    fn report_prints_one_line_and_maps_the_kind() {
+        let mut stderr = Vec::new();
+        let io = std::io::Error::other("disk full");
+        let write = FixtureError::Write { path: PathBuf::from("out.json"), source: io };
+        let err = anyhow::Error::new(write).context("saving");
+        assert_eq!(report(Err(err), &mut stderr), ExitKind::Engine.exit_code());
+        let text = String::from_utf8(stderr).expect("utf-8");
+        assert_eq!(text.lines().count(), 1, "{text}");
+        assert!(text.starts_with("nearviz: saving: "), "{text}");
+        assert_eq!(text.matches("disk full").count(), 1, "the source once: {text}");
+        let mut quiet = Vec::new();
+        assert_eq!(report(Ok(ExitCode::from(1)), &mut quiet), ExitCode::from(1));
+        assert!(quiet.is_empty());
     }
 
     #[test]

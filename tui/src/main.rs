@@ -2,27 +2,26 @@ use clap::Parser;
 use nearviz::cli::{Cli, Command};
 use nearviz::commands;
 use nearviz::exit::{self, ExitKind};
-use std::io::Write;
 use std::process::ExitCode;
 
 /// The exit code is chosen here, from error kinds (`nearviz::exit`): 0 ok, 1 a call failed or
-/// was not final, 2 bad input, 3 engine or network failure (a panic counts as one too).
+/// was not final, 2 bad input, 3 engine or network failure (a panic counts as one too). Commands
+/// return errors; only this function prints them.
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    std::panic::catch_unwind(|| run(&cli)).unwrap_or_else(|_| {
-        // The panic hook has printed the message; the terminal was restored by its guard.
-        ExitKind::Engine.exit_code()
-    })
+    std::panic::catch_unwind(|| exit::report(run(&cli), &mut std::io::stderr())).unwrap_or_else(
+        |_| {
+            // The panic hook has printed the message; the terminal was restored by its guard.
+            ExitKind::Engine.exit_code()
+        },
+    )
 }
 
-fn run(cli: &Cli) -> ExitCode {
+fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(path) = &cli.live.record {
-        if let Err(failure) = exit::check_record_path(path) {
-            let _ = writeln!(std::io::stderr(), "nearviz: {failure}");
-            return failure.kind.exit_code();
-        }
+        exit::check_record_path(path)?;
     }
-    let result = match &cli.command {
+    match &cli.command {
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
         Some(Command::Diff { a, b, format, gas_tolerance, txs, gas_report }) => {
             commands::diff::run(&commands::diff::DiffArgs {
@@ -34,20 +33,15 @@ fn run(cli: &Cli) -> ExitCode {
                 gas_report: *gas_report,
             })
         }
-        command => match tokio::runtime::Runtime::new() {
-            Ok(runtime) => runtime.block_on(run_async(command.as_ref(), cli)),
-            Err(err) => Err(anyhow::Error::new(err).context("cannot start the async runtime")),
-        },
-    };
-    match result {
-        Ok(code) => code,
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "nearviz: {err:#}");
-            exit::classify(&err).exit_code()
+        command => {
+            let runtime = tokio::runtime::Runtime::new()
+                .map_err(|err| anyhow::Error::new(err).context("cannot start the async runtime"))?;
+            runtime.block_on(run_async(command.as_ref(), cli))
         }
     }
 }
 
+/// The commands that run on tokio (inspect and diff do not).
 async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitCode> {
     let live = &cli.live;
     match command {

@@ -198,6 +198,34 @@ fn delayed_receipts_are_pending_until_they_run() {
     assert!(rt.receipt_view(&pending[0].receipt_id).is_some());
 }
 
+/// The call receipt of `tx` and the receipts its outcome names that have not run yet.
+fn call_and_pending(rt: &Runtime, tx: &CryptoHash) -> (CryptoHash, Vec<CryptoHash>) {
+    let TxStatus::Known { outcome, .. } = rt.tx_status(tx) else { panic!("tx {tx} unknown") };
+    let call = outcome.final_outcome.transaction_outcome.outcome.receipt_ids[0];
+    let pending = rt.pending_receipt_views(&outcome).iter().map(|v| v.receipt_id).collect();
+    (call, pending)
+}
+
+/// Delayed receipts are indexed by id: each waiting call is found by its id, and the calls that
+/// leave the queue (oldest first) stop being pending while the ones behind them still are.
+#[test]
+fn delayed_receipts_are_found_by_id_and_leave_the_pending_views_in_order() {
+    let Flood { mut rt, txs, .. } = flood();
+    rt.produce_block(); // includes the flood
+    rt.produce_block(); // runs calls 0-3, delays 4-19
+    assert_eq!(rt.delayed_receipts(), CALLS - 4);
+    for tx in &txs[4..] {
+        let (call, pending) = call_and_pending(&rt, tx);
+        assert_eq!(pending, vec![call], "the call waits in the delayed queue");
+        assert_eq!(rt.receipt_view(&call).map(|v| v.receipt_id), Some(call));
+    }
+    rt.produce_block(); // the four oldest delayed calls (4-7) run
+    for (k, tx) in txs.iter().enumerate().skip(4) {
+        let (call, pending) = call_and_pending(&rt, tx);
+        assert_eq!(pending.contains(&call), k >= 8, "call {k}: pending {pending:?}");
+    }
+}
+
 /// `read` reads an absent key until less than 5 Tgas is left: storage reads cost about 2.7×
 /// more compute than gas (`wasm_storage_read_base`: 56 Ggas of gas, 159 Ggas of compute).
 const READER: &str = r#"

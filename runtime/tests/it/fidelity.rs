@@ -14,14 +14,15 @@ use std::collections::HashMap;
 
 const TOLERANCE: f64 = 0.01;
 
-struct Capture {
-    method: String,
-    final_result: serde_json::Value,
+pub struct Capture {
+    pub method: String,
+    pub final_result: serde_json::Value,
     heights: HashMap<CryptoHash, u64>,
     tx_height: u64,
 }
 
-fn captures() -> Vec<Capture> {
+/// The real-neard recordings, in the order they were recorded.
+pub fn captures() -> Vec<Capture> {
     let dir = reference_dir().join("captures");
     let mut all = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("captures dir") {
@@ -53,7 +54,7 @@ fn captures() -> Vec<Capture> {
     all
 }
 
-fn parse(value: &serde_json::Value) -> FinalExecutionOutcomeWithReceiptView {
+pub fn parse(value: &serde_json::Value) -> FinalExecutionOutcomeWithReceiptView {
     serde_json::from_value(value.clone()).expect("EXPERIMENTAL_tx_status result")
 }
 
@@ -62,21 +63,7 @@ fn every_capture_is_reproduced_at_protocol_86() {
     let mut reference = reference_chain(Some(86));
     let mut failures = Vec::new();
     for capture in captures() {
-        let call = &reference.setup["calls"][&capture.method];
-        let args = serde_json::to_vec(&call["args"]).expect("args");
-        let deposit: u128 = call["deposit"].as_str().expect("deposit").parse().expect("deposit");
-        let gas: u64 = call["gas"].as_str().expect("gas").parse().expect("gas");
-        let (alice, caller) = (reference.alice.clone(), reference.caller.clone());
-        // Same heights as the recording (`burn` mixes the block height into its result).
-        assert!(reference.rt.head().height < capture.tx_height, "setup took too many blocks");
-        while reference.rt.head().height + 1 < capture.tx_height {
-            reference.rt.produce_block();
-        }
-        let tx = reference
-            .rt
-            .submit(&alice, &caller, vec![function_call(&capture.method, &args, gas, deposit)])
-            .expect("submit");
-        let ours = run_to_final(&mut reference.rt, tx);
+        let ours = replay(&mut reference, &capture);
         let rt = &reference.rt;
         let our_shape = shape(&ours, &|h| rt.block(h).expect("our block").height);
         let their_shape = shape(&parse(&capture.final_result), &|h| capture.heights[h]);
@@ -113,6 +100,28 @@ fn every_capture_is_reproduced_at_protocol_86() {
         }
     }
     assert!(failures.is_empty(), "differences from the node:\n{}", failures.join("\n"));
+}
+
+/// Runs the capture's call from `alice` at the height it was recorded at; its outcome.
+pub fn replay(
+    reference: &mut Reference,
+    capture: &Capture,
+) -> FinalExecutionOutcomeWithReceiptView {
+    let call = &reference.setup["calls"][&capture.method];
+    let args = serde_json::to_vec(&call["args"]).expect("args");
+    let deposit: u128 = call["deposit"].as_str().expect("deposit").parse().expect("deposit");
+    let gas: u64 = call["gas"].as_str().expect("gas").parse().expect("gas");
+    let (alice, caller) = (reference.alice.clone(), reference.caller.clone());
+    // Same heights as the recording (`burn` mixes the block height into its result).
+    assert!(reference.rt.head().height < capture.tx_height, "setup took too many blocks");
+    while reference.rt.head().height + 1 < capture.tx_height {
+        reference.rt.produce_block();
+    }
+    let tx = reference
+        .rt
+        .submit(&alice, &caller, vec![function_call(&capture.method, &args, gas, deposit)])
+        .expect("submit");
+    run_to_final(&mut reference.rt, tx)
 }
 
 /// Receipt and data ids are derived exactly as nearcore derives them (checked on a capture).

@@ -92,38 +92,3 @@ fn the_validator_has_the_sandbox_stake() {
     assert_eq!(stake, 50_000_000 * NEAR);
     assert_eq!(total, 50_000_000 * NEAR);
 }
-
-/// An account with more than 10 kB of state (here: its contract) cannot be deleted.
-#[test]
-fn deleting_an_account_with_large_state_fails_like_the_node() {
-    let mut rt = Runtime::new(RuntimeOptions::default()).expect("runtime");
-    let root = id("test.near");
-    let big = id("big.test.near");
-    rt.add_genesis_account(&root, 1_000 * NEAR).expect("root");
-    let code = wat::parse_str(format!(
-        "(module (memory 1) (data (i32.const 0) \"{}\"))",
-        "x".repeat(12_000)
-    ))
-    .expect("wat");
-    let setup = vec![
-        Action::CreateAccount(CreateAccountAction {}),
-        Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(5 * NEAR) }),
-        Action::DeployContract(DeployContractAction { code }),
-        Action::AddKey(Box::new(near_primitives::action::AddKeyAction {
-            public_key: nearviz_runtime::public_key_for(&big),
-            access_key: near_primitives::account::AccessKey::full_access(),
-        })),
-    ];
-    let tx = rt.submit(&root, &big, setup).expect("create");
-    run_to_final(&mut rt, tx);
-    assert!(rt.account(&big).expect("big").storage_usage() > 10_000);
-    let delete = near_primitives::action::DeleteAccountAction { beneficiary_id: root.clone() };
-    let tx = rt.submit(&big, &big, vec![Action::DeleteAccount(delete)]).expect("submit");
-    let out = run_to_final(&mut rt, tx);
-    let FinalExecutionStatus::Failure(error) = &out.final_outcome.status else {
-        panic!("{:?}", out.final_outcome.status)
-    };
-    let error = serde_json::to_string(error).expect("json");
-    assert!(error.contains("DeleteAccountWithLargeState"), "{error}");
-    assert!(rt.account(&big).is_some());
-}

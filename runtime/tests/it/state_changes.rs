@@ -32,7 +32,7 @@ fn id(name: &str) -> AccountId {
 
 /// The built-in scenario (`tui/scenarios/examples.toml`) on a fresh chain: `test.near`, the
 /// accounts it creates with their contracts (`contract/res`), and `xcc.new`.
-fn scenario_chain() -> Runtime {
+pub fn scenario_chain() -> Runtime {
     let options = RuntimeOptions { protocol_version: Some(86), ..RuntimeOptions::default() };
     let mut rt = Runtime::new(options).expect("runtime");
     let root = id("test.near");
@@ -87,15 +87,15 @@ fn scenario_chain() -> Runtime {
 }
 
 /// One recorded call.
-struct Recording {
-    name: String,
-    outcome: FinalExecutionOutcomeWithReceiptView,
+pub struct Recording {
+    pub name: String,
+    pub outcome: FinalExecutionOutcomeWithReceiptView,
     tx_height: u64,
     /// Every recorded block's changes (the four kinds in the node's order), by height.
     blocks: Vec<(u64, Vec<StateChangeWithCauseView>)>,
 }
 
-fn recordings() -> Vec<Recording> {
+pub fn recordings() -> Vec<Recording> {
     let dir = repo("fixtures/reference/state");
     let mut all = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("state dir") {
@@ -135,6 +135,15 @@ fn recordings() -> Vec<Recording> {
     // Recorded one after another on one chain: replay them in that order.
     all.sort_by_key(|r| r.tx_height);
     all
+}
+
+/// Sends the recorded transaction's actions again and runs it to FINAL; its outcome.
+pub fn replay(rt: &mut Runtime, recording: &Recording) -> FinalExecutionOutcomeWithReceiptView {
+    let t = &recording.outcome.final_outcome.transaction;
+    let actions: Vec<Action> =
+        t.actions.iter().cloned().map(|a| Action::try_from(a).expect("action")).collect();
+    let tx = rt.submit(&t.signer_id, &t.receiver_id, actions).expect("submit");
+    run_to_final(rt, tx)
 }
 
 /// A change reduced to what must match, with its owner as a position in the DAG.
@@ -361,11 +370,7 @@ fn every_recorded_call_changes_state_like_the_node() {
     let mut problems = Vec::new();
     let mut compared = 0;
     for recording in &recordings {
-        let t = &recording.outcome.final_outcome.transaction;
-        let actions: Vec<Action> =
-            t.actions.iter().cloned().map(|a| Action::try_from(a).expect("action")).collect();
-        let tx = rt.submit(&t.signer_id, &t.receiver_id, actions).expect("submit");
-        let ours = run_to_final(&mut rt, tx);
+        let ours = replay(&mut rt, recording);
         let our_tx_height =
             rt.block(&ours.final_outcome.transaction_outcome.block_hash).expect("tx block").height;
         let blocks = our_blocks(&rt, &ours, &ours_last);

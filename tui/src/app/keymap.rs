@@ -1,5 +1,6 @@
-//! The one table of keys: `App::update` looks actions up here, and the `?` help and the footer
-//! are drawn from it, showing only the bindings that work now ([`Binding::enabled`]).
+//! The one table of keys, for every screen: `App::update` looks actions up here, and the `?`
+//! help and the footer are drawn from it, showing only the bindings that work now, on the
+//! screen in view ([`Binding::enabled`]).
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
@@ -67,6 +68,20 @@ impl Modes {
     const LIVE_REPLAY: Modes = Modes(3);
 
     pub fn contains(self, other: Modes) -> bool {
+        self.0 & other.0 != 0
+    }
+}
+
+/// Which screens a binding works on (the app's [`crate::app::View`]).
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub struct Views(u8);
+
+impl Views {
+    pub const DAG: Views = Views(1);
+    pub const TIMELINE: Views = Views(2);
+    pub const ANY: Views = Views(3);
+
+    pub fn contains(self, other: Views) -> bool {
         self.0 & other.0 != 0
     }
 }
@@ -156,6 +171,8 @@ pub enum When {
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
 pub struct Context {
     pub mode: Modes,
+    /// The screen in view (the one under the help, when the help shows).
+    pub view: Views,
     pub engine_ready: bool,
     pub engine_down: bool,
     pub calls: usize,
@@ -171,6 +188,7 @@ pub struct Binding {
     pub key: Key,
     pub action: Action,
     pub modes: Modes,
+    pub views: Views,
     pub when: When,
     pub group: Group,
     pub help: &'static str,
@@ -181,7 +199,7 @@ pub struct Binding {
 impl Binding {
     /// Whether pressing the key does something now.
     pub fn enabled(&self, ctx: &Context) -> bool {
-        if !self.modes.contains(ctx.mode) {
+        if !self.bound(ctx) {
             return false;
         }
         match self.when {
@@ -237,89 +255,127 @@ const fn code(code: KeyCode) -> Key {
 const fn b(
     key: Key,
     action: Action,
-    modes: Modes,
+    (modes, views): (Modes, Views),
     when: When,
     group: Group,
     help: &'static str,
     footer: Option<&'static str>,
 ) -> Binding {
-    Binding { key, action, modes, when, group, help, footer }
+    Binding { key, action, modes, views, when, group, help, footer }
 }
 
 use Action as A;
 use Group as G;
 use KeyCode as K;
 use Modes as M;
+use Views as V;
 use When as W;
+
+/// On every screen.
+const ALL: (Modes, Views) = (M::ALL, V::ANY);
+/// On the DAG.
+const DAG: (Modes, Views) = (M::ALL, V::DAG);
+/// On the timeline.
+const TL: (Modes, Views) = (M::ALL, V::TIMELINE);
+const LIVE: (Modes, Views) = (M::LIVE, V::ANY);
+const REPLAY: (Modes, Views) = (M::REPLAY, V::ANY);
 
 /// Every key of nearviz, one binding per line. The first line of an action carries its help
 /// and footer text; the help lists an action once, with all its enabled keys.
 #[rustfmt::skip]
 pub static BINDINGS: &[Binding] = &[
-    b(code(K::Up),       A::Up,            M::ALL,         W::Always, G::Move, "previous receipt above / previous item", None),
-    b(ch('k'),           A::Up,            M::ALL,         W::Always, G::Move, "", None),
-    b(code(K::Down),     A::Down,          M::ALL,         W::Always, G::Move, "next receipt below / next item", None),
-    b(ch('j'),           A::Down,          M::ALL,         W::Always, G::Move, "", None),
-    b(code(K::Left),     A::Left,          M::ALL,         W::Always, G::Move, "receipt in the earlier block", None),
-    b(ch('h'),           A::Left,          M::ALL,         W::Always, G::Move, "", None),
-    b(code(K::Right),    A::Right,         M::ALL,         W::Always, G::Move, "receipt in the later block", Some("move")),
-    b(ch('l'),           A::Right,         M::ALL,         W::Always, G::Move, "", None),
-    b(ch('g'),           A::First,         M::ALL,         W::Always, G::Move, "the transaction (first node)", None),
-    b(ch('G'),           A::Last,          M::ALL,         W::Always, G::Move, "the last receipt", None),
-    b(code(K::PageUp),   A::PageUp,        M::ALL,         W::Always, G::Move, "scroll the DAG up", None),
-    b(ctrl('u'),         A::PageUp,        M::ALL,         W::Always, G::Move, "", None),
-    b(code(K::PageDown), A::PageDown,      M::ALL,         W::Always, G::Move, "scroll the DAG down", None),
-    b(ctrl('d'),         A::PageDown,      M::ALL,         W::Always, G::Move, "", None),
-    b(code(K::Tab),      A::FocusNext,     M::ALL,         W::Always, G::Move, "focus the next panel (DAG, calls, history)", Some("panel")),
-    b(code(K::BackTab),  A::FocusPrev,     M::ALL,         W::Always, G::Move, "focus the previous panel", None),
-    b(code(K::Enter),    A::Activate,      M::ALL,         W::Always, G::Move, "bigger details · send the call · open the tx", Some("details")),
-    b(code(K::Esc),      A::Back,          M::ALL,         W::Always, G::Move, "close help / shrink details / back to the DAG", None),
-    b(ch('['),           A::PrevTx,        M::ALL,         W::Always, G::Move, "open the previous transaction", None),
-    b(ch(']'),           A::NextTx,        M::ALL,         W::Always, G::Move, "open the next transaction", Some("tx")),
-    b(ch('r'),           A::ToggleRefunds, M::ALL,         W::Always, G::View, "show / hide gas refunds", Some("refunds")),
-    b(ch('u'),           A::CycleGasUnit,  M::ALL,         W::Always, G::View, "gas in Tgas, gas units or NEAR", Some("units")),
-    b(ch('z'),           A::ZoomIn,        M::ALL,         W::Always, G::View, "zoom in (wider nodes with arguments)", None),
-    b(ch('Z'),           A::ZoomOut,       M::ALL,         W::Always, G::View, "zoom out (one line per receipt)", Some("zoom")),
-    b(ch('c'),           A::Collapse,      M::ALL,         W::Always, G::View, "fold / unfold what the selected receipt created", None),
-    b(ch('C'),           A::ExpandAll,     M::ALL,         W::Always, G::View, "unfold everything", None),
-    b(ch('t'),           A::Timeline,      M::ALL,         W::Always, G::View, "timeline of every transaction, by block", None),
-    b(ch('w'),           A::ToggleExplain, M::LIVE_REPLAY, W::Always, G::View, "workshop notes beside the DAG", None),
-    b(ch('?'),           A::Help,          M::ALL,         W::Always, G::View, "this help", Some("help")),
-    b(ch('L'),           A::ToggleLedger,  M::ALL,         W::LedgerKnown, G::View, "ledger: where did the NEAR go? (open transaction)", Some("ledger")),
-    b(ch('v'),           A::ToggleRawValues, M::ALL,       W::StateShown, G::View, "state values readable / raw (base64, yoctoNEAR)", None),
-    b(ch('q'),           A::Quit,          M::ALL,         W::Always, G::View, "quit", Some("quit")),
-    b(ctrl('c'),         A::Quit,          M::ALL,         W::Always, G::View, "", None),
-    b(ch('1'),           A::SendCall(0),   M::LIVE,        W::CallExists, G::Live, "send that scenario call", Some("call")),
-    b(ch('2'),           A::SendCall(1),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('3'),           A::SendCall(2),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('4'),           A::SendCall(3),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('5'),           A::SendCall(4),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('6'),           A::SendCall(5),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('7'),           A::SendCall(6),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('8'),           A::SendCall(7),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('9'),           A::SendCall(8),   M::LIVE,        W::CallExists, G::Live, "", None),
-    b(ch('n'),           A::NextBlock,     M::LIVE,        W::ManualBlocks, G::Live, "produce one block (chain paused)", Some("next block")),
-    b(ch(' '),           A::PlayPause,     M::LIVE,        W::CanPause, G::Live, "pause / resume block production", Some("pause")),
-    b(ch('s'),           A::Save,          M::LIVE,        W::Always, G::Live, "save the session as a fixture", Some("save")),
-    b(ch('R'),           A::RestartEngine, M::LIVE,        W::EngineDown, G::Live, "restart the stopped engine (history is kept)", Some("restart")),
-    b(ch(' '),           A::PlayPause,     M::REPLAY,      W::Always, G::Replay, "play / pause", Some("play")),
-    b(ch('n'),           A::NextBlock,     M::REPLAY,      W::Always, G::Replay, "step one block forward", Some("step")),
-    b(ch('p'),           A::PrevBlock,     M::REPLAY,      W::Always, G::Replay, "step one block back", None),
-    b(ch('+'),           A::Faster,        M::REPLAY,      W::Always, G::Replay, "faster (up to 8×)", Some("speed")),
-    b(ch('='),           A::Faster,        M::REPLAY,      W::Always, G::Replay, "", None),
-    b(ch('-'),           A::Slower,        M::REPLAY,      W::Always, G::Replay, "slower (down to 0.25×)", None),
-    b(code(K::Home),     A::ReplayStart,   M::REPLAY,      W::Always, G::Replay, "back to the start", None),
-    b(code(K::End),      A::ReplayEnd,     M::REPLAY,      W::Always, G::Replay, "jump to the end", None),
+    // The timeline (`t`): a row per transaction, a column per block.
+    b(code(K::Up),       A::Up,            TL,      W::Always, G::Move, "previous transaction", None),
+    b(ch('k'),           A::Up,            TL,      W::Always, G::Move, "", None),
+    b(code(K::Down),     A::Down,          TL,      W::Always, G::Move, "next transaction", None),
+    b(ch('j'),           A::Down,          TL,      W::Always, G::Move, "", None),
+    b(code(K::Left),     A::Left,          TL,      W::Always, G::Move, "earlier blocks", None),
+    b(ch('h'),           A::Left,          TL,      W::Always, G::Move, "", None),
+    b(code(K::Right),    A::Right,         TL,      W::Always, G::Move, "later blocks", Some("move")),
+    b(ch('l'),           A::Right,         TL,      W::Always, G::Move, "", None),
+    b(ch('g'),           A::First,         TL,      W::Always, G::Move, "the first transaction", None),
+    b(ch('G'),           A::Last,          TL,      W::Always, G::Move, "the last transaction", None),
+    b(code(K::PageUp),   A::PageUp,        TL,      W::Always, G::Move, "a page of transactions up", None),
+    b(ctrl('u'),         A::PageUp,        TL,      W::Always, G::Move, "", None),
+    b(code(K::PageDown), A::PageDown,      TL,      W::Always, G::Move, "a page of transactions down", None),
+    b(ctrl('d'),         A::PageDown,      TL,      W::Always, G::Move, "", None),
+    b(code(K::Enter),    A::Activate,      TL,      W::Always, G::Move, "open the transaction's DAG", Some("open")),
+    b(code(K::Esc),      A::Back,          TL,      W::Always, G::Move, "back to the DAG", Some("back")),
+    b(ch('t'),           A::Back,          TL,      W::Always, G::Move, "", None),
+    // The DAG of the open transaction.
+    b(code(K::Up),       A::Up,            DAG,     W::Always, G::Move, "previous receipt above / previous item", None),
+    b(ch('k'),           A::Up,            DAG,     W::Always, G::Move, "", None),
+    b(code(K::Down),     A::Down,          DAG,     W::Always, G::Move, "next receipt below / next item", None),
+    b(ch('j'),           A::Down,          DAG,     W::Always, G::Move, "", None),
+    b(code(K::Left),     A::Left,          DAG,     W::Always, G::Move, "receipt in the earlier block", None),
+    b(ch('h'),           A::Left,          DAG,     W::Always, G::Move, "", None),
+    b(code(K::Right),    A::Right,         DAG,     W::Always, G::Move, "receipt in the later block", Some("move")),
+    b(ch('l'),           A::Right,         DAG,     W::Always, G::Move, "", None),
+    b(ch('g'),           A::First,         DAG,     W::Always, G::Move, "the transaction (first node)", None),
+    b(ch('G'),           A::Last,          DAG,     W::Always, G::Move, "the last receipt", None),
+    b(code(K::PageUp),   A::PageUp,        DAG,     W::Always, G::Move, "scroll the DAG up", None),
+    b(ctrl('u'),         A::PageUp,        DAG,     W::Always, G::Move, "", None),
+    b(code(K::PageDown), A::PageDown,      DAG,     W::Always, G::Move, "scroll the DAG down", None),
+    b(ctrl('d'),         A::PageDown,      DAG,     W::Always, G::Move, "", None),
+    b(code(K::Tab),      A::FocusNext,     DAG,     W::Always, G::Move, "focus the next panel (DAG, calls, history)", Some("panel")),
+    b(code(K::BackTab),  A::FocusPrev,     DAG,     W::Always, G::Move, "focus the previous panel", None),
+    b(code(K::Enter),    A::Activate,      DAG,     W::Always, G::Move, "bigger details · send the call · open the tx", Some("details")),
+    b(code(K::Esc),      A::Back,          DAG,     W::Always, G::Move, "close help / shrink details / back to the DAG", None),
+    b(ch('['),           A::PrevTx,        DAG,     W::Always, G::Move, "open the previous transaction", None),
+    b(ch(']'),           A::NextTx,        DAG,     W::Always, G::Move, "open the next transaction", Some("tx")),
+    b(ch('r'),           A::ToggleRefunds, DAG,     W::Always, G::View, "show / hide gas refunds", Some("refunds")),
+    b(ch('u'),           A::CycleGasUnit,  DAG,     W::Always, G::View, "gas in Tgas, gas units or NEAR", Some("units")),
+    b(ch('z'),           A::ZoomIn,        DAG,     W::Always, G::View, "zoom in (wider nodes with arguments)", None),
+    b(ch('Z'),           A::ZoomOut,       DAG,     W::Always, G::View, "zoom out (one line per receipt)", Some("zoom")),
+    b(ch('c'),           A::Collapse,      DAG,     W::Always, G::View, "fold / unfold what the selected receipt created", None),
+    b(ch('C'),           A::ExpandAll,     DAG,     W::Always, G::View, "unfold everything", None),
+    b(ch('t'),           A::Timeline,      DAG,     W::Always, G::View, "timeline of every transaction, by block", None),
+    b(ch('w'),           A::ToggleExplain, (M::LIVE_REPLAY, V::DAG), W::Always, G::View, "workshop notes beside the DAG", None),
+    b(ch('?'),           A::Help,          ALL,     W::Always, G::View, "this help", Some("help")),
+    b(ch('L'),           A::ToggleLedger,  DAG,     W::LedgerKnown, G::View, "ledger: where did the NEAR go? (open transaction)", Some("ledger")),
+    b(ch('v'),           A::ToggleRawValues, DAG,       W::StateShown, G::View, "state values readable / raw (base64, yoctoNEAR)", None),
+    b(ch('q'),           A::Quit,          ALL,     W::Always, G::View, "quit", Some("quit")),
+    b(ctrl('c'),         A::Quit,          ALL,     W::Always, G::View, "", None),
+    b(ch('1'),           A::SendCall(0),   LIVE,    W::CallExists, G::Live, "send that scenario call", Some("call")),
+    b(ch('2'),           A::SendCall(1),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('3'),           A::SendCall(2),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('4'),           A::SendCall(3),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('5'),           A::SendCall(4),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('6'),           A::SendCall(5),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('7'),           A::SendCall(6),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('8'),           A::SendCall(7),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('9'),           A::SendCall(8),   LIVE,    W::CallExists, G::Live, "", None),
+    b(ch('n'),           A::NextBlock,     LIVE,    W::ManualBlocks, G::Live, "produce one block (chain paused)", Some("next block")),
+    b(ch(' '),           A::PlayPause,     LIVE,    W::CanPause, G::Live, "pause / resume block production", Some("pause")),
+    b(ch('s'),           A::Save,          LIVE,    W::Always, G::Live, "save the session as a fixture", Some("save")),
+    b(ch('R'),           A::RestartEngine, LIVE,    W::EngineDown, G::Live, "restart the stopped engine (history is kept)", Some("restart")),
+    b(ch(' '),           A::PlayPause,     REPLAY,  W::Always, G::Replay, "play / pause", Some("play")),
+    b(ch('n'),           A::NextBlock,     REPLAY,  W::Always, G::Replay, "step one block forward", Some("step")),
+    b(ch('p'),           A::PrevBlock,     REPLAY,  W::Always, G::Replay, "step one block back", None),
+    b(ch('+'),           A::Faster,        REPLAY,  W::Always, G::Replay, "faster (up to 8×)", Some("speed")),
+    b(ch('='),           A::Faster,        REPLAY,  W::Always, G::Replay, "", None),
+    b(ch('-'),           A::Slower,        REPLAY,  W::Always, G::Replay, "slower (down to 0.25×)", None),
+    b(code(K::Home),     A::ReplayStart,   REPLAY,  W::Always, G::Replay, "back to the start", None),
+    b(code(K::End),      A::ReplayEnd,     REPLAY,  W::Always, G::Replay, "jump to the end", None),
 ];
 
-/// The binding for a key press in a mode (enabled or not: the app says why not).
-pub fn lookup(event: &KeyEvent, mode: Modes) -> Option<&'static Binding> {
-    BINDINGS.iter().find(|binding| binding.modes.contains(mode) && binding.key.matches(event))
+impl Binding {
+    /// Whether the binding is in the table for this mode and screen (enabled or not).
+    fn bound(&self, ctx: &Context) -> bool {
+        self.modes.contains(ctx.mode) && self.views.contains(ctx.view)
+    }
 }
 
-/// The binding that carries an action's help text (its first line in the table for `mode`).
-pub fn describe(action: Action, mode: Modes) -> Option<&'static Binding> {
-    BINDINGS.iter().find(|b| b.action.same_kind(action) && b.modes.contains(mode))
+/// The binding for a key press in the context's mode and screen (enabled or not: the app says
+/// why not).
+pub fn lookup(event: &KeyEvent, ctx: &Context) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|binding| binding.bound(ctx) && binding.key.matches(event))
+}
+
+/// The binding that carries an action's help text (its first line in the table for the
+/// context's mode and screen).
+pub fn describe(action: Action, ctx: &Context) -> Option<&'static Binding> {
+    BINDINGS.iter().find(|b| b.action.same_kind(action) && b.bound(ctx))
 }
 
 #[cfg(test)]
@@ -333,6 +389,7 @@ mod tests {
     fn live(calls: usize) -> Context {
         Context {
             mode: Modes::LIVE,
+            view: Views::DAG,
             engine_ready: true,
             engine_down: false,
             calls,
@@ -343,13 +400,18 @@ mod tests {
         }
     }
 
+    /// The DAG screen in `mode`.
+    fn on_dag(mode: Modes) -> Context {
+        Context { mode, ..live(0) }
+    }
+
     #[test]
     fn vim_keys_and_arrows_do_the_same() {
         for (a, b) in
             [(KeyCode::Up, 'k'), (KeyCode::Down, 'j'), (KeyCode::Left, 'h'), (KeyCode::Right, 'l')]
         {
-            let arrow = lookup(&key(a), Modes::LIVE).map(|b| b.action);
-            let vim = lookup(&key(KeyCode::Char(b)), Modes::LIVE).map(|b| b.action);
+            let arrow = lookup(&key(a), &on_dag(Modes::LIVE)).map(|b| b.action);
+            let vim = lookup(&key(KeyCode::Char(b)), &on_dag(Modes::LIVE)).map(|b| b.action);
             assert!(arrow.is_some());
             assert_eq!(arrow, vim);
         }
@@ -358,49 +420,83 @@ mod tests {
     #[test]
     fn the_same_key_means_different_things_per_mode() {
         let n = key(KeyCode::Char('n'));
-        assert_eq!(lookup(&n, Modes::LIVE).map(|b| b.action), Some(Action::NextBlock));
-        assert_eq!(lookup(&n, Modes::REPLAY).map(|b| b.help), Some("step one block forward"));
-        assert!(lookup(&n, Modes::VIEWER).is_none());
-        assert!(lookup(&key(KeyCode::Char('5')), Modes::REPLAY).is_none());
+        assert_eq!(lookup(&n, &on_dag(Modes::LIVE)).map(|b| b.action), Some(Action::NextBlock));
+        assert_eq!(
+            lookup(&n, &on_dag(Modes::REPLAY)).map(|b| b.help),
+            Some("step one block forward")
+        );
+        assert!(lookup(&n, &on_dag(Modes::VIEWER)).is_none());
+        assert!(lookup(&key(KeyCode::Char('5')), &on_dag(Modes::REPLAY)).is_none());
     }
 
     #[test]
     fn send_call_carries_its_number() {
-        let five = lookup(&key(KeyCode::Char('5')), Modes::LIVE).map(|b| b.action);
+        let five = lookup(&key(KeyCode::Char('5')), &on_dag(Modes::LIVE)).map(|b| b.action);
         assert_eq!(five, Some(Action::SendCall(4)));
     }
 
     #[test]
-    fn no_key_is_bound_twice_in_one_mode() {
+    fn no_key_is_bound_twice_on_one_screen_in_one_mode() {
         for mode in [Modes::LIVE, Modes::REPLAY, Modes::VIEWER] {
-            let mut seen = Vec::new();
-            for binding in BINDINGS.iter().filter(|b| b.modes.contains(mode)) {
-                assert!(!seen.contains(&binding.key), "{:?} bound twice in {mode:?}", binding.key);
-                seen.push(binding.key);
+            for view in [Views::DAG, Views::TIMELINE] {
+                let ctx = Context { view, ..on_dag(mode) };
+                let mut seen = Vec::new();
+                for binding in BINDINGS.iter().filter(|b| b.bound(&ctx)) {
+                    assert!(
+                        !seen.contains(&binding.key),
+                        "{:?} bound twice in {mode:?} {view:?}",
+                        binding.key
+                    );
+                    seen.push(binding.key);
+                }
             }
+        }
+    }
+
+    #[test]
+    fn the_timeline_has_its_own_keys_and_not_the_dags() {
+        let timeline =
+            Context { view: Views::TIMELINE, state_shown: true, ledger: true, ..live(4) };
+        let action = |c: char| lookup(&key(KeyCode::Char(c)), &timeline).map(|b| b.action);
+        for c in ['c', 'C', 'z', 'Z', 'L', 'v', '[', ']', 'r', 'u', 'w'] {
+            assert_eq!(action(c), None, "`{c}` acts on the DAG, which the timeline hides");
+        }
+        assert_eq!(action('t'), Some(Action::Back), "t closes the timeline");
+        assert_eq!(action('1'), Some(Action::SendCall(0)), "calls can be sent from it");
+        assert_eq!(action('q'), Some(Action::Quit));
+        let described = |a: Action| describe(a, &timeline).map(|b| b.help);
+        assert_eq!(described(Action::Down), Some("next transaction"));
+        assert_eq!(described(Action::Activate), Some("open the transaction's DAG"));
+        assert_eq!(keys_label(Action::Back, &timeline), "esc/t");
+        let actions: Vec<Action> = enabled_actions(&timeline).map(|b| b.action).collect();
+        for hidden in [Action::Collapse, Action::ZoomIn, Action::ToggleLedger, Action::NextTx] {
+            assert!(!actions.contains(&hidden), "{hidden:?} is not advertised");
         }
     }
 
     #[test]
     fn modifiers_compare_exactly() {
         let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
-        assert_eq!(lookup(&ctrl_c, Modes::LIVE).map(|b| b.action), Some(Action::Quit));
+        assert_eq!(lookup(&ctrl_c, &on_dag(Modes::LIVE)).map(|b| b.action), Some(Action::Quit));
         assert_eq!(
-            lookup(&key(KeyCode::Char('c')), Modes::LIVE).map(|b| b.action),
+            lookup(&key(KeyCode::Char('c')), &on_dag(Modes::LIVE)).map(|b| b.action),
             Some(Action::Collapse)
         );
         let alt_q = KeyEvent::new(KeyCode::Char('q'), KeyModifiers::ALT);
-        assert!(lookup(&alt_q, Modes::LIVE).is_none(), "alt-q is not q");
+        assert!(lookup(&alt_q, &on_dag(Modes::LIVE)).is_none(), "alt-q is not q");
         let ctrl_alt_c =
             KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL | KeyModifiers::ALT);
-        assert!(lookup(&ctrl_alt_c, Modes::LIVE).is_none());
+        assert!(lookup(&ctrl_alt_c, &on_dag(Modes::LIVE)).is_none());
         let ctrl_up = KeyEvent::new(KeyCode::Up, KeyModifiers::CONTROL);
-        assert!(lookup(&ctrl_up, Modes::LIVE).is_none());
+        assert!(lookup(&ctrl_up, &on_dag(Modes::LIVE)).is_none());
         // Shift is part of an upper-case character and of BackTab.
         let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
-        assert_eq!(lookup(&shift_g, Modes::LIVE).map(|b| b.action), Some(Action::Last));
+        assert_eq!(lookup(&shift_g, &on_dag(Modes::LIVE)).map(|b| b.action), Some(Action::Last));
         let back_tab = KeyEvent::new(KeyCode::BackTab, KeyModifiers::SHIFT);
-        assert_eq!(lookup(&back_tab, Modes::LIVE).map(|b| b.action), Some(Action::FocusPrev));
+        assert_eq!(
+            lookup(&back_tab, &on_dag(Modes::LIVE)).map(|b| b.action),
+            Some(Action::FocusPrev)
+        );
     }
 
     #[test]

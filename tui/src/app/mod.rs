@@ -13,9 +13,10 @@ pub mod keymap;
 pub mod msg;
 mod nav;
 pub mod replay;
-pub mod session;
 mod timeline;
+pub mod tracker;
 mod update;
+mod view;
 
 use crate::chain::{ReceiptId, TxHash};
 use crate::engine::EngineInfo;
@@ -25,9 +26,10 @@ use crate::scenario::Call;
 pub use msg::{Effect, EngineCommandKind, Msg};
 use ratatui::layout::Rect;
 use replay::Player;
-use session::Session;
 use std::path::PathBuf;
 pub use timeline::TimelineView;
+use tracker::Tracker;
+pub use view::{DagView, Pane, Screen, View};
 
 /// What the screen is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -88,7 +90,8 @@ pub struct App {
     /// The scenario's title, for the header.
     title: Option<String>,
     calls: Vec<Call>,
-    session: Session,
+    /// Every chain event seen, and the DAG built from it.
+    tracker: Tracker,
     /// Layout of the open transaction, and the open transaction's change count it was made
     /// from (`None`: options changed since).
     layout: DagLayout,
@@ -106,16 +109,8 @@ pub struct App {
     scroll: (u16, u16),
     /// The last drawn frame's regions.
     geometry: Geometry,
-    help: bool,
-    /// The help page shown (the help pages on a short terminal).
-    help_page: u16,
-    details_big: bool,
-    /// Workshop notes beside the DAG.
-    explain: bool,
-    /// State values raw (base64, exact yoctoNEAR) instead of readable (`v`).
-    raw_values: bool,
-    /// The ledger of the open transaction shows instead of the details (`L`).
-    ledger: bool,
+    /// The screen in view, its settings and the help over it: what the keymap's context reads.
+    view: View,
     /// The last thing worth telling (call failed, fixture saved...), shown in the footer.
     status: Option<String>,
     player: Option<Player>,
@@ -125,7 +120,7 @@ pub struct App {
     save_path: Option<PathBuf>,
     /// A save is under way (one at a time).
     saving: bool,
-    /// The session timeline (`t`).
+    /// Where the session timeline (`t`) is: its cursor and scroll, kept between openings.
     timeline: TimelineView,
 }
 
@@ -136,7 +131,7 @@ impl App {
             engine: EngineState::Starting("starting…".into()),
             title: None,
             calls: Vec::new(),
-            session: Session::new(),
+            tracker: Tracker::new(),
             layout: DagLayout::default(),
             layout_of: None,
             open: None,
@@ -148,12 +143,7 @@ impl App {
             history_cursor: 0,
             scroll: (0, 0),
             geometry: Geometry::default(),
-            help: false,
-            help_page: 0,
-            details_big: false,
-            explain: mode != Mode::Viewer,
-            raw_values: false,
-            ledger: false,
+            view: View::new(mode != Mode::Viewer),
             status: None,
             player: None,
             color: std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
@@ -231,8 +221,8 @@ impl App {
         &self.calls
     }
 
-    pub fn session(&self) -> &Session {
-        &self.session
+    pub fn tracker(&self) -> &Tracker {
+        &self.tracker
     }
 
     /// The open transaction's layout (as of the last `refresh`).
@@ -268,31 +258,41 @@ impl App {
         self.scroll
     }
 
+    /// What shows: the screen, its settings, the help.
+    pub fn view(&self) -> &View {
+        &self.view
+    }
+
     pub fn help_open(&self) -> bool {
-        self.help
+        self.view.help.is_some()
     }
 
     /// The help page to draw.
     pub fn help_page(&self) -> u16 {
-        self.help_page
+        self.view.help.unwrap_or(0)
     }
 
     pub fn details_big(&self) -> bool {
-        self.details_big
+        self.view.dag().big
     }
 
     pub fn explain(&self) -> bool {
-        self.explain
+        self.view.dag().notes
     }
 
     /// State values shown raw (base64, exact yoctoNEAR).
     pub fn raw_values(&self) -> bool {
-        self.raw_values
+        self.view.dag().raw_values
     }
 
-    /// The ledger view is open.
+    /// The ledger is below the DAG.
     pub fn ledger_open(&self) -> bool {
-        self.ledger
+        self.view.dag().pane == Pane::Ledger
+    }
+
+    /// The session timeline shows in place of the DAG.
+    pub fn timeline_open(&self) -> bool {
+        self.view.timeline()
     }
 
     /// The selection has state changes (or reverted ones) for the details to list.
@@ -323,7 +323,7 @@ impl App {
     /// The open transaction.
     pub fn open_tx(&self) -> Option<&TxNode> {
         let hash = self.open?;
-        self.session.tx(hash)
+        self.tracker.tx(hash)
     }
 
     /// The selected receipt, if a receipt (not the transaction) is selected.
@@ -352,33 +352,33 @@ impl App {
 
     /// Transactions still executing.
     pub fn in_flight(&self) -> usize {
-        self.session.in_flight()
+        self.tracker.in_flight()
     }
 
     pub fn engine_ready(&self) -> bool {
         matches!(self.engine, EngineState::Ready(_))
     }
 
-    /// Show this DAG, as if the session had built it (benchmarks, tools).
+    /// Show this DAG, as if the tracker had built it (benchmarks, tools).
     pub fn showing(mut self, dag: crate::model::dag::Dag) -> Self {
-        self.session.set_dag(dag);
+        self.tracker.set_dag(dag);
         self.open = None;
         self.refresh();
         self
     }
 
-    /// Bring the DAG and the layout up to date with the session and the options; keep the
+    /// Bring the DAG and the layout up to date with the tracker and the options; keep the
     /// selection on a visible node and in view. `update` calls it after every message.
     /// Only the transactions that changed are rebuilt, and the open one is laid out again only
     /// when it changed (or the options did).
     fn refresh(&mut self) {
-        let dag_changed = self.session.refresh();
-        let txs = &self.session.dag().transactions;
+        let dag_changed = self.tracker.refresh();
+        let txs = &self.tracker.dag().transactions;
         if dag_changed || self.open.is_none() {
             let latest = txs.last().map(|t| t.hash);
             if self.open.is_none()
                 || (self.follow && dag_changed)
-                || self.open.and_then(|h| self.session.version(h)).is_none()
+                || self.open.and_then(|h| self.tracker.version(h)).is_none()
             {
                 if self.open != latest {
                     self.selected = Selected::Tx;
@@ -387,7 +387,7 @@ impl App {
                 self.open = latest;
             }
         }
-        let key = self.open.and_then(|h| Some((h, self.session.version(h)?)));
+        let key = self.open.and_then(|h| Some((h, self.tracker.version(h)?)));
         if key == self.layout_of && (key.is_some() || self.layout.nodes.is_empty()) {
             return;
         }
@@ -396,7 +396,7 @@ impl App {
             Some(tx) => layout::layout(tx, &self.options),
             None => DagLayout::default(),
         };
-        let txs = &self.session.dag().transactions;
+        let txs = &self.tracker.dag().transactions;
         if let Some(i) = txs.iter().position(|t| Some(t.hash) == self.open) {
             if self.focus != Focus::History {
                 self.history_cursor = i;

@@ -1,15 +1,15 @@
-//! Replay of a recording: the first `cursor` events applied to a fresh session. Stepping moves
+//! Replay of a recording: the first `cursor` events applied to a fresh tracker. Stepping moves
 //! between block boundaries; playing follows the recorded timing at a chosen speed. Going
 //! back starts from the nearest checkpoint (a copy of the session taken on the way forward)
 //! instead of from the first event.
 
-use super::session::Session;
+use super::tracker::Tracker;
 use crate::chain::{ChainEvent, TxStatusReply};
 use std::collections::HashMap;
 
 /// At least this many events between two checkpoints.
 const CHECKPOINT_MIN_EVENTS: usize = 256;
-/// At most about this many checkpoints per recording (each is a copy of the session).
+/// At most about this many checkpoints per recording (each is a copy of the tracker).
 const CHECKPOINTS: usize = 16;
 
 pub const SPEEDS: [f64; 6] = [0.25, 0.5, 1.0, 2.0, 4.0, 8.0];
@@ -27,8 +27,8 @@ pub struct Player {
     pub playing: bool,
     speed: usize,
     clock_ms: f64,
-    /// Sessions after `at` events, every `checkpoint_every` events, taken moving forward.
-    checkpoints: Vec<(usize, Session)>,
+    /// Trackers after `at` events, every `checkpoint_every` events, taken moving forward.
+    checkpoints: Vec<(usize, Tracker)>,
     checkpoint_every: usize,
 }
 
@@ -119,20 +119,20 @@ impl Player {
         target
     }
 
-    /// Move `session` (which holds the first `cursor` events) to `target` events applied, and
+    /// Move `tracker` (which holds the first `cursor` events) to `target` events applied, and
     /// the cursor with it. Backwards, it restarts from the nearest checkpoint at or before
-    /// `target`. True when the session went back.
-    pub fn seek(&mut self, target: usize, session: &mut Session) -> bool {
+    /// `target`. True when the tracker went back.
+    pub fn seek(&mut self, target: usize, tracker: &mut Tracker) -> bool {
         let target = target.min(self.events.len());
         let back = target < self.cursor;
         let from = if back {
             match self.checkpoints.iter().rev().find(|(at, _)| *at <= target) {
                 Some((at, saved)) => {
-                    *session = saved.clone();
+                    *tracker = saved.clone();
                     *at
                 }
                 None => {
-                    *session = Session::new();
+                    *tracker = Tracker::new();
                     0
                 }
             }
@@ -140,13 +140,13 @@ impl Player {
             self.cursor
         };
         for at in from..target {
-            session.apply(self.events[at].1.clone());
+            tracker.apply(self.events[at].1.clone());
             let applied = at + 1;
             let due = applied % self.checkpoint_every == 0
                 && self.checkpoints.last().is_none_or(|(last, _)| *last < applied);
             if due {
-                session.refresh();
-                self.checkpoints.push((applied, session.clone()));
+                tracker.refresh();
+                self.checkpoints.push((applied, tracker.clone()));
             }
         }
         self.cursor = target;
@@ -240,12 +240,12 @@ mod tests {
     }
 
     fn from_scratch(events: &[(u64, ChainEvent)]) -> String {
-        let mut session = Session::new();
+        let mut tracker = Tracker::new();
         for (_, event) in events {
-            session.apply(event.clone());
+            tracker.apply(event.clone());
         }
-        session.refresh();
-        format!("{:?}", session.dag())
+        tracker.refresh();
+        format!("{:?}", tracker.dag())
     }
 
     #[test]
@@ -253,15 +253,15 @@ mod tests {
         let events = long_recording(60);
         let mut player = Player::new("long".into(), events.clone());
         player.playing = false;
-        let mut session = Session::new();
-        assert!(!player.seek(events.len(), &mut session));
+        let mut tracker = Tracker::new();
+        assert!(!player.seek(events.len(), &mut tracker));
         assert!(player.checkpoints() >= 2, "checkpoints taken on the way forward");
         for target in [events.len() - 3, 700, 513, 512, 300, 5, 0, 900] {
-            player.seek(target, &mut session);
-            session.refresh();
+            player.seek(target, &mut tracker);
+            tracker.refresh();
             assert_eq!(player.cursor, target);
             assert_eq!(
-                format!("{:?}", session.dag()),
+                format!("{:?}", tracker.dag()),
                 from_scratch(&events[..target]),
                 "at {target} events"
             );

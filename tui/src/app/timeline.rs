@@ -1,13 +1,13 @@
-//! The timeline view's state: open or not, the selected row, and what part of the rows and
-//! block columns is in view. `App::update` is still the only writer: these are its helpers.
+//! The timeline's place: the selected row, and what part of the rows and block columns is in
+//! view (whether it shows is the app's [`super::View`]). `App::update` is still the only writer:
+//! these are its helpers, and `timeline_action` runs the keys the keymap binds on the timeline.
 
 use super::keymap::Action;
-use super::{App, Focus};
+use super::{App, Focus, Screen};
 use crate::layout::timeline::{self, CELL_WIDTH, LABEL_WIDTH};
 
 #[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
 pub struct TimelineView {
-    pub open: bool,
     /// The selected row (a transaction's index in the history).
     pub cursor: usize,
     /// The first row in view.
@@ -29,43 +29,40 @@ impl App {
     }
 
     /// Open the timeline on the open transaction (or the history's cursor, from the history).
-    fn open_timeline(&mut self) {
-        let txs = &self.session.dag().transactions;
+    pub(super) fn open_timeline(&mut self) {
+        let txs = &self.tracker.dag().transactions;
         let at = if self.focus == Focus::History {
             self.history_cursor
         } else {
             txs.iter().position(|t| Some(t.hash) == self.open).unwrap_or(0)
         };
-        self.timeline.open = true;
+        self.view.screen = Screen::Timeline(*self.view.dag());
         self.timeline.cursor = at.min(txs.len().saturating_sub(1));
         self.timeline_keep_visible(true);
     }
 
-    /// Keys while the timeline shows. `None`: the key is not the timeline's (the usual action
-    /// runs).
-    pub(super) fn timeline_action(&mut self, action: Action) -> Option<()> {
-        if !self.timeline.open {
-            if action == Action::Timeline {
-                self.open_timeline();
-                return Some(());
-            }
-            return None;
-        }
-        let rows = self.session.dag().transactions.len();
+    /// Show the DAG screen again, as it was.
+    fn close_timeline(&mut self) {
+        self.view.screen = Screen::Dag(*self.view.dag());
+    }
+
+    /// An action the keymap binds on the timeline (the app-wide ones excepted: see `perform`).
+    pub(super) fn timeline_action(&mut self, action: Action) {
+        let rows = self.tracker.dag().transactions.len();
         let last = rows.saturating_sub(1);
         let (height, width) = self.timeline_span();
         let page = height.saturating_sub(1).max(1);
         let cursor = self.timeline.cursor;
         match action {
-            Action::Timeline | Action::Back => {
-                self.timeline.open = false;
-                return Some(());
+            Action::Back => {
+                self.close_timeline();
+                return;
             }
             Action::Activate => {
-                self.timeline.open = false;
+                self.close_timeline();
                 self.open_index(cursor);
                 self.focus = Focus::Dag;
-                return Some(());
+                return;
             }
             Action::Up => self.timeline.cursor = cursor.saturating_sub(1),
             Action::Down => self.timeline.cursor = (cursor + 1).min(last),
@@ -81,26 +78,25 @@ impl App {
                     self.timeline.left + step
                 };
                 self.timeline_keep_visible(false);
-                return Some(());
+                return;
             }
-            _ => return None,
+            _ => return,
         }
         self.timeline_keep_visible(true);
-        Some(())
     }
 
     /// Keep the cursor row in view and the scroll within the timeline; `follow_row`: also bring
     /// the cursor row's first mark into view.
     pub(super) fn timeline_keep_visible(&mut self, follow_row: bool) {
-        if !self.timeline.open {
+        if !self.view.timeline() {
             return;
         }
         let (height, width) = self.timeline_span();
-        let rows = self.session.dag().transactions.len();
+        let rows = self.tracker.dag().transactions.len();
         let view = &mut self.timeline;
         view.cursor = view.cursor.min(rows.saturating_sub(1));
         view.top = timeline::first_row(view.top, view.cursor, rows, height);
-        let laid = timeline::timeline(self.session.dag());
+        let laid = timeline::timeline(self.tracker.dag());
         let view = &mut self.timeline;
         view.left = view.left.min(laid.columns.len().saturating_sub(width));
         if follow_row {
@@ -119,7 +115,7 @@ impl App {
     pub(super) fn click_timeline(&mut self, row: u16) {
         let area = self.geometry.timeline;
         let index = self.timeline.top + usize::from(row.saturating_sub(area.y));
-        if index >= self.session.dag().transactions.len() {
+        if index >= self.tracker.dag().transactions.len() {
             return;
         }
         if index == self.timeline.cursor {
@@ -132,7 +128,7 @@ impl App {
 
     /// The mouse wheel over the timeline scrolls its rows (`dy`) or blocks (`dx`).
     pub(super) fn scroll_timeline(&mut self, dx: isize, dy: isize) {
-        let rows = self.session.dag().transactions.len();
+        let rows = self.tracker.dag().transactions.len();
         let view = &mut self.timeline;
         view.top = view.top.saturating_add_signed(dy).min(rows.saturating_sub(1));
         view.left = view.left.saturating_add_signed(dx);

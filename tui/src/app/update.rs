@@ -1,8 +1,10 @@
 //! `App::update`: every message in, at most one effect out.
 
-use super::keymap::{self, Action, Context, Modes};
+use super::keymap::{self, Action, Context, Modes, Views};
 use super::nav::Dir;
-use super::{App, Effect, EngineCommandKind, EngineState, Focus, Mode, Msg, Selected};
+use super::{
+    App, Effect, EngineCommandKind, EngineState, Focus, Mode, Msg, Pane, Screen, Selected,
+};
 use crate::engine::EngineEvent;
 use crossterm::event::{KeyCode, KeyEvent, KeyEventKind, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::layout::Position;
@@ -77,37 +79,42 @@ impl App {
         }
     }
 
-    /// What decides which keys work now (the help and the footer show only those).
+    /// What decides which keys work now, on the screen in view (the help and the footer show
+    /// only those; while the help shows, its paging keys are these keys).
     pub fn key_context(&self) -> Context {
+        let ledger = self.ledger_open();
         Context {
             mode: self.mode_mask(),
+            view: match self.view.screen {
+                Screen::Dag(_) => Views::DAG,
+                Screen::Timeline(_) => Views::TIMELINE,
+            },
             engine_ready: self.engine_ready(),
             engine_down: matches!(self.engine, EngineState::Down(_)),
             calls: self.calls.len(),
             can_pause: self.can_pause_chain(),
             manual_blocks: self.manual_blocks(),
-            state_shown: self.ledger || self.selection_has_state(),
-            ledger: self.ledger || self.open_tx().is_some_and(|tx| !tx.ledger.rows.is_empty()),
+            state_shown: ledger || self.selection_has_state(),
+            ledger: ledger || self.open_tx().is_some_and(|tx| !tx.ledger.rows.is_empty()),
         }
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Option<Effect> {
-        let binding = keymap::lookup(&key, self.mode_mask());
-        if self.help {
-            // Paging keys turn the help's pages; any other key closes it; quitting still quits.
+        let binding = keymap::lookup(&key, &self.key_context());
+        if let Some(page) = self.view.help {
+            // The help takes every key: paging keys turn its pages, quitting still quits, any
+            // other key closes it.
             let pages = self.geometry.help_pages.max(1);
-            match binding.map(|b| b.action) {
+            self.view.help = match binding.map(|b| b.action) {
                 Some(Action::Down | Action::PageDown | Action::Right | Action::PlayPause)
-                    if self.help_page + 1 < pages =>
+                    if page + 1 < pages =>
                 {
-                    self.help_page += 1;
+                    Some(page + 1)
                 }
-                Some(Action::Up | Action::PageUp | Action::Left) if self.help_page > 0 => {
-                    self.help_page -= 1;
-                }
+                Some(Action::Up | Action::PageUp | Action::Left) if page > 0 => Some(page - 1),
                 Some(Action::Quit) => return Some(Effect::Quit),
-                _ => self.help = false,
-            }
+                _ => None,
+            };
             return None;
         }
         let Some(binding) = binding else {
@@ -119,94 +126,12 @@ impl App {
         self.perform(binding.action)
     }
 
+    /// Run an action the keymap bound on the screen in view: the app-wide ones here, the
+    /// others by the screen's own handler.
     fn perform(&mut self, action: Action) -> Option<Effect> {
-        if self.timeline_action(action).is_some() {
-            return None;
-        }
         match action {
             Action::Quit => return Some(Effect::Quit),
-            Action::Help => {
-                self.help = true;
-                self.help_page = 0;
-            }
-            Action::Up => self.move_in_focus(Dir::Up),
-            Action::Down => self.move_in_focus(Dir::Down),
-            Action::Left => self.move_selection(Dir::Left),
-            Action::Right => self.move_selection(Dir::Right),
-            Action::First => self.select_first(),
-            Action::Last => self.select_last(),
-            Action::PageUp => self.scroll_by(0, -i32::from(self.dag_viewport().height.max(2) - 1)),
-            Action::PageDown => self.scroll_by(0, i32::from(self.dag_viewport().height.max(2) - 1)),
-            Action::FocusNext => self.focus = self.next_focus(true),
-            Action::FocusPrev => self.focus = self.next_focus(false),
-            Action::Activate => return self.activate(),
-            Action::Back => {
-                self.details_big = false;
-                self.ledger = false;
-                self.focus = Focus::Dag;
-            }
-            Action::PrevTx => self.open_relative(-1),
-            Action::NextTx => self.open_relative(1),
-            Action::ToggleRefunds => {
-                self.options.show_refunds = !self.options.show_refunds;
-                self.status = Some(
-                    if self.options.show_refunds { "refunds shown" } else { "refunds hidden" }
-                        .into(),
-                );
-                self.relayout();
-            }
-            Action::CycleGasUnit => {
-                self.options.gas_unit = self.options.gas_unit.next();
-                self.status = Some(format!("gas in {}", self.options.gas_unit.name()));
-                self.relayout();
-            }
-            Action::ZoomIn => {
-                self.options.zoom = self.options.zoom.zoom_in();
-                self.relayout();
-            }
-            Action::ZoomOut => {
-                self.options.zoom = self.options.zoom.zoom_out();
-                self.relayout();
-            }
-            Action::Collapse => {
-                if let Selected::Receipt(id) = self.selected {
-                    if !self.options.collapsed.remove(&id) {
-                        self.options.collapsed.insert(id);
-                    }
-                    self.relayout();
-                }
-            }
-            Action::ExpandAll => {
-                self.options.collapsed.clear();
-                self.relayout();
-            }
-            Action::ToggleExplain => self.explain = !self.explain,
-            Action::ToggleRawValues => {
-                self.raw_values = !self.raw_values;
-                self.status = Some(
-                    if self.raw_values {
-                        "state values raw: base64, yoctoNEAR"
-                    } else {
-                        "state values readable"
-                    }
-                    .into(),
-                );
-            }
-            Action::ToggleLedger => {
-                self.ledger = !self.ledger;
-                self.status = Some(
-                    match (self.ledger, self.open_tx()) {
-                        (false, _) => "details",
-                        (true, Some(tx)) if !tx.ledger.rows.is_empty() => {
-                            "ledger of the open transaction"
-                        }
-                        (true, _) => "ledger: no balance change seen for this transaction",
-                    }
-                    .into(),
-                );
-            }
-            // Opened and closed by `timeline_action` above.
-            Action::Timeline => {}
+            Action::Help => self.view.help = Some(0),
             Action::SendCall(index) => return self.send_call(index),
             Action::NextBlock if self.mode == Mode::Replay => self.step(true),
             Action::NextBlock => return self.produce_block(),
@@ -244,8 +169,112 @@ impl App {
                 self.status =
                     Some("the engine is running; R restarts it only once it stopped".into());
             }
+            _ if self.view.timeline() => self.timeline_action(action),
+            _ => return self.dag_action(action),
         }
         None
+    }
+
+    /// An action the keymap binds on the DAG screen (the app-wide ones excepted).
+    fn dag_action(&mut self, action: Action) -> Option<Effect> {
+        match action {
+            Action::Up => self.move_in_focus(Dir::Up),
+            Action::Down => self.move_in_focus(Dir::Down),
+            Action::Left => self.move_selection(Dir::Left),
+            Action::Right => self.move_selection(Dir::Right),
+            Action::First => self.select_first(),
+            Action::Last => self.select_last(),
+            Action::PageUp => self.scroll_by(0, -i32::from(self.dag_viewport().height.max(2) - 1)),
+            Action::PageDown => self.scroll_by(0, i32::from(self.dag_viewport().height.max(2) - 1)),
+            Action::FocusNext => self.focus = self.next_focus(true),
+            Action::FocusPrev => self.focus = self.next_focus(false),
+            Action::Activate => return self.activate(),
+            Action::Back => {
+                let dag = self.view.dag_mut();
+                dag.big = false;
+                dag.pane = Pane::Details;
+                self.focus = Focus::Dag;
+            }
+            Action::PrevTx => self.open_relative(-1),
+            Action::NextTx => self.open_relative(1),
+            Action::Timeline => self.open_timeline(),
+            _ => self.dag_option(action),
+        }
+        None
+    }
+
+    /// The DAG screen's settings and the layout options.
+    fn dag_option(&mut self, action: Action) {
+        match action {
+            Action::ToggleRefunds => {
+                self.options.show_refunds = !self.options.show_refunds;
+                self.status = Some(
+                    if self.options.show_refunds { "refunds shown" } else { "refunds hidden" }
+                        .into(),
+                );
+                self.relayout();
+            }
+            Action::CycleGasUnit => {
+                self.options.gas_unit = self.options.gas_unit.next();
+                self.status = Some(format!("gas in {}", self.options.gas_unit.name()));
+                self.relayout();
+            }
+            Action::ZoomIn => {
+                self.options.zoom = self.options.zoom.zoom_in();
+                self.relayout();
+            }
+            Action::ZoomOut => {
+                self.options.zoom = self.options.zoom.zoom_out();
+                self.relayout();
+            }
+            Action::Collapse => {
+                if let Selected::Receipt(id) = self.selected {
+                    if !self.options.collapsed.remove(&id) {
+                        self.options.collapsed.insert(id);
+                    }
+                    self.relayout();
+                }
+            }
+            Action::ExpandAll => {
+                self.options.collapsed.clear();
+                self.relayout();
+            }
+            Action::ToggleExplain => {
+                let dag = self.view.dag_mut();
+                dag.notes = !dag.notes;
+            }
+            Action::ToggleRawValues => {
+                let dag = self.view.dag_mut();
+                dag.raw_values = !dag.raw_values;
+                self.status = Some(
+                    if dag.raw_values {
+                        "state values raw: base64, yoctoNEAR"
+                    } else {
+                        "state values readable"
+                    }
+                    .into(),
+                );
+            }
+            Action::ToggleLedger => {
+                let dag = self.view.dag_mut();
+                dag.pane = match dag.pane {
+                    Pane::Details => Pane::Ledger,
+                    Pane::Ledger => Pane::Details,
+                };
+                let ledger = dag.pane == Pane::Ledger;
+                self.status = Some(
+                    match (ledger, self.open_tx()) {
+                        (false, _) => "details",
+                        (true, Some(tx)) if !tx.ledger.rows.is_empty() => {
+                            "ledger of the open transaction"
+                        }
+                        (true, _) => "ledger: no balance change seen for this transaction",
+                    }
+                    .into(),
+                );
+            }
+            _ => {}
+        }
     }
 
     fn next_focus(&self, forward: bool) -> Focus {
@@ -272,7 +301,7 @@ impl App {
                 };
             }
             Focus::History => {
-                let last = self.session.dag().transactions.len().saturating_sub(1);
+                let last = self.tracker.dag().transactions.len().saturating_sub(1);
                 self.history_cursor = if up {
                     self.history_cursor.saturating_sub(1)
                 } else {
@@ -284,7 +313,10 @@ impl App {
 
     fn activate(&mut self) -> Option<Effect> {
         match self.focus {
-            Focus::Dag => self.details_big = !self.details_big,
+            Focus::Dag => {
+                let dag = self.view.dag_mut();
+                dag.big = !dag.big;
+            }
             Focus::Calls => return self.send_call(self.call_cursor),
             Focus::History => {
                 self.open_index(self.history_cursor);
@@ -296,8 +328,8 @@ impl App {
 
     /// Show the transaction at this history index.
     pub(super) fn open_index(&mut self, index: usize) {
-        let Some(hash) = self.session.dag().transactions.get(index).map(|t| t.hash) else { return };
-        let last = self.session.dag().transactions.len().saturating_sub(1);
+        let Some(hash) = self.tracker.dag().transactions.get(index).map(|t| t.hash) else { return };
+        let last = self.tracker.dag().transactions.len().saturating_sub(1);
         self.follow = index == last;
         if self.open != Some(hash) {
             self.open = Some(hash);
@@ -309,7 +341,7 @@ impl App {
     }
 
     fn open_relative(&mut self, delta: isize) {
-        let txs = &self.session.dag().transactions;
+        let txs = &self.tracker.dag().transactions;
         let Some(at) = txs.iter().position(|t| Some(t.hash) == self.open) else { return };
         let target = at.checked_add_signed(delta).filter(|&t| t < txs.len());
         if let Some(target) = target {
@@ -395,7 +427,7 @@ impl App {
     /// Move the replay to `target` events applied: backwards from the nearest checkpoint.
     pub(super) fn seek(&mut self, target: usize) {
         let Some(player) = &mut self.player else { return };
-        if player.seek(target, &mut self.session) {
+        if player.seek(target, &mut self.tracker) {
             // Change counts restart with the checkpoint: lay out afresh.
             self.layout_of = None;
         }
@@ -422,7 +454,7 @@ impl App {
                 self.status = Some(format!("{} ready", info.name()));
                 self.engine = EngineState::Ready(info);
             }
-            EngineEvent::Chain(event) => self.session.apply(event),
+            EngineEvent::Chain(event) => self.tracker.apply(event),
             EngineEvent::CallFailed { call, error } => {
                 self.status = Some(format!("{call} failed to send: {error}"))
             }
@@ -442,15 +474,15 @@ impl App {
         let at = Position::new(mouse.column, mouse.row);
         match mouse.kind {
             MouseEventKind::Down(MouseButton::Left) => {
-                if self.help {
-                    self.help = false;
+                if self.view.help.is_some() {
+                    self.view.help = None;
                 } else if regions.timeline.contains(at) {
                     self.click_timeline(mouse.row);
                 } else if self.click_dag(mouse.column, mouse.row) {
                     self.focus = Focus::Dag;
                 } else if regions.history.contains(at) {
                     let index = usize::from(mouse.row - regions.history.y) + regions.history_first;
-                    if index < self.session.dag().transactions.len() {
+                    if index < self.tracker.dag().transactions.len() {
                         self.open_index(index);
                         self.focus = Focus::History;
                     }

@@ -4,14 +4,12 @@
 
 use crate::cli::DiffFormat;
 use crate::diff::{self, Tolerance};
+use crate::exit::{ExitKind, Failure};
 use crate::{fixture, model};
 use anyhow::Context;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-
-const EXIT_DIFFERENT: u8 = 1;
-const EXIT_BAD_INPUT: u8 = 2;
 
 /// What `nearviz diff` was asked.
 pub struct DiffArgs<'a> {
@@ -31,37 +29,29 @@ pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
     run_with(args, &mut stdout.lock(), &mut stderr.lock())
 }
 
-/// `run` with explicit outputs (tests).
+/// `run` with explicit outputs (tests); `err` gets the warnings, errors are returned.
 pub fn run_with(
     args: &DiffArgs,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let bad = |err: &mut dyn Write, message: &str| -> anyhow::Result<ExitCode> {
-        writeln!(err, "nearviz: {message}").context("cannot write to stderr")?;
-        Ok(ExitCode::from(EXIT_BAD_INPUT))
-    };
-    let tolerance = match Tolerance::parse(args.gas_tolerance) {
-        Ok(t) => t,
-        Err(message) => return bad(err, &message),
-    };
+    let tolerance = Tolerance::parse(args.gas_tolerance).map_err(Failure::bad_input)?;
     let mut dags = Vec::new();
     for path in [args.a, args.b] {
-        match load(path, err)? {
-            Ok(dag) => dags.push(dag),
-            Err(message) => return bad(err, &message),
-        }
+        dags.push(load(path, err)?.map_err(Failure::bad_input)?);
     }
     let (mut a, mut b) = match (dags.pop(), dags.pop()) {
         (Some(b), Some(a)) => (a, b),
-        _ => return bad(err, "two inputs are needed"),
+        _ => return Err(Failure::bad_input("two inputs are needed")),
     };
     if !args.txs.is_empty() {
         for label in args.txs {
             let has =
                 |d: &model::Dag| d.transactions.iter().any(|t| t.label.as_ref() == Some(label));
             if !has(&a) && !has(&b) {
-                return bad(err, &format!("--tx {label}: no transaction has this label in A or B"));
+                return Err(Failure::bad_input(format!(
+                    "--tx {label}: no transaction has this label in A or B"
+                )));
             }
         }
         let keep = |d: &mut model::Dag| {
@@ -86,7 +76,7 @@ pub fn run_with(
             .and_then(|()| out.write_all(b"\n")),
     };
     written.and_then(|()| out.flush()).context("cannot write the comparison")?;
-    Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DIFFERENT) })
+    Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitKind::Failed.exit_code() })
 }
 
 /// `--gas-report`: the per-method change, exit 1 when a method differs.

@@ -1,5 +1,5 @@
 //! `nearviz inspect FILE --format tree|json|dot|mermaid`: print the DAG of a fixture, a capture
-//! or saved RPC responses. Bad input: a message naming the file and exit code 2.
+//! or saved RPC responses. A file it cannot read is an error naming the file (bad input, exit 2).
 
 use crate::cli::Format;
 use crate::{fixture, model, output};
@@ -8,29 +8,20 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
-/// Exit code for input nearviz cannot read.
-pub const EXIT_BAD_INPUT: u8 = 2;
-
 pub fn run(file: &Path, format: Format) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let stderr = std::io::stderr();
     run_with(file, format, &mut stdout.lock(), &mut stderr.lock())
 }
 
-/// `run` with explicit outputs (tests).
+/// `run` with explicit outputs (tests); `err` gets the warnings, errors are returned.
 pub fn run_with(
     file: &Path,
     format: Format,
     out: &mut impl Write,
     err: &mut impl Write,
 ) -> anyhow::Result<ExitCode> {
-    let recording = match fixture::load(file) {
-        Ok(r) => r,
-        Err(e) => {
-            writeln!(err, "nearviz: {e}").context("cannot write to stderr")?;
-            return Ok(ExitCode::from(EXIT_BAD_INPUT));
-        }
-    };
+    let recording = fixture::load(file)?;
     for warning in &recording.warnings {
         writeln!(err, "nearviz: {}: {warning}", file.display())
             .context("cannot write to stderr")?;

@@ -8,17 +8,10 @@ use crate::fixture::{Meta, Recorder};
 use crate::scenario::Scenario;
 use crate::terminal::event_loop::{self, Restart, Wiring};
 use crate::terminal::init_logging;
-use std::io::Write;
 use std::process::ExitCode;
 
 pub async fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
-    let scenario = match Scenario::load_or_builtin(args.scenario.as_deref()) {
-        Ok(s) => s,
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "nearviz: {err}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let scenario = Scenario::load_or_builtin(args.scenario.as_deref())?;
     let log = init_logging(args.log.as_deref())?;
     tracing::info!(engine = ?args.engine, scenario = %scenario.title, "live session");
     let opts = StartOptions { protocol_version: args.protocol_version, ..Default::default() };

@@ -1,6 +1,9 @@
-//! One module per subcommand. Each returns the process exit code: 0 ok, 1 failed, 2 bad input.
+//! One module per subcommand. Each returns its exit code when it did its work (0 ok, 1 a call
+//! or transaction failed), else an error: `main` alone prints errors and maps them to exit codes
+//! (`crate::exit`).
 
 pub mod diff;
+pub mod headless;
 pub mod inspect;
 pub mod live;
 pub mod replay;

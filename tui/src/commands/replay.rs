@@ -5,24 +5,17 @@ use crate::app::replay::Player;
 use crate::app::App;
 use crate::cli::LiveArgs;
 use crate::engine::{EngineId, EngineInfo};
+use crate::exit::Failure;
 use crate::fixture::{self, Recording};
 use crate::terminal::event_loop::{self, Wiring};
 use crate::terminal::init_logging;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(file: &Path, args: &LiveArgs) -> anyhow::Result<ExitCode> {
-    let recording = match fixture::load(file) {
-        Ok(r) => r,
-        Err(err) => {
-            let _ = writeln!(std::io::stderr(), "nearviz: {err}");
-            return Ok(ExitCode::from(2));
-        }
-    };
+    let recording = fixture::load(file)?;
     if recording.events.is_empty() {
-        let _ = writeln!(std::io::stderr(), "nearviz: {}: no events to replay", file.display());
-        return Ok(ExitCode::from(2));
+        return Err(Failure::bad_input(format!("{}: no events to replay", file.display())));
     }
     let log = init_logging(args.log.as_deref())?;
     tracing::info!(file = %file.display(), events = recording.events.len(), "replay");

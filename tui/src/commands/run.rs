@@ -67,7 +67,7 @@ pub async fn run(
         embedded_pacing: crate::engine::embedded::Pacing::AsFastAsPossible,
     };
     let engine = engine::start(args.engine, scenario.clone(), opts);
-    let mut session = Session::new(&scenario, engine, args.record.is_some());
+    let mut session = HeadlessRun::new(&scenario, engine, args.record.is_some());
     // A panic while driving is caught so that the recording is still saved (then exit 3).
     let driving = AssertUnwindSafe(session.drive(&selected, &mut stderr)).catch_unwind();
     let outcome = tokio::select! {
@@ -148,7 +148,7 @@ pub struct Outcome {
 }
 
 /// One headless session: the engine, everything it reported, and the recording.
-pub struct Session {
+pub struct HeadlessRun {
     engine: EngineHandle,
     pub trace: Trace,
     /// Every event as it came, with `--record` only: without it the trace is all the output
@@ -157,8 +157,8 @@ pub struct Session {
     pub info: Option<EngineInfo>,
 }
 
-impl Session {
-    /// `record`: keep every event for [`Session::save`].
+impl HeadlessRun {
+    /// `record`: keep every event for [`HeadlessRun::save`].
     pub fn new(scenario: &Scenario, engine: EngineHandle, record: bool) -> Self {
         let created_at_ms = SystemTime::now()
             .duration_since(UNIX_EPOCH)
@@ -171,7 +171,7 @@ impl Session {
             ..Meta::default()
         };
         let recorder = record.then(|| Recorder::new(meta));
-        Session { engine, trace: Trace::new(), recorder, info: None }
+        HeadlessRun { engine, trace: Trace::new(), recorder, info: None }
     }
 
     /// Waits for the engine, then runs each call to FINAL (or failure), in order.

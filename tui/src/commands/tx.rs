@@ -1,8 +1,8 @@
 //! `nearviz tx HASH --sender ACCOUNT --rpc URL | --network testnet|mainnet`: any network, read-only.
 //!
 //! With `--format` it follows the transaction to FINAL and prints its DAG; without, it opens the
-//! TUI on the read-only RPC engine. Exit codes: 0 shown, 1 interrupted, 2 bad input
-//! (hash, account, URL, a transaction or account the network does not know), 3 the RPC or
+//! TUI on the read-only RPC engine. Exit codes (`crate::exit`): 0 shown, 1 interrupted, 2 bad
+//! input (hash, account, URL, a transaction or account the network does not know), 3 the RPC or
 //! network failed.
 
 use crate::chain::{ChainEvent, TxHash};
@@ -10,6 +10,7 @@ use crate::cli::{Format, LiveArgs, Network};
 use crate::commands::live;
 use crate::engine::rpc::{self, FollowError, FollowOptions, RpcClient};
 use crate::engine::{EngineEvent, EVENT_CHANNEL_CAPACITY};
+use crate::exit::{interrupted, Failure};
 use crate::fixture::{Meta, Recorder};
 use crate::model::Trace;
 use crate::output;
@@ -21,11 +22,6 @@ use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 use tokio::sync::mpsc;
-
-/// Exit code for bad input.
-const BAD_INPUT: u8 = 2;
-/// Exit code when the RPC or the network failed (`crate::exit`: engine or network failure).
-const NETWORK: u8 = crate::exit::ExitKind::Engine.code();
 
 /// A transaction to show, checked.
 #[derive(Clone, Debug)]
@@ -43,29 +39,13 @@ pub async fn run(
     format: Option<Format>,
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
-    let mut stderr = std::io::stderr();
-    let target = match target(hash, sender, rpc, network) {
-        Ok(target) => target,
-        Err(message) => {
-            writeln!(stderr, "nearviz: {message}")?;
-            return Ok(ExitCode::from(BAD_INPUT));
-        }
-    };
+    let target = target(hash, sender, rpc, network).map_err(Failure::bad_input)?;
     match format {
         Some(format) => {
             let mut stdout = std::io::stdout().lock();
-            let (code, message) = headless(
-                &target,
-                format,
-                FollowOptions::viewer(),
-                args.record.as_deref(),
-                &mut stdout,
-            )
-            .await?;
-            if let Some(message) = message {
-                writeln!(stderr, "nearviz: {message}")?;
-            }
-            Ok(code)
+            let record = args.record.as_deref();
+            headless(&target, format, FollowOptions::viewer(), record, &mut stdout).await?;
+            Ok(ExitCode::SUCCESS)
         }
         None => {
             let handle = rpc::spawn_tx_viewer(&target.url, target.tx, target.sender);
@@ -102,39 +82,35 @@ pub fn target(
 }
 
 /// Follows the transaction to FINAL and prints its DAG to `out`; with `record`, saves what was
-/// observed as a fixture (also when it failed or was interrupted). Returns the exit code and,
-/// when it failed, the one line to show.
+/// observed as a fixture (also when it failed or was interrupted). A failure is returned: the
+/// `FollowError` (its kind is `crate::exit`'s rule), an unknown `--sender` (bad input), or an
+/// interruption (failed).
 pub async fn headless(
     target: &Target,
     format: Format,
     opts: FollowOptions,
     record: Option<&Path>,
     out: &mut impl Write,
-) -> anyhow::Result<(ExitCode, Option<String>)> {
+) -> anyhow::Result<()> {
     let client = RpcClient::new(&target.url)?;
     let mut recorder = Recorder::new(meta(target));
     let ended = tokio::select! {
-        result = watch(&client, target, opts, &mut recorder) => Some(result),
-        _ = tokio::signal::ctrl_c() => None,
+        result = watch(&client, target, opts, &mut recorder) => Ok(result),
+        signal = interrupted() => Err(signal),
     };
     if let Some(path) = record {
         // The error names the path once (`cannot write PATH: ...`); exit 3 (`crate::exit`).
         recorder.save(path)?;
     }
     match ended {
-        Some(Ok(())) => {
+        Ok(Ok(())) => {
             let events = recorder.events().iter().map(|timed| timed.event.clone());
-            print(events, format, out)?;
-            Ok((ExitCode::SUCCESS, None))
+            print(events, format, out)
         }
-        Some(Err(err)) => {
-            let code = if err.is_network() { NETWORK } else { BAD_INPUT };
-            Ok((ExitCode::from(code), Some(explain(&client, target, err).await)))
+        Ok(Err(err)) => Err(explain(&client, target, err).await),
+        Err(signal) => {
+            Err(Failure::failed(format!("interrupted by {signal} while following {}", target.tx)))
         }
-        None => Ok((
-            crate::exit::ExitKind::Failed.exit_code(),
-            Some(format!("interrupted while following {}", target.tx)),
-        )),
     }
 }
 
@@ -172,10 +148,11 @@ fn meta(target: &Target) -> Meta {
     }
 }
 
-/// A not-found transaction is often a wrong `--sender`: say so when the account does not exist.
-async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> String {
+/// A not-found transaction is often a wrong `--sender`: say so (bad input) when the account does
+/// not exist; otherwise the follower's error as it is.
+async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> anyhow::Error {
     if !matches!(err, FollowError::NotFound { .. }) {
-        return err.to_string();
+        return err.into();
     }
     let params = json!({
         "request_type": "view_account",
@@ -188,12 +165,12 @@ async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> Strin
         Ok(Err(rpc::ResponseError::Rpc { name, .. })) if name == "UNKNOWN_ACCOUNT"
     );
     if unknown_account {
-        return format!(
+        return Failure::bad_input(format!(
             "account {} does not exist on {} (check --sender and the network)",
             target.sender, target.url
-        );
+        ));
     }
-    err.to_string()
+    err.into()
 }
 
 /// The DAG of what was observed, in `format`.

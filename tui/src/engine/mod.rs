@@ -2,7 +2,7 @@
 //! over bounded channels, in `ChainEvent`s (NEAR RPC views), so the app cannot tell them apart.
 //!
 //! ```text
-//!  app ──EngineCommand──▶ engine task (sandbox | embedded | rpc)
+//!  app ──EngineCommand──▶ engine task (sandbox | embedded | rpc | watch)
 //!  app ◀──EngineEvent──── engine task
 //! ```
 
@@ -171,5 +171,6 @@ pub mod embedded;
 pub mod rpc;
 pub mod sandbox;
 pub mod select;
+pub mod watch;
 
 pub use select::{choose, start, Choice, Chosen, StartOptions};

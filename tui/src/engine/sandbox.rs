@@ -194,7 +194,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         return;
     }
 
-    let session = Session {
+    let link = NodeLink {
         deployment,
         client,
         events: side.events.clone(),
@@ -204,7 +204,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     let mut followers = JoinSet::new();
     let mut queued: Vec<Queued> = Vec::new();
     let mut head = None;
-    session.report_head(&mut head).await;
+    link.report_head(&mut head).await;
     let mut head_tick = tokio::time::interval(HEAD_POLL);
     head_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
     let down = loop {
@@ -212,7 +212,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
             command = side.commands.recv() => match command {
                 None | Some(EngineCommand::Shutdown) => break None,
                 Some(EngineCommand::Send(call)) => {
-                    queued.extend(session.send(call, &mut followers).await);
+                    queued.extend(link.send(call, &mut followers).await);
                 }
                 Some(EngineCommand::ProduceBlock | EngineCommand::SetManualBlocks(_)) => {
                     let line = "the sandbox makes a block every ~125 ms by itself; \
@@ -222,8 +222,8 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
             },
             reason = node.exited() => break Some(reason),
             _ = head_tick.tick(), if !followers.is_empty() || !queued.is_empty() => {
-                session.report_head(&mut head).await;
-                session.advance(&mut queued, head, &mut followers).await;
+                link.report_head(&mut head).await;
+                link.advance(&mut queued, head, &mut followers).await;
             }
             Some(_) = followers.join_next(), if !followers.is_empty() => {}
         }
@@ -255,7 +255,7 @@ async fn wait_for_shutdown(
 }
 
 /// What the running engine needs to send and follow calls.
-struct Session {
+struct NodeLink {
     deployment: Deployment,
     client: RpcClient,
     events: mpsc::Sender<EngineEvent>,
@@ -263,7 +263,7 @@ struct Session {
     started: Instant,
 }
 
-impl Session {
+impl NodeLink {
     /// Sends the header of the newest block when the chain has moved on since `last` (while
     /// calls are in flight: the header's block number and block time stay live).
     async fn report_head(&self, last: &mut Option<u64>) {

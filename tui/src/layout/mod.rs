@@ -20,6 +20,7 @@ mod fast_hash;
 mod lanes;
 mod place;
 mod route;
+#[cfg(any(test, feature = "test-support"))]
 pub mod synthetic;
 mod text;
 pub mod timeline;

@@ -13,7 +13,8 @@
 //! A block older than the kept ones answers like a node whose block was garbage-collected: the
 //! node looks the block up first and has no other error for this, so it is `UNKNOWN_BLOCK`.
 
-use super::methods::{parse, resolve_block, Reply};
+use super::errors::Reply;
+use super::params::{parse, resolve_block};
 use near_jsonrpc_primitives::errors::RpcError;
 use near_jsonrpc_primitives::types::changes::{
     RpcStateChangesError, RpcStateChangesInBlockByTypeRequest,

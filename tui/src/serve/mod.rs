@@ -12,16 +12,17 @@
 //! bounded channels, so a bad request can only get an error back, never touch the chain.
 
 mod changes;
+mod errors;
 mod follow;
 mod http;
 mod keyfile;
 mod methods;
 mod node;
-mod orphans;
+mod params;
+mod query;
 mod time;
 mod views;
 mod wait;
-pub mod watch;
 
 pub use http::Limits;
 pub use keyfile::{root_key, write_key_file, KeyFile};
@@ -30,7 +31,7 @@ pub use node::ENGINE_NAME;
 use crate::engine::embedded::default_cache_dir;
 use crate::engine::EngineHandle;
 use crate::scenario::Scenario;
-use anyhow::Context;
+use anyhow::Context as _;
 use near_jsonrpc_primitives::errors::RpcError;
 use nearviz_runtime::Runtime;
 use serde_json::Value;
@@ -71,6 +72,12 @@ pub struct RpcCall {
     pub method: String,
     pub params: Value,
     pub reply: oneshot::Sender<Result<Value, RpcError>>,
+}
+
+/// Where the server is, for `status`.
+pub struct Context {
+    pub addr: std::net::SocketAddr,
+    pub started: std::time::Instant,
 }
 
 /// A running server: its address, the key file and the engine end the app or headless loop reads.
@@ -123,7 +130,7 @@ pub fn answer_now(rt: &Runtime, body: &[u8]) -> Option<Value> {
         Err((id, err)) => return Some(http::envelope(id, Err(err))),
     };
     let addr = SocketAddr::from(([127, 0, 0, 1], DEFAULT_PORT));
-    let ctx = methods::Context { addr, started: std::time::Instant::now() };
+    let ctx = Context { addr, started: std::time::Instant::now() };
     match methods::dispatch(rt, &ctx, &method, params) {
         methods::Answer::Now(reply) => Some(http::envelope(id, reply)),
         methods::Answer::Sent { .. } | methods::Answer::Wait { .. } => None,

@@ -3,9 +3,9 @@
 
 use super::follow::{label, Follower};
 use super::keyfile::{root_key, write_key_file};
-use super::methods::{dispatch, Answer, Context, Then};
+use super::methods::{dispatch, Answer, Then};
 use super::wait::{Waiter, Waiters, WAIT_TIMEOUT};
-use super::{BlockPacing, RpcCall};
+use super::{BlockPacing, Context, RpcCall};
 use crate::engine::embedded::boot;
 use crate::engine::{EngineCommand, EngineEvent, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
@@ -222,7 +222,7 @@ impl Node {
                     Ok(hash) => hash,
                     Err(err) => {
                         let reason = err.to_string();
-                        let _ = call.reply.send(Err(super::methods::rejected(&reason)));
+                        let _ = call.reply.send(Err(super::errors::rejected(&reason)));
                         return;
                     }
                 };

@@ -2,8 +2,10 @@
 //! protocol configs. The embedded chain has one shard, one chunk per block and one validator
 //! (the root account).
 
-use super::methods::{parse, resolve_block, Context, Reply};
+use super::errors::Reply;
+use super::params::{parse, resolve_block};
 use super::time::rfc3339;
+use super::Context;
 use super::CHAIN_ID;
 use crate::scenario::ROOT_ACCOUNT;
 use near_jsonrpc_primitives::errors::RpcError;

@@ -1,7 +1,7 @@
 //! Transaction answers: `send_tx`, `tx` and `EXPERIMENTAL_tx_status` in the node's shape, and the
 //! requests waiting for a transaction to reach their `wait_until`.
 
-use super::methods::{tx_error, Reply};
+use super::errors::{tx_error, Reply};
 use near_jsonrpc_primitives::types::transactions::{RpcTransactionError, TimeoutErrorCause};
 use near_primitives::hash::CryptoHash;
 use near_primitives::views::TxExecutionStatus;
@@ -58,7 +58,7 @@ pub fn tx_response(rt: &Runtime, tx: &CryptoHash, receipts: bool) -> Reply {
             }
             Ok(body)
         }
-        TxStatus::Rejected(reason) => Err(super::methods::rejected(&reason)),
+        TxStatus::Rejected(reason) => Err(super::errors::rejected(&reason)),
         TxStatus::Unknown if rt.knows_tx(tx) => {
             Ok(serde_json::json!({ "final_execution_status": "NONE" }))
         }

@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     };
     // The callback window: other transactions' calls between the selected receipt (or any
     // receipt of the transaction) and its callback.
-    let mut found = window::overlaps(app.session().dag(), tx);
+    let mut found = window::overlaps(app.tracker().dag(), tx);
     if let Some(r) = app.selected_receipt() {
         found.retain(|o| o.receipt == r.id || o.callback == r.id);
     }
@@ -183,7 +183,13 @@ fn receipt(
         let name = if i == 0 { "logs" } else { "" };
         lines.push(Line::from(vec![field(name, theme), Span::raw(log.clone())]));
     }
-    lines.extend(super::state::lines(&r.state_changes, &r.reverted_changes, raw, width, theme));
+    lines.extend(super::state_changes::lines(
+        &r.state_changes,
+        &r.reverted_changes,
+        raw,
+        width,
+        theme,
+    ));
     lines.push(Line::from(vec![field("id", theme), Span::styled(r.id.to_string(), theme.dim())]));
     (title, lines)
 }
@@ -231,7 +237,7 @@ fn transaction(
             tx.receipts.len(),
         )),
     ]));
-    lines.extend(super::state::lines(&tx.state_changes, &[], raw, width, theme));
+    lines.extend(super::state_changes::lines(&tx.state_changes, &[], raw, width, theme));
     lines.push(Line::from(vec![
         field("hash", theme),
         Span::styled(tx.hash.to_string(), theme.dim()),

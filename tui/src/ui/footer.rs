@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let (own, common): (Vec<_>, Vec<_>) = keymap::enabled_actions(&ctx)
         .partition(|b| matches!(b.group, keymap::Group::Live | keymap::Group::Replay));
     for binding in own.into_iter().chain(common) {
-        let Some(label) = keymap::describe(binding.action, ctx.mode).and_then(|b| b.footer) else {
+        let Some(label) = keymap::describe(binding.action, &ctx).and_then(|b| b.footer) else {
             continue;
         };
         let keys = if binding.action == Action::Right {

@@ -44,10 +44,10 @@ fn parts(app: &App) -> Vec<(String, Keep)> {
         let state = super::calls::player_state(app);
         parts.push((format!("{state} · step {step}/{steps}"), Keep::Always));
     }
-    if let Some(h) = app.player().and_then(|p| p.height()).or(app.session().head()) {
+    if let Some(h) = app.player().and_then(|p| p.height()).or(app.tracker().head()) {
         parts.push((format!("block #{h}"), Keep::Always));
     }
-    if let Some(ms) = app.session().ms_per_block() {
+    if let Some(ms) = app.tracker().ms_per_block() {
         parts.push((format!("{ms} ms/block"), Keep::Useful));
     }
     if app.manual_blocks() {

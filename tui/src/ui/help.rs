@@ -43,7 +43,7 @@ fn group_lines(group: Group, ctx: &Context, theme: Theme, width: usize) -> Vec<L
     let mut lines = vec![Line::styled(group.title(), theme.label())];
     let text_width = width.saturating_sub(KEY_WIDTH + 1).max(10);
     for b in bindings {
-        let help = keymap::describe(b.action, ctx.mode).map_or("", |d| d.help);
+        let help = keymap::describe(b.action, ctx).map_or("", |d| d.help);
         let key = format!(" {:<w$}", keymap::keys_label(b.action, ctx), w = KEY_WIDTH - 1);
         for (i, part) in wrap(help, text_width).into_iter().enumerate() {
             let lead = if i == 0 { key.clone() } else { " ".repeat(KEY_WIDTH) };

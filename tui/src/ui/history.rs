@@ -10,7 +10,7 @@ use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let focused = app.focus() == Focus::History;
-    let txs = &app.session().dag().transactions;
+    let txs = &app.tracker().dag().transactions;
     let block = Block::bordered()
         .title(format!(" History ({}) ", txs.len()))
         .border_style(theme.border(focused));

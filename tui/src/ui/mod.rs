@@ -1,5 +1,5 @@
 //! ratatui widgets: a read-only render of `app::App`, one file per screen region
-//! (`state.rs` and `value.rs` draw the state changes inside the details).
+//! (`state_changes.rs` and `value.rs` draw the state changes inside the details).
 //!
 //! ```text
 //!  header: nearviz · engine · protocol · block #h · ms/block · in flight · why
@@ -9,7 +9,7 @@
 //! ├ History ─────┤│                         └─▶ ...  Δ1   ┄┴┄▷ cb Δ1 ││            │
 //! │ ✔ label hash │├ Details: the selected receipt ───────────────────┤│            │
 //! │ ✘ label hash ││ actions, gas, inputs, logs, result or error      ││            │
-//! │              ││ state: each change before → after (ui/state.rs)  ││            │
+//! │              ││ state: before → after (ui/state_changes.rs)      ││            │
 //! └──────────────┘└──────────────────────────────────────────────────┘└────────────┘
 //!  footer: key hints from the keymap · last status message
 //! ```
@@ -31,7 +31,7 @@ mod header;
 mod help;
 mod history;
 mod ledger;
-mod state;
+mod state_changes;
 pub mod theme;
 mod timeline;
 mod value;
@@ -220,7 +220,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
     }
     let mut canvas = regions.canvas;
     let mut timeline_rows = Rect::default();
-    if app.timeline().open {
+    if app.timeline_open() {
         timeline_rows = timeline::render(frame, regions.right, app, theme);
         canvas = Rect::default();
     } else {

@@ -30,7 +30,7 @@ const MESSAGE_LINES: u16 = 2;
 
 /// Draw the timeline in `area`; returns where its rows are (for clicks and scrolling).
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
-    let dag = app.session().dag();
+    let dag = app.tracker().dag();
     let laid = timeline::timeline(dag);
     let title = title(&laid);
     frame.render_widget(Block::bordered().title(title).border_style(theme.border(true)), area);

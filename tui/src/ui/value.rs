@@ -3,7 +3,7 @@
 //! quoted) or raw (base64); long values show a window around the change, and the `− before` /
 //! `+ after` lines continue under themselves when they are wider than the pane.
 
-use super::state::VALUE_INDENT;
+use super::state_changes::VALUE_INDENT;
 use super::theme::Theme;
 use crate::format;
 use crate::model::state_value::{self, hex, readable, Readable};

@@ -41,13 +41,10 @@ fn corpus_bad_inputs_are_refused_with_exit_2_and_the_file_name() {
         let name = path.file_name().and_then(|n| n.to_str()).expect("name").to_string();
         let mut out = Vec::new();
         let mut err = Vec::new();
-        let code = nearviz::commands::inspect::run_with(
-            &path,
-            nearviz::cli::Format::Json,
-            &mut out,
-            &mut err,
-        )
-        .expect("inspect returns");
+        let format = nearviz::cli::Format::Json;
+        let result = nearviz::commands::inspect::run_with(&path, format, &mut out, &mut err);
+        // As `main` does: the error on stderr, its kind as the exit code.
+        let code = nearviz::exit::report(result, &mut err);
         let err = String::from_utf8_lossy(&err);
         if name.starts_with("bad-") {
             assert_eq!(code, ExitCode::from(2), "{name} should be refused");

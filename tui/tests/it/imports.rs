@@ -1,5 +1,6 @@
 //! Imports run one way: `engine` -> `chain` <- `model` <- `layout` <- `ui`, with `app` holding
-//! the state the ui reads. A plain test over the `crate::...` paths of every source file (in
+//! the state the ui reads; `scenario` is read by all and reads none; `serve` sits on the engines;
+//! `diff` on the model. A plain test over the `crate::...` paths of every source file (in
 //! `use` lines and in expressions): it fails naming the file and the path when a module reaches
 //! up, so the direction is kept in CI without extra tools.
 
@@ -8,18 +9,57 @@ use std::path::{Path, PathBuf};
 
 /// What each top-level module must not name.
 const FORBIDDEN: &[(&str, &[&str])] = &[
-    ("chain", &["model", "layout", "ui", "app", "engine", "cli", "commands", "output", "fixture"]),
-    ("engine", &["model", "layout", "ui", "app", "cli", "commands", "output", "terminal"]),
-    ("model", &["layout", "ui", "app", "engine", "cli", "commands", "output", "terminal"]),
-    ("format", &["layout", "ui", "app", "engine", "cli", "commands", "output", "terminal"]),
-    ("layout", &["ui", "app", "engine", "cli", "commands", "output", "terminal"]),
-    ("output", &["layout", "ui", "app", "engine", "cli", "commands", "terminal"]),
+    (
+        "chain",
+        &[
+            "model", "layout", "ui", "app", "engine", "cli", "commands", "output", "fixture",
+            "serve",
+        ],
+    ),
+    (
+        "scenario",
+        &[
+            "chain", "engine", "serve", "model", "layout", "ui", "app", "cli", "commands",
+            "output", "fixture", "terminal", "diff",
+        ],
+    ),
+    (
+        "engine",
+        &["model", "layout", "ui", "app", "cli", "commands", "output", "terminal", "serve", "diff"],
+    ),
+    (
+        "serve",
+        &[
+            "model", "layout", "ui", "app", "cli", "commands", "output", "terminal", "fixture",
+            "diff",
+        ],
+    ),
+    (
+        "model",
+        &[
+            "layout", "ui", "app", "engine", "cli", "commands", "output", "terminal", "serve",
+            "diff",
+        ],
+    ),
+    (
+        "format",
+        &[
+            "layout", "ui", "app", "engine", "cli", "commands", "output", "terminal", "serve",
+            "diff",
+        ],
+    ),
+    ("layout", &["ui", "app", "engine", "cli", "commands", "output", "terminal", "serve", "diff"]),
+    ("output", &["layout", "ui", "app", "engine", "cli", "commands", "terminal", "serve"]),
+    ("diff", &["layout", "ui", "app", "engine", "cli", "commands", "terminal", "serve"]),
     (
         "fixture",
-        &["model", "layout", "ui", "app", "engine", "cli", "commands", "output", "terminal"],
+        &[
+            "model", "layout", "ui", "app", "engine", "cli", "commands", "output", "terminal",
+            "serve", "diff",
+        ],
     ),
-    ("app", &["ui", "cli", "commands", "terminal", "output"]),
-    ("ui", &["engine", "cli", "commands", "terminal", "output", "fixture"]),
+    ("app", &["ui", "cli", "commands", "terminal", "output", "serve"]),
+    ("ui", &["engine", "cli", "commands", "terminal", "output", "fixture", "serve"]),
 ];
 
 /// What `ui` may use of `app`: the state it reads, never how it changes.
@@ -47,29 +87,74 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// `crate::a::b::{C, D}` paths in `text` (comments skipped), as `(a, rest)`.
-fn crate_paths(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for line in text.lines() {
-        let code = line.split("//").next().unwrap_or("");
-        let mut rest = code;
-        while let Some(at) = rest.find("crate::") {
-            let tail = &rest[at + "crate::".len()..];
-            let end = tail
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
-                .unwrap_or(tail.len());
-            let path = tail[..end].trim_end_matches(':');
-            let (first, more) = path.split_once("::").unwrap_or((path, ""));
-            // `use crate::app::{App, Mode}`: the braces list what is used.
-            let listed = if more.is_empty() && tail[end..].starts_with('{') {
-                let inner = &tail[end + 1..];
-                inner[..inner.find('}').unwrap_or(inner.len())].to_string()
-            } else {
-                more.to_string()
-            };
-            out.push((first.to_string(), listed));
-            rest = &tail[end..];
+/// `text` without its `//` comments.
+fn without_comments(text: &str) -> String {
+    text.lines().map(|line| line.split("//").next().unwrap_or("")).collect::<Vec<_>>().join("\n")
+}
+
+/// The `{...}` group that `text` starts with (nested groups kept whole), without the braces.
+fn group(text: &str) -> &str {
+    let mut depth = 0;
+    for (at, c) in text.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' if depth == 1 => return &text[1..at],
+            '}' => depth -= 1,
+            _ => {}
         }
+    }
+    &text[1.min(text.len())..]
+}
+
+/// The items of a group, split at its top-level commas: `a::{B, C}, d` is `a::{B, C}` and `d`.
+fn items(group: &str) -> Vec<String> {
+    let (mut out, mut depth, mut start) = (Vec::new(), 0, 0);
+    for (at, c) in group.char_indices() {
+        match c {
+            '{' => depth += 1,
+            '}' => depth -= 1,
+            ',' if depth == 0 => {
+                out.push(group[start..at].to_string());
+                start = at + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(group[start..].to_string());
+    out.into_iter()
+        .map(|i| i.split_whitespace().collect::<String>())
+        .filter(|i| !i.is_empty())
+        .collect()
+}
+
+/// One path under `crate::` as `(a, rest)`: `app::{App, Mode}` is `("app", "App,Mode")`,
+/// `model::dag::Dag` is `("model", "dag::Dag")`.
+fn split_path(path: &str) -> (String, String) {
+    let (first, more) = path.split_once("::").unwrap_or((path, ""));
+    let more = if more.starts_with('{') { group(more) } else { more };
+    (first.trim().to_string(), more.split_whitespace().collect::<String>())
+}
+
+/// `crate::a::b::{C, D}` and grouped `crate::{a, b::{C, D}}` paths in `text` (comments skipped,
+/// groups may span lines), as `(a, rest)`.
+fn crate_paths(text: &str) -> Vec<(String, String)> {
+    let code = without_comments(text);
+    let mut out = Vec::new();
+    let mut rest = code.as_str();
+    while let Some(at) = rest.find("crate::") {
+        let tail = &rest[at + "crate::".len()..];
+        let mut end = tail
+            .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'))
+            .unwrap_or(tail.len());
+        if tail[end..].starts_with('{') {
+            end = (end + group(&tail[end..]).len() + 2).min(tail.len());
+        }
+        let path = tail[..end].trim_end_matches(':');
+        match path.strip_prefix('{') {
+            Some(_) => out.extend(items(group(path)).iter().map(|item| split_path(item))),
+            None => out.push(split_path(path)),
+        }
+        rest = &tail[end..];
     }
     out
 }
@@ -87,7 +172,7 @@ fn imports_run_one_way() {
         let module = rel.split(['/', '.']).next().unwrap_or("").to_string();
         let text = std::fs::read_to_string(file).expect("source readable");
         let Some((_, forbidden)) = FORBIDDEN.iter().find(|(m, _)| *m == module) else { continue };
-        for (target, items) in crate_paths(&text) {
+        for (target, listed) in crate_paths(&text) {
             let path = format!("crate::{target}");
             if forbidden.contains(&target.as_str()) {
                 if ALLOWED.contains(&(rel.as_str(), path.as_str())) {
@@ -97,7 +182,7 @@ fn imports_run_one_way() {
                 }
             }
             if module == "ui" && target == "app" {
-                for item in items.split(',').map(|i| i.trim().split("::").next().unwrap_or("")) {
+                for item in items(&listed).iter().map(|i| i.split("::").next().unwrap_or("")) {
                     if !item.is_empty() && !UI_MAY_USE_FROM_APP.contains(&item) {
                         broken.push(format!("{rel}: ui uses app::{item} (state internals)"));
                     }
@@ -122,10 +207,31 @@ fn the_checker_sees_paths_in_uses_and_expressions() {
     assert_eq!(
         paths,
         vec![
-            ("app".to_string(), "App, keymap::Action".to_string()),
+            ("app".to_string(), "App,keymap::Action".to_string()),
             ("ui".to_string(), "render".to_string()),
             ("model".to_string(), "dag::Dag".to_string()),
         ]
+    );
+}
+
+#[test]
+fn the_checker_reads_grouped_and_nested_imports() {
+    let text = "use crate::{fixture, model};\n\
+                use crate::{\n    app::{App, keymap::{Action, Key}}, // crate::cli in a comment\n    \
+                engine::rpc,\n};\n\
+                use crate::output::{self, Format};";
+    let pairs = |list: &[(&str, &str)]| -> Vec<(String, String)> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    };
+    assert_eq!(
+        crate_paths(text),
+        pairs(&[
+            ("fixture", ""),
+            ("model", ""),
+            ("app", "App,keymap::{Action,Key}"),
+            ("engine", "rpc"),
+            ("output", "self,Format"),
+        ])
     );
 }
 

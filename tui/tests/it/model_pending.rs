@@ -166,11 +166,11 @@ fn a_receipt_event_the_node_refused_or_this_build_cannot_read_is_skipped_with_a_
 
 #[test]
 fn a_view_after_the_poll_that_names_it_rebuilds_that_transaction_only() {
-    use nearviz::app::session::Session;
+    use nearviz::app::tracker::Tracker;
     let events = events();
     let views = final_views(&events);
     let callback = views.iter().find(|v| is_callback(v)).expect("a callback").clone();
-    let mut session = Session::new();
+    let mut session = Tracker::new();
     let before = before_outcome_of(&events, &callback.receipt_id);
     for event in before.iter().cloned() {
         session.apply(event);

@@ -1,9 +1,12 @@
 //! The exit-code contract and `--record`, with the real binary:
 //! 0 ok, 1 a call or transaction failed or was not final, 2 bad input, 3 engine or network
 //! failure; `--record` is checked before any work and saved on SIGHUP (the full disk is in
-//! `reliab_record.rs`).
+//! `reliab_record.rs`). Headless `serve` and `watch` stop on a signal with exit 0 and exit 3
+//! when their engine dies.
 
+use crate::serve_common::{sign_call, Server, Watcher};
 use crate::support::cli::{interrupted_run_saves_the_recording, text, Home};
+use serde_json::json;
 use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::Output;
@@ -153,4 +156,77 @@ fn sighup_saves_the_recording() {
     let env = Env::new();
     let record = env.path("hup.json");
     interrupted_run_saves_the_recording(env.nearviz(), &record, "HUP");
+}
+
+/// Compiled contracts are shared with the serve tests (the first boot compiles them).
+fn serve_cache() -> PathBuf {
+    std::path::Path::new(env!("CARGO_TARGET_TMPDIR")).join("serve-cache")
+}
+
+/// `serve --headless` whose engine dies while it boots (its key file cannot be written: a file
+/// stands where the key file's directory should be) is an engine failure: exit 3, in one line.
+#[test]
+fn headless_serve_exits_3_when_its_engine_dies() {
+    let env = Env::new();
+    env.write("blocker", b"a file where a directory should be\n");
+    let out = env
+        .nearviz()
+        .args(["serve", "--headless", "--port", "0", "--key-file", "blocker/key.json"])
+        .env("XDG_CACHE_HOME", serve_cache())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(one_error(&out).contains("blocker"), "{}", text(&out.stderr));
+    assert!(!text(&out.stdout).contains("ready"), "{}", text(&out.stdout));
+}
+
+/// `watch --headless` on a node that does not answer: its engine goes down at once, exit 3.
+#[test]
+fn headless_watch_exits_3_when_its_engine_dies() {
+    let env = Env::new();
+    let closed = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!("http://{}", closed.local_addr().expect("addr"));
+    drop(closed);
+    let record = env.path("watch.json");
+    let out = env
+        .nearviz()
+        .args(["watch", "--headless", "--rpc", &url, "--record"])
+        .arg(&record)
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(3), "{}", text(&out.stderr));
+    assert!(one_error(&out).contains(&url), "{}", text(&out.stderr));
+    // Saved on the way out (with no events: nothing was seen).
+    let saved: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&record).expect("the recording is saved"))
+            .expect("JSON");
+    assert_eq!(saved["events"], json!([]), "{saved}");
+}
+
+/// A hang-up stops headless `serve` and `watch` like SIGTERM does (a signal is how a headless
+/// server stops: exit 0), and both save their recording with the transaction they saw.
+#[test]
+fn sighup_saves_headless_serve_and_watch_recordings() {
+    let mut server = Server::start(&["--block-ms", "50"]);
+    let dir = tempfile::tempdir().expect("tempdir");
+    let record = dir.path().join("watch.json");
+    let record_arg = record.to_str().expect("utf-8");
+    let mut watch = Watcher::start(&server.url, &["--record", record_arg]);
+    let (b64, hash) =
+        sign_call(&server, "alice.test.near", "xcc.test.near", "multiple_contracts", json!({}), 0);
+    let sent = server.rpc("broadcast_tx_commit", json!([b64]));
+    assert!(sent.get("result").is_some(), "{sent}");
+    let hash = hash.to_string();
+    assert!(watch.line_for(&hash).ends_with(" ok"));
+
+    let watched = watch.signal("HUP");
+    assert_eq!(watched.code(), Some(0), "watch on SIGHUP: {watched:?}");
+    let served = server.signal("HUP");
+    assert_eq!(served.code(), Some(0), "serve on SIGHUP: {served:?}");
+    for path in [&record, &server.record] {
+        let recording = nearviz::fixture::load(path).expect("the recording is saved");
+        let dag = nearviz::model::Trace::from_events(recording.chain_events()).dag();
+        let found = dag.transactions.iter().any(|t| t.hash.to_string() == hash);
+        assert!(found, "{} has the transaction", path.display());
+    }
 }

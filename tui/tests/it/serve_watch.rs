@@ -1,7 +1,7 @@
 //! `nearviz watch --headless` following a `nearviz serve` while near-api-js sends a burst of
 //! ten transactions: it must see every one, to FINAL, with none missed.
 
-use crate::serve_common::{run_flow, Server};
+use crate::serve_common::{run_flow, Server, Watcher};
 use crate::support::child::Guarded;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
@@ -59,66 +59,6 @@ fn watch_sees_every_transaction_of_a_burst() {
     assert!(!recording.events.is_empty());
 }
 
-/// `nearviz watch --headless` with its stdout and stderr lines.
-struct Watcher {
-    child: Guarded,
-    out: std::sync::mpsc::Receiver<String>,
-    err: std::sync::mpsc::Receiver<String>,
-    _dir: tempfile::TempDir,
-}
-
-impl Watcher {
-    fn start(url: &str, extra: &[&str]) -> Watcher {
-        let dir = tempfile::tempdir().expect("tempdir");
-        let mut child = Guarded::spawn(
-            Command::new(env!("CARGO_BIN_EXE_nearviz"))
-                .args(["watch", "--headless", "--rpc", url])
-                .args(extra)
-                .env("XDG_DATA_HOME", dir.path())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped()),
-            "nearviz watch",
-        );
-        let lines = |stream: Box<dyn std::io::Read + Send>| {
-            let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                for line in BufReader::new(stream).lines().map_while(Result::ok) {
-                    let _ = tx.send(line);
-                }
-            });
-            rx
-        };
-        let out = lines(Box::new(child.stdout.take().expect("stdout")));
-        let err = lines(Box::new(child.stderr.take().expect("stderr")));
-        let ready = out.recv_timeout(Duration::from_secs(30)).expect("watch ready");
-        assert!(ready.contains("following"), "{ready}");
-        Watcher { child, out, err, _dir: dir }
-    }
-
-    /// The stdout line naming `hash`, within 30 s.
-    fn line_for(&self, hash: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
-        let mut seen = Vec::new();
-        while Instant::now() < deadline {
-            if let Ok(line) = self.out.recv_timeout(Duration::from_millis(200)) {
-                if line.contains(hash) {
-                    return line;
-                }
-                seen.push(line);
-            }
-        }
-        let errors: Vec<String> = self.err.try_iter().collect();
-        panic!("watch never showed {hash}: {seen:#?}\nstderr: {errors:#?}");
-    }
-
-    fn stop(mut self) -> Vec<String> {
-        let _ = Command::new("kill").args(["-TERM", &self.child.id().to_string()]).status();
-        let exit = self.child.wait().expect("watch exit");
-        assert!(exit.success(), "{exit:?}");
-        self.err.try_iter().collect()
-    }
-}
-
 /// A watch that starts after the transaction was included (it never sees it in a chunk) attaches
 /// it from its receipts; so does a watch of `--account hello.test.near` for alice → xcc, whose
 /// only contact with hello is a receipt xcc sends there. A watch that may not look back reports
@@ -157,13 +97,13 @@ fn watch_attaches_transactions_it_only_meets_through_receipts() {
     // In process, with no blocks to look back in: the same receipts are orphans, and said so.
     let tokio = tokio::runtime::Runtime::new().expect("tokio");
     let client = nearviz::engine::rpc::RpcClient::new(&server.url).expect("client");
-    let opts = nearviz::serve::watch::WatchOptions {
+    let opts = nearviz::engine::watch::WatchOptions {
         lookback: 0,
-        ..nearviz::serve::watch::WatchOptions::default()
+        ..nearviz::engine::watch::WatchOptions::default()
     };
     let mut blind = {
         let _inside = tokio.enter();
-        nearviz::serve::watch::spawn(client, opts)
+        nearviz::engine::watch::spawn(client, opts)
     };
     let joined = Instant::now();
     let late = Watcher::start(&server.url, &[]);

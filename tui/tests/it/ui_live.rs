@@ -110,7 +110,7 @@ fn history_keeps_every_transaction_and_reopens_any() {
             app.update(Msg::Engine(event));
         }
     }
-    assert_eq!(app.session().dag().transactions.len(), 3);
+    assert_eq!(app.tracker().dag().transactions.len(), 3);
     assert_eq!(
         app.open_tx().and_then(|t| t.label.clone()).as_deref(),
         Some("weights"),
@@ -150,7 +150,7 @@ fn a_dead_engine_is_shown_and_restarts_keeping_history() {
     assert!(matches!(app.engine(), EngineState::Starting(_)));
     assert_eq!(press(&mut app, 'R'), None, "only once");
     app.update(Msg::Engine(EngineEvent::Ready(info(false))));
-    assert_eq!(app.session().dag().transactions.len(), 1, "history kept across the restart");
+    assert_eq!(app.tracker().dag().transactions.len(), 1, "history kept across the restart");
     assert!(screen(&mut app).contains("call_failing_with_rollback"));
 }
 

@@ -247,5 +247,5 @@ fn playing_follows_recorded_time_and_speed() {
     }
     let player = app.player().expect("player");
     assert!(player.at_end() && !player.playing, "stops at the end");
-    assert_eq!(app.session().dag().transactions.len(), 1);
+    assert_eq!(app.tracker().dag().transactions.len(), 1);
 }

@@ -162,7 +162,7 @@ async fn live_builtin_calls_read_whole_at_120x40() {
     for event in events {
         app.update(Msg::Engine(event));
     }
-    let count = app.session().dag().transactions.len();
+    let count = app.tracker().dag().transactions.len();
     assert!(count >= 15, "{count} transactions");
     // The newest transaction is open: step back to the oldest, then forward through all.
     for _ in 0..count {

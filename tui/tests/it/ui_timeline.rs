@@ -108,7 +108,7 @@ fn the_race_on_one_block_axis() {
     let txs = hashes();
     assert_eq!(txs.len(), 6, "deposit, 2 withdraws, deposit, 2 withdraws");
     keys(&mut app, "t");
-    assert!(app.timeline().open);
+    assert!(app.timeline_open());
     assert_eq!(app.timeline().cursor, 5, "opens on the open (last) transaction");
     let s = screen(&mut app);
     assert!(s.contains("Timeline · 6 transactions"), "{s}");
@@ -144,7 +144,7 @@ fn enter_opens_the_selected_transaction_and_esc_comes_back() {
     keys(&mut app, "kkk");
     assert_eq!(app.timeline().cursor, 2);
     key(&mut app, KeyCode::Enter);
-    assert!(!app.timeline().open);
+    assert!(!app.timeline_open());
     assert_eq!(app.open(), Some(txs[2]));
     assert_eq!(app.focus(), Focus::Dag);
     let s = screen(&mut app);
@@ -156,8 +156,48 @@ fn enter_opens_the_selected_transaction_and_esc_comes_back() {
     keys(&mut app, "t");
     assert_eq!(app.timeline().cursor, 0);
     key(&mut app, KeyCode::Esc);
-    assert!(!app.timeline().open);
+    assert!(!app.timeline_open());
     assert_eq!(app.open(), Some(txs[2]), "esc leaves the open transaction alone");
+}
+
+/// The DAG's keys (fold, zoom, ledger, next transaction...) do nothing while the timeline hides
+/// the DAG, and neither the footer nor the help advertises them; the timeline's own keys are.
+#[test]
+fn the_dags_keys_do_nothing_in_the_timeline_and_are_not_advertised() {
+    let mut app = replay();
+    keys(&mut app, "[G");
+    let selected = app.selected();
+    assert!(matches!(selected, nearviz::app::Selected::Receipt(_)), "a receipt to fold");
+    let (open, options) = (app.open(), format!("{:?}", app.options()));
+    keys(&mut app, "t");
+    let dag = *app.view().dag();
+    keys(&mut app, "czZCLrvuw[]");
+    assert!(app.timeline_open());
+    assert_eq!(app.open(), open, "[ and ] leave the hidden DAG's transaction alone");
+    assert_eq!(app.selected(), selected);
+    assert_eq!(format!("{:?}", app.options()), options, "no fold, zoom, refunds or units");
+    assert_eq!(*app.view().dag(), dag, "no ledger, raw values or notes");
+    assert!(app.status().is_some_and(|s| s.contains("does nothing here")), "{:?}", app.status());
+    let s = screen(&mut app);
+    let footer = s.lines().last().expect("a footer").to_string();
+    assert!(footer.contains("←↑↓→ move · enter open · esc/t back · ? help"), "{footer}");
+    for dag_only in ["zoom", "ledger", "tx", "refunds", "units", "panel", "details"] {
+        assert!(!footer.contains(dag_only), "the footer advertises {dag_only}: {footer}");
+    }
+    keys(&mut app, "?");
+    let help = screen(&mut app);
+    assert!(help.contains("open the transaction's DAG") && help.contains("later blocks"), "{help}");
+    for dag_only in
+        ["fold / unfold", "zoom in", "ledger:", "open the next transaction", "gas refunds"]
+    {
+        assert!(!help.contains(dag_only), "the help advertises {dag_only}:\n{help}");
+    }
+    // Back on the DAG, the same keys act on it again.
+    keys(&mut app, "x");
+    key(&mut app, KeyCode::Esc);
+    assert!(!app.timeline_open());
+    keys(&mut app, "c");
+    assert_ne!(format!("{:?}", app.options()), options, "c folds on the DAG");
 }
 
 #[test]
@@ -245,7 +285,7 @@ fn live_and_viewer_modes_show_it_too() {
     let events: Vec<ChainEvent> = race().to_vec();
     let half = events.len() / 2;
     live.update(Msg::Engines(events[..half].iter().cloned().map(EngineEvent::Chain).collect()));
-    let before = live.session().dag().transactions.len();
+    let before = live.tracker().dag().transactions.len();
     live.update(Msg::Engines(events[half..].iter().cloned().map(EngineEvent::Chain).collect()));
     assert!(before < 6);
     let s = draw(&mut live, W, H);

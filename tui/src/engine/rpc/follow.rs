@@ -90,7 +90,8 @@ pub enum FollowError {
 }
 
 impl FollowError {
-    /// Whether the cause is the RPC or the network (exit code 1) rather than the input (2).
+    /// Whether the cause is the RPC or the network (exit code 3) rather than the input (2); the
+    /// one rule, applied by `crate::exit`.
     pub fn is_network(&self) -> bool {
         match self {
             FollowError::NotFound { .. } | FollowError::Stopped { .. } => false,

@@ -63,8 +63,8 @@ pub fn read_json(path: &Path) -> Value {
 pub fn inspect(path: &Path, format: Format) -> (bool, String, String) {
     let mut out = Vec::new();
     let mut err = Vec::new();
-    let code = nearviz::commands::inspect::run_with(path, format, &mut out, &mut err)
-        .expect("inspect runs");
+    let result = nearviz::commands::inspect::run_with(path, format, &mut out, &mut err);
+    let code = nearviz::exit::report(result, &mut err);
     let ok = code == std::process::ExitCode::SUCCESS;
     (ok, String::from_utf8(out).expect("utf8"), String::from_utf8(err).expect("utf8"))
 }

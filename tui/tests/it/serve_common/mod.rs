@@ -90,21 +90,103 @@ impl Server {
 
     /// SIGTERM, then the exit status.
     pub fn terminate(&mut self) -> ExitStatus {
-        let pid = self.child.id().to_string();
-        let killed = Command::new("kill").args(["-TERM", &pid]).status().expect("kill");
-        assert!(killed.success());
-        let deadline = Instant::now() + Duration::from_secs(30);
-        loop {
-            if let Some(status) = self.child.try_wait().expect("wait") {
-                return status;
-            }
-            assert!(Instant::now() < deadline, "nearviz serve did not stop on SIGTERM");
-            std::thread::sleep(Duration::from_millis(20));
-        }
+        stop(&mut self.child, "TERM")
+    }
+
+    /// `SIG<signal>`, then the exit status.
+    pub fn signal(&mut self, signal: &str) -> ExitStatus {
+        stop(&mut self.child, signal)
     }
 }
 
 impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// Sends `SIG<signal>` to `child` and waits (30 s at most) for its exit status.
+pub fn stop(child: &mut Child, signal: &str) -> ExitStatus {
+    let pid = child.id().to_string();
+    let killed = Command::new("kill").args([&format!("-{signal}"), &pid]).status().expect("kill");
+    assert!(killed.success());
+    let deadline = Instant::now() + Duration::from_secs(30);
+    loop {
+        if let Some(status) = child.try_wait().expect("wait") {
+            return status;
+        }
+        assert!(Instant::now() < deadline, "nearviz did not stop on SIG{signal}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+/// `nearviz watch --headless` with its stdout and stderr lines.
+pub struct Watcher {
+    pub child: Child,
+    pub out: mpsc::Receiver<String>,
+    pub err: mpsc::Receiver<String>,
+    _dir: tempfile::TempDir,
+}
+
+impl Watcher {
+    pub fn start(url: &str, extra: &[&str]) -> Watcher {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_nearviz"))
+            .args(["watch", "--headless", "--rpc", url])
+            .args(extra)
+            .env("XDG_DATA_HOME", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start nearviz watch");
+        let lines = |stream: Box<dyn std::io::Read + Send>| {
+            let (tx, rx) = mpsc::channel();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+            rx
+        };
+        let out = lines(Box::new(child.stdout.take().expect("stdout")));
+        let err = lines(Box::new(child.stderr.take().expect("stderr")));
+        let ready = out.recv_timeout(Duration::from_secs(30)).expect("watch ready");
+        assert!(ready.contains("following"), "{ready}");
+        Watcher { child, out, err, _dir: dir }
+    }
+
+    /// The stdout line naming `hash`, within 30 s.
+    pub fn line_for(&self, hash: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.out.recv_timeout(Duration::from_millis(200)) {
+                if line.contains(hash) {
+                    return line;
+                }
+                seen.push(line);
+            }
+        }
+        let errors: Vec<String> = self.err.try_iter().collect();
+        panic!("watch never showed {hash}: {seen:#?}\nstderr: {errors:#?}");
+    }
+
+    /// SIGTERM; it must exit 0. Its stderr lines.
+    pub fn stop(mut self) -> Vec<String> {
+        let exit = self.signal("TERM");
+        assert!(exit.success(), "{exit:?}");
+        self.err.try_iter().collect()
+    }
+
+    /// `SIG<signal>`, then the exit status.
+    pub fn signal(&mut self, signal: &str) -> ExitStatus {
+        stop(&mut self.child, signal)
+    }
+}
+
+impl Drop for Watcher {
+    /// A failed test must not leave the watch running.
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();

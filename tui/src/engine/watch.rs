@@ -10,9 +10,8 @@
 //! more than `max_behind` blocks behind ─▶ Progress("skipped N blocks") and jump to the head
 //! ```
 
-use super::orphans::{
-    chunk_txs, forwarder, receipt_ids, BlockTx, BlockTxs, Known, Pending, SETTLE_BLOCKS,
-};
+mod orphans;
+
 use crate::chain::{ChainEvent, TxHash};
 use crate::engine::rpc::client::RpcClient;
 use crate::engine::rpc::follow::{follow_tx, FollowOptions};
@@ -20,6 +19,9 @@ use crate::engine::rpc::response::envelope;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
+use orphans::{
+    chunk_txs, forwarder, receipt_ids, BlockTx, BlockTxs, Known, Pending, SETTLE_BLOCKS,
+};
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::Duration;
@@ -34,7 +36,7 @@ pub struct WatchOptions {
     pub poll_interval: Duration,
     /// Blocks it may fall behind before it skips to the head (and says so).
     pub max_behind: u64,
-    /// How far before a receipt's block its transaction is looked for (see [`super::orphans`]).
+    /// How far before a receipt's block its transaction is looked for (see [`orphans`]).
     pub lookback: u64,
 }
 

@@ -1,0 +1,47 @@
+//! Reading a method's params as the node does: its request types, its parse errors, and the
+//! block a reference names.
+
+use near_jsonrpc_primitives::errors::RpcError;
+use near_primitives::types::{BlockId, BlockReference, Finality};
+use near_primitives::views::BlockHeaderView;
+use nearviz_runtime::Runtime;
+use serde::de::DeserializeOwned;
+use serde_json::Value;
+
+/// Parses `params` as `T`, or the node's parse error.
+pub fn parse<T: DeserializeOwned>(params: Value) -> Result<T, RpcError> {
+    serde_json::from_value(params)
+        .map_err(|e| RpcError::parse_error(format!("Failed parsing args: {e}")))
+}
+
+/// The block a reference names: `final` is two blocks under the head (one validator).
+pub fn resolve_block<'a>(
+    rt: &'a Runtime,
+    reference: &BlockReference,
+) -> Option<&'a BlockHeaderView> {
+    let head = rt.head().height;
+    match reference {
+        BlockReference::BlockId(BlockId::Height(h)) => rt.block_at(*h),
+        BlockReference::BlockId(BlockId::Hash(hash)) => rt.block(hash),
+        BlockReference::Finality(Finality::None) => rt.block_at(head),
+        BlockReference::Finality(Finality::DoomSlug) => rt.block_at(head.saturating_sub(1)),
+        BlockReference::Finality(Finality::Final) | BlockReference::SyncCheckpoint(_) => {
+            rt.block_at(head.saturating_sub(2))
+        }
+    }
+}
+
+/// `{finality}` or `{block_id}`, or `[block_id]` like the node's old array form.
+pub fn block_reference(params: Value) -> Result<BlockReference, RpcError> {
+    match params {
+        Value::Array(mut items) if items.len() == 1 => {
+            let id: BlockId = parse(items.remove(0))?;
+            Ok(BlockReference::BlockId(id))
+        }
+        Value::Null => Ok(BlockReference::Finality(Finality::Final)),
+        other => {
+            let request: near_jsonrpc_primitives::types::blocks::RpcBlockRequest = parse(other)?;
+            Ok(request.block_reference)
+        }
+    }
+}
