@@ -99,7 +99,7 @@ fn gas_reports(
         DiffFormat::Json => diff::gas_report::write_json(&report, out),
     };
     written.and_then(|()| out.flush()).context("cannot write the comparison")?;
-    Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitCode::from(EXIT_DIFFERENT) })
+    Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitKind::Failed.exit_code() })
 }
 
 /// The DAG of a file `fixture::load` reads, or of a saved `--format json` trace; warnings go to

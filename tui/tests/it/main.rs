@@ -11,6 +11,7 @@ mod serve_common;
 mod support;
 
 mod diff_cli;
+mod diff_gas;
 mod diff_matching;
 mod diff_report;
 mod diff_state;
