@@ -132,7 +132,7 @@ impl GasProfile {
         if rest > Gas::ZERO {
             out.push((None, rest));
         }
-        out.sort_by(|a, b| b.1.cmp(&a.1));
+        out.sort_by_key(|c| std::cmp::Reverse(c.1));
         out
     }
 
@@ -188,7 +188,7 @@ impl GasProfile {
 fn units(gas: Gas, name: &str) -> Option<u64> {
     let unit = *unit_costs().get(name)?;
     let gas = gas.as_gas();
-    (unit > 0 && gas % unit == 0).then_some(gas / unit)
+    (unit > 0 && gas.is_multiple_of(unit)).then_some(gas / unit)
 }
 
 /// The ext costs of [`COUNTS_PROTOCOL`] by their profile name.
