@@ -609,7 +609,10 @@ async fn check_state_changes(kind: EngineKind) {
         .receipts
         .iter()
         .flat_map(|r| &r.state_changes)
-        .filter(|c| c.account.as_str() == "alice.test.near" && c.cause == "receipt_processing")
+        .filter(|c| {
+            c.account.as_str() == "alice.test.near"
+                && c.cause == nearviz::chain::Cause::ReceiptProcessing
+        })
         .filter_map(|c| c.balance_delta())
         .any(|delta| delta >= 10i128.pow(24) - 10i128.pow(22));
     assert!(alice_credit, "{kind:?}: alice is credited with the 1 NEAR deposit");

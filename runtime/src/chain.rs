@@ -16,7 +16,7 @@ use crate::chunk::{self, ChunkRules, ChunkUsage};
 use crate::config::{ChainConfig, RuntimeOptions};
 use crate::error::RuntimeError;
 use crate::queue::ReceiptQueue;
-use crate::state::{access_key_storage, AccountRecord, Postponed, State};
+use crate::state::{access_key_storage, AccountRecord, State};
 use crate::transactions;
 use crate::vm::Vm;
 use near_crypto::{InMemorySigner, KeyType, PublicKey, SecretKey, Signature, Signer};
@@ -34,9 +34,6 @@ use std::collections::{HashMap, HashSet, VecDeque};
 
 /// Blocks whose state changes are kept (followers read them right after each block).
 pub const STATE_CHANGES_KEPT: usize = 64;
-
-/// Initial total supply shown in block headers (yoctoNEAR).
-const GENESIS_TOTAL_SUPPLY: u128 = 2_050_000_000 * 10u128.pow(24);
 
 pub(crate) struct TxRecord {
     pub tx: SignedTransaction,
@@ -57,7 +54,7 @@ pub struct Runtime {
     pub(crate) config: ChainConfig,
     pub(crate) vm: Vm,
     pub(crate) state: State,
-    options: RuntimeOptions,
+    pub(crate) options: RuntimeOptions,
     /// Boxed: a header is ~1 KB, so a plain `Vec` of 6,000 blocks is an 8 MB block that is
     /// copied whole each time it doubles.
     #[allow(clippy::vec_box)] // one ~1 KB allocation per header, never a big copy
@@ -67,7 +64,12 @@ pub struct Runtime {
     /// Receipts created in the previous block, run in this one (by id: [`ReceiptQueue`]).
     incoming: ReceiptQueue,
     /// Receipts that did not fit in their block's chunk, oldest first.
-    delayed: ReceiptQueue,
+    pub(crate) delayed: ReceiptQueue,
+    /// State patched since the head block (`sandbox_patch_state`): shown in the next block's
+    /// state changes.
+    pub(crate) patched: Recorder,
+    /// Heights the next block skips (`sandbox_fast_forward`: no block at those heights).
+    pub(crate) skipped_heights: u64,
     /// Gas limit and price rules of the chain.
     rules: ChunkRules,
     /// What the chunk of the block being produced has used so far.
@@ -110,13 +112,17 @@ pub fn public_key_for(account: &AccountId) -> PublicKey {
 
 impl Runtime {
     pub fn new(options: RuntimeOptions) -> Result<Self, RuntimeError> {
-        let config = ChainConfig::new(options.protocol_version, options.gas_price)?;
+        let mut config = ChainConfig::new(options.protocol_version, options.gas_price)?;
+        config.chain_id.clone_from(&options.genesis.chain_id);
+        config.epoch_length = options.genesis.epoch_length.max(1);
         let vm = Vm::new(
             std::sync::Arc::clone(&config.runtime.wasm_config),
             std::sync::Arc::clone(&config.runtime.fees),
             options.cache_dir.as_deref(),
         )?;
-        let rules = ChunkRules::sandbox(options.gas_price);
+        let mut rules = ChunkRules::sandbox(options.gas_price);
+        rules.max_gas_price = options.genesis.max_gas_price.max(options.gas_price);
+        let total_supply = options.genesis.total_supply;
         let congestion = chunk::congestion(&config, 0, 0);
         let mut runtime = Self {
             config,
@@ -128,6 +134,8 @@ impl Runtime {
             mempool: Vec::new(),
             incoming: ReceiptQueue::default(),
             delayed: ReceiptQueue::default(),
+            patched: Recorder::default(),
+            skipped_heights: 0,
             rules,
             usage: ChunkUsage::default(),
             head_gas_used: 0,
@@ -137,7 +145,7 @@ impl Runtime {
             receipt_tx: HashMap::new(),
             in_flight: HashMap::new(),
             next_nonce: HashMap::new(),
-            total_supply: GENESIS_TOTAL_SUPPLY,
+            total_supply,
             state_changes: VecDeque::new(),
         };
         let genesis = runtime.header(
@@ -293,8 +301,10 @@ impl Runtime {
         self.state_changes.iter().rev().find(|(h, _)| h == hash).map(|(_, changes)| changes)
     }
 
+    /// The block at `height`; `None` for a height the chain skipped (fast-forward).
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
-        self.blocks.get(usize::try_from(height).ok()?).map(AsRef::as_ref)
+        let index = self.blocks.binary_search_by_key(&height, |b| b.height).ok()?;
+        self.blocks.get(index).map(AsRef::as_ref)
     }
 
     /// True when `id` is a refund receipt (from `system`) not executed yet.
@@ -339,7 +349,7 @@ impl Runtime {
     /// Like [`Self::produce_block`] with a given timestamp (nanoseconds; kept increasing).
     pub fn produce_block_at(&mut self, timestamp_ns: u64) -> &BlockHeaderView {
         let prev = self.head().clone();
-        let height = prev.height + 1;
+        let height = prev.height + 1 + std::mem::take(&mut self.skipped_heights);
         let timestamp_ns = timestamp_ns.max(prev.timestamp_nanosec + 1);
         let hash = CryptoHash::hash_borsh((prev.hash, height, timestamp_ns));
         let mut block = BlockCtx {
@@ -347,7 +357,7 @@ impl Runtime {
             timestamp_ns,
             random_seed: CryptoHash::hash_bytes(hash.as_ref()),
             written: HashSet::new(),
-            changes: Recorder::default(),
+            changes: std::mem::take(&mut self.patched),
         };
         // Burnt gas costs the previous header's price in this block (`config.gas_price`).
         self.config.gas_price = prev.gas_price.as_yoctonear();
@@ -485,26 +495,10 @@ impl Runtime {
                 }
             }
             ReceiptEnum::Action(_) | ReceiptEnum::ActionV2(_) => {
-                let inputs = match receipt.receipt() {
-                    ReceiptEnum::Action(a) => a.input_data_ids.clone(),
-                    ReceiptEnum::ActionV2(a) => a.input_data_ids.clone(),
-                    _ => Vec::new(),
-                };
-                let missing: Vec<CryptoHash> = inputs
-                    .into_iter()
-                    .filter(|id| !self.state.received_data.contains_key(&(receiver.clone(), *id)))
-                    .collect();
-                if !missing.is_empty() {
-                    for id in &missing {
-                        self.state
-                            .waiting_for
-                            .insert((receiver.clone(), *id), *receipt.receipt_id());
-                    }
-                    let postponed = Postponed { receipt, missing: missing.len() };
-                    self.state.postponed.insert(*postponed.receipt.receipt_id(), postponed);
-                    return;
+                match self.state.hold_until_inputs(receipt) {
+                    Some(ready) => ready,
+                    None => return,
                 }
-                receipt
             }
             _ => {
                 self.done_with(tx);
@@ -585,11 +579,12 @@ impl Runtime {
         } else {
             CryptoHash::hash_borsh((prev_hash, height, timestamp_ns))
         };
-        let hash_at =
-            |h: u64| self.blocks.get(h as usize).map_or(CryptoHash::default(), |b| b.hash);
+        // Final: two blocks back in the chain, doomslug-final: one (one validator).
+        let position = self.blocks.len();
+        let hash_at = |i: usize| self.blocks.get(i).map_or(CryptoHash::default(), |b| b.hash);
         BlockHeaderView {
             height,
-            prev_height: height.checked_sub(1),
+            prev_height: self.blocks.last().map(|b| b.height),
             epoch_id: CryptoHash::default(),
             next_epoch_id: CryptoHash::default(),
             hash,
@@ -608,13 +603,13 @@ impl Runtime {
             validator_proposals: Vec::new(),
             chunk_mask: vec![true],
             gas_price: Balance::from_yoctonear(gas_price),
-            block_ordinal: Some(height + 1),
+            block_ordinal: Some(position as u64 + 1),
             rent_paid: Balance::ZERO,
             validator_reward: Balance::ZERO,
             total_supply: Balance::from_yoctonear(self.total_supply),
             challenges_result: Vec::new(),
-            last_final_block: hash_at(height.saturating_sub(2)),
-            last_ds_final_block: hash_at(height.saturating_sub(1)),
+            last_final_block: hash_at(position.saturating_sub(2)),
+            last_ds_final_block: hash_at(position.saturating_sub(1)),
             next_bp_hash: CryptoHash::default(),
             block_merkle_root: CryptoHash::default(),
             epoch_sync_data_hash: None,

@@ -157,6 +157,21 @@ impl Recorder {
         diff(&mut self.applied, &cause, id, before, after, touched, true);
     }
 
+    /// What a state patch (`sandbox_patch_state`) wrote to `id`: the account when
+    /// `account_written`, the storage keys `touched`, the keys and code it changed.
+    pub fn migration(
+        &mut self,
+        id: &AccountId,
+        before: Option<&AccountRecord>,
+        after: Option<&AccountRecord>,
+        touched: &BTreeSet<Vec<u8>>,
+        account_written: bool,
+    ) {
+        let cause = StateChangeCauseView::Migration;
+        self.note_befores(id, before, after, touched);
+        diff(&mut self.applied, &cause, id, before, after, touched, account_written);
+    }
+
     /// What a failed receipt had written before it was rolled back.
     pub fn reverted(
         &mut self,

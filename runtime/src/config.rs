@@ -19,6 +19,9 @@ pub const SANDBOX_CHAIN_ID: &str = "test-chain-nrviz";
 /// `epoch_start_height` 121).
 pub const SANDBOX_EPOCH_LENGTH: u64 = 60;
 
+/// Total supply of a fresh sandbox's genesis block (yoctoNEAR).
+pub const SANDBOX_TOTAL_SUPPLY: u128 = 2_050_000_000 * 10u128.pow(24);
+
 /// Oldest protocol version the embedded runtime accepts (Wasmtime became NEAR's VM at 84).
 pub const MIN_PROTOCOL_VERSION: ProtocolVersion = 84;
 
@@ -40,6 +43,30 @@ pub struct RuntimeOptions {
     pub genesis_timestamp_ns: u64,
     /// Nanoseconds added to the timestamp per block (the sandbox produces one every ~125 ms).
     pub block_interval_ns: u64,
+    /// The rest of a genesis: chain id, epoch length, total supply, highest gas price.
+    pub genesis: GenesisParams,
+}
+
+/// Chain-level numbers a `genesis.json` sets (`Default`: a fresh sandbox's).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct GenesisParams {
+    pub chain_id: String,
+    pub epoch_length: u64,
+    /// Total supply at genesis (yoctoNEAR); burnt gas lowers it block by block.
+    pub total_supply: u128,
+    /// Highest block gas price (`max_gas_price`); the lowest is [`RuntimeOptions::gas_price`].
+    pub max_gas_price: u128,
+}
+
+impl Default for GenesisParams {
+    fn default() -> Self {
+        Self {
+            chain_id: SANDBOX_CHAIN_ID.to_owned(),
+            epoch_length: SANDBOX_EPOCH_LENGTH,
+            total_supply: SANDBOX_TOTAL_SUPPLY,
+            max_gas_price: crate::chunk::MAX_GAS_PRICE,
+        }
+    }
 }
 
 impl Default for RuntimeOptions {
@@ -50,6 +77,7 @@ impl Default for RuntimeOptions {
             cache_dir: None,
             genesis_timestamp_ns: 1_700_000_000_000_000_000,
             block_interval_ns: 125_000_000,
+            genesis: GenesisParams::default(),
         }
     }
 }
@@ -66,9 +94,9 @@ pub struct ChainConfig {
     pub runtime: Arc<RuntimeConfig>,
     /// Block gas price (yocto per gas): what burnt gas costs.
     pub gas_price: u128,
-    /// [`SANDBOX_CHAIN_ID`].
+    /// [`SANDBOX_CHAIN_ID`] unless the genesis says otherwise.
     pub chain_id: String,
-    /// [`SANDBOX_EPOCH_LENGTH`].
+    /// [`SANDBOX_EPOCH_LENGTH`] unless the genesis says otherwise.
     pub epoch_length: u64,
 }
 

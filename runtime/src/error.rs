@@ -18,6 +18,8 @@ pub enum RuntimeError {
     NoSigningKey { account: AccountId },
     #[error("transaction rejected: {0}")]
     InvalidTransaction(String),
+    #[error("{kind} record of {account}: {reason}")]
+    StateRecord { kind: String, account: AccountId, reason: String },
     #[error("compiled-contract cache: {0}")]
     Cache(String),
     #[error("internal error: {0}")]

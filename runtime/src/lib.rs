@@ -11,11 +11,13 @@ mod convert;
 mod delegate;
 mod error;
 mod ext;
+mod fast_forward;
 mod fees;
 mod global;
 mod implicit;
 mod promises;
 mod queue;
+mod records;
 mod state;
 mod status;
 mod transactions;
@@ -28,9 +30,10 @@ pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
 pub use changes::{BlockStateChanges, PriorValue};
 pub use chunk::{ChunkRules, CHUNK_GAS_LIMIT, GAS_PRICE_ADJUSTMENT_RATE, MAX_GAS_PRICE};
 pub use config::{
-    latest_protocol_version, ChainConfig, RuntimeOptions, DEFAULT_PROTOCOL_VERSION,
-    SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE,
+    latest_protocol_version, ChainConfig, GenesisParams, RuntimeOptions, DEFAULT_PROTOCOL_VERSION,
+    SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE, SANDBOX_TOTAL_SUPPLY,
 };
 pub use error::RuntimeError;
+pub use records::RecordOrigin;
 pub use status::TxStatus;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -56,12 +56,19 @@ impl ReceiptQueue {
     }
 }
 
+impl Extend<Receipt> for ReceiptQueue {
+    /// Queues each receipt at the back, in order.
+    fn extend<I: IntoIterator<Item = Receipt>>(&mut self, receipts: I) {
+        for receipt in receipts {
+            self.push_back(receipt);
+        }
+    }
+}
+
 impl FromIterator<Receipt> for ReceiptQueue {
     fn from_iter<I: IntoIterator<Item = Receipt>>(receipts: I) -> Self {
         let mut queue = Self::default();
-        for receipt in receipts {
-            queue.push_back(receipt);
-        }
+        queue.extend(receipts);
         queue
     }
 }

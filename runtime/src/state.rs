@@ -5,7 +5,7 @@ use crate::yields::{YieldStatus, Yields};
 use near_crypto::PublicKey;
 use near_primitives::account::{AccessKey, Account};
 use near_primitives::hash::CryptoHash;
-use near_primitives::receipt::Receipt;
+use near_primitives::receipt::{Receipt, ReceiptEnum};
 use near_primitives::types::AccountId;
 use near_vm_runner::ContractCode;
 use std::collections::{BTreeMap, HashMap};
@@ -69,11 +69,36 @@ impl State {
     pub fn account(&self, id: &AccountId) -> Option<&AccountRecord> {
         self.accounts.get(id)
     }
+
+    /// Holds an action receipt until the data it waits for has arrived (NEAR-FACTS 2); a
+    /// receipt with all its data is returned, ready to run.
+    pub fn hold_until_inputs(&mut self, receipt: Receipt) -> Option<Receipt> {
+        let receiver = receipt.receiver_id().clone();
+        let inputs = match receipt.receipt() {
+            ReceiptEnum::Action(a) => a.input_data_ids.clone(),
+            ReceiptEnum::ActionV2(a) => a.input_data_ids.clone(),
+            _ => Vec::new(),
+        };
+        let missing: Vec<CryptoHash> = inputs
+            .into_iter()
+            .filter(|id| !self.received_data.contains_key(&(receiver.clone(), *id)))
+            .collect();
+        if missing.is_empty() {
+            return Some(receipt);
+        }
+        for id in &missing {
+            self.waiting_for.insert((receiver.clone(), *id), *receipt.receipt_id());
+        }
+        let postponed = Postponed { receipt, missing: missing.len() };
+        self.postponed.insert(*postponed.receipt.receipt_id(), postponed);
+        None
+    }
 }
 
-/// Bytes an access key adds to an account's storage usage.
+/// Bytes an access key adds to an account's storage usage: the key as the trie holds it (an
+/// ML-DSA-65 key as its 33-byte handle, others whole), the access key, the record overhead.
 pub fn access_key_storage(public_key: &PublicKey, access_key: &AccessKey, extra_bytes: u64) -> u64 {
-    let pk = borsh::object_length(public_key).unwrap_or(0) as u64;
+    let pk = public_key.trie_id_len() as u64;
     let ak = borsh::object_length(access_key).unwrap_or(0) as u64;
     pk + ak + extra_bytes
 }

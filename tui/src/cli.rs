@@ -42,7 +42,8 @@ pub struct LiveArgs {
 
 #[derive(Subcommand, Debug)]
 pub enum Command {
-    /// Replay a recorded fixture (or a raw capture) in the TUI.
+    /// Replay a recorded fixture (or a raw capture) in the TUI; a directory: list the
+    /// recordings NEARVIZ_RECORD_DIR wrote there and open one.
     Replay { file: PathBuf },
     /// Print the DAG of a fixture, a capture or a saved EXPERIMENTAL_tx_status response.
     Inspect {

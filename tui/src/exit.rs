@@ -197,7 +197,7 @@ pub fn check_record_path(path: &Path) -> Result<(), Failure> {
 }
 
 /// `Permission denied` without the `(os error 13)` tail.
-fn io_reason(err: &std::io::Error) -> String {
+pub fn io_reason(err: &std::io::Error) -> String {
     let text = err.to_string();
     match text.find(" (os error") {
         Some(end) => text[..end].to_owned(),

@@ -19,6 +19,7 @@ pub mod fixture;
 pub mod format;
 pub mod layout;
 pub mod model;
+pub mod neard;
 pub mod output;
 pub mod scenario;
 pub mod serve;

@@ -6,6 +6,7 @@ pub mod diff;
 pub mod headless;
 pub mod inspect;
 pub mod live;
+pub mod recordings;
 pub mod replay;
 pub mod run;
 pub mod serve;

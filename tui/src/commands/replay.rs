@@ -1,5 +1,6 @@
 //! `nearviz replay FILE`: the TUI on a recorded fixture (or a raw capture). No engine runs:
-//! the replay re-applies the first k recorded events to a fresh session.
+//! the replay re-applies the first k recorded events to a fresh session. `nearviz replay DIR`
+//! lists the recordings `NEARVIZ_RECORD_DIR` wrote there (`commands::recordings`).
 
 use crate::app::replay::Player;
 use crate::app::App;
@@ -13,6 +14,18 @@ use std::path::Path;
 use std::process::ExitCode;
 
 pub async fn run(file: &Path, args: &LiveArgs) -> anyhow::Result<ExitCode> {
+    let chosen;
+    let file = if file.is_dir() {
+        match super::recordings::choose(file)? {
+            Some(path) => {
+                chosen = path;
+                chosen.as_path()
+            }
+            None => return Ok(ExitCode::SUCCESS),
+        }
+    } else {
+        file
+    };
     let recording = fixture::load(file)?;
     if recording.events.is_empty() {
         return Err(Failure::bad_input(format!("{}: no events to replay", file.display())));

@@ -168,6 +168,7 @@ pub struct EngineSide {
 }
 
 pub mod embedded;
+pub mod journal;
 pub mod rpc;
 pub mod sandbox;
 pub mod select;

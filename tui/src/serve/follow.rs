@@ -5,6 +5,7 @@
 
 use crate::chain::{ChainEvent, TxHash};
 use crate::engine::embedded::{millis, Tracked};
+use crate::engine::journal::Journal;
 use crate::engine::EngineEvent;
 use near_primitives::action::Action;
 use near_primitives::hash::CryptoHash;
@@ -29,6 +30,8 @@ pub struct Follower {
     followed: Vec<Followed>,
     sent_blocks: HashSet<CryptoHash>,
     started: Instant,
+    /// `NEARVIZ_RECORD_DIR`'s recording: what is sent is appended first, one line per step.
+    journal: Option<Journal>,
 }
 
 /// The history label of a transaction: the method it calls, else its action kinds.
@@ -52,8 +55,14 @@ pub fn label(tx: &SignedTransaction) -> String {
 }
 
 impl Follower {
-    pub fn new(events: mpsc::Sender<EngineEvent>) -> Self {
-        Self { events, followed: Vec::new(), sent_blocks: HashSet::new(), started: Instant::now() }
+    pub fn new(events: mpsc::Sender<EngineEvent>, journal: Option<Journal>) -> Self {
+        Self {
+            events,
+            followed: Vec::new(),
+            sent_blocks: HashSet::new(),
+            started: Instant::now(),
+            journal,
+        }
     }
 
     pub fn is_empty(&self) -> bool {
@@ -71,37 +80,44 @@ impl Follower {
         let at_ms = millis(self.started);
         let event =
             ChainEvent::TxSubmitted { tx: TxHash(tx), sender: sender.clone(), label, at_ms };
-        let _ = self.events.send(EngineEvent::Chain(event)).await;
         let mut followed = Followed { tracked: Tracked::new(tx, sender), blocks: 0 };
-        if !self.report(&mut followed, rt).await {
+        let (mut events, done) = followed.tracked.report(rt, &mut self.sent_blocks);
+        events.insert(0, event);
+        if !done {
             self.followed.push(followed);
         }
+        self.emit(events).await;
     }
 
     /// Reports what the last block changed.
     pub async fn after_block(&mut self, rt: &Runtime) {
         let followed = std::mem::take(&mut self.followed);
+        let mut events = Vec::new();
         for mut f in followed {
             f.blocks += 1;
-            if self.report(&mut f, rt).await {
+            // What changed for `f` (see [`Tracked::report`]), and whether it is done.
+            let (changed, done) = f.tracked.report(rt, &mut self.sent_blocks);
+            events.extend(changed);
+            if done {
                 continue;
             }
             if f.blocks >= MAX_BLOCKS_FOLLOWED {
                 let error = Some(format!("not final after {MAX_BLOCKS_FOLLOWED} blocks"));
-                let event = ChainEvent::TxDone { tx: TxHash(f.tracked.tx), error };
-                let _ = self.events.send(EngineEvent::Chain(event)).await;
+                events.push(ChainEvent::TxDone { tx: TxHash(f.tracked.tx), error });
                 continue;
             }
             self.followed.push(f);
         }
+        self.emit(events).await;
     }
 
-    /// Sends what changed for `f` (see [`Tracked::report`]); true when it is done.
-    async fn report(&mut self, f: &mut Followed, rt: &Runtime) -> bool {
-        let (events, done) = f.tracked.report(rt, &mut self.sent_blocks);
+    /// Appends `events` to the journal (before anyone hears of them), then sends them.
+    async fn emit(&mut self, events: Vec<ChainEvent>) {
+        if let Some(journal) = &mut self.journal {
+            journal.append(&events);
+        }
         for event in events {
             let _ = self.events.send(EngineEvent::Chain(event)).await;
         }
-        done
     }
 }

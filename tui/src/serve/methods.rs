@@ -32,6 +32,8 @@ pub enum Answer {
         until: TxExecutionStatus,
         receipts: bool,
     },
+    /// A sandbox call that changes the chain ([`super::sandbox::apply`]).
+    Sandbox(super::sandbox::Op),
 }
 
 /// What a sent transaction's request answers.
@@ -60,6 +62,10 @@ pub fn dispatch(rt: &Runtime, ctx: &Context, method: &str, params: Value) -> Ans
         "send_tx" => return send_tx(rt, params),
         "broadcast_tx_async" | "broadcast_tx_commit" => return broadcast(rt, method, params),
         "tx" | "EXPERIMENTAL_tx_status" => return tx_status(rt, params, method != "tx"),
+        "sandbox_patch_state" => return super::sandbox::patch_state(params),
+        "sandbox_fast_forward" => return super::sandbox::fast_forward(params),
+        "validators" => super::sandbox::validators(rt, params),
+        "EXPERIMENTAL_validators_ordered" => super::sandbox::validators_ordered(rt, params),
         _ => Err(RpcError::method_not_found(method.to_owned())),
     };
     Answer::Now(reply)

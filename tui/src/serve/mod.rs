@@ -20,15 +20,18 @@ mod methods;
 mod node;
 mod params;
 mod query;
-mod time;
+mod sandbox;
+pub(crate) mod time;
 mod views;
 mod wait;
 
 pub use http::Limits;
 pub use keyfile::{root_key, write_key_file, KeyFile};
 pub use node::ENGINE_NAME;
+pub use time::rfc3339;
 
 use crate::engine::embedded::default_cache_dir;
+use crate::engine::journal;
 use crate::engine::EngineHandle;
 use crate::scenario::Scenario;
 use anyhow::Context as _;
@@ -67,6 +70,21 @@ pub struct ServeOptions {
     pub limits: Limits,
 }
 
+/// What the node thread serves.
+pub enum Boot {
+    /// A fresh chain with the scenario's accounts and contracts (`nearviz serve`); the root
+    /// account's key is written to [`ServeOptions::key_file`].
+    Scenario(Scenario),
+    /// A chain built already, e.g. from a `genesis.json` (`near-sandbox run`, [`crate::neard`]).
+    Runtime(Box<Runtime>),
+}
+
+impl From<Scenario> for Boot {
+    fn from(scenario: Scenario) -> Self {
+        Boot::Scenario(scenario)
+    }
+}
+
 /// One JSON-RPC call on its way to the node thread.
 pub struct RpcCall {
     pub method: String,
@@ -96,21 +114,27 @@ impl Serving {
 
 /// Binds the address, starts the node thread (which boots the scenario) and the HTTP server.
 /// Requests that arrive while the scenario deploys wait for it.
-pub async fn start(scenario: Scenario, opts: ServeOptions) -> anyhow::Result<Serving> {
+pub async fn start(boot: impl Into<Boot>, opts: ServeOptions) -> anyhow::Result<Serving> {
+    let boot = boot.into();
     let listener = tokio::net::TcpListener::bind(opts.addr)
         .await
         .with_context(|| format!("cannot listen on {}", opts.addr))?;
     let addr = listener.local_addr().context("the listening socket has no address")?;
     let (calls_tx, calls_rx) = mpsc::channel::<RpcCall>(opts.limits.max_in_flight.max(1));
     let (side, commands, events) = EngineHandle::channels();
+    let protocol_version =
+        opts.protocol_version.unwrap_or(nearviz_runtime::DEFAULT_PROTOCOL_VERSION);
+    let journal =
+        journal::from_env(ENGINE_NAME, &format!("http://{addr}"), protocol_version, time::rfc3339)?;
     let node_opts = node::NodeOptions {
+        journal,
         pacing: opts.pacing,
         protocol_version: opts.protocol_version,
         cache_dir: opts.cache_dir.clone().or_else(default_cache_dir),
         key_file: opts.key_file.clone(),
         addr,
     };
-    let task = tokio::task::spawn_blocking(move || node::run(scenario, node_opts, side, calls_rx));
+    let task = tokio::task::spawn_blocking(move || node::run(boot, node_opts, side, calls_rx));
     let server = tokio::spawn(http::serve(listener, calls_tx, opts.limits));
     Ok(Serving {
         addr,
@@ -133,6 +157,8 @@ pub fn answer_now(rt: &Runtime, body: &[u8]) -> Option<Value> {
     let ctx = Context { addr, started: std::time::Instant::now() };
     match methods::dispatch(rt, &ctx, &method, params) {
         methods::Answer::Now(reply) => Some(http::envelope(id, reply)),
-        methods::Answer::Sent { .. } | methods::Answer::Wait { .. } => None,
+        methods::Answer::Sent { .. }
+        | methods::Answer::Wait { .. }
+        | methods::Answer::Sandbox(_) => None,
     }
 }

@@ -5,8 +5,9 @@ use super::follow::{label, Follower};
 use super::keyfile::{root_key, write_key_file};
 use super::methods::{dispatch, Answer, Then};
 use super::wait::{Waiter, Waiters, WAIT_TIMEOUT};
-use super::{BlockPacing, Context, RpcCall};
+use super::{BlockPacing, Boot, Context, RpcCall};
 use crate::engine::embedded::boot;
+use crate::engine::journal::Journal;
 use crate::engine::{EngineCommand, EngineEvent, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
 use near_primitives::action::{Action, FunctionCallAction};
@@ -22,6 +23,8 @@ use tokio::time::Instant;
 pub const ENGINE_NAME: &str = "serve";
 
 pub struct NodeOptions {
+    /// `NEARVIZ_RECORD_DIR`'s recording, appended by the follower.
+    pub journal: Option<Journal>,
     pub pacing: BlockPacing,
     pub protocol_version: Option<u32>,
     pub cache_dir: Option<PathBuf>,
@@ -47,46 +50,48 @@ struct Node {
 }
 
 /// Runs on a blocking thread of the tokio runtime until the app shuts the engine down.
-pub fn run(
-    scenario: Scenario,
-    opts: NodeOptions,
-    side: EngineSide,
-    calls: mpsc::Receiver<RpcCall>,
-) {
-    tokio::runtime::Handle::current().block_on(run_async(scenario, opts, side, calls));
+pub fn run(boot: Boot, opts: NodeOptions, side: EngineSide, calls: mpsc::Receiver<RpcCall>) {
+    tokio::runtime::Handle::current().block_on(run_async(boot, opts, side, calls));
 }
 
-async fn run_async(
-    scenario: Scenario,
-    opts: NodeOptions,
-    mut side: EngineSide,
-    mut calls: mpsc::Receiver<RpcCall>,
-) {
-    let events = side.events.clone();
-    let down = |why: String| {
-        let events = events.clone();
-        async move {
-            let _ = events.send(EngineEvent::Down(why)).await;
-        }
-    };
+/// A fresh runtime with the scenario deployed, and the root key written to the key file.
+fn boot_scenario(
+    scenario: &Scenario,
+    opts: &NodeOptions,
+    events: &mpsc::Sender<EngineEvent>,
+) -> Result<Runtime, String> {
     let options = RuntimeOptions {
         protocol_version: opts.protocol_version,
         cache_dir: opts.cache_dir.clone(),
         ..RuntimeOptions::default()
     };
-    let mut rt = match Runtime::new(options) {
-        Ok(rt) => rt,
-        Err(err) => return down(format!("embedded runtime: {err}")).await,
-    };
+    let mut rt = Runtime::new(options).map_err(|err| format!("embedded runtime: {err}"))?;
     let progress = |line: String| {
-        let _ = side.events.try_send(EngineEvent::Progress(line));
+        let _ = events.try_send(EngineEvent::Progress(line));
     };
-    if let Err(err) = boot::deploy(&mut rt, &scenario, &progress) {
-        return down(err).await;
-    }
-    if let Err(err) = root_key().and_then(|key| write_key_file(&opts.key_file, &key)) {
-        return down(format!("{err:#}")).await;
-    }
+    boot::deploy(&mut rt, scenario, &progress)?;
+    root_key()
+        .and_then(|key| write_key_file(&opts.key_file, &key))
+        .map_err(|e| format!("{e:#}"))?;
+    Ok(rt)
+}
+
+async fn run_async(
+    boot: Boot,
+    mut opts: NodeOptions,
+    mut side: EngineSide,
+    mut calls: mpsc::Receiver<RpcCall>,
+) {
+    let rt = match boot {
+        Boot::Scenario(scenario) => match boot_scenario(&scenario, &opts, &side.events) {
+            Ok(rt) => rt,
+            Err(why) => {
+                let _ = side.events.send(EngineEvent::Down(why)).await;
+                return;
+            }
+        },
+        Boot::Runtime(rt) => *rt,
+    };
     let info = EngineInfo {
         reason: Some(format!("JSON-RPC on http://{}", opts.addr)),
         protocol_version: Some(rt.protocol_version()),
@@ -102,7 +107,7 @@ async fn run_async(
     let mut node = Node {
         rt,
         ctx: Context { addr: opts.addr, started: std::time::Instant::now() },
-        follower: Follower::new(side.events.clone()),
+        follower: Follower::new(side.events.clone(), opts.journal.take()),
         waiters: Waiters::default(),
         pace,
         next_block: Instant::now(),
@@ -208,6 +213,13 @@ impl Node {
     async fn answer(&mut self, call: RpcCall) {
         match dispatch(&self.rt, &self.ctx, &call.method, call.params) {
             Answer::Now(reply) => {
+                let _ = call.reply.send(reply);
+            }
+            Answer::Sandbox(op) => {
+                let reply = super::sandbox::apply(&mut self.rt, op);
+                self.schedule_next();
+                self.follower.after_block(&self.rt).await;
+                self.waiters.check(&self.rt);
                 let _ = call.reply.send(reply);
             }
             Answer::Wait { tx, until, receipts } => {

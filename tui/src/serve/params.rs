@@ -24,9 +24,11 @@ pub fn resolve_block<'a>(
         BlockReference::BlockId(BlockId::Height(h)) => rt.block_at(*h),
         BlockReference::BlockId(BlockId::Hash(hash)) => rt.block(hash),
         BlockReference::Finality(Finality::None) => rt.block_at(head),
-        BlockReference::Finality(Finality::DoomSlug) => rt.block_at(head.saturating_sub(1)),
+        BlockReference::Finality(Finality::DoomSlug) => {
+            rt.block(&rt.head().last_ds_final_block).or_else(|| rt.block_at(0))
+        }
         BlockReference::Finality(Finality::Final) | BlockReference::SyncCheckpoint(_) => {
-            rt.block_at(head.saturating_sub(2))
+            rt.block(&rt.head().last_final_block).or_else(|| rt.block_at(0))
         }
     }
 }

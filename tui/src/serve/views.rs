@@ -6,7 +6,6 @@ use super::errors::Reply;
 use super::params::{parse, resolve_block};
 use super::time::rfc3339;
 use super::Context;
-use super::CHAIN_ID;
 use crate::scenario::ROOT_ACCOUNT;
 use near_jsonrpc_primitives::errors::RpcError;
 use near_jsonrpc_primitives::types::chunks::{ChunkReference, RpcChunkError, RpcChunkRequest};
@@ -15,9 +14,6 @@ use near_primitives::types::BlockReference;
 use near_primitives::views::BlockHeaderView;
 use nearviz_runtime::Runtime;
 use serde_json::{json, Value};
-
-/// Blocks per epoch reported (the embedded chain never changes epoch).
-const EPOCH_LENGTH: u64 = nearviz_runtime::SANDBOX_EPOCH_LENGTH;
 
 /// The chunk hash of block `block` (one chunk per block).
 pub fn chunk_hash(block: &CryptoHash) -> CryptoHash {
@@ -29,8 +25,8 @@ pub fn status(rt: &Runtime, ctx: &Context) -> Value {
     let genesis = rt.block_at(0).unwrap_or(head);
     let root_key = super::keyfile::root_key().ok().map(|k| k.public_key);
     json!({
-        "version": { "version": env!("CARGO_PKG_VERSION"), "build": "nearviz", "rustc_version": "" },
-        "chain_id": CHAIN_ID,
+        "version": { "version": env!("CARGO_PKG_VERSION"), "build": "nearviz", "commit": "", "rustc_version": "" },
+        "chain_id": rt.config().chain_id,
         "protocol_version": rt.protocol_version(),
         "latest_protocol_version": rt.protocol_version(),
         "rpc_addr": ctx.addr.to_string(),
@@ -129,13 +125,13 @@ pub fn genesis_config(rt: &Runtime) -> Value {
     json!({
         "protocol_version": rt.protocol_version(),
         "genesis_time": genesis_time,
-        "chain_id": CHAIN_ID,
+        "chain_id": rt.config().chain_id,
         "genesis_height": 0,
         "num_block_producer_seats": 1,
         "num_block_producer_seats_per_shard": [1],
         "avg_hidden_validator_seats_per_shard": [0],
         "dynamic_resharding": false,
-        "epoch_length": EPOCH_LENGTH,
+        "epoch_length": rt.config().epoch_length,
         "gas_limit": rt.chunk_rules().gas_limit,
         "min_gas_price": rt.chunk_rules().min_gas_price.to_string(),
         "max_gas_price": rt.chunk_rules().max_gas_price.to_string(),

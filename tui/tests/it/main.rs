@@ -9,6 +9,10 @@
 mod model_common;
 mod serve_common;
 mod support;
+// The one tmux harness, shared with the end-to-end crate (not every helper is used here).
+#[allow(dead_code)]
+#[path = "../../../tests/tmux.rs"]
+mod tmux;
 
 mod diff_cli;
 mod diff_gas;
@@ -26,7 +30,10 @@ mod model_partial;
 mod model_pending;
 mod model_polls;
 mod model_snapshots;
+mod neard_cli;
+mod neard_npm;
 mod pending_embedded;
+mod record_dir;
 mod reliab_exit;
 mod reliab_fuzz;
 mod reliab_record;
@@ -41,6 +48,7 @@ mod run_cli;
 mod serve_changes;
 mod serve_flow;
 mod serve_rpc;
+mod serve_sandbox;
 mod serve_watch;
 mod state_embedded;
 mod state_model;

@@ -1,14 +1,9 @@
 //! `nearviz tx` without `--format`: the real binary opens the TUI (in tmux) on the read-only RPC
 //! engine, fed by a loopback JSON-RPC server, shows the DAG and quits cleanly.
 
-// The one tmux harness, shared with the end-to-end crate (not every helper is used here).
-#[allow(dead_code)]
-#[path = "../../../tests/tmux.rs"]
-mod tmux;
-
 use crate::support::captures::{capture_node, Capture};
 use crate::support::loopback::LoopbackRpc;
-use tmux::Tmux;
+use crate::tmux::{self, Tmux};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_tui_shows_an_rpc_transaction_and_quits() {

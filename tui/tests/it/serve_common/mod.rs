@@ -34,6 +34,11 @@ fn cache_home() -> PathBuf {
 impl Server {
     /// `nearviz serve --headless --port 0 EXTRA...`, waiting until it answers `status`.
     pub fn start(extra: &[&str]) -> Server {
+        Server::start_with_env(extra, &[])
+    }
+
+    /// `start` with these environment variables set.
+    pub fn start_with_env(extra: &[&str], env: &[(&str, &Path)]) -> Server {
         let dir = tempfile::tempdir().expect("tempdir");
         let key_file = dir.path().join("validator_key.json");
         let record = dir.path().join("recording.json");
@@ -46,6 +51,7 @@ impl Server {
             .args(extra)
             .env("XDG_CACHE_HOME", cache_home())
             .env("XDG_DATA_HOME", dir.path().join("data"))
+            .envs(env.iter().copied())
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -250,35 +256,47 @@ pub fn sign_call(
     args: Value,
     deposit: u128,
 ) -> (String, near_primitives::hash::CryptoHash) {
-    use base64::Engine as _;
     use near_primitives::action::{Action, FunctionCallAction};
+    use near_primitives::types::{Balance, Gas};
+    let key = nearviz_runtime::signer_for(&signer.parse().expect("signer id"));
+    let call = Action::FunctionCall(Box::new(FunctionCallAction {
+        method_name: method.into(),
+        args: serde_json::to_vec(&args).expect("args"),
+        gas: Gas::from_gas(300_000_000_000_000),
+        deposit: Balance::from_yoctonear(deposit),
+    }));
+    sign_actions(server, &key, receiver, vec![call])
+}
+
+/// `actions` to `receiver` signed by `signer` (its account and key), with the key's next nonce
+/// and the final block's hash from `server`: the base64 `signed_tx_base64` and the hash.
+pub fn sign_actions(
+    server: &Server,
+    signer: &near_crypto::Signer,
+    receiver: &str,
+    actions: Vec<near_primitives::action::Action>,
+) -> (String, near_primitives::hash::CryptoHash) {
+    use base64::Engine as _;
     use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
-    use near_primitives::types::{AccountId, Balance, Gas};
-    let signer: AccountId = signer.parse().expect("signer id");
-    let key = nearviz_runtime::public_key_for(&signer);
+    let key = signer.public_key();
     let access = server.rpc(
         "query",
         serde_json::json!({"request_type": "view_access_key", "finality": "optimistic",
-                           "account_id": signer, "public_key": key}),
+                           "account_id": signer.get_account_id(), "public_key": key}),
     );
     let nonce = access["result"]["nonce"].as_u64().expect("nonce") + 1;
     let head = server.rpc("block", serde_json::json!({"finality": "final"}));
     let block_hash =
         head["result"]["header"]["hash"].as_str().expect("hash").parse().expect("hash");
     let tx = Transaction::V0(TransactionV0 {
-        signer_id: signer.clone(),
+        signer_id: signer.get_account_id(),
         public_key: key,
         nonce,
         receiver_id: receiver.parse().expect("receiver id"),
         block_hash,
-        actions: vec![Action::FunctionCall(Box::new(FunctionCallAction {
-            method_name: method.into(),
-            args: serde_json::to_vec(&args).expect("args"),
-            gas: Gas::from_gas(300_000_000_000_000),
-            deposit: Balance::from_yoctonear(deposit),
-        }))],
+        actions,
     });
-    let signature = nearviz_runtime::signer_for(&signer).sign(tx.get_hash_and_size().0.as_ref());
+    let signature = signer.sign(tx.get_hash_and_size().0.as_ref());
     let signed = SignedTransaction::new(signature, tx);
     let bytes = near_primitives::borsh::to_vec(&signed).expect("borsh");
     (base64::engine::general_purpose::STANDARD.encode(bytes), signed.get_hash())
