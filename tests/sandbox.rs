@@ -461,6 +461,7 @@ async fn sandbox_and_embedded_runs_diff_equal() {
         format: nearviz::cli::DiffFormat::Tree,
         gas_tolerance: "0.2%",
         txs: &[],
+        gas_report: false,
     };
     let (mut out, mut err) = (Vec::new(), Vec::new());
     let code = nearviz::commands::diff::run_with(&args, &mut out, &mut err).expect("diff runs");

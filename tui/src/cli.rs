@@ -63,6 +63,10 @@ pub enum Command {
         all: bool,
         #[arg(long, value_enum, default_value_t = Format::Tree)]
         format: Format,
+        /// Print the gas report instead of the DAGs: per receiver.method, the calls and the
+        /// min / median / max gas burnt (a table; JSON with --format json).
+        #[arg(long)]
+        gas_report: bool,
     },
     /// Serve the embedded chain as a NEAR JSON-RPC endpoint (near-api-js, near-cli...).
     Serve(ServeArgs),
@@ -97,6 +101,9 @@ pub enum Command {
         /// Compare only the transactions with this label (repeatable).
         #[arg(long = "tx")]
         txs: Vec<String>,
+        /// Compare the two runs' gas reports (per receiver.method) instead of their DAGs.
+        #[arg(long)]
+        gas_report: bool,
     },
 }
 

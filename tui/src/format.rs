@@ -64,6 +64,19 @@ fn tgas(raw: u64) -> String {
     }
 }
 
+/// `part` as a share of `total`: `43%`, `<1%` for a sliver, `0%` for none.
+pub fn share(part: u64, total: u64) -> String {
+    if part == 0 || total == 0 {
+        return "0%".to_string();
+    }
+    let pct = part as f64 * 100.0 / total as f64;
+    if pct < 1.0 {
+        "<1%".to_string()
+    } else {
+        format!("{pct:.0}%")
+    }
+}
+
 /// A NEAR amount with 5 significant decimals: `1 NEAR`, `0.00012 NEAR`, `0 NEAR`.
 pub fn near(amount: Balance) -> String {
     let yocto = amount.as_yoctonear();

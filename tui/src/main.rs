@@ -23,13 +23,14 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     }
     match &cli.command {
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
-        Some(Command::Diff { a, b, format, gas_tolerance, txs }) => {
+        Some(Command::Diff { a, b, format, gas_tolerance, txs, gas_report }) => {
             commands::diff::run(&commands::diff::DiffArgs {
                 a,
                 b,
                 format: *format,
                 gas_tolerance,
                 txs,
+                gas_report: *gas_report,
             })
         }
         command => {
@@ -46,20 +47,22 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
     match command {
         None => commands::live::run(live).await,
         Some(Command::Replay { file }) => commands::replay::run(file, live).await,
-        Some(Command::Run { scenario_file, calls, all, format }) => {
-            commands::run::run(scenario_file.as_deref(), calls, *all, *format, live).await
+        Some(Command::Run { scenario_file, calls, all, format, gas_report }) => {
+            let output = commands::run::Output { format: *format, gas_report: *gas_report };
+            commands::run::run(scenario_file.as_deref(), calls, *all, output, live).await
         }
         Some(Command::Tx { hash, sender, rpc, network, format }) => {
             commands::tx::run(hash, sender, rpc.as_deref(), *network, *format, live).await
         }
         Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
-        Some(Command::Diff { a, b, format, gas_tolerance, txs }) => {
+        Some(Command::Diff { a, b, format, gas_tolerance, txs, gas_report }) => {
             commands::diff::run(&commands::diff::DiffArgs {
                 a,
                 b,
                 format: *format,
                 gas_tolerance,
                 txs,
+                gas_report: *gas_report,
             })
         }
         Some(Command::Serve(args)) => commands::serve::run(args, live).await,

@@ -19,6 +19,8 @@ pub struct DiffArgs<'a> {
     pub gas_tolerance: &'a str,
     /// Only the transactions with these labels (all when empty).
     pub txs: &'a [String],
+    /// Compare the gas reports (per receiver.method) instead of the DAGs.
+    pub gas_report: bool,
 }
 
 pub fn run(args: &DiffArgs) -> anyhow::Result<ExitCode> {
@@ -58,6 +60,9 @@ pub fn run_with(
         keep(&mut a);
         keep(&mut b);
     }
+    if args.gas_report {
+        return gas_reports(args, &a, &b, tolerance, out);
+    }
     let report = diff::diff(&a, &b, tolerance);
     let written = match args.format {
         DiffFormat::Tree => diff::text::write(
@@ -69,6 +74,29 @@ pub fn run_with(
         DiffFormat::Json => serde_json::to_writer_pretty(&mut *out, &diff::json::to_value(&report))
             .map_err(std::io::Error::from)
             .and_then(|()| out.write_all(b"\n")),
+    };
+    written.and_then(|()| out.flush()).context("cannot write the comparison")?;
+    Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitKind::Failed.exit_code() })
+}
+
+/// `--gas-report`: the per-method change, exit 1 when a method differs.
+fn gas_reports(
+    args: &DiffArgs,
+    a: &model::Dag,
+    b: &model::Dag,
+    tolerance: Tolerance,
+    out: &mut impl Write,
+) -> anyhow::Result<ExitCode> {
+    let report =
+        diff::gas_report::diff(&model::GasReport::of(a), &model::GasReport::of(b), tolerance);
+    let written = match args.format {
+        DiffFormat::Tree => diff::gas_report::write_text(
+            &report,
+            &args.a.display().to_string(),
+            &args.b.display().to_string(),
+            out,
+        ),
+        DiffFormat::Json => diff::gas_report::write_json(&report, out),
     };
     written.and_then(|()| out.flush()).context("cannot write the comparison")?;
     Ok(if report.is_equal() { ExitCode::SUCCESS } else { ExitKind::Failed.exit_code() })

@@ -29,11 +29,33 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 /// How long an engine may take to boot (a first sandbox run may download neard).
 const BOOT_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// What `run` prints: the DAGs in `format`, or the gas report (a table, JSON with
+/// `--format json`).
+#[derive(Clone, Copy, Debug)]
+pub struct Output {
+    pub format: Format,
+    pub gas_report: bool,
+}
+
+impl Output {
+    /// Writes the session's DAGs or its gas report.
+    pub fn write(self, dag: &crate::model::Dag, w: &mut impl Write) -> std::io::Result<()> {
+        if !self.gas_report {
+            return crate::output::write(dag, self.format, w);
+        }
+        let report = crate::model::GasReport::of(dag);
+        match self.format {
+            Format::Json => crate::output::gas_report::write_json(&report, w),
+            _ => crate::output::gas_report::write_table(&report, w),
+        }
+    }
+}
+
 pub async fn run(
     scenario_file: Option<&Path>,
     calls: &[String],
     all: bool,
-    format: Format,
+    output: Output,
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
     let mut stderr = std::io::stderr();
@@ -64,8 +86,7 @@ pub async fn run(
     };
     if session.info.is_some() {
         let mut stdout = std::io::stdout().lock();
-        crate::output::write(&session.trace.dag(), format, &mut stdout)
-            .context("writing the output")?;
+        output.write(&session.trace.dag(), &mut stdout).context("writing the output")?;
         stdout.flush().context("writing the output")?;
     }
     if let Err(save_error) = saved {

@@ -38,6 +38,7 @@ pub const RECEIPT_FIELDS: &[Field<ReceiptNode>] = &[
     logs,
     gas_attached,
     gas_burnt,
+    gas_profile,
     tokens_burnt,
     refund,
 ];
@@ -241,6 +242,28 @@ fn gas_burnt(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>)
     let (x, y) = (a.gas_burnt.as_gas(), b.gas_burnt.as_gas());
     amount(ctx, "gas burnt", Unit::Gas, x.into(), y.into(), out);
 }
+
+/// The gas profiles cost by cost (each a field named by the cost, `STORAGE_WRITE_VALUE_BYTE`),
+/// under the gas tolerance; a cost only one run has is compared with 0. A run without a profile
+/// (an engine that does not profile) is not a difference. The trie-node costs are left out:
+/// they follow the shape of the node's trie, not the contract (the embedded runtime and a node
+/// are a node apart on some receipts), and `gas burnt` still compares them in the total.
+fn gas_profile(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {
+    let (Some(pa), Some(pb)) = (&a.gas_profile, &b.gas_profile) else { return };
+    let mut names: Vec<&str> = Vec::new();
+    for c in pa.costs.iter().chain(&pb.costs) {
+        if !TRIE_NODE_COSTS.contains(&c.name.as_str()) && !names.contains(&c.name.as_str()) {
+            names.push(&c.name);
+        }
+    }
+    for name in names {
+        let (x, y) = (pa.gas_of(name).as_gas(), pb.gas_of(name).as_gas());
+        amount(ctx, name, Unit::Gas, x.into(), y.into(), out);
+    }
+}
+
+/// Profile costs that depend on the node's trie (see [`gas_profile`]).
+const TRIE_NODE_COSTS: [&str; 2] = ["TOUCHING_TRIE_NODE", "READ_CACHED_TRIE_NODE"];
 
 fn tokens_burnt(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change>) {
     let (x, y) = (a.tokens_burnt.as_yoctonear(), b.tokens_burnt.as_yoctonear());

@@ -12,6 +12,7 @@
 //! - `trace`: reads a saved `--format json` trace back (`trace_json`), so it can be compared too.
 
 pub mod compare;
+pub mod gas_report;
 pub mod json;
 pub mod matching;
 pub mod state_changes;

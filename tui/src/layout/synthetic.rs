@@ -69,6 +69,7 @@ pub fn receipt(
         inputs: Vec::new(),
         state_changes: Vec::new(),
         reverted_changes: Vec::new(),
+        gas_profile: None,
     }
 }
 

@@ -7,6 +7,7 @@
 
 use super::dag::{Dag, InputStatus, Outcome, Parent, Progress, ReceiptNode, Status, TxNode};
 use super::decode;
+use super::gas_profile::GasProfile;
 use super::index::Index;
 use super::ledger;
 use super::links::Links;
@@ -100,8 +101,7 @@ pub fn build_tx(trace: &Trace, t: &TxTrace) -> TxNode {
 /// A function call's contract reward: 30% of its function-call gas (the gas profile's sum)
 /// at the price the outcome burnt gas at.
 fn reward(o: &ExecutionOutcomeView) -> Option<u128> {
-    let profile = o.metadata.gas_profile.as_ref()?;
-    let gas: u128 = profile.iter().map(|c| u128::from(c.gas_used.as_gas())).sum();
+    let gas = u128::from(GasProfile::of(&o.metadata)?.total().as_gas());
     let burnt = u128::from(o.gas_burnt.as_gas());
     if gas == 0 || burnt == 0 {
         return None;
@@ -197,6 +197,7 @@ fn receipt(
         },
         status,
         gas_burnt: outcome.map_or(Gas::ZERO, |o| o.outcome.gas_burnt),
+        gas_profile: outcome.and_then(|o| GasProfile::of(&o.outcome.metadata)),
         tokens_burnt: outcome.map_or(Balance::ZERO, |o| o.outcome.tokens_burnt),
         gas_forwarded: Gas::ZERO,
         logs: outcome.map(|o| o.outcome.logs.clone()).unwrap_or_default(),

@@ -8,6 +8,7 @@
 //! - data: `ReceiptNode::inputs` (a receipt's `output_data_receivers[].data_id` matched to the
 //!   callback's `input_data_ids`; the position is the `promise_result(i)` index).
 
+use super::gas_profile::GasProfile;
 use super::ledger::Ledger;
 use super::state_changes::StateChange;
 use crate::chain::{ReceiptId, TxHash};
@@ -92,6 +93,9 @@ pub struct ReceiptNode {
     /// Sum of the FunctionCall actions' `gas`.
     pub gas_attached: Gas,
     pub gas_burnt: Gas,
+    /// Where `gas_burnt` went, as the node profiled it (`metadata.gas_profile`); `None` when
+    /// the outcome has no profile (not executed yet, or an engine that does not profile).
+    pub gas_profile: Option<GasProfile>,
     pub tokens_burnt: Balance,
     /// Gas attached to the receipts this one created (what it passed on).
     pub gas_forwarded: Gas,

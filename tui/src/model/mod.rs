@@ -8,6 +8,8 @@
 mod build;
 pub mod dag;
 mod decode;
+pub mod gas_profile;
+pub mod gas_report;
 mod index;
 pub mod ledger;
 mod links;
@@ -20,6 +22,8 @@ pub use crate::chain::status_name;
 pub use build::{build, build_tx};
 pub use dag::*;
 pub use decode::{action, args, failure, value};
+pub use gas_profile::GasProfile;
+pub use gas_report::{GasReport, GasRow};
 pub use ledger::{Ledger, LedgerRow};
 pub use state_changes::{Before, Cause, ChangeKind, ChangeValue, StateChange, StateLog};
 pub use trace::{BlockInfo, Trace, TxTrace};

@@ -1,5 +1,7 @@
-//! Headless output of a DAG: tree, json, dot, mermaid. Each writes a `&Dag` to any writer.
+//! Headless output of a DAG: tree, json, dot, mermaid. Each writes a `&Dag` to any writer;
+//! `gas_report` writes the session's gas report.
 
+pub mod gas_report;
 mod graph;
 pub mod json;
 pub mod state_changes;

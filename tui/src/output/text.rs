@@ -10,6 +10,11 @@ pub fn tgas(gas: Gas) -> String {
     crate::format::gas(gas, crate::format::GasUnit::Tgas, 0)
 }
 
+/// `43%` of `total` (`<1%` for a sliver, `0%` for none).
+pub fn share(part: Gas, total: Gas) -> String {
+    crate::format::share(part.as_gas(), total.as_gas())
+}
+
 /// At most `max` characters, with `…` when cut.
 pub fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

@@ -8,6 +8,7 @@
 //!    │  └─ B+3 ↩ refund 0.0002 NEAR to alice
 //!    └─ B+3 caller  query_greeting_callback()  ✓ "Hello"
 //!          input #0 ← 5wRvXy… "Hello"
+//!          gas: own exec fees (unprofiled) 0.89 Tgas 75% · contract loading 0.19 Tgas 16% · (+6)
 //!          log: greeting is Hello
 //! ```
 //!
@@ -103,6 +104,28 @@ fn write_ledger(tx: &TxNode, w: &mut impl Write) -> io::Result<()> {
     Ok(())
 }
 
+/// How many gas groups the tree names per receipt (the rest is counted).
+const GAS_GROUPS_SHOWN: usize = 3;
+
+/// `gas: contract loading 0.45 Tgas 43% · storage read ×4, 36 B 0.23 Tgas 22% · (+5)`:
+/// the largest groups of a profiled receipt (not of refunds: all their gas is unprofiled).
+fn gas_line(r: &ReceiptNode) -> Option<String> {
+    let profile = r.gas_profile.as_ref().filter(|_| !r.is_refund)?;
+    let total = r.gas_burnt.as_gas();
+    if total == 0 {
+        return None;
+    }
+    let groups = profile.groups(r.gas_burnt);
+    let shown: Vec<String> = groups
+        .iter()
+        .take(GAS_GROUPS_SHOWN)
+        .map(|g| format!("{} {} {}", g.label(), text::tgas(g.gas), text::share(g.gas, r.gas_burnt)))
+        .collect();
+    let more = groups.len().saturating_sub(GAS_GROUPS_SHOWN);
+    let more = if more > 0 { format!(" · (+{more})") } else { String::new() };
+    Some(format!("gas: {}{more}", shown.join(" · ")))
+}
+
 fn write_receipt(
     r: &ReceiptNode,
     by_id: &HashMap<crate::chain::ReceiptId, &ReceiptNode>,
@@ -146,6 +169,9 @@ fn write_receipt(
             input.index,
             text::input(&input.status)
         )?;
+    }
+    if let Some(line) = gas_line(r) {
+        writeln!(w, "{child_indent}{detail_bar}   {line}")?;
     }
     for log in &r.logs {
         writeln!(w, "{child_indent}{detail_bar}   log: {}", text::clip(log, 200))?;

@@ -17,7 +17,7 @@ mod state_changes;
 mod tx;
 
 pub use state_changes::{permission_name, LedgerRowJson, LedgerSummaryJson, StateChangeJson};
-pub use tx::{ActionJson, InputJson, ProgressJson, ReceiptJson, StatusJson, TxJson};
+pub use tx::{ActionJson, GasCostJson, InputJson, ProgressJson, ReceiptJson, StatusJson, TxJson};
 
 use crate::model::{Dag, Value};
 use near_primitives::hash::CryptoHash;

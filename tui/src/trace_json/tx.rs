@@ -3,6 +3,7 @@
 use super::state_changes::{self, LedgerRowJson, LedgerSummaryJson, StateChangeJson};
 use super::{account, bytes_json, hash, value, value_json, yocto, yocto_string};
 use crate::chain::{ReceiptId, TxHash};
+use crate::model::gas_profile::{Category, Cost, GasProfile};
 use crate::model::window;
 use crate::model::{
     ActionInfo, Args, Dag, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
@@ -120,6 +121,10 @@ pub struct ReceiptJson {
     pub status: StatusJson,
     pub gas_attached: u64,
     pub gas_burnt: u64,
+    /// The node's gas profile of `gas_burnt`; `null` when the outcome had none (and in traces
+    /// written before profiles were kept).
+    #[serde(default)]
+    pub gas_profile: Option<Vec<GasCostJson>>,
     pub tokens_burnt: String,
     pub gas_forwarded: u64,
     #[serde(default)]
@@ -130,6 +135,14 @@ pub struct ReceiptJson {
     pub state_changes: Vec<StateChangeJson>,
     #[serde(default)]
     pub reverted_changes: Vec<StateChangeJson>,
+}
+
+/// One entry of a gas profile, named as the node names it (gas an integer).
+#[derive(Serialize, Deserialize)]
+pub struct GasCostJson {
+    pub cost_category: String,
+    pub cost: String,
+    pub gas_used: u64,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -351,6 +364,7 @@ impl ReceiptJson {
             status: StatusJson::of(&r.status),
             gas_attached: r.gas_attached.as_gas(),
             gas_burnt: r.gas_burnt.as_gas(),
+            gas_profile: r.gas_profile.as_ref().map(GasCostJson::list),
             tokens_burnt: yocto_string(r.tokens_burnt),
             gas_forwarded: r.gas_forwarded.as_gas(),
             logs: r.logs.clone(),
@@ -384,6 +398,7 @@ impl ReceiptJson {
             status: self.status.into_status()?,
             gas_attached: Gas::from_gas(self.gas_attached),
             gas_burnt: Gas::from_gas(self.gas_burnt),
+            gas_profile: self.gas_profile.map(GasCostJson::into_profile).transpose()?,
             tokens_burnt: yocto(&self.tokens_burnt)?,
             gas_forwarded: Gas::from_gas(self.gas_forwarded),
             logs: self.logs,
@@ -391,6 +406,26 @@ impl ReceiptJson {
             state_changes: state_changes::changes(self.state_changes)?,
             reverted_changes: state_changes::changes(self.reverted_changes)?,
         })
+    }
+}
+
+impl GasCostJson {
+    fn list(p: &GasProfile) -> Vec<GasCostJson> {
+        let cost = |c: &Cost| GasCostJson {
+            cost_category: c.category.as_rpc_str().to_string(),
+            cost: c.name.clone(),
+            gas_used: c.gas.as_gas(),
+        };
+        p.costs.iter().map(cost).collect()
+    }
+
+    fn into_profile(list: Vec<GasCostJson>) -> Result<GasProfile, String> {
+        let cost = |c: GasCostJson| {
+            let category = Category::from_rpc_str(&c.cost_category)
+                .ok_or_else(|| format!("unknown cost_category \"{}\"", c.cost_category))?;
+            Ok(Cost { category, name: c.cost, gas: Gas::from_gas(c.gas_used) })
+        };
+        Ok(GasProfile { costs: list.into_iter().map(cost).collect::<Result<_, String>>()? })
     }
 }
 

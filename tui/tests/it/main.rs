@@ -15,6 +15,7 @@ mod support;
 mod tmux;
 
 mod diff_cli;
+mod diff_gas;
 mod diff_matching;
 mod diff_report;
 mod diff_state;
@@ -24,6 +25,7 @@ mod flood_run;
 mod imports;
 mod model_captures;
 mod model_formats;
+mod model_gas;
 mod model_partial;
 mod model_pending;
 mod model_polls;
