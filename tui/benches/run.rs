@@ -1,6 +1,7 @@
 //! A headless `nearviz run` of a generated 1,000-call scenario on the embedded engine: wall
 //! time and peak resident memory of the real binary, median of 3 runs (issue 9: under 1 s and
-//! under 100 MiB), next to the built-in scenario run the same way.
+//! under 100 MiB), next to the built-in scenario run the same way; the generated scenario once
+//! per output format, `--format tree` and `--format json` (issue 22: the same goal for JSON).
 //!
 //! `cargo bench -p nearviz --bench run [-- CALLS]` (results: benches/README.md). Needs GNU time
 //! (`/usr/bin/time`, Debian package `time`) for the peak RSS of the child.
@@ -79,8 +80,13 @@ struct Sample {
     peak_kib: u64,
 }
 
-/// Runs `nearviz run [scenario] --all --engine embedded` under GNU time.
-fn run_once(scenario: Option<&Path>, dir: &Path, expected_calls: usize) -> Result<Sample, String> {
+/// Runs `nearviz run [scenario] --all --engine embedded --format FORMAT` under GNU time.
+fn run_once(
+    scenario: Option<&Path>,
+    format: &str,
+    dir: &Path,
+    expected_calls: usize,
+) -> Result<Sample, String> {
     let rss_file = dir.join("rss");
     let stdout_file = dir.join("stdout");
     let stdout = std::fs::File::create(&stdout_file).map_err(|e| format!("stdout file: {e}"))?;
@@ -90,7 +96,7 @@ fn run_once(scenario: Option<&Path>, dir: &Path, expected_calls: usize) -> Resul
     if let Some(scenario) = scenario {
         command.arg(scenario);
     }
-    command.args(["--all", "--engine", "embedded"]);
+    command.args(["--all", "--engine", "embedded", "--format", format]);
     let started = Instant::now();
     let output = command
         .stdout(stdout)
@@ -128,13 +134,14 @@ fn median(mut values: Vec<f64>) -> f64 {
 fn measure(
     name: &str,
     scenario: Option<&Path>,
+    format: &str,
     dir: &Path,
     calls: usize,
     out: &mut impl Write,
 ) -> Result<(f64, f64), String> {
     let mut samples = Vec::new();
     for _ in 0..RUNS {
-        samples.push(run_once(scenario, dir, calls)?);
+        samples.push(run_once(scenario, format, dir, calls)?);
     }
     let secs: Vec<f64> = samples.iter().map(|s| s.secs).collect();
     let mib: Vec<f64> = samples.iter().map(|s| s.peak_kib as f64 / 1024.0).collect();
@@ -159,7 +166,8 @@ fn main() -> std::process::ExitCode {
     match bench(calls, &mut out) {
         Ok(met) => {
             let verdict = if met { "met" } else { "NOT met" };
-            let _ = writeln!(out, "goal (< 1 s, < 100 MiB for {calls} calls): {verdict}");
+            let goal = format!("< 1 s, < 100 MiB for {calls} calls, tree and json");
+            let _ = writeln!(out, "goal ({goal}): {verdict}");
             std::process::ExitCode::SUCCESS
         }
         Err(err) => {
@@ -181,16 +189,21 @@ fn bench(calls: usize, out: &mut impl Write) -> Result<bool, String> {
     };
     let _ = writeln!(out, "load average before: {}", load());
     // Warm the compiled-contract cache, like every run after the first on a machine.
-    run_once(None, dir.path(), builtin_calls)?;
+    run_once(None, "tree", dir.path(), builtin_calls)?;
     measure(
         &format!("built-in scenario, {builtin_calls} calls"),
         None,
+        "tree",
         dir.path(),
         builtin_calls,
         out,
     )?;
-    let (secs, mib) =
-        measure(&format!("generated, {calls} calls"), Some(&scenario), dir.path(), calls, out)?;
+    let mut met = true;
+    for format in ["tree", "json"] {
+        let name = format!("generated, {calls} calls, --format {format}");
+        let (secs, mib) = measure(&name, Some(&scenario), format, dir.path(), calls, out)?;
+        met &= secs < 1.0 && mib < 100.0;
+    }
     let _ = writeln!(out, "load average after: {}", load());
-    Ok(secs < 1.0 && mib < 100.0)
+    Ok(met)
 }

@@ -85,7 +85,8 @@ pub async fn run(
         None => Ok(()),
     };
     if session.info.is_some() {
-        let mut stdout = std::io::stdout().lock();
+        // Buffered: stdout alone flushes at every line (a pretty JSON of 1,000 calls has ~10^6).
+        let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
         output.write(&session.trace.dag(), &mut stdout).context("writing the output")?;
         stdout.flush().context("writing the output")?;
     }

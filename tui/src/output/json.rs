@@ -2,7 +2,7 @@
 //! types (`trace_json`) `nearviz diff` reads back.
 
 use crate::model::Dag;
-use crate::trace_json::TraceJson;
+use crate::trace_json::{TraceJson, TraceJsonStream};
 use serde_json::Value as Json;
 use std::io::{self, Write};
 
@@ -13,8 +13,9 @@ pub fn to_value(dag: &Dag) -> Json {
     serde_json::to_value(TraceJson::of(dag)).unwrap_or(Json::Null)
 }
 
-/// Pretty-printed JSON and a final newline.
+/// Pretty-printed JSON and a final newline, written one transaction at a time (the same bytes
+/// as `TraceJson::of(dag)` pretty-printed).
 pub fn write(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &TraceJson::of(dag))?;
+    serde_json::to_writer_pretty(&mut *w, &TraceJsonStream(dag))?;
     w.write_all(b"\n")
 }

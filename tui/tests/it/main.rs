@@ -46,6 +46,7 @@ mod rpc_tx_tui;
 mod rpc_viewer;
 mod run_cli;
 mod run_expect;
+mod run_json;
 mod serve_changes;
 mod serve_flow;
 mod serve_rpc;
