@@ -13,7 +13,7 @@ use nearviz::scenario::Scenario;
 const NEAR: i128 = 1_000_000_000_000_000_000_000_000;
 
 /// The rows of the timeline box (between its title and its legend).
-fn row_of<'a>(s: &'a str, tx: usize) -> &'a str {
+fn row_of(s: &str, tx: usize) -> &str {
     let tag = format!("<tx{tx}>…");
     s.lines().find(|l| l.contains(&tag)).unwrap_or_else(|| panic!("row {tx} in\n{s}"))
 }
