@@ -34,6 +34,8 @@ pub enum Action {
     ToggleRawValues,
     /// The ledger of the open transaction instead of the details.
     ToggleLedger,
+    /// Mark the timeline's row for its ledger, or unmark it.
+    Mark,
     /// Every transaction of the session on one block axis.
     Timeline,
     /// Send the scenario call with this index (0-based; key `1` sends call 0).
@@ -301,6 +303,8 @@ pub static BINDINGS: &[Binding] = &[
     b(ctrl('d'),         A::PageDown,      TL,      W::Always, G::Move, "", None),
     b(code(K::Enter),    A::Activate,      TL,      W::Always, G::Move, "open the transaction's DAG", Some("open")),
     b(code(K::Esc),      A::Back,          TL,      W::Always, G::Move, "back to the DAG", Some("back")),
+    b(ch('x'),           A::Mark,          TL,      W::Always, G::View, "mark / unmark the transaction for the ledger", Some("mark")),
+    b(ch('L'),           A::ToggleLedger,  TL,      W::Always, G::View, "ledger of the marked transactions (of the session when none is)", Some("ledger")),
     b(ch('t'),           A::Back,          TL,      W::Always, G::Move, "", None),
     // The DAG of the open transaction.
     b(code(K::Up),       A::Up,            DAG,     W::Always, G::Move, "previous receipt above / previous item", None),
@@ -458,10 +462,17 @@ mod tests {
         let timeline =
             Context { view: Views::TIMELINE, state_shown: true, ledger: true, ..live(4) };
         let action = |c: char| lookup(&key(KeyCode::Char(c)), &timeline).map(|b| b.action);
-        for c in ['c', 'C', 'z', 'Z', 'L', 'v', '[', ']', 'r', 'u', 'w'] {
+        for c in ['c', 'C', 'z', 'Z', 'v', '[', ']', 'r', 'u', 'w'] {
             assert_eq!(action(c), None, "`{c}` acts on the DAG, which the timeline hides");
         }
         assert_eq!(action('t'), Some(Action::Back), "t closes the timeline");
+        assert_eq!(action('x'), Some(Action::Mark), "x marks rows for the ledger");
+        let ledger = describe(Action::ToggleLedger, &timeline).map(|b| b.help);
+        assert_eq!(
+            ledger,
+            Some("ledger of the marked transactions (of the session when none is)"),
+            "L is the timeline's own ledger, not the open transaction's"
+        );
         assert_eq!(action('1'), Some(Action::SendCall(0)), "calls can be sent from it");
         assert_eq!(action('q'), Some(Action::Quit));
         let described = |a: Action| describe(a, &timeline).map(|b| b.help);
@@ -469,7 +480,7 @@ mod tests {
         assert_eq!(described(Action::Activate), Some("open the transaction's DAG"));
         assert_eq!(keys_label(Action::Back, &timeline), "esc/t");
         let actions: Vec<Action> = enabled_actions(&timeline).map(|b| b.action).collect();
-        for hidden in [Action::Collapse, Action::ZoomIn, Action::ToggleLedger, Action::NextTx] {
+        for hidden in [Action::Collapse, Action::ZoomIn, Action::ToggleRawValues, Action::NextTx] {
             assert!(!actions.contains(&hidden), "{hidden:?} is not advertised");
         }
     }

@@ -4,9 +4,11 @@
 
 use super::keymap::Action;
 use super::{App, Focus, Screen};
+use crate::chain::TxHash;
 use crate::layout::timeline::{self, CELL_WIDTH, LABEL_WIDTH};
+use crate::model::Ledger;
 
-#[derive(Clone, Copy, Default, Debug, PartialEq, Eq)]
+#[derive(Clone, Default, Debug, PartialEq, Eq)]
 pub struct TimelineView {
     /// The selected row (a transaction's index in the history).
     pub cursor: usize,
@@ -14,6 +16,10 @@ pub struct TimelineView {
     pub top: usize,
     /// The first block column in view.
     pub left: usize,
+    /// Transactions marked for the ledger (`x`), in the order they were marked.
+    pub marked: Vec<TxHash>,
+    /// The ledger of the marked transactions (of all when none is) under the rows (`L`).
+    pub ledger: bool,
 }
 
 impl App {
@@ -24,8 +30,59 @@ impl App {
     /// Rows and block columns the last frame had room for.
     fn timeline_span(&self) -> (usize, usize) {
         let area = self.geometry.timeline;
-        let cols = area.width.saturating_sub(LABEL_WIDTH) / CELL_WIDTH;
+        let axis = area.width.saturating_sub(LABEL_WIDTH);
+        let laid = timeline::timeline(self.tracker.dag());
+        // Named columns all fit; letters scroll.
+        let cols = match laid.named_widths(axis) {
+            Some(widths) => u16::try_from(widths.len()).unwrap_or(u16::MAX),
+            None => axis / CELL_WIDTH,
+        };
         (usize::from(area.height.max(1)), usize::from(cols.max(1)))
+    }
+
+    /// The ledger the timeline shows (`L`): what it covers, and the sum of the marked
+    /// transactions' ledgers, or of every transaction's when none is marked.
+    pub fn timeline_ledger(&self) -> (String, Ledger) {
+        let txs = &self.tracker.dag().transactions;
+        let marked = &self.timeline.marked;
+        let chosen: Vec<_> =
+            txs.iter().filter(|t| marked.is_empty() || marked.contains(&t.hash)).collect();
+        let what = match (marked.is_empty(), chosen.len()) {
+            (true, n) => format!("the session, {n} transaction{}", if n == 1 { "" } else { "s" }),
+            (false, n) => format!("{n} marked transaction{}", if n == 1 { "" } else { "s" }),
+        };
+        let names: Vec<String> = chosen
+            .iter()
+            .map(|t| {
+                let label = t.label.as_deref().unwrap_or("tx");
+                format!("{label} {}", crate::format::short_id(&t.hash))
+            })
+            .collect();
+        let ledger =
+            Ledger::sum(names.iter().map(String::as_str).zip(chosen.iter().map(|t| &t.ledger)));
+        (what, ledger)
+    }
+
+    /// Mark or unmark the cursor's transaction for the ledger.
+    fn toggle_mark(&mut self) {
+        let Some(tx) = self.tracker.dag().transactions.get(self.timeline.cursor) else { return };
+        let (hash, label) = (tx.hash, tx.label.clone().unwrap_or_else(|| "tx".into()));
+        let marked = &mut self.timeline.marked;
+        let now = match marked.iter().position(|h| *h == hash) {
+            Some(i) => {
+                marked.remove(i);
+                "unmarked"
+            }
+            None => {
+                marked.push(hash);
+                "marked"
+            }
+        };
+        let n = marked.len();
+        self.status = Some(format!(
+            "{label} {now} · {n} marked · L: their ledger{}",
+            if n == 0 { " (none: the whole session)" } else { "" }
+        ));
     }
 
     /// Open the timeline on the open transaction (or the history's cursor, from the history).
@@ -62,6 +119,20 @@ impl App {
                 self.close_timeline();
                 self.open_index(cursor);
                 self.focus = Focus::Dag;
+                return;
+            }
+            Action::Mark => {
+                self.toggle_mark();
+                return;
+            }
+            Action::ToggleLedger => {
+                self.timeline.ledger = !self.timeline.ledger;
+                let (what, _) = self.timeline_ledger();
+                self.status = Some(if self.timeline.ledger {
+                    format!("ledger of {what}")
+                } else {
+                    "ledger closed".into()
+                });
                 return;
             }
             Action::Up => self.timeline.cursor = cursor.saturating_sub(1),

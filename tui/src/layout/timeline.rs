@@ -1,16 +1,19 @@
 //! The session timeline: every transaction on one block axis. Pure, no ratatui.
 //!
 //! ```text
-//!  transaction            #50   #51   #52   #53   #54
-//!  ✔ deposit    Ab3x…     ✔a    ✔b
-//!  ✘ race_unsafe Cd9k…          ✔a░░░ ✔b░░░ ✘a           (░ the callback window of `a`)
-//!  ✘ race_unsafe Ef2m…                ✔a⚠   ✔b    ✘a     (⚠ ran inside another tx's window)
+//!  transaction         #50                #51                #52
+//!  ✔ deposit    Ab3x…  ✔a deposit         ✔b Transfer
+//!  ✘ race_unsafe Cd9k…                    ✔a withdraw_unsafe ✔b Transfer░░░░░░░ ✘a on_paid
+//!  ✘ race_unsafe Ef2m…                                       ✔a withdraw_unsafe⚠ ✔b Transfer
 //! ```
+//! (`░` the callback window of `a`, `⚠` ran inside another transaction's window.)
 //! - one row per transaction (the DAG's order), one column per block height; runs of more than
 //!   [`MAX_EMPTY`] blocks without anything fold into one `⋯` column;
 //! - each receipt is a mark in its block's column: the status glyph of the DAG (`✔ ✘ ↩ ⧗ ○`)
-//!   and a letter for its receiver (the legend is [`Timeline::accounts`]); several receipts of
-//!   one transaction in one block share a cell (the worst status shows, `+` says there are more);
+//!   and a letter for its receiver (the legend is [`Timeline::accounts`]), then its name (method,
+//!   `refund`, `Transfer`…) when the width allows ([`Timeline::named_widths`]: letters only
+//!   when space runs out); several receipts of one transaction in one block share a cell (the worst
+//!   status shows, `+` says there are more);
 //! - a receipt that created a callback on its account (`model::window::windows`) shades the
 //!   columns from its block to the callback's (to the last block while the callback has not
 //!   run);
@@ -27,8 +30,13 @@ use std::collections::{BTreeSet, HashMap};
 
 /// Runs of empty blocks longer than this fold into one column.
 pub const MAX_EMPTY: u64 = 3;
-/// Screen columns per block column: glyph, receiver letter, and `⚠`/`+`/shade.
+/// Screen columns per block column when space runs out: glyph, receiver letter, and
+/// `⚠`/`+`/shade.
 pub const CELL_WIDTH: u16 = 3;
+/// The narrowest busy block column that still shows names (`✔a with…⚠` and a blank).
+pub const MIN_NAMED: u16 = 10;
+/// The widest block column: names longer than fit are cut with `…`.
+pub const MAX_NAMED: u16 = 22;
 
 /// Columns of the timeline's label (mark, label, short hash) before the block axis.
 pub const LABEL_WIDTH: u16 = 28;
@@ -74,6 +82,9 @@ pub struct Cell {
     pub inside_of: Option<usize>,
     /// The method the shown receipt called, if any.
     pub method: Option<String>,
+    /// What the shown receipt is, for the wide columns: its method, `refund` or its first
+    /// action (`Transfer`, `CreateAccount`…).
+    pub name: String,
 }
 
 impl Timeline {
@@ -84,6 +95,22 @@ impl Timeline {
             Column::Gap(_, to) => to < block,
         });
         (i < self.columns.len()).then_some(i)
+    }
+
+    /// Screen columns of each block column when receipts show their names in `width` columns
+    /// (the label apart): a busy block as wide as its longest name needs
+    /// (`✔a withdraw_unsafe⚠` and a blank), an empty one 1; names are cut to fit, down to
+    /// [`MIN_NAMED`]. `None` when even that does not fit: letters only, [`CELL_WIDTH`] each.
+    pub fn named_widths(&self, width: u16) -> Option<Vec<u16>> {
+        let mut need = vec![1u16; self.columns.len()];
+        for cell in self.rows.iter().flat_map(|r| &r.cells) {
+            let wanted = u16::try_from(cell.name_width() + 5).unwrap_or(u16::MAX);
+            let slot = &mut need[cell.column];
+            *slot = (*slot).max(wanted.clamp(MIN_NAMED, MAX_NAMED));
+        }
+        let total = |cap: u16| need.iter().map(|&n| u32::from(n.min(cap))).sum::<u32>();
+        let cap = (MIN_NAMED..=MAX_NAMED).rev().find(|&cap| total(cap) <= u32::from(width))?;
+        Some(need.iter().map(|&n| n.min(cap)).collect())
     }
 
     /// Rows with a cell inside another transaction's window.
@@ -147,6 +174,7 @@ pub fn timeline(dag: &Dag) -> Timeline {
             let inside_of = (!r.is_refund).then(|| index.inside(receiver, block, row)).flatten();
             let mark = super::text::mark(&r.status, r.is_refund);
             let method = r.actions.iter().find_map(|a| a.method.clone());
+            let name = receipt_name(r);
             match cells.iter_mut().find(|c| c.column == column) {
                 Some(cell) => {
                     cell.more += 1;
@@ -155,11 +183,19 @@ pub fn timeline(dag: &Dag) -> Timeline {
                         cell.mark = mark;
                         cell.account = account;
                         cell.method = method;
+                        cell.name = name;
                     }
                 }
-                None => {
-                    cells.push(Cell { column, block, account, mark, more: 0, inside_of, method })
-                }
+                None => cells.push(Cell {
+                    column,
+                    block,
+                    account,
+                    mark,
+                    more: 0,
+                    inside_of,
+                    method,
+                    name,
+                }),
             }
         }
         cells.sort_by_key(|c| c.column);
@@ -179,6 +215,21 @@ pub fn timeline(dag: &Dag) -> Timeline {
         });
     }
     out
+}
+
+impl Cell {
+    fn name_width(&self) -> usize {
+        crate::format::width(&self.name)
+    }
+}
+
+/// What a receipt is, in a word: its method, `refund`, or its first action's kind.
+fn receipt_name(r: &ReceiptNode) -> String {
+    if r.is_refund {
+        return "refund".into();
+    }
+    let first = r.actions.iter().find_map(|a| a.method.clone());
+    first.or_else(|| r.actions.first().map(|a| a.kind.clone())).unwrap_or_default()
 }
 
 /// Which status shows when several receipts share a cell.

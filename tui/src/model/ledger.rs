@@ -1,4 +1,4 @@
-//! The NEAR ledger of one transaction: where the NEAR went.
+//! The NEAR ledger of one transaction: where the NEAR went ([`Ledger::sum`]: of several).
 //!
 //! For every account whose balance a change of the transaction touched: its net change, split
 //! into deposits in and out, gas bought (the signer's charge at conversion, deposits apart),
@@ -80,6 +80,30 @@ impl Ledger {
 
     pub fn row(&self, account: &str) -> Option<&LedgerRow> {
         self.rows.iter().find(|r| r.account.as_str() == account)
+    }
+
+    /// The ledger of several transactions (a session, or rows of the timeline): each
+    /// account's parts summed over them, in order of first appearance, and their tokens burnt
+    /// summed; each adds up when every one does. `names` label the notes (the transaction each
+    /// came from).
+    pub fn sum<'a>(ledgers: impl IntoIterator<Item = (&'a str, &'a Ledger)>) -> Ledger {
+        let mut total = Ledger::default();
+        for (name, l) in ledgers {
+            for r in &l.rows {
+                let row = total.row_mut(&r.account);
+                row.net += r.net;
+                row.deposits_in += r.deposits_in;
+                row.deposits_out += r.deposits_out;
+                row.gas_bought += r.gas_bought;
+                row.refunds += r.refunds;
+                row.rewards += r.rewards;
+                row.other += r.other;
+            }
+            total.tokens_burnt += l.tokens_burnt;
+            total.inferred.extend(l.inferred.iter().map(|n| format!("{name}: {n}")));
+            total.unknown.extend(l.unknown.iter().map(|n| format!("{name}: {n}")));
+        }
+        total
     }
 
     fn row_mut(&mut self, account: &AccountId) -> &mut LedgerRow {

@@ -8,7 +8,7 @@ use crate::model::dag::{ActionInfo, InputStatus, Outcome, Parent, ReceiptNode, S
 use crate::model::window;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
@@ -37,7 +37,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
     let at = lines.len().min(1);
     lines.splice(at..at, warnings.map(|w| Line::styled(w, theme.mark(Mark::Failure))));
     let block = Block::bordered().title(title).border_style(theme.border(app.details_big()));
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(Paragraph::new(super::wrap::hanging(lines, width)).block(block), area);
 }
 
 /// How many rows the details of the selection take in a pane `width` wide (borders included).
@@ -50,7 +50,7 @@ pub fn height(app: &App, width: u16) -> u16 {
         Some(r) => receipt(tx, r, unit, app.raw_values(), inner, theme).1,
         None => transaction(tx, unit, app.raw_values(), inner, theme).1,
     };
-    let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
+    let rows = super::wrap::hanging(lines, inner).len();
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
 
@@ -221,7 +221,7 @@ fn transaction(
     }
     let blocks = match (tx.block_height, tx.last_block) {
         (Some(b), Some(l)) => {
-            format!("included in #{b}, last receipt in #{l} ({} blocks)", l.saturating_sub(b) + 1)
+            format!("included in #{b}, last receipt in #{l} ({})", block_count(b, l))
         }
         (Some(b), None) => format!("included in #{b}"),
         _ => "not included yet".into(),
@@ -243,4 +243,21 @@ fn transaction(
         Span::styled(tx.hash.to_string(), theme.dim()),
     ]));
     (title, lines)
+}
+
+/// `1 block`, `5 blocks`: the blocks from `first` to `last`, both counted.
+fn block_count(first: u64, last: u64) -> String {
+    match last.saturating_sub(first) + 1 {
+        1 => "1 block".into(),
+        n => format!("{n} blocks"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn one_block_is_singular() {
+        assert_eq!(super::block_count(23, 23), "1 block");
+        assert_eq!(super::block_count(23, 27), "5 blocks");
+    }
 }

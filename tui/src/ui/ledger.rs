@@ -1,4 +1,6 @@
-//! `L`: the ledger of the open transaction, in place of the details ("where did the NEAR go?").
+//! `L`: the ledger of the open transaction, in place of the details ("where did the NEAR go?");
+//! on the timeline, the ledger of the marked transactions (`x`), or of the whole session, under
+//! the rows (`model::Ledger::sum`).
 //!
 //! ```text
 //! ┌ Ledger · call_failing_with_rollback · tx 7xk3Hd… · where did the NEAR go? ─────────────┐
@@ -24,9 +26,16 @@ use ratatui::Frame;
 
 /// Rows the ledger of the open transaction takes in a pane `width` wide, borders included.
 pub fn height(app: &App, width: u16) -> u16 {
-    let Some(tx) = app.open_tx() else { return 3 };
+    match app.open_tx() {
+        Some(tx) => rows(&tx.ledger, app.raw_values(), width),
+        None => 3,
+    }
+}
+
+/// Rows `l` takes in a pane `width` wide, borders included.
+pub fn rows(l: &Ledger, raw: bool, width: u16) -> u16 {
     let inner = usize::from(width.saturating_sub(2)).max(1);
-    let lines = lines(&tx.ledger, app.raw_values(), inner, Theme::new(false));
+    let lines = lines(l, raw, inner, Theme::new(false));
     let rows: usize = lines.iter().map(|l| l.width().max(1).div_ceil(inner)).sum();
     u16::try_from(rows + 2).unwrap_or(u16::MAX)
 }
@@ -43,14 +52,19 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
         return;
     };
     let label = tx.label.clone().unwrap_or_else(|| "transaction".into());
+    let what = format!("{label} · tx {}", format::short_id(&tx.hash));
+    draw(frame, area, &what, &tx.ledger, app.raw_values(), theme);
+}
+
+/// The ledger `l` of `what` (a transaction, the session, rows of the timeline) in `area`.
+pub fn draw(frame: &mut Frame, area: Rect, what: &str, l: &Ledger, raw: bool, theme: Theme) {
     let title = format!(
-        " Ledger · {label} · tx {} · where did the NEAR go? (in {}) ",
-        format::short_id(&tx.hash),
-        if app.raw_values() { "yoctoNEAR" } else { "NEAR" }
+        " Ledger · {what} · where did the NEAR go? (in {}) ",
+        if raw { "yoctoNEAR" } else { "NEAR" }
     );
     let block = Block::bordered().title(title).border_style(theme.border(true));
     let width = usize::from(area.width.saturating_sub(2));
-    let lines = lines(&tx.ledger, app.raw_values(), width, theme);
+    let lines = lines(l, raw, width, theme);
     frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
 

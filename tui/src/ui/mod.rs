@@ -35,6 +35,7 @@ mod state_changes;
 pub mod theme;
 mod timeline;
 mod value;
+mod wrap;
 
 use crate::app::{App, Focus, Geometry, Mode};
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -130,12 +131,10 @@ fn regions(area: Rect, app: &App) -> Regions {
     // details.
     let dag_need = app.layout().width.saturating_add(2);
     let beside = explain_text && right.width >= 120 && right.width - 32 >= dag_need;
+    // Stacked, the notes grow to fit the whole note, up to a third of the height.
     let stacked = if explain_text && !beside {
-        if narrow {
-            4
-        } else {
-            5
-        }
+        let least = if narrow { 4 } else { 5 };
+        explain::height(app, right.width).min(right.height / 3).max(least)
     } else {
         0
     };

@@ -1,16 +1,19 @@
 //! The session timeline (`t`): every transaction on one block axis, in place of the DAG and
-//! its details. Reads `layout::timeline`; changes nothing.
+//! its details. Reads `layout::timeline`; changes nothing. Block columns are as wide as the
+//! receipts' names need (letters only when space runs out: `✔a░✔b+`).
 //!
 //! ```text
 //! ┌ Timeline · 6 transactions · blocks #12→#25 · ⚠ 2 ran inside another's window ──────────┐
-//! │ transaction               #12#13#14#15#16 …                                              │
-//! │ ✔ deposit      Ab3xYz…    ✔a ✔b                                                          │
-//! │▸✘ race_unsafe  Cd9kLm…       ✔a░✔b░✘a                                                    │
-//! │ ✘ race_unsafe  Ef2mNo…          ✔a⚠✔b ✘a                                                 │
+//! │ transaction               #12           #13           #14           #15           #16   │
+//! │ ✔ deposit      Ab3xYz…    ✔a deposit    ✔b Transfer                                      │
+//! │▸✘ race_unsafe  Cd9kLm…                  ✔a withdraw_… ✔b Transfer░░░ ✘a on_paid           │
+//! │ ✘ race_unsafe  Ef2mNo…                                ✔a withdraw_…⚠ ✔b Transfer         │
 //! │ ⚠ 1 other call on xcc.test.near ran between withdraw_unsafe and its callback (…)          │
 //! │ a xcc.test.near · b alice.test.near   ✔ ok ✘ failed ↩ refund ░ window ⚠ inside another's │
 //! └──────────────────────────────────────────────────────────────────────────────────────────┘
 //! ```
+//! `x` marks rows (`•`) and `L` puts their ledger under the rows (of every row when none is
+//! marked): `ui/ledger.rs` over `model::Ledger::sum`.
 
 use super::theme::Theme;
 use crate::app::App;
@@ -20,7 +23,7 @@ use crate::layout::timeline::{
 };
 use crate::layout::Mark;
 use ratatui::buffer::Buffer;
-use ratatui::layout::Rect;
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::widgets::Block;
 use ratatui::Frame;
@@ -30,6 +33,18 @@ const MESSAGE_LINES: u16 = 2;
 
 /// Draw the timeline in `area`; returns where its rows are (for clicks and scrolling).
 pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
+    // The ledger (`L`) under the rows, up to half the height.
+    let area = if app.timeline().ledger {
+        let (what, ledger) = app.timeline_ledger();
+        let raw = app.raw_values();
+        let height = super::ledger::rows(&ledger, raw, area.width).min(area.height / 2);
+        let [rows, below] =
+            Layout::vertical([Constraint::Min(0), Constraint::Length(height)]).areas(area);
+        super::ledger::draw(frame, below, &what, &ledger, raw, theme);
+        rows
+    } else {
+        area
+    };
     let dag = app.tracker().dag();
     let laid = timeline::timeline(dag);
     let title = title(&laid);
@@ -43,13 +58,21 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
     let rows_height = inner.height.saturating_sub(1 + MESSAGE_LINES + 1);
     let rows = Rect::new(inner.x, inner.y + 1, inner.width, rows_height);
     let view = app.timeline();
-    let span = usize::from(inner.width.saturating_sub(LABEL_WIDTH) / CELL_WIDTH);
-    let left = view.left.min(laid.columns.len().saturating_sub(span));
+    let axis_width = inner.width.saturating_sub(LABEL_WIDTH);
+    let cols = match laid.named_widths(axis_width) {
+        Some(widths) => Cols { left: 0, span: widths.len(), named: true, widths },
+        None => {
+            let span = usize::from(axis_width / CELL_WIDTH);
+            let left = view.left.min(laid.columns.len().saturating_sub(span));
+            Cols { left, span, named: false, widths: vec![CELL_WIDTH; span] }
+        }
+    };
     let top = timeline::first_row(view.top, view.cursor, laid.rows.len(), usize::from(rows_height));
-    axis(buf, inner, &laid, left, span, theme);
+    axis(buf, inner, &laid, &cols, theme);
     for (i, row) in laid.rows.iter().enumerate().skip(top).take(usize::from(rows_height)) {
         let y = (i - top) as u16 + 1;
-        draw_row(buf, inner, y, row, i == view.cursor, (left, span), (theme, app.color()));
+        let marked = view.marked.contains(&row.tx);
+        draw_row(buf, inner, y, row, (i == view.cursor, marked), &cols, (theme, app.color()));
     }
     let messages = timeline::row_messages(dag, &laid, view.cursor);
     let bottom = inner.height.saturating_sub(MESSAGE_LINES + 1);
@@ -90,12 +113,31 @@ fn title(laid: &Timeline) -> String {
     format!(" {} ", parts.join(" · "))
 }
 
+/// The block columns in view: the first, how many, whether names show, and the screen width
+/// of each column in view.
+struct Cols {
+    left: usize,
+    span: usize,
+    named: bool,
+    widths: Vec<u16>,
+}
+
+impl Cols {
+    fn x_of(&self, column: usize) -> u16 {
+        LABEL_WIDTH + self.widths.iter().take(column - self.left).sum::<u16>()
+    }
+
+    fn width(&self, column: usize) -> u16 {
+        self.widths.get(column - self.left).copied().unwrap_or(CELL_WIDTH)
+    }
+}
+
 /// The block axis: `#h` over the columns it fits, `⋯` over folded runs.
-fn axis(buf: &mut Buffer, inner: Rect, laid: &Timeline, left: usize, span: usize, theme: Theme) {
+fn axis(buf: &mut Buffer, inner: Rect, laid: &Timeline, cols: &Cols, theme: Theme) {
     put(buf, inner, 0, 0, "transaction", theme.dim());
     let mut free = LABEL_WIDTH;
-    for (k, column) in laid.columns.iter().enumerate().skip(left).take(span) {
-        let x = LABEL_WIDTH + (k - left) as u16 * CELL_WIDTH;
+    for (k, column) in laid.columns.iter().enumerate().skip(cols.left).take(cols.span) {
+        let x = cols.x_of(k);
         let text = match column {
             Column::Block(b) => format!("#{b}"),
             Column::Gap(..) => "⋯".into(),
@@ -112,8 +154,8 @@ fn draw_row(
     inner: Rect,
     y: u16,
     row: &Row,
-    selected: bool,
-    (left, span): (usize, usize),
+    (selected, marked): (bool, bool),
+    cols: &Cols,
     (theme, color): (Theme, bool),
 ) {
     // `▸✔ label hash`, padded to the label column.
@@ -123,25 +165,38 @@ fn draw_row(
     let cursor = if selected { '▸' } else { ' ' };
     put(buf, inner, 0, y, &cursor.to_string(), theme.key());
     put(buf, inner, 1, y, &row.mark.glyph().to_string(), theme.mark(row.mark));
+    if marked {
+        // In the ledger (`x`).
+        put(buf, inner, 2, y, "•", theme.key());
+    }
     let text_style = if selected { theme.selected() } else { Style::new() };
     put(buf, inner, 3, y, &format!("{label:<label_width$}"), text_style);
     put(buf, inner, 4 + label_width as u16, y, &hash, theme.dim());
-    let x_of = |column: usize| LABEL_WIDTH + (column - left) as u16 * CELL_WIDTH;
-    let end = left + span;
+    let (left, end) = (cols.left, cols.left + cols.span);
     for &(from, to) in &row.windows {
         for column in from.max(left)..=to.min(end.saturating_sub(1)) {
-            put(buf, inner, x_of(column), y, "░░░", fg(color, Color::DarkGray));
+            let shade = "░".repeat(usize::from(cols.width(column)));
+            put(buf, inner, cols.x_of(column), y, &shade, fg(color, Color::DarkGray));
         }
     }
+    // Named cells: `✔a withdraw_unsafe⚠` then a blank; letters only: `✔a⚠`.
     for cell in row.cells.iter().filter(|c| c.column >= left && c.column < end) {
-        let x = x_of(cell.column);
+        let room = if cols.named { usize::from(cols.width(cell.column)) - 5 } else { 0 };
+        let mut x = cols.x_of(cell.column);
         put(buf, inner, x, y, &cell.mark.glyph().to_string(), theme.mark(cell.mark));
         let letter = account_letter(cell.account).to_string();
-        put(buf, inner, x + 1, y, &letter, account_style(color, cell.account, cell.mark));
+        let style = account_style(color, cell.account, cell.mark);
+        put(buf, inner, x + 1, y, &letter, style);
+        x += 2;
+        if room > 0 {
+            let name = format!(" {}", format::truncate(&cell.name, room));
+            put(buf, inner, x, y, &name, style);
+            x += format::width(&name) as u16;
+        }
         if cell.inside_of.is_some() {
-            put(buf, inner, x + 2, y, "⚠", theme.error());
+            put(buf, inner, x, y, "⚠", theme.error());
         } else if cell.more > 0 {
-            put(buf, inner, x + 2, y, "+", theme.dim());
+            put(buf, inner, x, y, "+", theme.dim());
         }
     }
 }

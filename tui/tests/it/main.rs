@@ -63,5 +63,6 @@ mod ui_replay;
 mod ui_sizes;
 mod ui_state;
 mod ui_timeline;
+mod ui_workshop;
 mod window_race;
 mod yield_run;

@@ -25,7 +25,7 @@ const W: u16 = 140;
 const H: u16 = 30;
 
 /// The race session, recorded once per test binary: every chain event the engine reported.
-fn race() -> &'static [ChainEvent] {
+pub(crate) fn race() -> &'static [ChainEvent] {
     static EVENTS: OnceLock<Vec<ChainEvent>> = OnceLock::new();
     EVENTS.get_or_init(|| {
         let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -78,12 +78,12 @@ async fn record_race() -> Vec<ChainEvent> {
     seen
 }
 
-fn hashes() -> Vec<TxHash> {
+pub(crate) fn hashes() -> Vec<TxHash> {
     Trace::from_events(race().to_vec()).dag().transactions.iter().map(|t| t.hash).collect()
 }
 
 /// A replay of the race, jumped to its end.
-fn replay() -> App {
+pub(crate) fn replay() -> App {
     let events = race().iter().cloned().map(|e| (0, e)).collect();
     let info = EngineInfo { reason: Some("race.json".into()), ..EngineInfo::new(EngineId::Replay) };
     let mut app = App::replay(Player::new("race.json".into(), events), info).with_color(true);
@@ -92,8 +92,13 @@ fn replay() -> App {
 }
 
 /// The screen with the transaction ids (new every run) replaced by their row number.
-fn screen(app: &mut App) -> String {
-    let mut s = draw(app, W, H);
+pub(crate) fn screen(app: &mut App) -> String {
+    screen_at(app, W, H)
+}
+
+/// [`screen`] on a `w`×`h` terminal.
+pub(crate) fn screen_at(app: &mut App, w: u16, h: u16) -> String {
+    let mut s = draw(app, w, h);
     for (i, hash) in hashes().iter().enumerate() {
         let full = hash.to_string();
         s = s.replace(&nearviz::format::short_id(hash), &format!("<tx{i}>…"));
@@ -180,8 +185,9 @@ fn the_dags_keys_do_nothing_in_the_timeline_and_are_not_advertised() {
     assert!(app.status().is_some_and(|s| s.contains("does nothing here")), "{:?}", app.status());
     let s = screen(&mut app);
     let footer = s.lines().last().expect("a footer").to_string();
-    assert!(footer.contains("←↑↓→ move · enter open · esc/t back · ? help"), "{footer}");
-    for dag_only in ["zoom", "ledger", "tx", "refunds", "units", "panel", "details"] {
+    // `x` and `L` are the timeline's own (its ledger: of the session or of the marked rows).
+    assert!(footer.contains("←↑↓→ move · enter open · esc/t back · x mark · L ledger"), "{footer}");
+    for dag_only in ["zoom", "tx", "refunds", "units", "panel", "details"] {
         assert!(!footer.contains(dag_only), "the footer advertises {dag_only}: {footer}");
     }
     keys(&mut app, "?");
