@@ -293,6 +293,11 @@ impl Runtime {
         self.state_changes.iter().rev().find(|(h, _)| h == hash).map(|(_, changes)| changes)
     }
 
+    /// The state changes of the latest blocks, oldest first.
+    pub(crate) fn kept_state_changes(&self) -> &VecDeque<(CryptoHash, BlockStateChanges)> {
+        &self.state_changes
+    }
+
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
         self.blocks.get(usize::try_from(height).ok()?).map(AsRef::as_ref)
     }

@@ -14,6 +14,7 @@ mod ext;
 mod fees;
 mod global;
 mod implicit;
+mod past;
 mod promises;
 mod queue;
 mod state;
@@ -32,5 +33,6 @@ pub use config::{
     SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE,
 };
 pub use error::RuntimeError;
+pub use past::StateAt;
 pub use status::TxStatus;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -38,6 +38,7 @@ mod rpc_viewer;
 mod run_cli;
 mod serve_changes;
 mod serve_flow;
+mod serve_past;
 mod serve_rpc;
 mod serve_watch;
 mod state_embedded;
