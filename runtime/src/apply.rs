@@ -224,6 +224,7 @@ fn pay_gas_reward(
     let burn_price = info.gas_price.min(config.gas_price);
     let receiver = receipt.receiver_id();
     let Some(record) = state.accounts.get_mut(receiver) else { return };
+    block.changes.note_record(receiver, Some(record));
     let prior = record.account.clone();
     let amount = record.amount().saturating_add(gas * burn_price);
     record.account.set_amount(Balance::from_yoctonear(amount));

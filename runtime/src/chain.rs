@@ -301,6 +301,11 @@ impl Runtime {
         self.state_changes.iter().rev().find(|(h, _)| h == hash).map(|(_, changes)| changes)
     }
 
+    /// The state changes of the latest blocks, oldest first.
+    pub(crate) fn kept_state_changes(&self) -> &VecDeque<(CryptoHash, BlockStateChanges)> {
+        &self.state_changes
+    }
+
     /// The block at `height`; `None` for a height the chain skipped (fast-forward).
     pub fn block_at(&self, height: u64) -> Option<&BlockHeaderView> {
         let index = self.blocks.binary_search_by_key(&height, |b| b.height).ok()?;

@@ -33,6 +33,9 @@ pub struct BlockStateChanges {
     /// What failed receipts wrote before they were rolled back (cause `receipt_processing` of
     /// the failed receipt), in the same order as `changes`. A node never reports these.
     pub reverted: Vec<StateChangeWithCauseView>,
+    /// Each account the block wrote, as it was before the block without its storage (that is
+    /// in `before`): `None` when it did not exist. Queries at an earlier block undo with it.
+    pub(crate) records_before: BTreeMap<AccountId, Option<AccountRecord>>,
 }
 
 impl BlockStateChanges {
@@ -94,9 +97,26 @@ pub struct Recorder {
     applied: Changes,
     reverted: Changes,
     before: BTreeMap<SortKey, PriorValue>,
+    records_before: BTreeMap<AccountId, Option<AccountRecord>>,
 }
 
 impl Recorder {
+    /// Notes `id`'s record before its first write in the block (storage left out).
+    pub fn note_record(&mut self, id: &AccountId, prior: Option<&AccountRecord>) {
+        if self.records_before.contains_key(id) {
+            return;
+        }
+        let shell = prior.map(|r| AccountRecord {
+            account: r.account.clone(),
+            access_keys: r.access_keys.clone(),
+            code: r.code.clone(),
+            data: BTreeMap::new(),
+            yield_status: r.yield_status.clone(),
+            yield_ids: r.yield_ids.clone(),
+        });
+        self.records_before.insert(id.clone(), shell);
+    }
+
     fn note_account_before(&mut self, id: &AccountId, prior: Option<&Account>) {
         self.before.entry((ACCOUNT, id.as_bytes().to_vec())).or_insert_with(|| {
             PriorValue::Account { account_id: id.clone(), account: prior.map(AccountView::from) }
@@ -200,6 +220,7 @@ impl Recorder {
         after: Option<&AccountRecord>,
         touched: &BTreeSet<Vec<u8>>,
     ) {
+        self.note_record(id, before);
         self.note_account_before(id, before.map(|r| &r.account));
         let deleted = before.is_some() && after.is_none();
         let data_keys: Vec<&Vec<u8>> = if deleted {
@@ -218,6 +239,7 @@ impl Recorder {
             changes: self.applied.into_vec(),
             before: self.before.into_values().collect(),
             reverted: self.reverted.into_vec(),
+            records_before: self.records_before,
         }
     }
 }

@@ -15,6 +15,7 @@ mod fast_forward;
 mod fees;
 mod global;
 mod implicit;
+mod past;
 mod promises;
 mod queue;
 mod records;
@@ -34,6 +35,7 @@ pub use config::{
     SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE, SANDBOX_TOTAL_SUPPLY,
 };
 pub use error::RuntimeError;
+pub use past::StateAt;
 pub use records::RecordOrigin;
 pub use status::TxStatus;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -151,6 +151,7 @@ pub fn convert(
     let signer = t.signer_id().clone();
     let record =
         state.accounts.get_mut(&signer).ok_or_else(|| format!("signer {signer} vanished"))?;
+    changes.note_record(&signer, Some(record));
     let prior = record.account.clone();
     record.account.set_amount(Balance::from_yoctonear(record.amount() - cost.total));
     let cause = StateChangeCauseView::TransactionProcessing { tx_hash: tx.get_hash() };

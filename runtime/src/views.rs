@@ -1,9 +1,9 @@
 //! Read-only queries on the embedded chain, in the node's view types: what `query`, `block`,
-//! `chunk` and `EXPERIMENTAL_receipt` answer. They read the state at the head (the embedded
-//! chain keeps no history of state), and never change it.
+//! `chunk` and `EXPERIMENTAL_receipt` answer. They read the state at the head, or at a kept
+//! block through [`StateAt`] (`past.rs`), and never change it.
 //!
 //! ```text
-//! view_account / view_access_key(_list) / view_code / view_state ─▶ State (head)
+//! view_account / view_access_key(_list) / view_code / view_state ─▶ State (head or StateAt)
 //! call_view ─▶ near-vm-runner in view mode on a copy of the account (writes are discarded)
 //! block_contents(height) ─▶ the transactions it included and the receipts it executed
 //! ```
@@ -11,6 +11,7 @@
 use crate::chain::Runtime;
 use crate::convert;
 use crate::ext::Ext;
+use crate::past::StateAt;
 use crate::state::AccountRecord;
 use near_crypto::PublicKey;
 use near_primitives::errors::FunctionCallError;
@@ -24,6 +25,7 @@ use near_primitives::views::{
 use near_primitives_core::config::ViewConfig;
 use near_vm_runner::logic::errors::VMRunnerError;
 use near_vm_runner::logic::VMContext;
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::rc::Rc;
 use std::sync::Arc;
@@ -58,8 +60,49 @@ pub struct BlockContents {
 }
 
 impl Runtime {
-    fn record(&self, id: &AccountId) -> Result<&AccountRecord, ViewError> {
-        self.state.account(id).ok_or_else(|| ViewError::UnknownAccount(id.clone()))
+    /// `query` `view_account` at the head.
+    pub fn view_account(&self, id: &AccountId) -> Result<AccountView, ViewError> {
+        self.at_head().view_account(id)
+    }
+
+    /// `query` `view_access_key` at the head.
+    pub fn view_access_key(
+        &self,
+        id: &AccountId,
+        key: &PublicKey,
+    ) -> Result<AccessKeyView, ViewError> {
+        self.at_head().view_access_key(id, key)
+    }
+
+    /// `query` `view_access_key_list` at the head.
+    pub fn view_access_key_list(&self, id: &AccountId) -> Result<AccessKeyList, ViewError> {
+        self.at_head().view_access_key_list(id)
+    }
+
+    /// `query` `view_code` at the head.
+    pub fn view_code(&self, id: &AccountId) -> Result<ContractCodeView, ViewError> {
+        self.at_head().view_code(id)
+    }
+
+    /// `query` `view_state` at the head.
+    pub fn view_state(&self, id: &AccountId, prefix: &[u8]) -> Result<ViewStateResult, ViewError> {
+        self.at_head().view_state(id, prefix)
+    }
+
+    /// `query` `call_function` at the head.
+    pub fn call_view(
+        &self,
+        id: &AccountId,
+        method: &str,
+        args: &[u8],
+    ) -> Result<CallResult, ViewError> {
+        self.at_head().call_view(id, method, args)
+    }
+}
+
+impl<'a> StateAt<'a> {
+    fn record(&self, id: &AccountId) -> Result<Cow<'a, AccountRecord>, ViewError> {
+        self.account_record(id).ok_or_else(|| ViewError::UnknownAccount(id.clone()))
     }
 
     /// `query` `view_account`.
@@ -110,7 +153,7 @@ impl Runtime {
         Ok(ViewStateResult { values, proof: Vec::new(), last_key: None })
     }
 
-    /// `query` `call_function`: runs `method` in view mode at the head. State writes are
+    /// `query` `call_function`: runs `method` in view mode at the block. State writes are
     /// refused by the VM (view mode) and would be discarded anyway.
     pub fn call_view(
         &self,
@@ -118,8 +161,8 @@ impl Runtime {
         method: &str,
         args: &[u8],
     ) -> Result<CallResult, ViewError> {
-        let mut record = self.record(id)?.clone();
-        let head = self.head();
+        let mut record = self.record(id)?.into_owned();
+        let head = self.header;
         let gas = Gas::from_gas(MAX_GAS_BURNT_VIEW);
         let context = VMContext {
             current_account_id: id.clone(),
@@ -131,7 +174,7 @@ impl Runtime {
             promise_results: Arc::from(Vec::new()),
             block_height: head.height,
             block_timestamp: head.timestamp_nanosec,
-            epoch_height: self.config.epoch_height(head.height),
+            epoch_height: self.rt.config.epoch_height(head.height),
             account_balance: record.account.amount(),
             account_locked_balance: record.account.locked(),
             storage_usage: record.account.storage_usage(),
@@ -142,9 +185,9 @@ impl Runtime {
             view_config: Some(ViewConfig { max_gas_burnt: gas }),
             output_data_receivers: Vec::new(),
         };
-        let (code_hash, code) = crate::global::code_for(&self.state.globals, &record);
+        let (code_hash, code) = crate::global::code_for(&self.rt.state.globals, &record);
         let post_quantum = near_primitives::version::ProtocolFeature::PostQuantumSignatures
-            .enabled(self.config.protocol_version);
+            .enabled(self.rt.config.protocol_version);
         let mut written = HashSet::new();
         let mut ext = Ext::new(
             id.clone(),
@@ -153,9 +196,9 @@ impl Runtime {
             CryptoHash::default(),
             head.height,
             post_quantum,
-            self.config.chain_id.clone(),
+            self.rt.config.chain_id.clone(),
         );
-        let outcome = match self.vm.run(code_hash, code, method, &mut ext, &context) {
+        let outcome = match self.rt.vm.run(code_hash, code, method, &mut ext, &context) {
             Ok(outcome) => outcome,
             Err(VMRunnerError::ContractCodeNotPresent) => {
                 return Err(ViewError::NoContractCode(id.clone()));
@@ -176,7 +219,9 @@ impl Runtime {
         };
         Ok(CallResult { result, logs: outcome.logs })
     }
+}
 
+impl Runtime {
     /// `EXPERIMENTAL_receipt`: a receipt the chain created, executed or not (a node stores a
     /// receipt when the block that creates it is applied, so it answers before it runs).
     pub fn receipt_view(&self, id: &CryptoHash) -> Option<ReceiptView> {

@@ -1,4 +1,5 @@
 //! `block`, `query` and `EXPERIMENTAL_receipt`: reads of the chain at a block, answered at once.
+//! `query` reads the state as of the block it names (`StateAt`), within the kept blocks.
 
 use super::errors::{handler_error, Reply};
 use super::params::{block_reference, parse, resolve_block};
@@ -26,12 +27,16 @@ pub fn block(rt: &Runtime, params: Value) -> Reply {
 /// `query`: accounts, access keys, code, state and view calls at a block.
 pub fn query(rt: &Runtime, params: Value) -> Reply {
     let request: near_jsonrpc_primitives::types::query::RpcQueryRequest = parse(params)?;
-    let Some(header) = resolve_block(rt, &request.block_reference) else {
+    // The state at the block, for the blocks whose state changes are kept (a node's
+    // garbage-collection window); older ones are unknown, as on a node.
+    let Some(state) =
+        resolve_block(rt, &request.block_reference).and_then(|h| rt.state_at(&h.hash))
+    else {
         return Err(handler_error(RpcQueryError::UnknownBlock {
             block_reference: request.block_reference,
         }));
     };
-    let (block_height, block_hash) = (header.height, header.hash);
+    let (block_height, block_hash) = (state.header().height, state.header().hash);
     let at = |value: Result<Value, serde_json::Error>| -> Reply {
         let mut value = value.map_err(|e| RpcError::serialization_error(e.to_string()))?;
         if let Value::Object(map) = &mut value {
@@ -73,20 +78,22 @@ pub fn query(rt: &Runtime, params: Value) -> Reply {
     };
     let answer = match &request.request {
         QueryRequest::ViewAccount { account_id } => {
-            rt.view_account(account_id).map(serde_json::to_value)
+            state.view_account(account_id).map(serde_json::to_value)
         }
-        QueryRequest::ViewCode { account_id } => rt.view_code(account_id).map(serde_json::to_value),
+        QueryRequest::ViewCode { account_id } => {
+            state.view_code(account_id).map(serde_json::to_value)
+        }
         QueryRequest::ViewState { account_id, prefix, .. } => {
-            rt.view_state(account_id, prefix).map(serde_json::to_value)
+            state.view_state(account_id, prefix).map(serde_json::to_value)
         }
         QueryRequest::ViewAccessKey { account_id, public_key } => {
-            rt.view_access_key(account_id, public_key).map(serde_json::to_value)
+            state.view_access_key(account_id, public_key).map(serde_json::to_value)
         }
         QueryRequest::ViewAccessKeyList { account_id, .. } => {
-            rt.view_access_key_list(account_id).map(serde_json::to_value)
+            state.view_access_key_list(account_id).map(serde_json::to_value)
         }
         QueryRequest::CallFunction { account_id, method_name, args } => {
-            rt.call_view(account_id, method_name, args).map(serde_json::to_value)
+            state.call_view(account_id, method_name, args).map(serde_json::to_value)
         }
         other => {
             let name = serde_json::to_value(other)

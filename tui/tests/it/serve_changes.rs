@@ -305,6 +305,12 @@ fn unknown_and_forgotten_blocks_get_the_nodes_errors() {
     assert_eq!(old["error"]["cause"]["name"], "UNKNOWN_BLOCK", "{old}");
     let old = server.rpc("EXPERIMENTAL_changes_in_block", json!({"block_id": 2}));
     assert_eq!(old["error"]["cause"]["name"], "UNKNOWN_BLOCK", "{old}");
+    // Its state is gone too: `query` at it gets the same answer.
+    let old = server.rpc(
+        "query",
+        json!({"request_type": "view_account", "account_id": "test.near", "block_id": 2}),
+    );
+    assert_eq!(old["error"]["cause"]["name"], "UNKNOWN_BLOCK", "{old}");
     // A kept block answers, even if nothing changed in it.
     let recent = result(server.rpc("EXPERIMENTAL_changes_in_block", json!({"finality": "final"})));
     assert_eq!(recent["changes"], json!([]), "no transaction: nothing touched");
