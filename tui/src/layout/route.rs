@@ -27,6 +27,9 @@ struct Bundle {
     node: usize,
 }
 
+/// Row span of each bundle (its edges' rows, top to bottom).
+type Spans = FastMap<Bundle, (u16, u16)>;
+
 /// Sets column and node x, returns the edge cells (sorted by `(y, x)`) and the total width.
 pub(super) fn route(
     nodes: &mut [NodeBox],
@@ -42,19 +45,36 @@ pub(super) fn route(
             EdgeKind::Data => Bundle { gutter: column_of[e.from], data: true, node: e.to },
         }
     };
-    // Row span of each bundle.
-    let mut spans: FastMap<Bundle, (u16, u16)> = FastMap::default();
+    let mut spans: Spans = FastMap::default();
     for e in &drawable {
         let (a, b) = (nodes[e.from].y, nodes[e.to].y);
         let span = spans.entry(bundle_of(e)).or_insert((a.min(b), a.max(b)));
         span.0 = span.0.min(a.min(b));
         span.1 = span.1.max(a.max(b));
     }
+    let (track_of, tracks_in) = tracks(&spans, columns.len());
+    let width = place_columns(nodes, columns, &tracks_in);
+    let mut raw = Rows::default();
+    let mut drawn: FastSet<Bundle> = FastSet::default();
+    drawn.reserve(track_of.len());
+    for e in &drawable {
+        let bundle = bundle_of(e);
+        let Some(&track) = track_of.get(&bundle) else { continue };
+        let first = drawn.insert(bundle);
+        let shared_span = if first { spans.get(&bundle).copied() } else { None };
+        draw_edge(&mut raw, nodes, columns, e, bundle.gutter, track, first, shared_span);
+    }
+    (raw.into_cells(), width)
+}
+
+/// Each bundle's track in its gutter, and how many tracks each gutter needs: bundles whose
+/// rows overlap get tracks of their own, up to [`MAX_TRACKS`].
+fn tracks(spans: &Spans, column_count: usize) -> (FastMap<Bundle, usize>, Vec<usize>) {
     let mut sorted: Vec<(Bundle, (u16, u16))> = spans.iter().map(|(b, s)| (*b, *s)).collect();
     sorted.sort_by_key(|&(b, (lo, hi))| (b.gutter, lo, hi, b));
     let mut track_of: FastMap<Bundle, usize> = FastMap::default();
     track_of.reserve(sorted.len());
-    let mut tracks_in: Vec<usize> = vec![0; columns.len()];
+    let mut tracks_in: Vec<usize> = vec![0; column_count];
     let mut ends: Vec<u16> = Vec::new();
     let mut current_gutter = usize::MAX;
     for (bundle, (lo, hi)) in sorted {
@@ -76,7 +96,12 @@ pub(super) fn route(
             *count = (*count).max(track + 1);
         }
     }
-    // Columns left to right.
+    (track_of, tracks_in)
+}
+
+/// Columns left to right, each gutter as wide as its tracks; nodes take their column's x.
+/// Returns the total width.
+fn place_columns(nodes: &mut [NodeBox], columns: &mut [Column], tracks_in: &[usize]) -> u16 {
     let mut x = 0u16;
     for (c, column) in columns.iter_mut().enumerate() {
         column.x = x;
@@ -89,68 +114,69 @@ pub(super) fn route(
             node.x = column.x;
         }
     }
-    // Cells. The edges of a bundle share their track and one end (the source of a fan-out,
-    // the callback of a fan-in), so the shared parts are drawn once per bundle: the vertical
-    // run over the bundle's rows (the union of its edges' runs, which all contain the shared
-    // row) and the shared horizontal run. Per edge, only its own horizontal run is added.
-    let mut raw = Rows::default();
-    let track_x_of = |gutter: usize, track: usize| -> u16 {
-        let source = &columns[gutter];
-        source.x + source.width + 1 + 2 * track as u16
-    };
-    let mut drawn: FastSet<Bundle> = FastSet::default();
-    drawn.reserve(track_of.len());
-    for e in &drawable {
-        let bundle = bundle_of(e);
-        let Some(&track) = track_of.get(&bundle) else { continue };
-        let (a, b) = (&nodes[e.from], &nodes[e.to]);
-        let exit = columns[a.column].x + columns[a.column].width;
-        let track_x = track_x_of(bundle.gutter, track);
-        let arrow = columns[b.column].x.saturating_sub(2);
-        let kind = if e.kind == EdgeKind::Created { CREATED } else { DATA };
-        let first = drawn.insert(bundle);
-        let out_of_source = |raw: &mut Rows| {
-            for cx in exit..track_x {
-                push(raw, cx, a.y, E | W | kind);
-            }
-            push(raw, track_x, a.y, W | kind);
-        };
-        let into_target = |raw: &mut Rows| {
-            push(raw, track_x, b.y, E | kind);
-            for cx in track_x + 1..arrow {
-                push(raw, cx, b.y, E | W | kind);
-            }
-            push(raw, arrow, b.y, W | ARROW | kind);
-        };
-        if first {
-            if let Some(&(top, bottom)) = spans.get(&bundle) {
-                if top != bottom {
-                    push(&mut raw, track_x, top, S | kind);
-                    for cy in top + 1..bottom {
-                        push(&mut raw, track_x, cy, N | S | kind);
-                    }
-                    push(&mut raw, track_x, bottom, N | kind);
-                }
-            }
+    width
+}
+
+/// The cells of one edge. The edges of a bundle share their track and one end (the source of
+/// a fan-out, the callback of a fan-in), so the shared parts are drawn once per bundle, by its
+/// `first` edge: the vertical run over the bundle's rows (`shared_span`, the union of its
+/// edges' runs, which all contain the shared row) and the shared horizontal run. Per edge,
+/// only its own horizontal run is added.
+#[allow(clippy::too_many_arguments)] // the edge's place: its nodes, columns, gutter and track
+fn draw_edge(
+    raw: &mut Rows,
+    nodes: &[NodeBox],
+    columns: &[Column],
+    e: &Edge,
+    gutter: usize,
+    track: usize,
+    first: bool,
+    shared_span: Option<(u16, u16)>,
+) {
+    let (a, b) = (&nodes[e.from], &nodes[e.to]);
+    let exit = columns[a.column].x + columns[a.column].width;
+    let source = &columns[gutter];
+    let track_x = source.x + source.width + 1 + 2 * track as u16;
+    let arrow = columns[b.column].x.saturating_sub(2);
+    let kind = if e.kind == EdgeKind::Created { CREATED } else { DATA };
+    let out_of_source = |raw: &mut Rows| {
+        for cx in exit..track_x {
+            push(raw, cx, a.y, E | W | kind);
         }
-        match e.kind {
-            // One source per created bundle: its way out is shared.
-            EdgeKind::Created => {
-                if first {
-                    out_of_source(&mut raw);
-                }
-                into_target(&mut raw);
+        push(raw, track_x, a.y, W | kind);
+    };
+    let into_target = |raw: &mut Rows| {
+        push(raw, track_x, b.y, E | kind);
+        for cx in track_x + 1..arrow {
+            push(raw, cx, b.y, E | W | kind);
+        }
+        push(raw, arrow, b.y, W | ARROW | kind);
+    };
+    if let Some((top, bottom)) = shared_span {
+        if top != bottom {
+            push(raw, track_x, top, S | kind);
+            for cy in top + 1..bottom {
+                push(raw, track_x, cy, N | S | kind);
             }
-            // One callback per data bundle: its way in is shared.
-            EdgeKind::Data => {
-                out_of_source(&mut raw);
-                if first {
-                    into_target(&mut raw);
-                }
+            push(raw, track_x, bottom, N | kind);
+        }
+    }
+    match e.kind {
+        // One source per created bundle: its way out is shared.
+        EdgeKind::Created => {
+            if first {
+                out_of_source(raw);
+            }
+            into_target(raw);
+        }
+        // One callback per data bundle: its way in is shared.
+        EdgeKind::Data => {
+            out_of_source(raw);
+            if first {
+                into_target(raw);
             }
         }
     }
-    (raw.into_cells(), width)
 }
 
 /// The raw cells by row: `x << 8 | bits`, unsorted, a cell once per edge part crossing it.

@@ -130,6 +130,21 @@ fn is_account(c: &StateChange) -> bool {
 /// reward as its outcome's gas profile tells it (for rewards whose before is unknown).
 pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
     let mut l = Ledger::default();
+    let conversion = add_conversion(&mut l, tx);
+    let paid_rewards = add_receipts(&mut l, tx, rewards);
+    l.tokens_burnt = signed(tx.tokens_burnt.as_yoctonear()) - paid_rewards;
+    for row in &mut l.rows {
+        row.net = row.parts_sum();
+    }
+    if let Some(signer) = conversion {
+        balance_conversion(&mut l, signer);
+    }
+    l
+}
+
+/// The transaction's conversion: the signer's deposits out and the gas it bought. Returns the
+/// signer when its balance before the conversion was not seen (the charge is inferred later).
+fn add_conversion(l: &mut Ledger, tx: &TxNode) -> Option<AccountId> {
     let tx_deposits = deposits(&tx.actions);
     let mut conversion: Option<AccountId> = None;
     for c in tx.state_changes.iter().filter(|c| is_account(c)) {
@@ -146,6 +161,11 @@ pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
             }
         }
     }
+    conversion
+}
+
+/// Every receipt's balance changes, by cause; returns the contract rewards paid.
+fn add_receipts(l: &mut Ledger, tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> i128 {
     let by_id: HashMap<ReceiptId, &ReceiptNode> = tx.receipts.iter().map(|r| (r.id, r)).collect();
     let mut paid_rewards: i128 = 0;
     for r in &tx.receipts {
@@ -156,48 +176,14 @@ pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
                     let d = delta.unwrap_or_else(|| deposits(&r.actions));
                     l.row_mut(&c.account).refunds += d;
                 }
-                Cause::ReceiptProcessing => {
-                    let deposits_in = match r.status {
-                        Status::Failure(_) => 0,
-                        _ if r.receiver.as_ref() == Some(&c.account) => deposits(&r.actions),
-                        _ => 0,
-                    };
-                    let deposits_out: i128 = r
-                        .children
-                        .iter()
-                        .filter_map(|id| by_id.get(id))
-                        .filter(|child| !child.is_refund)
-                        .filter(|child| child.predecessor.as_ref() == Some(&c.account))
-                        .map(|child| deposits(&child.actions))
-                        .sum();
-                    let d = delta.unwrap_or(deposits_in - deposits_out);
-                    let row = l.row_mut(&c.account);
-                    row.deposits_in += deposits_in;
-                    row.deposits_out += deposits_out;
-                    row.other += d - (deposits_in - deposits_out);
-                }
-                Cause::ActionReceiptGasReward => {
-                    let d = match delta {
-                        Some(d) => Some(d),
-                        None => {
-                            let reward = rewards.get(&r.id).map(|v| signed(*v));
-                            if reward.is_some() {
-                                l.inferred.push(format!(
-                                    "{}'s reward for {}: 30% of its function-call gas",
-                                    c.account, r.id
-                                ));
-                            }
-                            reward
-                        }
-                    };
-                    match d {
-                        Some(d) => {
-                            paid_rewards += d;
-                            l.row_mut(&c.account).rewards += d;
-                        }
-                        None => l.unknown.push(format!("{}'s reward for {}", c.account, r.id)),
+                Cause::ReceiptProcessing => add_processing(l, r, c, delta, &by_id),
+                Cause::ActionReceiptGasReward => match reward(l, r, c, delta, rewards) {
+                    Some(d) => {
+                        paid_rewards += d;
+                        l.row_mut(&c.account).rewards += d;
                     }
-                }
+                    None => l.unknown.push(format!("{}'s reward for {}", c.account, r.id)),
+                },
                 _ => match delta {
                     Some(d) => l.row_mut(&c.account).other += d,
                     None => {
@@ -207,25 +193,70 @@ pub fn ledger(tx: &TxNode, rewards: &HashMap<ReceiptId, u128>) -> Ledger {
             }
         }
     }
-    let burnt = signed(tx.tokens_burnt.as_yoctonear());
-    l.tokens_burnt = burnt - paid_rewards;
-    for row in &mut l.rows {
+    paid_rewards
+}
+
+/// A receipt's own processing: deposits in (when it succeeded), deposits out to the receipts
+/// it created, and the rest.
+fn add_processing(
+    l: &mut Ledger,
+    r: &ReceiptNode,
+    c: &StateChange,
+    delta: Option<i128>,
+    by_id: &HashMap<ReceiptId, &ReceiptNode>,
+) {
+    let deposits_in = match r.status {
+        Status::Failure(_) => 0,
+        _ if r.receiver.as_ref() == Some(&c.account) => deposits(&r.actions),
+        _ => 0,
+    };
+    let deposits_out: i128 = r
+        .children
+        .iter()
+        .filter_map(|id| by_id.get(id))
+        .filter(|child| !child.is_refund)
+        .filter(|child| child.predecessor.as_ref() == Some(&c.account))
+        .map(|child| deposits(&child.actions))
+        .sum();
+    let d = delta.unwrap_or(deposits_in - deposits_out);
+    let row = l.row_mut(&c.account);
+    row.deposits_in += deposits_in;
+    row.deposits_out += deposits_out;
+    row.other += d - (deposits_in - deposits_out);
+}
+
+/// A contract reward: the change's delta, else the profile's reward (noted as inferred).
+fn reward(
+    l: &mut Ledger,
+    r: &ReceiptNode,
+    c: &StateChange,
+    delta: Option<i128>,
+    rewards: &HashMap<ReceiptId, u128>,
+) -> Option<i128> {
+    if delta.is_some() {
+        return delta;
+    }
+    let reward = rewards.get(&r.id).map(|v| signed(*v));
+    if reward.is_some() {
+        l.inferred
+            .push(format!("{}'s reward for {}: 30% of its function-call gas", c.account, r.id));
+    }
+    reward
+}
+
+/// The signer's charge at conversion, when its before was not seen: what balances the ledger,
+/// if everything else is known.
+fn balance_conversion(l: &mut Ledger, signer: AccountId) {
+    if l.unknown.is_empty() {
+        let excess = l.imbalance();
+        let row = l.row_mut(&signer);
+        row.gas_bought += excess;
         row.net = row.parts_sum();
+        l.inferred.push(format!(
+            "{signer}'s charge at conversion: what balances the ledger (its balance before \
+             the transaction was not seen)"
+        ));
+    } else {
+        l.unknown.push(format!("{signer}'s charge at conversion"));
     }
-    if let Some(signer) = conversion {
-        if l.unknown.is_empty() {
-            // Everything else is known: the charge is what balances the ledger.
-            let excess = l.imbalance();
-            let row = l.row_mut(&signer);
-            row.gas_bought += excess;
-            row.net = row.parts_sum();
-            l.inferred.push(format!(
-                "{signer}'s charge at conversion: what balances the ledger (its balance before \
-                 the transaction was not seen)"
-            ));
-        } else {
-            l.unknown.push(format!("{signer}'s charge at conversion"));
-        }
-    }
-    l
 }

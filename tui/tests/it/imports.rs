@@ -51,6 +51,11 @@ const FORBIDDEN: &[(&str, &[&str])] = &[
     ("layout", &["ui", "app", "engine", "cli", "commands", "output", "terminal", "serve", "diff"]),
     ("output", &["layout", "ui", "app", "engine", "cli", "commands", "terminal", "serve"]),
     ("diff", &["layout", "ui", "app", "engine", "cli", "commands", "terminal", "serve"]),
+    // The trace JSON schema sits under output and diff: it reads the model, nothing above it.
+    (
+        "trace_json",
+        &["layout", "ui", "app", "engine", "cli", "commands", "terminal", "serve", "diff"],
+    ),
     (
         "fixture",
         &[

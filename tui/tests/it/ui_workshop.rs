@@ -22,11 +22,12 @@ fn row_of(s: &str, tx: usize) -> &str {
 fn the_timeline_names_each_receipt_when_the_width_allows() {
     let mut app = replay();
     keys(&mut app, "t");
-    // Wide: the second race_unsafe withdraw's receipts by name (cut to fit the 22 blocks), the
+    // Wide: the second race_unsafe withdraw's receipts by name (cut to fit the blocks), the
     // one inside the window flagged.
     let s = screen_at(&mut app, 200, 60);
     let row = row_of(&s, 2);
-    assert!(row.contains("✔a with…⚠"), "{row}");
+    assert!(row.contains("✔a withdra…⚠"), "{row}");
+    assert!(row.contains("✔b Transfer") && row.contains("↩b refund"), "{row}");
     assert!(s.contains("a xcc.test.near"), "the legend stays:\n{s}");
     insta::assert_snapshot!("timeline_names_200x60", s);
     // Narrower: letters only, and the legend still reads them.
