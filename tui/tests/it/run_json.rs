@@ -2,12 +2,10 @@
 //! 7): the bytes are those of the whole `TraceJson` pretty-printed, and a run stopped by a
 //! signal still prints one valid document (what was observed, exit 1, "interrupted by Ctrl-C" on stderr).
 
-use crate::support::child::Guarded;
-use crate::support::cli::{text, Home};
+use crate::support::cli::{interrupt_at_the_second_call, text, Home};
 use nearviz::model::{Dag, Trace};
 use nearviz::trace_json::TraceJson;
-use std::io::BufRead;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 /// The document as it was written before streaming: the whole `TraceJson`, then a newline.
 fn whole(dag: &Dag) -> String {
@@ -58,26 +56,8 @@ fn interrupted_run_still_prints_one_valid_document() {
     let home = Home::new();
     let stdout = std::fs::File::create(home.path("stdout.json")).expect("stdout file");
     let mut command: Command = home.nearviz();
-    command
-        .args(["run", "--all", "--engine", "embedded", "--format", "json"])
-        .stdout(stdout)
-        .stderr(Stdio::piped());
-    let mut child = Guarded::spawn(&mut command, "nearviz run");
-    let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
-    let mut seen = String::new();
-    while !seen.contains("→ change_greeting") {
-        let mut line = String::new();
-        if stderr.read_line(&mut line).expect("read stderr") == 0 {
-            panic!("nearviz ended early: {seen}");
-        }
-        seen.push_str(&line);
-    }
-    let sent = Command::new("kill").args(["-INT", &child.id().to_string()]).status();
-    assert!(sent.expect("kill").success());
-    let mut rest = String::new();
-    std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
-    let status = child.wait().expect("wait");
-    assert_eq!(status.code(), Some(1), "{seen}{rest}");
+    command.args(["run", "--all", "--engine", "embedded", "--format", "json"]).stdout(stdout);
+    let (_, rest) = interrupt_at_the_second_call(&mut command, "INT");
     assert!(rest.contains("interrupted by Ctrl-C"), "{rest}");
     let printed = std::fs::read_to_string(home.path("stdout.json")).expect("stdout");
     let json: serde_json::Value =

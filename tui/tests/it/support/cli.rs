@@ -67,19 +67,11 @@ pub fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
-/// `nearviz` (`command`, its environment set) runs every built-in call on the embedded runtime
-/// with `--record RECORD`; once the second call starts, the first is in the recording, and it
-/// gets `SIG<signal>`. It must exit 1, say it was interrupted, and leave a recording that loads
-/// with the first call in it.
-pub fn interrupted_run_saves_the_recording(mut command: Command, record: &Path, signal: &str) {
-    let mut child = Guarded::spawn(
-        command
-            .args(["run", "--all", "--engine", "embedded", "--record"])
-            .arg(record)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped()),
-        "nearviz run",
-    );
+/// Starts `command` (a `run --all` with stderr piped), waits until the second built-in call
+/// starts (the first is then recorded), sends `SIG<signal>`, and checks it exits 1. Returns
+/// stderr before and after the signal.
+pub fn interrupt_at_the_second_call(command: &mut Command, signal: &str) -> (String, String) {
+    let mut child = Guarded::spawn(command.stderr(Stdio::piped()), "nearviz run");
     let mut stderr = std::io::BufReader::new(child.stderr.take().expect("stderr"));
     let mut seen = String::new();
     while !seen.contains("→ change_greeting") {
@@ -95,6 +87,19 @@ pub fn interrupted_run_saves_the_recording(mut command: Command, record: &Path, 
     std::io::Read::read_to_string(&mut stderr, &mut rest).expect("read stderr");
     let status = child.wait().expect("wait");
     assert_eq!(status.code(), Some(1), "{seen}{rest}");
+    (seen, rest)
+}
+
+/// `nearviz` (`command`, its environment set) runs every built-in call on the embedded runtime
+/// with `--record RECORD`; once the second call starts, the first is in the recording, and it
+/// gets `SIG<signal>`. It must exit 1, say it was interrupted, and leave a recording that loads
+/// with the first call in it.
+pub fn interrupted_run_saves_the_recording(mut command: Command, record: &Path, signal: &str) {
+    command
+        .args(["run", "--all", "--engine", "embedded", "--record"])
+        .arg(record)
+        .stdout(Stdio::piped());
+    let (_, rest) = interrupt_at_the_second_call(&mut command, signal);
     assert!(rest.contains(&format!("interrupted by SIG{signal}")), "{rest}");
     let recording = nearviz::fixture::load(record).expect("the recording loads");
     let dag = nearviz::model::Trace::from_events(recording.chain_events()).dag();
