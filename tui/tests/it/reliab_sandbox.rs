@@ -40,6 +40,19 @@ impl Env {
         self.with_neard(env!("CARGO_BIN_EXE_nearviz"), neard)
     }
 
+    /// `nearviz run --call query_greeting` on the sandbox engine with `neard`, left running
+    /// (killed when the test ends).
+    fn start_with(&self, neard: &Path) -> Guarded {
+        Guarded::spawn(
+            self.nearviz_with(neard)
+                .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
+                .env("NEARVIZ_NEARD_NOFILE", "0")
+                .stdout(Stdio::null())
+                .stderr(Stdio::null()),
+            "nearviz",
+        )
+    }
+
     fn script(&self, name: &str, body: &str) -> PathBuf {
         let path = self.path(name);
         std::fs::write(&path, format!("#!/bin/sh\n{body}\n")).expect("write");
@@ -87,14 +100,7 @@ fn wait_for(what: &str, limit: Duration, mut done: impl FnMut() -> bool) {
 fn a_neard_orphaned_by_kill_9_is_reaped_at_the_next_start() {
     let env = Env::new();
     let neard = env.hanging_neard();
-    let mut first = Guarded::spawn(
-        env.nearviz_with(&neard)
-            .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
-            .env("NEARVIZ_NEARD_NOFILE", "0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-        "nearviz",
-    );
+    let mut first = env.start_with(&neard);
 
     // nearviz records the node as soon as it spawns `neard run`.
     let state_dir = env.state_dir();
@@ -154,14 +160,7 @@ fn a_neard_orphaned_by_kill_9_is_reaped_at_the_next_start() {
 fn a_running_nearviz_keeps_its_node() {
     let env = Env::new();
     let neard = env.hanging_neard();
-    let mut first = Guarded::spawn(
-        env.nearviz_with(&neard)
-            .args(["run", "--call", "query_greeting", "--engine", "sandbox"])
-            .env("NEARVIZ_NEARD_NOFILE", "0")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null()),
-        "nearviz",
-    );
+    let mut first = env.start_with(&neard);
     let state_dir = env.state_dir();
     wait_for("the node's state file", Duration::from_secs(20), || {
         std::fs::read_dir(&state_dir).is_ok_and(|mut entries| entries.next().is_some())
