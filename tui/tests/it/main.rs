@@ -9,9 +9,7 @@
 mod model_common;
 mod serve_common;
 mod support;
-// The one tmux harness, shared with the end-to-end crate (not every helper is used here).
-#[allow(dead_code)]
-#[path = "../../../tests/tmux.rs"]
+// The one tmux harness of the end-to-end tests (`e2e_*`, `rpc_tx_tui`).
 mod tmux;
 
 mod diff_cli;
@@ -20,6 +18,11 @@ mod diff_matching;
 mod diff_report;
 mod diff_state;
 mod diff_trace_json;
+mod e2e_exit;
+mod e2e_live;
+mod e2e_replay;
+mod e2e_small;
+mod e2e_timeline;
 mod fixture_fuzz;
 mod flood_run;
 mod imports;

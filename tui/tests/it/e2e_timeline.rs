@@ -1,11 +1,11 @@
 //! The real `nearviz` binary live on the embedded runtime, in tmux: send two calls, press `t`
 //! for the session timeline, move to a row, open its DAG with enter, quit cleanly.
 
-use nearviz_tests::{binary, Tmux};
+use crate::tmux::{nearviz_binary, Tmux};
 
 #[test]
 fn the_timeline_key_on_the_real_binary() {
-    let bin = binary();
+    let bin = nearviz_binary();
     let command = format!(
         "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
         bin.display()

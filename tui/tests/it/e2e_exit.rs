@@ -2,7 +2,7 @@
 //! terminal (SIGHUP to the whole session) and SIGTERM still save `--record`, and the exit code
 //! follows the contract (1: interrupted).
 
-use nearviz_tests::{binary, require_tmux, Tmux};
+use crate::tmux::{nearviz_binary, require_tmux, Tmux};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -11,7 +11,7 @@ fn live_with_one_call(name: &str, record: &Path, log: &Path) -> Tmux {
     require_tmux();
     let command = format!(
         "{} --engine embedded --record {} --log {}; echo \"nearviz exited with $?\"; sleep 60",
-        binary().display(),
+        nearviz_binary().display(),
         record.display(),
         log.display()
     );

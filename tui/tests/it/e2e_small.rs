@@ -2,11 +2,11 @@
 //! most terminals, and of a projector with a large font): `multiple_contracts` shows its three
 //! parallel callees, and the header keeps the block and the count in flight.
 
-use nearviz_tests::{binary, Tmux};
+use crate::tmux::{nearviz_binary, Tmux};
 
 #[test]
 fn multiple_contracts_fits_an_80x24_terminal() {
-    let bin = binary();
+    let bin = nearviz_binary();
     let command = format!(
         "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
         bin.display()

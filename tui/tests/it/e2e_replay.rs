@@ -1,13 +1,13 @@
 //! The real `nearviz` binary in a real terminal (tmux): replay a reference capture, read the
 //! screen, drive it with keys, quit, and check the terminal came back.
 
-use nearviz_tests::{binary, workspace, Tmux};
+use crate::tmux::{nearviz_binary, repo_root, Tmux};
 use std::process::Command;
 
 #[test]
 fn replay_plays_a_capture_and_quits_cleanly() {
-    let bin = binary();
-    let capture = workspace().join("fixtures/reference/captures/multiple_contracts.json");
+    let bin = nearviz_binary();
+    let capture = repo_root().join("fixtures/reference/captures/multiple_contracts.json");
     let log = tempfile::NamedTempFile::new().expect("log file");
     let command = format!(
         "{} replay {} --log {}; echo \"nearviz exited with $?\"; sleep 60",
@@ -49,8 +49,8 @@ fn replay_plays_a_capture_and_quits_cleanly() {
 
 #[test]
 fn a_tiny_terminal_is_told_its_minimum_size() {
-    let bin = binary();
-    let capture = workspace().join("fixtures/reference/captures/query_greeting.json");
+    let bin = nearviz_binary();
+    let capture = repo_root().join("fixtures/reference/captures/query_greeting.json");
     let command = format!("{} replay {} --log /dev/null", bin.display(), capture.display());
     let tmux = Tmux::start("tiny", 50, 12, &command);
     let screen = tmux.wait_for("the size message", |s| s.contains("at least 70×18"));
@@ -63,7 +63,7 @@ fn a_tiny_terminal_is_told_its_minimum_size() {
 
 #[test]
 fn a_bad_file_is_refused_with_a_clear_message() {
-    let bin = binary();
+    let bin = nearviz_binary();
     let dir = tempfile::tempdir().expect("temp dir");
     let bad = dir.path().join("broken.json");
     std::fs::write(&bad, "{ not json").expect("write");

@@ -1,12 +1,12 @@
 //! The real `nearviz` binary live on the embedded runtime, in tmux: send example calls with
 //! keys, watch their DAGs complete, pause the chain and step blocks by hand, quit cleanly.
 
-use nearviz_tests::{binary, Tmux};
+use crate::tmux::{nearviz_binary, Tmux};
 use std::time::Duration;
 
 #[test]
 fn live_on_the_embedded_runtime() {
-    let bin = binary();
+    let bin = nearviz_binary();
     let log = tempfile::NamedTempFile::new().expect("log file");
     let command = format!(
         "{} --engine embedded --log {}; echo \"nearviz exited with $?\"; sleep 60",

@@ -1,12 +1,23 @@
 //! The one tmux harness of the end-to-end tests: a detached session running a command, its
-//! screen, keys, and waiting for the screen to show something. Used by `tests/` (nearviz-tests)
-//! and, through `#[path]`, by the TUI crate's `tests/it/rpc_tx_tui.rs`.
+//! screen, keys, and waiting for the screen to show something, and the real `nearviz` binary
+//! (cargo builds it before the tests run). Used by `e2e_*` and `rpc_tx_tui`.
 //!
 //! Tests that need tmux FAIL when it is missing (CI installs it): a skipped end-to-end test
 //! would pass silently.
 
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
+
+/// The `nearviz` binary cargo built for these tests.
+pub fn nearviz_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_nearviz"))
+}
+
+/// The repository's root (fixtures live in `fixtures/`).
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
 
 /// Panics with a clear message when tmux is not installed.
 pub fn require_tmux() {
