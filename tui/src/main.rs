@@ -21,27 +21,34 @@ fn run(cli: &Cli) -> anyhow::Result<ExitCode> {
     if let Some(path) = &cli.live.record {
         exit::check_record_path(path)?;
     }
-    match &cli.command {
-        Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
-        Some(Command::Diff { a, b, format, gas_tolerance, txs, gas_report }) => {
-            commands::diff::run(&commands::diff::DiffArgs {
+    if let Some(result) = run_without_tokio(cli.command.as_ref()) {
+        return result;
+    }
+    let runtime = tokio::runtime::Runtime::new()
+        .map_err(|err| anyhow::Error::new(err).context("cannot start the async runtime"))?;
+    runtime.block_on(run_async(cli.command.as_ref(), cli))
+}
+
+/// The commands that read files and need no async runtime (inspect and diff); `None` for the
+/// others.
+fn run_without_tokio(command: Option<&Command>) -> Option<anyhow::Result<ExitCode>> {
+    match command? {
+        Command::Inspect { file, format } => Some(commands::inspect::run(file, *format)),
+        Command::Diff { a, b, format, gas_tolerance, txs, gas_report } => {
+            Some(commands::diff::run(&commands::diff::DiffArgs {
                 a,
                 b,
                 format: *format,
                 gas_tolerance,
                 txs,
                 gas_report: *gas_report,
-            })
+            }))
         }
-        command => {
-            let runtime = tokio::runtime::Runtime::new()
-                .map_err(|err| anyhow::Error::new(err).context("cannot start the async runtime"))?;
-            runtime.block_on(run_async(command.as_ref(), cli))
-        }
+        _ => None,
     }
 }
 
-/// The commands that run on tokio (inspect and diff do not).
+/// The commands that run on tokio.
 async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitCode> {
     let live = &cli.live;
     match command {
@@ -54,18 +61,11 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
         Some(Command::Tx { hash, sender, rpc, network, format }) => {
             commands::tx::run(hash, sender, rpc.as_deref(), *network, *format, live).await
         }
-        Some(Command::Inspect { file, format }) => commands::inspect::run(file, *format),
-        Some(Command::Diff { a, b, format, gas_tolerance, txs, gas_report }) => {
-            commands::diff::run(&commands::diff::DiffArgs {
-                a,
-                b,
-                format: *format,
-                gas_tolerance,
-                txs,
-                gas_report: *gas_report,
-            })
-        }
         Some(Command::Serve(args)) => commands::serve::run(args, live).await,
         Some(Command::Watch(args)) => commands::watch::run(args, live).await,
+        Some(other @ (Command::Inspect { .. } | Command::Diff { .. })) => {
+            // `run` answers these before tokio starts; the arm keeps the match whole.
+            run_without_tokio(Some(other)).unwrap_or(Ok(ExitCode::SUCCESS))
+        }
     }
 }
