@@ -3,12 +3,16 @@
 //! groups and every single cost. Reads `model::gas_profile` and `layout::gas`.
 //!
 //! ```text
-//! ┌ Where the gas went · receipt 3wtfAa… · by group (B: every cost) ──────────────┐
-//! │burnt 2.740 Tgas · 7 groups, largest first                                     │
-//! │own exec fees (unprofiled) ████████████████████████████  0.892 Tgas  33%       │
-//! │action FUNCTION_CALL       █████████████████████████▎    0.804 Tgas  29%       │
-//! │… 3 smaller                ▊                             0.021 Tgas  <1%       │
-//! └───────────────────────────────────────────────────────────────────────────────┘
+//! ┌ Where the gas went · receipt m5nc5c… · by group (B: every cost) ─────────────┐
+//! │burnt 2.741 Tgas · 7 groups, largest first                                    │
+//! │own exec fees (unprofiled) ███████████████████████████████████ 0.888 Tgas  32%│
+//! │action FUNCTION_CALL       ███████████████████████████████▋    0.801 Tgas  29%│
+//! │promises & receipts        █████████████████████████▊          0.653 Tgas  24%│
+//! │contract loading           ██████▌                             0.165 Tgas   6%│
+//! │other host functions       █████▍                              0.135 Tgas   5%│
+//! │storage read ×1, 99 B      ██▎                                 0.057 Tgas   2%│
+//! │wasm execution             █▋                                  0.041 Tgas   1%│
+//! └──────────────────────────────────────────────────────────────────────────────┘
 //! ```
 //! The rows add up to the gas burnt: the node's profile plus what it does not profile (the
 //! receipt's own execution fees, see `model::gas_profile`).

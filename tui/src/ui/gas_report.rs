@@ -4,14 +4,15 @@
 //! Reads `model::GasReport`; changes nothing.
 //!
 //! ```text
-//! ┌ Gas report · 12 methods, 31 calls · gas burnt per call ─────────────────────┐
-//! │ method                              calls       min    median       max      │
-//! │ hello.get_greeting                      5 1.07 Tgas 1.08 Tgas 1.08 Tgas      │
-//! │▸xcc.multiple_contracts                  1 2.74 Tgas 2.74 Tgas 2.74 Tgas      │
+//! ┌ Gas report · 5 methods · 5 calls · gas burnt per call ───────────────────────┐
+//! │ method                                 calls        min     median        max│
+//! │▸dev…2728.get_greeting                      1  1.08 Tgas  1.08 Tgas  1.08 Tgas│
+//! │ dev…3636.increment                         1  1.17 Tgas  1.17 Tgas  1.17 Tgas│
 //! └──────────────────────────────────────────────────────────────────────────────┘
-//! ┌ xcc.multiple_contracts · 1 call · by group (B: every cost) ──────────────────┐
-//! │all 1 call: burnt 2.740 Tgas · 7 groups, largest first                        │
-//! │own exec fees (unprofiled) ██████████████████████████  0.892 Tgas  33%        │
+//! ┌ dev…2728.get_greeting · 1 call · by group (B: every cost) ───────────────────┐
+//! │all 1 call: burnt 1.080 Tgas · 6 groups, largest first                        │
+//! │own exec fees (unprofiled) ██████████████████████████████████  0.888 Tgas  82%│
+//! │contract loading           ████▍                               0.115 Tgas  11%│
 //! └──────────────────────────────────────────────────────────────────────────────┘
 //! ```
 
