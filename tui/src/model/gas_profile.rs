@@ -176,12 +176,12 @@ impl GasProfile {
     /// the costs first appear.
     pub fn merged<'a>(profiles: impl IntoIterator<Item = &'a GasProfile>) -> GasProfile {
         let mut costs: Vec<Cost> = Vec::new();
-        let mut at: HashMap<(Category, String), usize> = HashMap::new();
+        let mut at: HashMap<(Category, &str), usize> = HashMap::new();
         for c in profiles.into_iter().flat_map(|p| &p.costs) {
-            match at.get(&(c.category, c.name.clone())) {
+            match at.get(&(c.category, c.name.as_str())) {
                 Some(&i) => costs[i].gas = costs[i].gas.saturating_add(c.gas),
                 None => {
-                    at.insert((c.category, c.name.clone()), costs.len());
+                    at.insert((c.category, c.name.as_str()), costs.len());
                     costs.push(c.clone());
                 }
             }

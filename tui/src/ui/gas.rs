@@ -18,11 +18,11 @@
 //! receipt's own execution fees, see `model::gas_profile`).
 
 use super::theme::Theme;
-use crate::app::{App, Breakdown};
+use crate::app::App;
 use crate::format;
 use crate::layout::gas::{self, ChartRow};
 use crate::model::dag::{ReceiptNode, Status};
-use crate::model::gas_profile::{parts_of, tx_parts, Part};
+use crate::model::gas_profile::{parts_of, tx_parts, Breakdown, Part};
 use near_primitives::types::Gas;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};

@@ -17,8 +17,9 @@
 //! ```
 
 use super::theme::Theme;
-use crate::app::{App, Breakdown};
+use crate::app::App;
 use crate::format::{self, GasUnit};
+use crate::model::gas_profile::Breakdown;
 use crate::model::gas_report::method_parts;
 use crate::model::{GasReport, GasRow};
 use ratatui::layout::{Constraint, Layout, Rect};
