@@ -16,12 +16,11 @@
 //! The side panel shrinks, or folds away (`tab` opens it over the DAG), when the DAG needs the
 //! width; below [`NARROW`] columns the DAG has the body and `enter` splits it with the details.
 //! `t` puts the session timeline (`timeline.rs`: every transaction on one block axis) in place
-//! of the DAG, details and notes.
-//! `m` puts the session's gas report (`gas_report.rs`) there the same way.
+//! of the DAG, details and notes, and `m` the session's gas report (`gas_report.rs`).
 //! In replay the Calls box becomes the Replay box (position, speed); `L` puts the ledger of the
-//! open transaction (`ui/ledger.rs`) where the details are, `b` where the selected receipt's
-//! gas went (`ui/gas.rs`); `?` draws the help over
-//! everything; below the minimum size only a message saying how big the terminal must be.
+//! open transaction (`ui/ledger.rs`) where the details are, and `b` where the selected
+//! receipt's gas went (`ui/gas.rs`); `?` draws the help over everything; below the minimum size
+//! only a message saying how big the terminal must be.
 //! Nodes that wrote state carry `Δn`, rolled-back writes (embedded runtime) `↺n`.
 
 mod calls;
