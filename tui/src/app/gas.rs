@@ -94,6 +94,20 @@ impl App {
         };
     }
 
+    /// A click on a method selects it (a second click opens its costliest call).
+    pub(super) fn click_gas_report(&mut self, row: u16) {
+        let area = self.geometry.gas_report;
+        let index = self.geometry.gas_report_first + usize::from(row.saturating_sub(area.y));
+        if index >= self.session_gas_report().rows.len() {
+            return;
+        }
+        if index == self.gas_report.cursor {
+            self.open_costliest_call(index);
+        } else {
+            self.gas_report.cursor = index;
+        }
+    }
+
     /// Open the DAG of the method's costliest call, that receipt selected and its gas chart
     /// under it.
     fn open_costliest_call(&mut self, row: usize) {

@@ -83,6 +83,8 @@ pub struct Geometry {
     pub timeline: Rect,
     /// Rows of the gas report's methods (empty when it does not show).
     pub gas_report: Rect,
+    /// The method on the first line of `gas_report`.
+    pub gas_report_first: usize,
     /// Pages the help needed (0 when it is closed).
     pub help_pages: u16,
 }

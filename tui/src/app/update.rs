@@ -482,6 +482,8 @@ impl App {
                     self.view.help = None;
                 } else if regions.timeline.contains(at) {
                     self.click_timeline(mouse.row);
+                } else if regions.gas_report.contains(at) {
+                    self.click_gas_report(mouse.row);
                 } else if self.click_dag(mouse.column, mouse.row) {
                     self.focus = Focus::Dag;
                 } else if regions.history.contains(at) {

@@ -31,8 +31,9 @@ use ratatui::Frame;
 const CALLS_WIDTH: usize = 5;
 const GAS_WIDTH: usize = 10;
 
-/// Draw the report in `area`; returns where its method rows are (for paging).
-pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
+/// Draw the report in `area`; returns where its method rows are and the method on the first
+/// of them (for clicks and paging).
+pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> (Rect, usize) {
     let report = app.session_gas_report();
     let calls: usize = report.rows.iter().map(|r| r.calls).sum();
     let title = format!(
@@ -61,11 +62,12 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
         .first()
         .and_then(|t| format::common_suffix(t.signer.as_str()));
     let rows = Rect { y: inner.y + 1, height: inner.height.saturating_sub(1), ..inner };
+    let first = super::list_offset(cursor, rows.height);
     if report.rows.is_empty() {
         let line = Line::styled("no function calls ran yet", theme.dim());
         frame.render_widget(Paragraph::new(line), inner);
     } else {
-        let lines = table_lines(&report, cursor, suffix.as_deref(), rows, theme);
+        let lines = table_lines(&report, (first, cursor), suffix.as_deref(), rows, theme);
         frame.render_widget(Paragraph::new(lines), inner);
     }
     if let (Some(row), Some((parts, total))) = (selected, parts) {
@@ -87,7 +89,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
         let block = Block::bordered().title(title).border_style(theme.border(false));
         frame.render_widget(Paragraph::new(lines).block(block), bottom);
     }
-    rows
+    (rows, first)
 }
 
 /// `1 call`, `12 methods`.
@@ -105,10 +107,10 @@ fn method_name(row: &GasRow, suffix: Option<&str>, max: usize) -> String {
     format::truncate(&format!("{receiver}.{}", row.name), max)
 }
 
-/// The header and the rows in view (the cursor's row among them).
+/// The header and the rows in view, from `first` (the cursor's row among them).
 fn table_lines(
     report: &GasReport,
-    cursor: usize,
+    (first, cursor): (usize, usize),
     suffix: Option<&str>,
     rows: Rect,
     theme: Theme,
@@ -121,7 +123,6 @@ fn table_lines(
     };
     let header = format!(" {:<name_width$}{}", "method", cells("calls", "min", "median", "max"));
     let mut out = vec![Line::styled(header, theme.label())];
-    let first = super::list_offset(cursor, rows.height);
     let tgas = |g| format::gas(g, GasUnit::Tgas, 0);
     for (i, row) in report.rows.iter().enumerate().skip(first).take(usize::from(rows.height)) {
         let name = method_name(row, suffix, name_width);

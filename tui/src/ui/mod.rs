@@ -224,7 +224,7 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
     }
     let mut canvas = regions.canvas;
     let mut timeline_rows = Rect::default();
-    let mut gas_report_rows = Rect::default();
+    let mut gas_report_rows = (Rect::default(), 0);
     if app.timeline_open() {
         timeline_rows = timeline::render(frame, regions.right, app, theme);
         canvas = Rect::default();
@@ -254,7 +254,8 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
         history_first: list_offset(app.history_cursor(), regions.history.height),
         calls: regions.calls,
         timeline: timeline_rows,
-        gas_report: gas_report_rows,
+        gas_report: gas_report_rows.0,
+        gas_report_first: gas_report_rows.1,
         help_pages,
     }
 }

@@ -5,9 +5,9 @@
 
 use crate::model_common::{capture, captures, state, STATE_CALLS};
 use crate::support::screen::{draw, key, keys};
-use crossterm::event::KeyCode;
+use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use near_primitives::types::Gas;
-use nearviz::app::{App, Breakdown, Selected};
+use nearviz::app::{App, Breakdown, Msg, Selected};
 use nearviz::layout::gas::tgas;
 use nearviz::model::gas_profile::{parts_of, tx_parts};
 use nearviz::model::Trace;
@@ -34,6 +34,12 @@ fn caller_selected() -> App {
 
 fn sum(parts: &[nearviz::model::gas_profile::Part]) -> Gas {
     parts.iter().fold(Gas::ZERO, |s, p| s.saturating_add(p.gas))
+}
+
+fn click(app: &mut App, column: u16, row: u16) {
+    let kind = MouseEventKind::Down(MouseButton::Left);
+    let modifiers = KeyModifiers::NONE;
+    app.update(Msg::Mouse(MouseEvent { kind, column, row, modifiers }));
 }
 
 /// The chart's rows (`… Tgas  NN%`) on a screen.
@@ -125,6 +131,16 @@ fn the_gas_report_view_at_80x24_and_120x40() {
     assert_eq!(nearviz::model::gas_report::method_key(r).as_deref(), Some(method.as_str()));
     let screen = draw(&mut app, 120, 40);
     assert!(screen.contains("tx #48") && screen.contains("Where the gas went · receipt"));
+    // A click selects a method, a second click on it opens its costliest call.
+    keys(&mut app, "m");
+    assert_eq!(app.gas_report_view().cursor, 1, "it opens on the selected receipt's method");
+    keys(&mut app, "g");
+    draw(&mut app, 120, 40);
+    click(&mut app, 60, 4);
+    assert_eq!(app.gas_report_view().cursor, 1, "the second method's row");
+    assert!(app.view().gas_report());
+    click(&mut app, 60, 4);
+    assert!(!app.view().gas_report() && app.gas_open(), "its costliest call opens");
     // esc from the report: the DAG as it was.
     keys(&mut app, "m");
     key(&mut app, KeyCode::Esc);
