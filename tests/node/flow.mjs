@@ -6,7 +6,11 @@
 //
 // Prints one JSON line per step on stdout; the last one is
 // {"step":"done","tx":<multiple_contracts tx hash>,"result":<its value>,"ms":<total>}.
+// Checks with node:assert that every receipt outcome near-api-js receives (send_tx and
+// EXPERIMENTAL_tx_status) carries the node's gas profile: metadata version 3 or 4, entries whose
+// gas_used are strings of digits, and a WASM_HOST_COST entry for every function call receipt.
 
+import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, nearToYocto } from "near-api-js";
 
@@ -78,6 +82,42 @@ const withReceipts = await provider.viewTransactionStatusWithReceipts({
   accountId: root.accountId,
   waitUntil: "FINAL",
 });
+// The gas profile of every receipt outcome (a refund's is empty, as on a node); the function
+// calls (their receipts are in EXPERIMENTAL_tx_status' answer) have WASM_HOST_COST entries.
+const calls = new Set(
+  withReceipts.receipts
+    .filter((r) => (r.receipt.Action?.actions ?? []).some((a) => a.FunctionCall))
+    .map((r) => r.receipt_id),
+);
+assert.ok(calls.size >= 5, `function call receipts: ${[...calls]}`);
+const profiled = (answer, what) => {
+  let entries = 0;
+  for (const { id, outcome } of answer.receipts_outcome) {
+    const { version, gas_profile: profile } = outcome.metadata;
+    // Version 3 brought the per-cost profile; a protocol-86 node answers 4 (3 plus `contracts`).
+    assert.ok([3, 4].includes(version), `${what} ${id}: metadata version ${version}`);
+    assert.ok(Array.isArray(profile), `${what} ${id}: gas_profile ${JSON.stringify(profile)}`);
+    for (const cost of profile) {
+      assert.ok(["ACTION_COST", "WASM_HOST_COST"].includes(cost.cost_category), JSON.stringify(cost));
+      assert.equal(typeof cost.cost, "string", JSON.stringify(cost));
+      assert.equal(typeof cost.gas_used, "string", `${what} ${id}: ${JSON.stringify(cost)}`);
+      assert.match(cost.gas_used, /^[0-9]+$/, `${what} ${id}: ${JSON.stringify(cost)}`);
+    }
+    if (calls.has(id)) {
+      assert.ok(profile.length > 0, `${what} ${id}: a function call's profile is not empty`);
+      const host = profile.filter((c) => c.cost_category === "WASM_HOST_COST");
+      assert.ok(host.length > 0, `${what} ${id}: no WASM_HOST_COST in ${JSON.stringify(profile)}`);
+      assert.ok(profile.some((c) => c.cost === "WASM_INSTRUCTION"), `${what} ${id}`);
+    }
+    entries += profile.length;
+  }
+  return entries;
+};
+const gasProfileEntries = {
+  send_tx: profiled(outcome, "send_tx"),
+  EXPERIMENTAL_tx_status: profiled(withReceipts, "EXPERIMENTAL_tx_status"),
+};
+assert.ok(gasProfileEntries.send_tx > 0, "the profiles are not all empty");
 log("done", {
   tx,
   result,
@@ -85,4 +125,5 @@ log("done", {
   final_execution_status: withReceipts.final_execution_status,
   receipts: withReceipts.receipts.length,
   xcc: xcc.accountId,
+  gas_profile_entries: gasProfileEntries,
 });

@@ -34,6 +34,12 @@ pub enum Action {
     ToggleRawValues,
     /// The ledger of the open transaction instead of the details.
     ToggleLedger,
+    /// Where the selected receipt's gas went, as a bar chart, instead of the details.
+    ToggleGas,
+    /// Gas charts by group or every single cost.
+    GasBreakdown,
+    /// The session's gas report: calls and min / median / max gas per method.
+    GasReport,
     /// Mark the timeline's row for its ledger, or unmark it.
     Mark,
     /// Every transaction of the session on one block axis.
@@ -81,7 +87,8 @@ pub struct Views(u8);
 impl Views {
     pub const DAG: Views = Views(1);
     pub const TIMELINE: Views = Views(2);
-    pub const ANY: Views = Views(3);
+    pub const GAS_REPORT: Views = Views(4);
+    pub const ANY: Views = Views(7);
 
     pub fn contains(self, other: Views) -> bool {
         self.0 & other.0 != 0
@@ -279,6 +286,8 @@ const ALL: (Modes, Views) = (M::ALL, V::ANY);
 const DAG: (Modes, Views) = (M::ALL, V::DAG);
 /// On the timeline.
 const TL: (Modes, Views) = (M::ALL, V::TIMELINE);
+/// On the gas report.
+const GR: (Modes, Views) = (M::ALL, V::GAS_REPORT);
 const LIVE: (Modes, Views) = (M::LIVE, V::ANY);
 const REPLAY: (Modes, Views) = (M::REPLAY, V::ANY);
 
@@ -306,6 +315,21 @@ pub static BINDINGS: &[Binding] = &[
     b(ch('x'),           A::Mark,          TL,      W::Always, G::View, "mark / unmark the transaction for the ledger", Some("mark")),
     b(ch('L'),           A::ToggleLedger,  TL,      W::Always, G::View, "ledger of the marked transactions (of the session when none is)", Some("ledger")),
     b(ch('t'),           A::Back,          TL,      W::Always, G::Move, "", None),
+    // The gas report (`m`): a row per method, where the selected one's gas went under them.
+    b(code(K::Up),       A::Up,            GR,      W::Always, G::Move, "previous method", None),
+    b(ch('k'),           A::Up,            GR,      W::Always, G::Move, "", None),
+    b(code(K::Down),     A::Down,          GR,      W::Always, G::Move, "next method", Some("move")),
+    b(ch('j'),           A::Down,          GR,      W::Always, G::Move, "", None),
+    b(ch('g'),           A::First,         GR,      W::Always, G::Move, "the first method", None),
+    b(ch('G'),           A::Last,          GR,      W::Always, G::Move, "the last method", None),
+    b(code(K::PageUp),   A::PageUp,        GR,      W::Always, G::Move, "a page of methods up", None),
+    b(ctrl('u'),         A::PageUp,        GR,      W::Always, G::Move, "", None),
+    b(code(K::PageDown), A::PageDown,      GR,      W::Always, G::Move, "a page of methods down", None),
+    b(ctrl('d'),         A::PageDown,      GR,      W::Always, G::Move, "", None),
+    b(code(K::Enter),    A::Activate,      GR,      W::Always, G::Move, "open the method's costliest call", Some("open")),
+    b(code(K::Esc),      A::Back,          GR,      W::Always, G::Move, "back to the DAG", Some("back")),
+    b(ch('B'),           A::GasBreakdown,  GR,      W::Always, G::View, "gas chart: by group / every single cost", Some("by group/cost")),
+    b(ch('m'),           A::Back,          GR,      W::Always, G::Move, "", None),
     // The DAG of the open transaction.
     b(code(K::Up),       A::Up,            DAG,     W::Always, G::Move, "previous receipt above / previous item", None),
     b(ch('k'),           A::Up,            DAG,     W::Always, G::Move, "", None),
@@ -337,6 +361,9 @@ pub static BINDINGS: &[Binding] = &[
     b(ch('w'),           A::ToggleExplain, (M::LIVE_REPLAY, V::DAG), W::Always, G::View, "workshop notes beside the DAG", None),
     b(ch('?'),           A::Help,          ALL,     W::Always, G::View, "this help", Some("help")),
     b(ch('L'),           A::ToggleLedger,  DAG,     W::LedgerKnown, G::View, "ledger: where did the NEAR go? (open transaction)", Some("ledger")),
+    b(ch('b'),           A::ToggleGas,     DAG,     W::Always, G::View, "where the selected receipt's gas went", Some("gas")),
+    b(ch('B'),           A::GasBreakdown,  DAG,     W::Always, G::View, "gas chart: by group / every single cost", None),
+    b(ch('m'),           A::GasReport,     DAG,     W::Always, G::View, "gas report: min / median / max per method", None),
     b(ch('v'),           A::ToggleRawValues, DAG,       W::StateShown, G::View, "state values readable / raw (base64, yoctoNEAR)", None),
     b(ch('q'),           A::Quit,          ALL,     W::Always, G::View, "quit", Some("quit")),
     b(ctrl('c'),         A::Quit,          ALL,     W::Always, G::View, "", None),
@@ -442,7 +469,7 @@ mod tests {
     #[test]
     fn no_key_is_bound_twice_on_one_screen_in_one_mode() {
         for mode in [Modes::LIVE, Modes::REPLAY, Modes::VIEWER] {
-            for view in [Views::DAG, Views::TIMELINE] {
+            for view in [Views::DAG, Views::TIMELINE, Views::GAS_REPORT] {
                 let ctx = Context { view, ..on_dag(mode) };
                 let mut seen = Vec::new();
                 for binding in BINDINGS.iter().filter(|b| b.bound(&ctx)) {
@@ -482,6 +509,26 @@ mod tests {
         let actions: Vec<Action> = enabled_actions(&timeline).map(|b| b.action).collect();
         for hidden in [Action::Collapse, Action::ZoomIn, Action::ToggleRawValues, Action::NextTx] {
             assert!(!actions.contains(&hidden), "{hidden:?} is not advertised");
+        }
+    }
+
+    #[test]
+    fn the_gas_keys_are_the_dags_and_the_report_has_its_own() {
+        let dag = live(4);
+        let action = |ctx: &Context, c: char| lookup(&key(KeyCode::Char(c)), ctx).map(|b| b.action);
+        assert_eq!(action(&dag, 'b'), Some(Action::ToggleGas));
+        assert_eq!(action(&dag, 'B'), Some(Action::GasBreakdown));
+        assert_eq!(action(&dag, 'm'), Some(Action::GasReport));
+        let report = Context { view: Views::GAS_REPORT, ..dag };
+        assert_eq!(action(&report, 'm'), Some(Action::Back), "m closes the report");
+        assert_eq!(action(&report, 'B'), Some(Action::GasBreakdown));
+        assert_eq!(action(&report, 'b'), None, "no receipt is selected there");
+        assert_eq!(action(&report, '1'), Some(Action::SendCall(0)), "calls can be sent from it");
+        assert_eq!(keys_label(Action::Back, &report), "esc/m");
+        let described = |a: Action| describe(a, &report).map(|b| b.help);
+        assert_eq!(described(Action::Down), Some("next method"));
+        for c in ['c', 'z', 'r', 't', 'L', 'x'] {
+            assert_eq!(action(&report, c), None, "`{c}` is not a key of the report");
         }
     }
 

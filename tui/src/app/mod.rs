@@ -9,6 +9,7 @@
 //! `app` knows nothing of `ui`: the event loop (`crate::terminal`) draws, and hands the frame's
 //! geometry back as `Msg::Drawn`.
 
+mod gas;
 pub mod keymap;
 pub mod msg;
 mod nav;
@@ -29,7 +30,7 @@ use replay::Player;
 use std::path::PathBuf;
 pub use timeline::TimelineView;
 use tracker::Tracker;
-pub use view::{DagView, Pane, Screen, View};
+pub use view::{Breakdown, DagView, GasReportView, Pane, Screen, View};
 
 /// What the screen is for.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -80,6 +81,10 @@ pub struct Geometry {
     pub calls: Rect,
     /// Rows of the timeline (empty when it does not show).
     pub timeline: Rect,
+    /// Rows of the gas report's methods (empty when it does not show).
+    pub gas_report: Rect,
+    /// The method on the first line of `gas_report`.
+    pub gas_report_first: usize,
     /// Pages the help needed (0 when it is closed).
     pub help_pages: u16,
 }
@@ -122,6 +127,8 @@ pub struct App {
     saving: bool,
     /// Where the session timeline (`t`) is: its cursor and scroll, kept between openings.
     timeline: TimelineView,
+    /// Where the gas report (`m`) is: its cursor and scroll, kept between openings.
+    gas_report: GasReportView,
 }
 
 impl App {
@@ -150,6 +157,7 @@ impl App {
             save_path: None,
             saving: false,
             timeline: TimelineView::default(),
+            gas_report: GasReportView::default(),
         }
     }
 
@@ -288,6 +296,16 @@ impl App {
     /// The ledger is below the DAG.
     pub fn ledger_open(&self) -> bool {
         self.view.dag().pane == Pane::Ledger
+    }
+
+    /// Where the selected receipt's gas went shows below the DAG (`b`).
+    pub fn gas_open(&self) -> bool {
+        self.view.dag().pane == Pane::Gas
+    }
+
+    /// Gas charts by group or every single cost (`B`).
+    pub fn gas_breakdown(&self) -> Breakdown {
+        self.view.dag().gas
     }
 
     /// The session timeline shows in place of the DAG.

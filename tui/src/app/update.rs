@@ -88,6 +88,7 @@ impl App {
             view: match self.view.screen {
                 Screen::Dag(_) => Views::DAG,
                 Screen::Timeline(_) => Views::TIMELINE,
+                Screen::GasReport(_) => Views::GAS_REPORT,
             },
             engine_ready: self.engine_ready(),
             engine_down: matches!(self.engine, EngineState::Down(_)),
@@ -170,6 +171,7 @@ impl App {
                     Some("the engine is running; R restarts it only once it stopped".into());
             }
             _ if self.view.timeline() => self.timeline_action(action),
+            _ if self.view.gas_report() => self.gas_report_action(action),
             _ => return self.dag_action(action),
         }
         None
@@ -198,6 +200,8 @@ impl App {
             Action::PrevTx => self.open_relative(-1),
             Action::NextTx => self.open_relative(1),
             Action::Timeline => self.open_timeline(),
+            Action::GasReport => self.open_gas_report(),
+            Action::ToggleGas | Action::GasBreakdown => self.gas_pane(action),
             _ => self.dag_option(action),
         }
         None
@@ -258,7 +262,7 @@ impl App {
             Action::ToggleLedger => {
                 let dag = self.view.dag_mut();
                 dag.pane = match dag.pane {
-                    Pane::Details => Pane::Ledger,
+                    Pane::Details | Pane::Gas => Pane::Ledger,
                     Pane::Ledger => Pane::Details,
                 };
                 let ledger = dag.pane == Pane::Ledger;
@@ -478,6 +482,8 @@ impl App {
                     self.view.help = None;
                 } else if regions.timeline.contains(at) {
                     self.click_timeline(mouse.row);
+                } else if regions.gas_report.contains(at) {
+                    self.click_gas_report(mouse.row);
                 } else if self.click_dag(mouse.column, mouse.row) {
                     self.focus = Focus::Dag;
                 } else if regions.history.contains(at) {

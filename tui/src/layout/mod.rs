@@ -17,6 +17,7 @@
 //!   dotted (`┄┆ ▷`).
 
 mod fast_hash;
+pub mod gas;
 mod lanes;
 mod place;
 mod route;

@@ -8,6 +8,7 @@
 //! fee), so `gas_burnt = profile total + those fees`: [`GasProfile::unprofiled`] is the rest,
 //! and a refund (an empty profile) burns nothing but them.
 
+use super::dag::{ReceiptNode, TxNode};
 use near_parameters::RuntimeConfigStore;
 use near_primitives::types::Gas;
 use near_primitives::views::ExecutionMetadataView;
@@ -81,6 +82,41 @@ pub enum GroupKind {
     Unprofiled,
 }
 
+/// How a breakdown of burnt gas reads: by group, or every single cost of the profile.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default)]
+pub enum Breakdown {
+    #[default]
+    Groups,
+    Costs,
+}
+
+impl Breakdown {
+    pub fn other(self) -> Breakdown {
+        match self {
+            Breakdown::Groups => Breakdown::Costs,
+            Breakdown::Costs => Breakdown::Groups,
+        }
+    }
+
+    /// `by group`, `every cost`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Breakdown::Groups => "by group",
+            Breakdown::Costs => "every cost",
+        }
+    }
+}
+
+/// One line of a breakdown: what burnt `gas`, named for people.
+#[derive(Clone, PartialEq, Eq, Debug)]
+pub struct Part {
+    /// `storage write ×2, 23 B`, `STORAGE_WRITE_VALUE_BYTE 12 B`, `own exec fees (unprofiled)`.
+    pub label: String,
+    pub gas: Gas,
+    /// Burnt, but not in the profile (the receipt's own execution fees).
+    pub unprofiled: bool,
+}
+
 /// A group of costs with its gas and, where the costs tell, how many operations and bytes.
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Group {
@@ -136,6 +172,44 @@ impl GasProfile {
         out
     }
 
+    /// The profiles of several receipts as one: the same cost of each added up, in the order
+    /// the costs first appear.
+    pub fn merged<'a>(profiles: impl IntoIterator<Item = &'a GasProfile>) -> GasProfile {
+        let mut costs: Vec<Cost> = Vec::new();
+        let mut at: HashMap<(Category, &str), usize> = HashMap::new();
+        for c in profiles.into_iter().flat_map(|p| &p.costs) {
+            match at.get(&(c.category, c.name.as_str())) {
+                Some(&i) => costs[i].gas = costs[i].gas.saturating_add(c.gas),
+                None => {
+                    at.insert((c.category, c.name.as_str()), costs.len());
+                    costs.push(c.clone());
+                }
+            }
+        }
+        GasProfile { costs }
+    }
+
+    /// Where `gas_burnt` went, largest first: the groups, or every cost (with its count or
+    /// bytes where they divide exactly); the unprofiled rest is a part too.
+    pub fn parts(&self, gas_burnt: Gas, breakdown: Breakdown) -> Vec<Part> {
+        let unprofiled = GroupKind::Unprofiled;
+        match breakdown {
+            Breakdown::Groups => self
+                .groups(gas_burnt)
+                .into_iter()
+                .map(|g| Part { label: g.label(), gas: g.gas, unprofiled: g.kind == unprofiled })
+                .collect(),
+            Breakdown::Costs => self
+                .by_size(gas_burnt)
+                .into_iter()
+                .map(|(cost, gas)| match cost {
+                    Some(c) => Part { label: c.label(), gas, unprofiled: false },
+                    None => Part { label: unprofiled.name(), gas, unprofiled: true },
+                })
+                .collect(),
+        }
+    }
+
     /// The costs grouped, largest first; the unprofiled rest of `gas_burnt` is a group too.
     pub fn groups(&self, gas_burnt: Gas) -> Vec<Group> {
         let mut sums: HashMap<GroupKind, Gas> = HashMap::new();
@@ -184,12 +258,68 @@ impl GasProfile {
     }
 }
 
+impl Cost {
+    /// `STORAGE_WRITE_BASE ×2`, `STORAGE_WRITE_VALUE_BYTE 12 B`, `WASM_INSTRUCTION`: the node's
+    /// name, and how many operations or bytes it charged when that divides exactly.
+    pub fn label(&self) -> String {
+        match units(self.gas, &self.name) {
+            Some(n) if self.name.ends_with("_BYTE") || self.name.ends_with("_BYTES") => {
+                format!("{} {n} B", self.name)
+            }
+            Some(n) => format!("{} ×{n}", self.name),
+            None => self.name.clone(),
+        }
+    }
+}
+
 /// How many times the unit cost of `name` fits in `gas`, when exactly.
 fn units(gas: Gas, name: &str) -> Option<u64> {
     let unit = *unit_costs().get(name)?;
     let gas = gas.as_gas();
     (unit > 0 && gas.is_multiple_of(unit)).then_some(gas / unit)
 }
+
+/// Gas of receipts whose outcome carries no profile (an engine that does not profile).
+pub const NOT_PROFILED: &str = "not profiled by the engine";
+
+/// Where the gas of `receipts` went, added up: the parts, largest first, and the gas they
+/// burnt in all. A receipt without a profile counts whole, as [`NOT_PROFILED`].
+pub fn parts_of<'a>(
+    receipts: impl IntoIterator<Item = &'a ReceiptNode>,
+    breakdown: Breakdown,
+) -> (Vec<Part>, Gas) {
+    let (mut profiled, mut burnt, mut missing) = (Vec::new(), Gas::ZERO, Gas::ZERO);
+    for r in receipts {
+        match &r.gas_profile {
+            Some(p) => {
+                profiled.push(p);
+                burnt = burnt.saturating_add(r.gas_burnt);
+            }
+            None => missing = missing.saturating_add(r.gas_burnt),
+        }
+    }
+    let mut parts = GasProfile::merged(profiled).parts(burnt, breakdown);
+    if missing > Gas::ZERO {
+        parts.push(Part { label: NOT_PROFILED.into(), gas: missing, unprofiled: true });
+        parts.sort_by_key(|p| std::cmp::Reverse(p.gas));
+    }
+    (parts, burnt.saturating_add(missing))
+}
+
+/// Where a transaction's gas went: its receipts' parts and converting the transaction to its
+/// first receipt (which no profile holds), largest first, and the gas burnt in all.
+pub fn tx_parts(tx: &TxNode, breakdown: Breakdown) -> (Vec<Part>, Gas) {
+    let (mut parts, burnt) = parts_of(&tx.receipts, breakdown);
+    let conversion = tx.conversion_gas_burnt;
+    if conversion > Gas::ZERO {
+        parts.push(Part { label: CONVERSION.into(), gas: conversion, unprofiled: true });
+        parts.sort_by_key(|p| std::cmp::Reverse(p.gas));
+    }
+    (parts, burnt.saturating_add(conversion))
+}
+
+/// The transaction's conversion to its first receipt.
+pub const CONVERSION: &str = "converting the transaction";
 
 /// The ext costs of [`COUNTS_PROTOCOL`] by their profile name.
 fn unit_costs() -> &'static HashMap<String, u64> {
@@ -340,6 +470,49 @@ mod tests {
         );
         let write = &groups[2];
         assert_eq!(write.gas.as_gas(), 128_393_472_000 + 802_932_675 + 704_828_670 + 403_241_007);
+    }
+
+    #[test]
+    fn parts_name_every_cost_with_its_count_and_bytes() {
+        let p = profile(vec![
+            cost("WASM_HOST_COST", "STORAGE_WRITE_BASE", 128_393_472_000),
+            cost("WASM_HOST_COST", "STORAGE_WRITE_VALUE_BYTE", 403_241_007),
+            cost("WASM_HOST_COST", "WASM_INSTRUCTION", 31_756_736_088),
+        ]);
+        let burnt = p.total().saturating_add(Gas::from_gas(1_000));
+        let parts = p.parts(burnt, Breakdown::Costs);
+        let labels: Vec<&str> = parts.iter().map(|p| p.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            [
+                "STORAGE_WRITE_BASE ×2",
+                "WASM_INSTRUCTION",
+                "STORAGE_WRITE_VALUE_BYTE 13 B",
+                "own exec fees (unprofiled)",
+            ]
+        );
+        assert!(parts[3].unprofiled && !parts[0].unprofiled);
+        let sum = parts.iter().fold(Gas::ZERO, |s, p| s.saturating_add(p.gas));
+        assert_eq!(sum, burnt, "the parts add up to the gas burnt");
+        let groups = p.parts(burnt, Breakdown::Groups);
+        assert_eq!(groups[0].label, "storage write ×2, 13 B");
+        assert_eq!(groups.iter().fold(Gas::ZERO, |s, p| s.saturating_add(p.gas)), burnt);
+    }
+
+    #[test]
+    fn merged_profiles_add_the_same_cost_up() {
+        let a = profile(vec![
+            cost("WASM_HOST_COST", "BASE", 5),
+            cost("ACTION_COST", "NEW_ACTION_RECEIPT", 7),
+        ]);
+        let b = profile(vec![
+            cost("WASM_HOST_COST", "WASM_INSTRUCTION", 20),
+            cost("WASM_HOST_COST", "BASE", 1),
+        ]);
+        let m = GasProfile::merged([&a, &b]);
+        let costs: Vec<(&str, u64)> =
+            m.costs.iter().map(|c| (c.name.as_str(), c.gas.as_gas())).collect();
+        assert_eq!(costs, [("BASE", 6), ("NEW_ACTION_RECEIPT", 7), ("WASM_INSTRUCTION", 20)]);
     }
 
     #[test]

@@ -16,10 +16,11 @@
 //! The side panel shrinks, or folds away (`tab` opens it over the DAG), when the DAG needs the
 //! width; below [`NARROW`] columns the DAG has the body and `enter` splits it with the details.
 //! `t` puts the session timeline (`timeline.rs`: every transaction on one block axis) in place
-//! of the DAG, details and notes.
+//! of the DAG, details and notes, and `m` the session's gas report (`gas_report.rs`).
 //! In replay the Calls box becomes the Replay box (position, speed); `L` puts the ledger of the
-//! open transaction (`ui/ledger.rs`) where the details are; `?` draws the help over
-//! everything; below the minimum size only a message saying how big the terminal must be.
+//! open transaction (`ui/ledger.rs`) where the details are, and `b` where the selected
+//! receipt's gas went (`ui/gas.rs`); `?` draws the help over everything; below the minimum size
+//! only a message saying how big the terminal must be.
 //! Nodes that wrote state carry `Δn`, rolled-back writes (embedded runtime) `↺n`.
 
 mod calls;
@@ -27,6 +28,8 @@ mod dag;
 mod details;
 mod explain;
 mod footer;
+mod gas;
+mod gas_report;
 mod header;
 mod help;
 mod history;
@@ -139,7 +142,7 @@ fn regions(area: Rect, app: &App) -> Regions {
         0
     };
     let avail = right.height.saturating_sub(stacked);
-    let details_height = if app.details_big() || (narrow && app.ledger_open()) {
+    let details_height = if app.details_big() || (narrow && (app.ledger_open() || app.gas_open())) {
         // Enlarged details split the screen: the DAG keeps the selection and its neighbours.
         let dag_keeps = if narrow { avail / 2 } else { (avail * 2 / 5).max(10) };
         avail.saturating_sub(dag_keeps)
@@ -151,6 +154,8 @@ fn regions(area: Rect, app: &App) -> Regions {
         let base = (right.height * 2 / 5).clamp(8, 14);
         let wanted = if app.ledger_open() {
             ledger::height(app, right.width)
+        } else if app.gas_open() {
+            gas::height(app)
         } else if app.selection_has_state() {
             details::height(app, right.width)
         } else {
@@ -219,13 +224,19 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
     }
     let mut canvas = regions.canvas;
     let mut timeline_rows = Rect::default();
+    let mut gas_report_rows = (Rect::default(), 0);
     if app.timeline_open() {
         timeline_rows = timeline::render(frame, regions.right, app, theme);
+        canvas = Rect::default();
+    } else if app.view().gas_report() {
+        gas_report_rows = gas_report::render(frame, regions.right, app, theme);
         canvas = Rect::default();
     } else {
         dag::render(frame, &regions, app, theme);
         if app.ledger_open() {
             ledger::render(frame, regions.details, app, theme);
+        } else if app.gas_open() {
+            gas::render(frame, regions.details, app, theme);
         } else {
             details::render(frame, regions.details, app, theme);
         }
@@ -243,6 +254,8 @@ pub fn render(app: &App, frame: &mut Frame) -> Geometry {
         history_first: list_offset(app.history_cursor(), regions.history.height),
         calls: regions.calls,
         timeline: timeline_rows,
+        gas_report: gas_report_rows.0,
+        gas_report_first: gas_report_rows.1,
         help_pages,
     }
 }
