@@ -28,6 +28,7 @@ async fn run_calls(kind: EngineKind, names: &[&str]) -> (Dag, tempfile::TempDir)
         sandbox: options(&dir),
         protocol_version: None,
         embedded_pacing: Pacing::AsFastAsPossible,
+        fork: None,
     };
     let engine = nearviz::engine::start(kind, scenario.clone(), opts);
     let mut session = HeadlessRun::new(&scenario, engine, true);
@@ -488,6 +489,7 @@ async fn race_on_sandbox(race: &str) -> (Dag, String) {
         sandbox: options(&dir),
         protocol_version: None,
         embedded_pacing: Pacing::AsFastAsPossible,
+        fork: None,
     };
     let engine = nearviz::engine::start(EngineKind::Sandbox, scenario.clone(), opts);
     let mut session = HeadlessRun::new(&scenario, engine, false);

@@ -38,6 +38,13 @@ pub struct LiveArgs {
     /// Protocol version of the embedded runtime (default: 86, the one it models completely).
     #[arg(long, global = true)]
     pub protocol_version: Option<u32>,
+    /// Fork a network: the embedded chain starts at a block of this RPC and reads its state
+    /// lazily (live TUI, `run`, `serve`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub fork: Option<String>,
+    /// The block to fork at: a height or `final` (default: final).
+    #[arg(long, global = true, value_name = "HEIGHT|final")]
+    pub fork_block: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

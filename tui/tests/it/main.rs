@@ -25,6 +25,8 @@ mod e2e_small;
 mod e2e_timeline;
 mod fixture_fuzz;
 mod flood_run;
+mod fork_errors;
+mod fork_serve;
 mod imports;
 mod model_captures;
 mod model_formats;
