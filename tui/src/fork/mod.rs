@@ -10,6 +10,7 @@
 
 mod cache;
 mod remote;
+pub mod rerun;
 
 use crate::cli::LiveArgs;
 use crate::engine::rpc::client::RpcClient;

@@ -26,6 +26,7 @@ mod e2e_timeline;
 mod fixture_fuzz;
 mod flood_run;
 mod fork_errors;
+mod fork_rerun;
 mod fork_serve;
 mod imports;
 mod model_captures;
