@@ -139,7 +139,11 @@ pub async fn for_args(args: &LiveArgs, scenario: &Scenario) -> anyhow::Result<Op
         ));
     }
     let fork = from_args(args.fork.as_deref(), args.fork_block.as_deref(), None).await?;
-    check_scenario(scenario, fork.as_ref())?;
+    // The remote answers synchronously: off the async threads.
+    let (checked, scenario) = (fork.clone(), scenario.clone());
+    tokio::task::spawn_blocking(move || check_scenario(&scenario, checked.as_ref()))
+        .await
+        .context("checking the forked accounts stopped")??;
     Ok(fork)
 }
 
