@@ -5,6 +5,7 @@ use crate::actions::{apply_action, ActionEnv, ActionReceiptInfo, ActionResult};
 use crate::changes::Recorder;
 use crate::config::ChainConfig;
 use crate::fees;
+use crate::remote::RemoteError;
 use crate::state::{AccountRecord, State};
 use crate::vm::Vm;
 use near_primitives::account::AccountContract;
@@ -65,7 +66,11 @@ pub fn execute_action_receipt(
     receipt: &Receipt,
 ) -> Option<Executed> {
     let info = ActionReceiptInfo::from_receipt(receipt)?;
-    let mut run = run_actions(config, vm, state, block, receipt, &info);
+    let mut run = match state.load(receipt.receiver_id()) {
+        Ok(()) => run_actions(config, vm, state, block, receipt, &info),
+        Err(err) => unreadable(receipt, &info, &err),
+    };
+    remember_fetched(state, receipt.receiver_id(), &mut run);
     check_storage_stake(config, receipt, &mut run);
     let creation_charge = push_refunds(config, state, receipt, &info, &mut run);
     commit_or_revert(state, block, receipt, &mut run);
@@ -117,6 +122,7 @@ fn run_actions(
             ),
             is_last_action: index + 1 == info.actions.len(),
             globals: &state.globals,
+            remote: state.remote.as_ref().map(|r| r.0.as_ref()),
             actor_id: &mut actor_id,
         };
         let next = apply_action(&mut env, action, &mut working);
@@ -134,6 +140,41 @@ fn run_actions(
     // One metadata entry per action: actions that did not run show no contract (`null`).
     contracts.resize(info.actions.len(), AccountContract::None);
     Run { working, result, failure, contracts, ran }
+}
+
+/// A receipt whose receiver the remote of a forked chain could not read: it fails at its first
+/// action with the remote's message, and nothing runs.
+fn unreadable(receipt: &Receipt, info: &ActionReceiptInfo, err: &RemoteError) -> Run {
+    let kind = crate::actions::execution_error(format!(
+        "remote state of {}: {err}",
+        receipt.receiver_id()
+    ));
+    let mut result = ActionResult::with_gas(0);
+    result.fail(kind.clone());
+    let contracts = vec![AccountContract::None; info.actions.len()];
+    let failure = Some(ActionError { index: Some(0), kind });
+    Run { working: None, result, failure, contracts, ran: 0 }
+}
+
+/// Storage keys the receipt read from the remote are held from now on, by the account as it
+/// was (so its state changes show the value before) and as the receipt leaves it.
+fn remember_fetched(state: &mut State, receiver: &AccountId, run: &mut Run) {
+    let fetched = std::mem::take(&mut run.result.fetched);
+    if fetched.is_empty() {
+        return;
+    }
+    if let Some(working) = run.working.as_mut() {
+        for (key, value) in &fetched {
+            if !run.result.touched_data.contains(key) {
+                working.remember(key.clone(), value.clone());
+            }
+        }
+    }
+    if let Some(original) = state.accounts.get_mut(receiver) {
+        for (key, value) in fetched {
+            original.remember(key, value);
+        }
+    }
 }
 
 /// Storage stake: a receipt whose actions succeeded fails when its account cannot pay for its
@@ -201,6 +242,7 @@ fn commit_or_revert(state: &mut State, block: &mut BlockCtx, receipt: &Receipt, 
         }
         None => {
             state.accounts.remove(receiver);
+            state.deleted(receiver);
         }
     }
 }

@@ -148,8 +148,9 @@ impl Runtime {
             total_supply,
             state_changes: VecDeque::new(),
         };
+        runtime.state.remote = runtime.options.remote.clone();
         let genesis = runtime.header(
-            0,
+            runtime.options.genesis_height,
             CryptoHash::default(),
             runtime.options.genesis_timestamp_ns,
             runtime.rules.min_gas_price,
@@ -231,6 +232,7 @@ impl Runtime {
         actions: Vec<Action>,
     ) -> Result<CryptoHash, RuntimeError> {
         let key = public_key_for(signer);
+        self.state.load(signer).map_err(RuntimeError::Remote)?;
         let record = self
             .state
             .account(signer)
@@ -265,8 +267,16 @@ impl Runtime {
         self.queue(tx)
     }
 
+    /// Queues a transaction that already ran on another chain, to run it again (a re-run of a
+    /// real transaction on a fork): its signature is not checked, as the block hash it was
+    /// signed over is not part of the views it is rebuilt from. Every other check applies.
+    pub fn submit_replayed(&mut self, tx: SignedTransaction) -> Result<CryptoHash, RuntimeError> {
+        self.queue(tx)
+    }
+
     /// Checks a transaction whose signature is known good and queues it.
     fn queue(&mut self, tx: SignedTransaction) -> Result<CryptoHash, RuntimeError> {
+        self.state.load(tx.transaction.signer_id()).map_err(RuntimeError::Remote)?;
         transactions::check(&self.config, &self.state, &tx)
             .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
         // A congested shard refuses new transactions to it (the node's RPC checks it too).
@@ -288,6 +298,12 @@ impl Runtime {
     pub fn head(&self) -> &BlockHeaderView {
         // There is always the genesis block.
         &self.blocks[self.blocks.len() - 1]
+    }
+
+    /// The chain's first block: its genesis, at height 0 or (a fork) the forked block's.
+    pub fn first_block(&self) -> &BlockHeaderView {
+        // There is always the genesis block.
+        &self.blocks[0]
     }
 
     pub fn block(&self, hash: &CryptoHash) -> Option<&BlockHeaderView> {

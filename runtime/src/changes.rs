@@ -113,6 +113,7 @@ impl Recorder {
             data: BTreeMap::new(),
             yield_status: r.yield_status.clone(),
             yield_ids: r.yield_ids.clone(),
+            forked: r.forked.clone(),
         });
         self.records_before.insert(id.clone(), shell);
     }

@@ -45,6 +45,10 @@ pub struct RuntimeOptions {
     pub block_interval_ns: u64,
     /// The rest of a genesis: chain id, epoch length, total supply, highest gas price.
     pub genesis: GenesisParams,
+    /// Height of the first block: 0, or the forked block's height.
+    pub genesis_height: u64,
+    /// A forked chain: what it does not hold is read from this remote ([`crate::RemoteState`]).
+    pub remote: Option<crate::Remote>,
 }
 
 /// Chain-level numbers a `genesis.json` sets (`Default`: a fresh sandbox's).
@@ -78,6 +82,8 @@ impl Default for RuntimeOptions {
             genesis_timestamp_ns: 1_700_000_000_000_000_000,
             block_interval_ns: 125_000_000,
             genesis: GenesisParams::default(),
+            genesis_height: 0,
+            remote: None,
         }
     }
 }

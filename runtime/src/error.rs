@@ -22,6 +22,9 @@ pub enum RuntimeError {
     StateRecord { kind: String, account: AccountId, reason: String },
     #[error("compiled-contract cache: {0}")]
     Cache(String),
+    /// The remote of a forked chain could not answer.
+    #[error("remote state: {0}")]
+    Remote(crate::remote::RemoteError),
     #[error("internal error: {0}")]
     Internal(String),
 }

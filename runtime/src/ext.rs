@@ -5,6 +5,7 @@
 //! chain state, so it is estimated: see [`ABSENT_KEY_TRIE_NODES`].
 
 use crate::promises::Promises;
+use crate::remote::{Fetched, RemoteError, RemoteState};
 use crate::state::AccountRecord;
 use crate::yields::YieldStatus;
 use near_crypto::PublicKey;
@@ -28,6 +29,7 @@ use near_vm_runner::logic::types::{
     ActionIndex, GlobalContractDeployMode, GlobalContractIdentifier, ReceiptIndex,
 };
 use near_vm_runner::logic::{External, HostError, StorageAccessTracker, VMLogicError, ValuePtr};
+use std::cell::RefCell;
 use std::collections::{BTreeSet, HashSet};
 
 /// Trie nodes touched when writing a key that does not exist yet (the sandbox's small state
@@ -36,9 +38,14 @@ pub const ABSENT_KEY_TRIE_NODES: u64 = 4;
 /// Trie nodes touched (and cached nodes read) when overwriting an existing key.
 pub const EXISTING_KEY_TRIE_NODES: (u64, u64) = (5, 1);
 
-/// A host function the embedded runtime does not implement; the call fails with this.
+/// Why a host function failed outside the contract; the call fails with this.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Unsupported(pub String);
+pub enum ExtFailure {
+    /// A host function the embedded runtime does not implement.
+    Unsupported(String),
+    /// A storage key the remote of a forked chain could not read.
+    Remote(RemoteError),
+}
 
 type ExtResult<T> = Result<T, VMLogicError>;
 
@@ -47,7 +54,7 @@ pub const SANDBOX_VALIDATOR: &str = "test.near";
 pub const SANDBOX_VALIDATOR_STAKE: Balance = Balance::from_near(50_000_000);
 
 fn unsupported(what: &str) -> VMLogicError {
-    VMLogicError::ExternalError(AnyError::new(Unsupported(what.to_string())))
+    VMLogicError::ExternalError(AnyError::new(ExtFailure::Unsupported(what.to_string())))
 }
 
 /// A value handed to the VM (already copied out of the state).
@@ -79,6 +86,10 @@ pub struct Ext<'a> {
     pub touched: BTreeSet<Vec<u8>>,
     post_quantum_keys: bool,
     chain_id: String,
+    /// The remote of a forked chain, for the storage keys of a forked account not held.
+    remote: Option<&'a dyn RemoteState>,
+    /// What the remote answered during this call (kept by the account afterwards).
+    pub fetched: RefCell<Fetched>,
 }
 
 impl<'a> Ext<'a> {
@@ -103,7 +114,32 @@ impl<'a> Ext<'a> {
             touched: BTreeSet::new(),
             post_quantum_keys,
             chain_id,
+            remote: None,
+            fetched: RefCell::new(Fetched::new()),
         }
+    }
+
+    /// Reads the keys a forked account does not hold from `remote`.
+    pub fn with_remote(mut self, remote: Option<&'a dyn RemoteState>) -> Self {
+        self.remote = remote;
+        self
+    }
+
+    /// A storage key's value: held by the account, or (a forked account) read from the remote
+    /// once per call.
+    fn read(&self, key: &[u8]) -> ExtResult<Option<Vec<u8>>> {
+        if let Some(value) = self.record.local_value(key) {
+            return Ok(value.cloned());
+        }
+        if let Some(value) = self.fetched.borrow().get(key) {
+            return Ok(value.clone());
+        }
+        let Some(remote) = self.remote else { return Ok(None) };
+        let value = remote
+            .data(&self.account_id, key)
+            .map_err(|err| VMLogicError::ExternalError(AnyError::new(ExtFailure::Remote(err))))?;
+        self.fetched.borrow_mut().insert(key.to_vec(), value.clone());
+        Ok(value)
     }
 
     /// Charges the trie lookup of a write or removal and returns the previous value.
@@ -112,7 +148,7 @@ impl<'a> Ext<'a> {
         tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
     ) -> ExtResult<Option<Vec<u8>>> {
-        let previous = self.record.data.get(key).cloned();
+        let previous = self.read(key)?;
         self.touched.insert(key.to_vec());
         let slot = (self.account_id.clone(), key.to_vec());
         if !self.written_in_block.contains(&slot) {
@@ -149,6 +185,9 @@ impl External for Ext<'_> {
         if let Some(old) = &evicted {
             tracker.deref_write_evicted_value_bytes(old.len() as u64)?;
         }
+        if let Some(forked) = self.record.forked.as_mut() {
+            forked.absent.remove(key);
+        }
         self.record.data.insert(key.to_vec(), value.to_vec());
         Ok(evicted)
     }
@@ -158,7 +197,7 @@ impl External for Ext<'_> {
         _tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
     ) -> ExtResult<Option<Box<dyn ValuePtr + 'b>>> {
-        Ok(self.record.data.get(key).map(|v| Box::new(OwnedValue(v.clone())) as Box<dyn ValuePtr>))
+        Ok(self.read(key)?.map(|v| Box::new(OwnedValue(v)) as Box<dyn ValuePtr>))
     }
 
     fn storage_remove(
@@ -171,6 +210,9 @@ impl External for Ext<'_> {
             tracker.deref_removed_value_bytes(old.len() as u64)?;
         }
         self.record.data.remove(key);
+        if let Some(forked) = self.record.forked.as_mut() {
+            forked.absent.insert(key.to_vec());
+        }
         Ok(removed)
     }
 
@@ -179,7 +221,7 @@ impl External for Ext<'_> {
         _tracker: &mut dyn StorageAccessTracker,
         key: &[u8],
     ) -> ExtResult<bool> {
-        Ok(self.record.data.contains_key(key))
+        Ok(self.read(key)?.is_some())
     }
 
     fn generate_data_id(&mut self) -> CryptoHash {

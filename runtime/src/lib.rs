@@ -19,6 +19,7 @@ mod past;
 mod promises;
 mod queue;
 mod records;
+mod remote;
 mod state;
 mod status;
 mod transactions;
@@ -32,10 +33,12 @@ pub use changes::{BlockStateChanges, PriorValue};
 pub use chunk::{ChunkRules, CHUNK_GAS_LIMIT, GAS_PRICE_ADJUSTMENT_RATE, MAX_GAS_PRICE};
 pub use config::{
     latest_protocol_version, ChainConfig, GenesisParams, RuntimeOptions, DEFAULT_PROTOCOL_VERSION,
-    SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE, SANDBOX_TOTAL_SUPPLY,
+    MIN_PROTOCOL_VERSION, SANDBOX_CHAIN_ID, SANDBOX_EPOCH_LENGTH, SANDBOX_GAS_PRICE,
+    SANDBOX_TOTAL_SUPPLY,
 };
 pub use error::RuntimeError;
 pub use past::StateAt;
 pub use records::RecordOrigin;
+pub use remote::{Remote, RemoteError, RemoteState, StorageItems};
 pub use status::TxStatus;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

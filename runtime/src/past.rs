@@ -11,6 +11,7 @@
 
 use crate::chain::Runtime;
 use crate::changes::{BlockStateChanges, PriorValue};
+use crate::remote::RemoteError;
 use crate::state::AccountRecord;
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
@@ -51,11 +52,18 @@ impl<'a> StateAt<'a> {
         self.header
     }
 
-    /// `id`'s record as of the block, `None` when it did not exist.
-    pub(crate) fn account_record(&self, id: &AccountId) -> Option<Cow<'a, AccountRecord>> {
+    /// `id`'s record as of the block, `None` when it did not exist. On a forked chain, an
+    /// account not held here is the remote's (unchanged since the fork).
+    pub(crate) fn account_record(
+        &self,
+        id: &AccountId,
+    ) -> Result<Option<Cow<'a, AccountRecord>>, RemoteError> {
         let head = self.rt.state.account(id);
         if !self.undo.iter().any(|changes| changes.records_before.contains_key(id)) {
-            return head.map(Cow::Borrowed);
+            return match head {
+                Some(record) => Ok(Some(Cow::Borrowed(record))),
+                None => Ok(self.rt.state.peek(id)?.map(Cow::Owned)),
+            };
         }
         let mut record = head.cloned();
         for changes in &self.undo {
@@ -78,6 +86,6 @@ impl<'a> StateAt<'a> {
                 };
             }
         }
-        record.map(Cow::Owned)
+        Ok(record.map(Cow::Owned))
     }
 }

@@ -63,7 +63,7 @@ fn record_error(record: &StateRecord, account: &AccountId, reason: &str) -> Runt
 }
 
 /// The full public key of a trie key handle (ML-DSA-65 handles are hashes: no key to hold).
-fn public_key(handle: &PublicKeyHandle) -> Option<PublicKey> {
+pub(crate) fn public_key(handle: &PublicKeyHandle) -> Option<PublicKey> {
     match handle {
         PublicKeyHandle::ED25519(k) => Some(PublicKey::ED25519(k.clone())),
         PublicKeyHandle::SECP256K1(k) => Some(PublicKey::SECP256K1(k.clone())),
@@ -160,6 +160,17 @@ impl Staged {
     }
 }
 
+/// The account a record writes to, if it names one.
+fn record_account(record: &StateRecord) -> Option<&AccountId> {
+    match record {
+        StateRecord::Account { account_id, .. }
+        | StateRecord::Contract { account_id, .. }
+        | StateRecord::AccessKey { account_id, .. }
+        | StateRecord::Data { account_id, .. } => Some(account_id),
+        _ => None,
+    }
+}
+
 /// An account's storage usage from what it holds: the account, its keys, its storage keys and
 /// its contract (nearcore's genesis storage computation).
 fn storage_usage(runtime: &Runtime, record: &AccountRecord) -> u64 {
@@ -181,6 +192,12 @@ impl Runtime {
         origin: RecordOrigin,
     ) -> Result<(), RuntimeError> {
         let mut staged = Staged::default();
+        // A forked chain patches the remote's accounts as they are at the fork.
+        for record in &records {
+            if let Some(id) = record_account(record) {
+                self.state.load(id).map_err(RuntimeError::Remote)?;
+            }
+        }
         for record in records {
             staged.stage(self, record)?;
         }

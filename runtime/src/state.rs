@@ -1,6 +1,7 @@
 //! The in-memory chain state: accounts with balances, storage usage, access keys, contract
 //! code and contract storage, plus the data receipts and postponed receipts waiting per account.
 
+use crate::remote::{Forked, Remote};
 use crate::yields::{YieldStatus, Yields};
 use near_crypto::PublicKey;
 use near_primitives::account::{AccessKey, Account};
@@ -8,7 +9,7 @@ use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::{Receipt, ReceiptEnum};
 use near_primitives::types::AccountId;
 use near_vm_runner::ContractCode;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 /// Everything stored under one account.
@@ -23,6 +24,9 @@ pub struct AccountRecord {
     pub yield_status: BTreeMap<CryptoHash, YieldStatus>,
     /// `promise_yield_create_with_id`: the account's yield ids and the data id each names.
     pub yield_ids: BTreeMap<CryptoHash, CryptoHash>,
+    /// An account read from the remote of a forked chain: storage keys not in `data` are read
+    /// from there ([`crate::remote`]).
+    pub forked: Option<Forked>,
 }
 
 impl AccountRecord {
@@ -34,6 +38,7 @@ impl AccountRecord {
             data: BTreeMap::new(),
             yield_status: BTreeMap::new(),
             yield_ids: BTreeMap::new(),
+            forked: None,
         }
     }
 
@@ -63,6 +68,10 @@ pub struct State {
     pub yields: Yields,
     /// Global contracts, by code hash or by the deployer's account id.
     pub globals: crate::global::Globals,
+    /// The chain this one was forked from, if any: what is not held here is read from it.
+    pub remote: Option<Remote>,
+    /// Accounts a forked chain never reads from the remote: deleted here, or absent there.
+    pub gone: BTreeSet<AccountId>,
 }
 
 impl State {

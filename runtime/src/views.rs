@@ -10,8 +10,9 @@
 
 use crate::chain::Runtime;
 use crate::convert;
-use crate::ext::Ext;
+use crate::ext::{Ext, ExtFailure};
 use crate::past::StateAt;
+use crate::remote::RemoteError;
 use crate::state::AccountRecord;
 use near_crypto::PublicKey;
 use near_primitives::errors::FunctionCallError;
@@ -26,7 +27,7 @@ use near_primitives_core::config::ViewConfig;
 use near_vm_runner::logic::errors::VMRunnerError;
 use near_vm_runner::logic::VMContext;
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::collections::{BTreeMap, HashSet};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -42,6 +43,9 @@ pub enum ViewError {
     UnknownAccessKey(PublicKey),
     #[error("contract code for contract ID #{0} has never been observed on the node")]
     NoContractCode(AccountId),
+    /// The remote of a forked chain could not answer.
+    #[error("remote state: {0}")]
+    Remote(RemoteError),
     /// The contract failed: the node's `wasm execution failed with error: ...` text, and the
     /// error itself.
     #[error("{message}")]
@@ -102,7 +106,9 @@ impl Runtime {
 
 impl<'a> StateAt<'a> {
     fn record(&self, id: &AccountId) -> Result<Cow<'a, AccountRecord>, ViewError> {
-        self.account_record(id).ok_or_else(|| ViewError::UnknownAccount(id.clone()))
+        self.account_record(id)
+            .map_err(ViewError::Remote)?
+            .ok_or_else(|| ViewError::UnknownAccount(id.clone()))
     }
 
     /// `query` `view_account`.
@@ -144,11 +150,17 @@ impl<'a> StateAt<'a> {
     /// `query` `view_state`: the contract's storage under `prefix`, in key order.
     pub fn view_state(&self, id: &AccountId, prefix: &[u8]) -> Result<ViewStateResult, ViewError> {
         let record = self.record(id)?;
-        let values = record
-            .data
-            .range(prefix.to_vec()..)
-            .take_while(|(key, _)| key.starts_with(prefix))
-            .map(|(key, value)| StateItem { key: key.clone().into(), value: value.clone().into() })
+        let mut data: BTreeMap<Vec<u8>, Vec<u8>> = BTreeMap::new();
+        // A forked account: the remote's keys, then what changed here.
+        if let (Some(forked), Some(remote)) = (&record.forked, &self.rt.state.remote) {
+            let remote_data = remote.0.data_under(id, prefix).map_err(ViewError::Remote)?;
+            data.extend(remote_data.into_iter().filter(|(key, _)| !forked.absent.contains(key)));
+        }
+        let local = record.data.range(prefix.to_vec()..).take_while(|(k, _)| k.starts_with(prefix));
+        data.extend(local.map(|(key, value)| (key.clone(), value.clone())));
+        let values = data
+            .into_iter()
+            .map(|(key, value)| StateItem { key: key.into(), value: value.into() })
             .collect();
         Ok(ViewStateResult { values, proof: Vec::new(), last_key: None })
     }
@@ -197,11 +209,24 @@ impl<'a> StateAt<'a> {
             head.height,
             post_quantum,
             self.rt.config.chain_id.clone(),
-        );
+        )
+        .with_remote(self.rt.state.remote.as_ref().map(|r| r.0.as_ref()));
         let outcome = match self.rt.vm.run(code_hash, code, method, &mut ext, &context) {
             Ok(outcome) => outcome,
             Err(VMRunnerError::ContractCodeNotPresent) => {
                 return Err(ViewError::NoContractCode(id.clone()));
+            }
+            Err(VMRunnerError::ExternalError(any)) => {
+                let message = match any.downcast::<ExtFailure>() {
+                    Ok(ExtFailure::Remote(err)) => return Err(ViewError::Remote(err)),
+                    Ok(ExtFailure::Unsupported(what)) => {
+                        format!("{what} is not supported by the embedded runtime")
+                    }
+                    Err(_) => "the embedded runtime failed while running the contract".into(),
+                };
+                let error = FunctionCallError::ExecutionError(message.clone());
+                let message = format!("wasm execution failed with error: {message}");
+                return Err(ViewError::Execution { message, error });
             }
             Err(other) => {
                 let message = format!("wasm execution failed with error: {other}");

@@ -38,6 +38,13 @@ pub struct LiveArgs {
     /// Protocol version of the embedded runtime (default: 86, the one it models completely).
     #[arg(long, global = true)]
     pub protocol_version: Option<u32>,
+    /// Fork a network: the embedded chain starts at a block of this RPC and reads its state
+    /// lazily (live TUI, `run`, `serve`).
+    #[arg(long, global = true, value_name = "URL")]
+    pub fork: Option<String>,
+    /// The block to fork at: a height or `final` (default: final).
+    #[arg(long, global = true, value_name = "HEIGHT|final")]
+    pub fork_block: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]
@@ -86,6 +93,8 @@ pub enum Command {
         /// Print instead of opening the TUI.
         #[arg(long, value_enum)]
         format: Option<Format>,
+        #[command(flatten)]
+        rerun: RerunArgs,
     },
     /// Compare two runs (fixtures, captures, saved responses): exit 0 equal, 1 different, 2 bad input.
     Diff {
@@ -128,6 +137,21 @@ pub struct ServeArgs {
     /// Produce a block as soon as work is pending (auto-mining) instead of on a timer.
     #[arg(long)]
     pub instant: bool,
+}
+
+/// `nearviz tx --rerun`: re-run a real transaction on a fork and compare.
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct RerunArgs {
+    /// Re-run the transaction on a fork of the network at the block before it, and print the
+    /// `diff` of the real outcome against the re-run (exit 0 equal, 1 different).
+    #[arg(long)]
+    pub rerun: bool,
+    /// With --rerun: how far gas-determined amounts may differ (`1%`, `0.5%`, `0`).
+    #[arg(long, default_value = "0", allow_hyphen_values = true)]
+    pub gas_tolerance: String,
+    /// With --rerun: run the contract in FILE (.wasm) on ACCOUNT instead (repeatable).
+    #[arg(long = "patch-wasm", value_name = "ACCOUNT=FILE", requires = "rerun")]
+    pub patch_wasm: Vec<String>,
 }
 
 /// Options of `nearviz watch`.

@@ -16,6 +16,7 @@ pub mod diff;
 pub mod engine;
 pub mod exit;
 pub mod fixture;
+pub mod fork;
 pub mod format;
 pub mod layout;
 pub mod model;

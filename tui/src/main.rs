@@ -58,8 +58,8 @@ async fn run_async(command: Option<&Command>, cli: &Cli) -> anyhow::Result<ExitC
             let output = commands::run::Output { format: *format, gas_report: *gas_report };
             commands::run::run(scenario_file.as_deref(), calls, *all, output, live).await
         }
-        Some(Command::Tx { hash, sender, rpc, network, format }) => {
-            commands::tx::run(hash, sender, rpc.as_deref(), *network, *format, live).await
+        Some(Command::Tx { hash, sender, rpc, network, format, rerun }) => {
+            commands::tx::run(hash, sender, rpc.as_deref(), *network, *format, rerun, live).await
         }
         Some(Command::Serve(args)) => commands::serve::run(args, live).await,
         Some(Command::Watch(args)) => commands::watch::run(args, live).await,

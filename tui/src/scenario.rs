@@ -62,6 +62,10 @@ pub struct Account {
     pub wasm: Option<String>,
     /// Initial balance in NEAR (`"10"`, `"0.5"`); a default when omitted.
     pub balance: Option<String>,
+    /// An account of the forked network (`--fork URL`), named by its full id (`wrap.near`):
+    /// not created, its state is the network's at the fork block.
+    #[serde(default)]
+    pub fork: bool,
 }
 
 /// A call made once after deploying, before users trigger anything (e.g. `new`).
@@ -194,7 +198,12 @@ impl Scenario {
     /// The scenario account an account reference (`alice` or `alice.test.near`) names.
     pub fn account(&self, reference: &str) -> Option<&Account> {
         let short = reference.strip_suffix(&format!(".{ROOT_ACCOUNT}")).unwrap_or(reference);
-        self.accounts.iter().find(|account| account.name == short)
+        self.accounts.iter().find(|account| account.name == short || account.name == reference)
+    }
+
+    /// The accounts of the forked network it names (`fork = true`).
+    pub fn forked_accounts(&self) -> impl Iterator<Item = &Account> {
+        self.accounts.iter().filter(|account| account.fork)
     }
 
     /// The contract bytes to deploy on `account`: built-in bytes or the file's content.
@@ -276,10 +285,10 @@ fn resolve(
     })
 }
 
-/// An account reference as a full id: `alice` -> `alice.test.near`; full ids ending in
-/// `.test.near` (and the root itself) are kept.
+/// An account reference as a full id: `alice` -> `alice.test.near`; full ids (with a dot:
+/// `alice.test.near`, a forked `wrap.near`) and the root itself are kept.
 pub fn account_id(reference: &str) -> Result<AccountId, ScenarioError> {
-    let full = if reference == ROOT_ACCOUNT || reference.ends_with(&format!(".{ROOT_ACCOUNT}")) {
+    let full = if reference == ROOT_ACCOUNT || reference.contains('.') {
         reference.to_owned()
     } else {
         format!("{reference}.{ROOT_ACCOUNT}")

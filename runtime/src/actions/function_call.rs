@@ -4,7 +4,7 @@
 
 use crate::actions::{ActionEnv, ActionResult};
 use crate::convert;
-use crate::ext::{Ext, Unsupported};
+use crate::ext::{Ext, ExtFailure};
 use crate::global;
 use crate::promises::Promises;
 use crate::state::AccountRecord;
@@ -97,9 +97,11 @@ fn run(
         env.block_height,
         post_quantum,
         env.config.chain_id.clone(),
-    );
+    )
+    .with_remote(env.remote);
     let run = env.vm.run(code_hash, code, &call.method_name, &mut ext, context);
     result.touched_data.append(&mut ext.touched);
+    result.fetched.append(&mut ext.fetched.take());
     let outcome = match run {
         Ok(outcome) => outcome,
         Err(VMRunnerError::ContractCodeNotPresent) => {
@@ -108,8 +110,11 @@ fn run(
             ))
         }
         Err(VMRunnerError::ExternalError(any)) => {
-            let message = match any.downcast::<Unsupported>() {
-                Ok(Unsupported(what)) => format!("{what} is not supported by the embedded runtime"),
+            let message = match any.downcast::<ExtFailure>() {
+                Ok(ExtFailure::Unsupported(what)) => {
+                    format!("{what} is not supported by the embedded runtime")
+                }
+                Ok(ExtFailure::Remote(err)) => format!("remote state of {account_id}: {err}"),
                 Err(_) => "the embedded runtime failed while running the contract".to_string(),
             };
             result.fail(execution_error(message));
@@ -208,6 +213,6 @@ fn receipts_of(env: &ActionEnv<'_>, promises: Promises) -> Vec<Receipt> {
     receipts
 }
 
-fn execution_error(message: String) -> ActionErrorKind {
+pub(crate) fn execution_error(message: String) -> ActionErrorKind {
     ActionErrorKind::FunctionCallError(PFunctionCallError::ExecutionError(message))
 }

@@ -11,6 +11,8 @@ mod account;
 mod function_call;
 mod keys;
 
+pub(crate) use function_call::execution_error;
+
 use crate::config::ChainConfig;
 use crate::fees;
 use crate::global::{self, Globals};
@@ -83,6 +85,8 @@ pub struct ActionResult {
     pub tokens_burnt: u128,
     /// Global contracts deployed, published when the receipt succeeds.
     pub new_globals: Vec<(GlobalContractIdentifier, Arc<ContractCode>)>,
+    /// Storage keys read from the remote of a forked chain, with its answers.
+    pub fetched: crate::remote::Fetched,
 }
 
 impl ActionResult {
@@ -98,6 +102,7 @@ impl ActionResult {
             touched_data: BTreeSet::new(),
             tokens_burnt: 0,
             new_globals: Vec::new(),
+            fetched: Default::default(),
         }
     }
 
@@ -117,6 +122,7 @@ impl ActionResult {
         self.touched_data.append(&mut next.touched_data);
         self.tokens_burnt += next.tokens_burnt;
         self.new_globals.append(&mut next.new_globals);
+        self.fetched.append(&mut next.fetched);
         self.result = next.result;
         if let Ok(ReturnData::ReceiptIndex(index)) = &mut self.result {
             *index += self.new_receipts.len() as u64;
@@ -144,6 +150,8 @@ pub struct ActionEnv<'a> {
     pub is_last_action: bool,
     /// The chain's global contracts.
     pub globals: &'a Globals,
+    /// The remote of a forked chain: storage keys of forked accounts not held are read there.
+    pub remote: Option<&'a dyn crate::remote::RemoteState>,
     /// Who acts on the receiver: the predecessor, or the receiver once it created itself.
     pub actor_id: &'a mut AccountId,
 }

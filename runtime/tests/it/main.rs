@@ -11,6 +11,7 @@ mod delete_account;
 mod failures;
 mod fast_forward;
 mod fidelity;
+mod fork;
 mod gas_profile;
 mod global;
 mod hostile;

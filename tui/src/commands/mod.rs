@@ -8,6 +8,7 @@ pub mod inspect;
 pub mod live;
 pub mod recordings;
 pub mod replay;
+pub mod rerun;
 pub mod run;
 pub mod serve;
 pub mod tx;

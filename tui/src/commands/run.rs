@@ -62,11 +62,13 @@ pub async fn run(
     // `nearviz run FILE` or `nearviz run --scenario FILE` (the global option).
     let scenario = Scenario::load_or_builtin(scenario_file.or(args.scenario.as_deref()))?;
     let selected = select_calls(&scenario, calls, all).map_err(Failure::bad_input)?;
+    let fork = crate::fork::for_args(args, &scenario).await?;
     let opts = StartOptions {
         sandbox: SandboxOptions::default(),
         protocol_version: args.protocol_version,
         // Headless: no block pacing, blocks back to back while a call is in flight.
         embedded_pacing: crate::engine::embedded::Pacing::AsFastAsPossible,
+        fork,
     };
     let engine = engine::start(args.engine, scenario.clone(), opts);
     let mut session = HeadlessRun::new(&scenario, engine, args.record.is_some());

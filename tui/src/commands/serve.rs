@@ -24,7 +24,11 @@ pub fn default_key_file() -> PathBuf {
 }
 
 pub async fn run(args: &ServeArgs, live: &LiveArgs) -> anyhow::Result<ExitCode> {
-    let scenario = Scenario::load_or_builtin(live.scenario.as_deref())?;
+    let scenario = match (&live.scenario, &live.fork) {
+        (None, Some(url)) => crate::fork::bare_scenario(url)?,
+        (file, _) => Scenario::load_or_builtin(file.as_deref())?,
+    };
+    let fork = crate::fork::for_args(live, &scenario).await?;
     let pacing = if args.instant {
         BlockPacing::Instant
     } else {
@@ -37,6 +41,7 @@ pub async fn run(args: &ServeArgs, live: &LiveArgs) -> anyhow::Result<ExitCode> 
         protocol_version: live.protocol_version,
         cache_dir: None,
         limits: Limits::default(),
+        fork,
     };
     let mut serving = serve::start(scenario.clone(), opts).await?;
     let mut stdout = std::io::stdout();

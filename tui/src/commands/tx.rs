@@ -6,7 +6,7 @@
 //! network failed.
 
 use crate::chain::{ChainEvent, TxHash};
-use crate::cli::{Format, LiveArgs, Network};
+use crate::cli::{Format, LiveArgs, Network, RerunArgs};
 use crate::commands::live;
 use crate::engine::rpc::{self, FollowError, FollowOptions, RpcClient};
 use crate::engine::{EngineEvent, EVENT_CHANNEL_CAPACITY};
@@ -37,9 +37,13 @@ pub async fn run(
     rpc: Option<&str>,
     network: Option<Network>,
     format: Option<Format>,
+    rerun: &RerunArgs,
     args: &LiveArgs,
 ) -> anyhow::Result<ExitCode> {
     let target = target(hash, sender, rpc, network).map_err(Failure::bad_input)?;
+    if rerun.rerun {
+        return super::rerun::run(&target, rerun, &mut std::io::stdout().lock()).await;
+    }
     match format {
         Some(format) => {
             let mut stdout = std::io::stdout().lock();
@@ -115,7 +119,7 @@ pub async fn headless(
 }
 
 /// Records everything the viewer reports about the transaction, until FINAL.
-async fn watch(
+pub(super) async fn watch(
     client: &RpcClient,
     target: &Target,
     opts: FollowOptions,
@@ -134,7 +138,7 @@ async fn watch(
     result
 }
 
-fn meta(target: &Target) -> Meta {
+pub(super) fn meta(target: &Target) -> Meta {
     let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).ok();
     Meta {
         created_by: Some(format!("nearviz {}", env!("CARGO_PKG_VERSION"))),
@@ -150,7 +154,11 @@ fn meta(target: &Target) -> Meta {
 
 /// A not-found transaction is often a wrong `--sender`: say so (bad input) when the account does
 /// not exist; otherwise the follower's error as it is.
-async fn explain(client: &RpcClient, target: &Target, err: FollowError) -> anyhow::Error {
+pub(super) async fn explain(
+    client: &RpcClient,
+    target: &Target,
+    err: FollowError,
+) -> anyhow::Error {
     if !matches!(err, FollowError::NotFound { .. }) {
         return err.into();
     }

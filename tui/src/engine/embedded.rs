@@ -55,6 +55,8 @@ pub struct EmbeddedOptions {
     pub reason: Option<String>,
     /// Where compiled contracts are kept between runs (`None`: a temporary directory).
     pub cache_dir: Option<PathBuf>,
+    /// Fork a network: the chain starts from its block, its state read lazily.
+    pub fork: Option<crate::fork::ForkPoint>,
 }
 
 /// `<cache dir>/nearviz/contracts` when the platform has one.
@@ -75,11 +77,14 @@ fn run(scenario: &Scenario, opts: &EmbeddedOptions, mut side: EngineSide) {
         tracing::info!(target: "nearviz::embedded", "{line}");
         let _ = side.events.try_send(EngineEvent::Progress(line));
     };
-    let options = RuntimeOptions {
+    let mut options = RuntimeOptions {
         protocol_version: opts.protocol_version,
         cache_dir: opts.cache_dir.clone(),
         ..RuntimeOptions::default()
     };
+    if let Some(fork) = &opts.fork {
+        fork.apply(&mut options);
+    }
     let mut runtime = match Runtime::new(options) {
         Ok(runtime) => runtime,
         Err(err) => {

@@ -19,6 +19,8 @@ pub struct StartOptions {
     pub protocol_version: Option<u32>,
     /// Block pacing of the embedded runtime (timer by default; as fast as possible headless).
     pub embedded_pacing: Pacing,
+    /// Fork a network (`--fork`): the embedded runtime starts from its block.
+    pub fork: Option<crate::fork::ForkPoint>,
 }
 
 /// The engine that will run.
@@ -60,6 +62,11 @@ pub fn choose(kind: EngineKind, local: Result<NeardBinary, String>) -> Choice {
 
 /// Picks the engine for `kind` and starts it (inside a tokio runtime).
 pub fn start(kind: EngineKind, scenario: Scenario, opts: StartOptions) -> EngineHandle {
+    if let Some(fork) = &opts.fork {
+        // Only the embedded runtime forks (`nearviz::fork::check_engine` refuses a sandbox).
+        let reason = fork.describe();
+        return start_embedded(scenario, &opts, reason);
+    }
     let choice = choose(kind, sandbox::find_local());
     tracing::info!(engine = ?choice.engine, reason = %choice.reason, "engine chosen");
     start_choice(choice, scenario, opts)
@@ -84,6 +91,7 @@ fn start_embedded(scenario: Scenario, opts: &StartOptions, reason: String) -> En
         pacing: opts.embedded_pacing,
         reason: Some(reason),
         cache_dir: embedded::default_cache_dir(),
+        fork: opts.fork.clone(),
     };
     embedded::spawn(scenario, embedded_opts)
 }

@@ -130,6 +130,7 @@ pub async fn run(home: &Path, args: &RunArgs) -> anyhow::Result<()> {
         protocol_version: None,
         cache_dir,
         limits,
+        fork: None,
     };
     let mut serving =
         serve::start(Boot::Runtime(Box::new(rt)), opts).await.map_err(|err| {

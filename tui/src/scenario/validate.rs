@@ -2,8 +2,8 @@
 //! unique, amounts parse, wasm can be found. Errors point at the line in the file.
 
 use super::{
-    account_id, parse_gas, parse_near_amount, wasm, Call, Expect, Scenario, ScenarioError, Step,
-    MAX_AFTER_BLOCKS, MAX_STEPS,
+    account_id, parse_gas, parse_near_amount, wasm, Account, Call, Expect, Scenario, ScenarioError,
+    Step, MAX_AFTER_BLOCKS, MAX_STEPS,
 };
 use std::collections::HashSet;
 
@@ -199,6 +199,13 @@ fn check_accounts(
     for (index, account) in scenario.accounts.iter().enumerate() {
         let line = |key| lines.key(Table::Account, index, key);
         let name = &account.name;
+        if account.fork {
+            check_forked(account).map_err(|message| fail(line("fork"), message))?;
+            if !names.insert(name.as_str()) {
+                return Err(fail(line("name"), format!("account `{name}` is defined twice")));
+            }
+            continue;
+        }
         if !is_label(name) {
             return Err(fail(
                 line("name"),
@@ -220,6 +227,21 @@ fn check_accounts(
             wasm::check(spec, &scenario.source)
                 .map_err(|message| fail(line("wasm"), format!("account `{name}`: {message}")))?;
         }
+    }
+    Ok(())
+}
+
+/// A forked account (`fork = true`) is the network's: a full account id, nothing to create.
+fn check_forked(account: &Account) -> Result<(), String> {
+    let name = &account.name;
+    if let Err(err) = name.parse::<near_primitives::types::AccountId>() {
+        return Err(format!("forked account `{name}` is not a NEAR account id ({err})"));
+    }
+    if account.wasm.is_some() || account.balance.is_some() {
+        return Err(format!(
+            "forked account `{name}`: its code and balance are the network's (no `wasm` or \
+             `balance`)"
+        ));
     }
     Ok(())
 }

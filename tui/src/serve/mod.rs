@@ -68,6 +68,8 @@ pub struct ServeOptions {
     /// Compiled-contract cache (`None`: the default one under the cache dir).
     pub cache_dir: Option<PathBuf>,
     pub limits: Limits,
+    /// Fork a network (`--fork`): the chain starts from its block, its state read lazily.
+    pub fork: Option<crate::fork::ForkPoint>,
 }
 
 /// What the node thread serves.
@@ -133,6 +135,7 @@ pub async fn start(boot: impl Into<Boot>, opts: ServeOptions) -> anyhow::Result<
         cache_dir: opts.cache_dir.clone().or_else(default_cache_dir),
         key_file: opts.key_file.clone(),
         addr,
+        fork: opts.fork.clone(),
     };
     let task = tokio::task::spawn_blocking(move || node::run(boot, node_opts, side, calls_rx));
     let server = tokio::spawn(http::serve(listener, calls_tx, opts.limits));

@@ -30,6 +30,7 @@ pub struct NodeOptions {
     pub cache_dir: Option<PathBuf>,
     pub key_file: PathBuf,
     pub addr: SocketAddr,
+    pub fork: Option<crate::fork::ForkPoint>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -60,11 +61,14 @@ fn boot_scenario(
     opts: &NodeOptions,
     events: &mpsc::Sender<EngineEvent>,
 ) -> Result<Runtime, String> {
-    let options = RuntimeOptions {
+    let mut options = RuntimeOptions {
         protocol_version: opts.protocol_version,
         cache_dir: opts.cache_dir.clone(),
         ..RuntimeOptions::default()
     };
+    if let Some(fork) = &opts.fork {
+        fork.apply(&mut options);
+    }
     let mut rt = Runtime::new(options).map_err(|err| format!("embedded runtime: {err}"))?;
     let progress = |line: String| {
         let _ = events.try_send(EngineEvent::Progress(line));

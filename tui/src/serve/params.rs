@@ -25,10 +25,10 @@ pub fn resolve_block<'a>(
         BlockReference::BlockId(BlockId::Hash(hash)) => rt.block(hash),
         BlockReference::Finality(Finality::None) => rt.block_at(head),
         BlockReference::Finality(Finality::DoomSlug) => {
-            rt.block(&rt.head().last_ds_final_block).or_else(|| rt.block_at(0))
+            rt.block(&rt.head().last_ds_final_block).or(Some(rt.first_block()))
         }
         BlockReference::Finality(Finality::Final) | BlockReference::SyncCheckpoint(_) => {
-            rt.block(&rt.head().last_final_block).or_else(|| rt.block_at(0))
+            rt.block(&rt.head().last_final_block).or(Some(rt.first_block()))
         }
     }
 }

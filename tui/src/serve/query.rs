@@ -61,6 +61,9 @@ pub fn query(rt: &Runtime, params: Value) -> Reply {
                     block_hash,
                 }))
             }
+            ViewError::Remote(err) => Err(handler_error(RpcQueryError::InternalError {
+                error_message: format!("remote state: {err}"),
+            })),
             // The node answers these two with a result holding `error` (kept for old clients).
             ViewError::UnknownAccessKey(key) => Ok(json!({
                 "error": format!("access key {key} does not exist while viewing"),

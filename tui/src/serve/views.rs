@@ -22,7 +22,7 @@ pub fn chunk_hash(block: &CryptoHash) -> CryptoHash {
 
 pub fn status(rt: &Runtime, ctx: &Context) -> Value {
     let head = rt.head();
-    let genesis = rt.block_at(0).unwrap_or(head);
+    let genesis = rt.first_block();
     let root_key = super::keyfile::root_key().ok().map(|k| k.public_key);
     json!({
         "version": { "version": env!("CARGO_PKG_VERSION"), "build": "nearviz", "commit": "", "rustc_version": "" },
@@ -121,7 +121,7 @@ pub fn chunk(rt: &Runtime, params: Value) -> Reply {
 }
 
 pub fn genesis_config(rt: &Runtime) -> Value {
-    let genesis_time = rt.block_at(0).map(|b| rfc3339(b.timestamp_nanosec)).unwrap_or_default();
+    let genesis_time = rfc3339(rt.first_block().timestamp_nanosec);
     json!({
         "protocol_version": rt.protocol_version(),
         "genesis_time": genesis_time,
@@ -146,7 +146,7 @@ pub fn genesis_config(rt: &Runtime) -> Value {
         "transaction_validity_period": 100,
         "protocol_reward_rate": [1, 10],
         "max_inflation_rate": [1, 20],
-        "total_supply": rt.block_at(0).map(|b| b.total_supply.as_yoctonear().to_string()),
+        "total_supply": rt.first_block().total_supply.as_yoctonear().to_string(),
         "num_blocks_per_year": 31_536_000,
         "protocol_treasury_account": ROOT_ACCOUNT,
         "fishermen_threshold": "0",

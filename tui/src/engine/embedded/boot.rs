@@ -26,7 +26,8 @@ pub fn deploy(
     let root: AccountId = ROOT_ACCOUNT.parse().map_err(|e| format!("root account: {e}"))?;
     rt.add_genesis_account(&root, ROOT_BALANCE).map_err(|e| e.to_string())?;
     let mut pending = Vec::new();
-    for account in &scenario.accounts {
+    // Forked accounts are the network's (`--fork`): nothing to create.
+    for account in scenario.accounts.iter().filter(|account| !account.fork) {
         let id = account.account_id().map_err(|e| e.to_string())?;
         let balance = account.balance_yocto().map_err(|e| format!("{}: {e}", account.name))?;
         let mut actions = vec![

@@ -129,6 +129,7 @@ pub async fn follow_tx(
         last_sent: None,
         seen: state_changes::Seen::default(),
         state_tasks: Vec::new(),
+        state_done: None,
         receipts: Describer::default(),
     };
     let result = follower.run(&opts).await;
@@ -169,6 +170,8 @@ struct Follower {
     seen: state_changes::Seen,
     /// One task per block fetching its state changes (see `rpc::state_changes`).
     state_tasks: Vec<tokio::task::JoinHandle<()>>,
+    /// Ends when the last block's state task is done (the next one waits for it).
+    state_done: Option<tokio::sync::oneshot::Receiver<()>>,
     /// `EXPERIMENTAL_receipt` requests for receipts not run yet (see `rpc::receipts`).
     receipts: Describer,
 }
@@ -276,24 +279,30 @@ impl Follower {
                 missing.push(hash);
             }
         }
+        let mut headers = Vec::with_capacity(missing.len());
         for hash in missing {
             match self.client.block_header(hash).await {
-                Ok(header) => {
-                    let prev = header.prev_hash;
-                    self.send(ChainEvent::Block(Box::new(header))).await?;
-                    self.sent_blocks.insert(hash);
-                    self.fetch_state(hash, prev, outcome);
-                }
+                Ok(header) => headers.push(header),
                 Err(err) => {
                     tracing::debug!(tx = %self.tx, block = %hash, %err, "block fetch failed");
                     return Ok(Err(format!("block {hash}: {err}")));
                 }
             }
         }
+        // In height order: each block's state changes build on the ones before it.
+        headers.sort_by_key(|header| header.height);
+        for header in headers {
+            let (hash, prev) = (BlockHash(header.hash), header.prev_hash);
+            self.send(ChainEvent::Block(Box::new(header))).await?;
+            self.sent_blocks.insert(hash);
+            self.fetch_state(hash, prev, outcome);
+        }
         Ok(Ok(()))
     }
 
-    /// Fetches the state changes of `block` in the background (never delays the follow).
+    /// Fetches the state changes of `block` in the background (never delays the follow), after
+    /// the blocks sent before it: a block's changes arrive in block order, and the befores it
+    /// asks for are those of accounts and keys the earlier blocks did not change.
     fn fetch_state(
         &mut self,
         block: BlockHash,
@@ -307,7 +316,13 @@ impl Follower {
         let events = self.events.clone();
         let seen = self.seen.clone();
         let tx = self.tx;
+        let (done, finished) = tokio::sync::oneshot::channel::<()>();
+        let after = self.state_done.replace(finished);
         self.state_tasks.push(tokio::spawn(async move {
+            let _done = done;
+            if let Some(after) = after {
+                let _ = after.await;
+            }
             match state_changes::block_changes(&client, block, prev, &hashes, &seen).await {
                 Ok(changes) if changes.changes.is_empty() => {}
                 Ok(changes) => {
