@@ -445,10 +445,23 @@ async fn boot_logs_to_a_file_and_shutdown_stops_neard() {
     assert!(after.is_err(), "neard still answers after shutdown");
 }
 
+/// The gas tolerance one trie node implies (issue 22, item 11): the embedded runtime does not
+/// charge trie nodes as the node does for the same state (it counts its own trie), and may be
+/// one node apart per receipt. In gas burnt that is at most 0.195% on the reference captures,
+/// but a contract's reward is 30% of its function call's gas only (the VM's, without the
+/// receipt's fees), so the same node weighs more in it: 2.28 Ggas over the smallest function
+/// call of the reference recordings (`fixtures/reference`: `counter.get_num`, 170.9 Ggas in
+/// `state/multiple_contracts.json`) is 1.334%; `hello.set_greeting`'s 291.2 Ggas give the
+/// 0.783% seen on a real neard. So the runs are compared at 1.34%, not at 0.2%.
+const TRIE_NODE_TOLERANCE: &str = "1.34%";
+
 /// Issue 11: the built-in scenario recorded on a real neard and on the embedded runtime, then
 /// `nearviz diff`ed: any divergence of the embedded runtime shows in one readable report.
-/// Gas-determined amounts may differ by 0.2% (trie nodes touched, see `runtime/README.md`);
-/// everything else (receipts, blocks, statuses, errors, results, logs) must be equal.
+/// Everything but gas-determined amounts (receipts, blocks, statuses, errors, results, logs)
+/// must be equal; those may differ by the documented difference (runtime/README.md, Fidelity):
+/// one trie node per receipt (`TOUCHING_TRIE_NODE`, 2.28 Ggas at protocol 86), see
+/// [`TRIE_NODE_TOLERANCE`].
+/// Rewards carry that node heaviest: a contract's reward is 30% of its function call's gas.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
 async fn sandbox_and_embedded_runs_diff_equal() {
@@ -461,7 +474,7 @@ async fn sandbox_and_embedded_runs_diff_equal() {
         a: &a,
         b: &b,
         format: nearviz::cli::DiffFormat::Tree,
-        gas_tolerance: "0.2%",
+        gas_tolerance: TRIE_NODE_TOLERANCE,
         txs: &[],
         gas_report: false,
     };
