@@ -446,10 +446,23 @@ async fn boot_logs_to_a_file_and_shutdown_stops_neard() {
     assert!(after.is_err(), "neard still answers after shutdown");
 }
 
+/// The gas tolerance one trie node implies (issue 22, item 11): the embedded runtime does not
+/// charge trie nodes as the node does for the same state (it counts its own trie), and may be
+/// one node apart per receipt. In gas burnt that is at most 0.195% on the reference captures,
+/// but a contract's reward is 30% of its function call's gas only (the VM's, without the
+/// receipt's fees), so the same node weighs more in it: 2.28 Ggas over the smallest function
+/// call of the reference recordings (`fixtures/reference`: `counter.get_num`, 170.9 Ggas in
+/// `state/multiple_contracts.json`) is 1.334%; `hello.set_greeting`'s 291.2 Ggas give the
+/// 0.783% seen on a real neard. So the runs are compared at 1.34%, not at 0.2%.
+const TRIE_NODE_TOLERANCE: &str = "1.34%";
+
 /// Issue 11: the built-in scenario recorded on a real neard and on the embedded runtime, then
 /// `nearviz diff`ed: any divergence of the embedded runtime shows in one readable report.
-/// Gas-determined amounts may differ by 0.2% (trie nodes touched, see `runtime/README.md`);
-/// everything else (receipts, blocks, statuses, errors, results, logs) must be equal.
+/// Everything but gas-determined amounts (receipts, blocks, statuses, errors, results, logs)
+/// must be equal; those may differ by the documented difference (runtime/README.md, Fidelity):
+/// one trie node per receipt (`TOUCHING_TRIE_NODE`, 2.28 Ggas at protocol 86), see
+/// [`TRIE_NODE_TOLERANCE`].
+/// Rewards carry that node heaviest: a contract's reward is 30% of its function call's gas.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
 async fn sandbox_and_embedded_runs_diff_equal() {
@@ -462,7 +475,7 @@ async fn sandbox_and_embedded_runs_diff_equal() {
         a: &a,
         b: &b,
         format: nearviz::cli::DiffFormat::Tree,
-        gas_tolerance: "0.2%",
+        gas_tolerance: TRIE_NODE_TOLERANCE,
         txs: &[],
         gas_report: false,
     };
@@ -478,10 +491,10 @@ async fn sandbox_and_embedded_runs_diff_equal() {
     assert_eq!(code, std::process::ExitCode::SUCCESS);
 }
 
-/// `race` on a real neard (its deposit, then two withdraws): the DAG and the engine's progress
-/// lines (where each later step landed: `… as asked` or `… sandbox timing slipped by +N
-/// blocks`).
-async fn race_on_sandbox(race: &str) -> (Dag, String) {
+/// `race` (its deposit, then two withdraws) on a fresh engine of `kind`: the DAG and the
+/// engine's progress lines (on a sandbox, where each later step landed: `… as asked (sent at
+/// #N)` or `… sandbox timing slipped by +N blocks`).
+async fn race_on(kind: EngineKind, race: &str) -> (Dag, String) {
     let dir = tempfile::tempdir().expect("tempdir");
     let scenario = Scenario::builtin().expect("built-in scenario");
     let calls = [scenario.call(race).expect(race).clone()];
@@ -491,7 +504,7 @@ async fn race_on_sandbox(race: &str) -> (Dag, String) {
         embedded_pacing: Pacing::AsFastAsPossible,
         fork: None,
     };
-    let engine = nearviz::engine::start(EngineKind::Sandbox, scenario.clone(), opts);
+    let engine = nearviz::engine::start(kind, scenario.clone(), opts);
     let mut session = HeadlessRun::new(&scenario, engine, false);
     let mut progress = Vec::new();
     let outcome = session.drive(&calls, &mut progress).await;
@@ -504,16 +517,17 @@ async fn race_on_sandbox(race: &str) -> (Dag, String) {
     (session.trace.dag(), progress)
 }
 
-/// The timing line of the race's second withdraw, step 3 (printed: it says whether the timing
-/// slipped).
-fn timing(race: &str, progress: &str) -> String {
-    let line = progress
-        .lines()
-        .find(|l| l.starts_with(&format!("{race}#3 included")))
-        .unwrap_or_else(|| panic!("no timing line for {race}#3 in:\n{progress}"))
-        .to_owned();
-    eprintln!("{line}");
-    line
+/// Each step landed on the block it asked for: step k included `after_blocks` (1) blocks after
+/// step k-1. The sandbox engine sends a step ahead of the previous one's inclusion when the
+/// node's pipeline needs it, so its measured lag is planned for; the embedded engine makes its
+/// blocks, so it is exact. Returns the heights, for the messages.
+fn steps_land_as_asked(dag: &Dag, race: &str, progress: &str) -> String {
+    let heights: Vec<u64> =
+        (1..=3).map(|k| tx(dag, &format!("{race}#{k}")).block_height.expect("included")).collect();
+    let said = format!("{race} included in {heights:?}\n{progress}");
+    assert_eq!(heights[1], heights[0] + 1, "the first withdraw, 1 block after the deposit: {said}");
+    assert_eq!(heights[2], heights[1] + 1, "the second withdraw, 1 after the first: {said}");
+    said
 }
 
 /// The three receipts of the race on xcc: the first withdraw (step 2), its callback, the second
@@ -536,42 +550,64 @@ fn transfers_to_alice(t: &TxNode) -> usize {
         .count()
 }
 
-/// `race_unsafe` on a real neard: the second withdraw lands inside the first one's window and
-/// is paid too. The node picks the including block, so the timing can slip; the test says so.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
-async fn race_unsafe_pays_twice_on_the_sandbox() {
-    let (dag, progress) = race_on_sandbox("race_unsafe").await;
-    let line = timing("race_unsafe", &progress);
+/// `race_unsafe`: each step lands on its block, the second withdraw runs inside the first
+/// one's window (`window::overlaps` finds it) and is paid too.
+async fn check_race_unsafe(kind: EngineKind) {
+    let (dag, progress) = race_on(kind, "race_unsafe").await;
+    let said = steps_land_as_asked(&dag, "race_unsafe", &progress);
     let [withdraw, callback, intruder] = race_receipts(&dag, "race_unsafe", "withdraw_unsafe");
     let (w, c, i) = (withdraw.block_height, callback.block_height, intruder.block_height);
-    let inside = w < i && i < c;
-    assert!(inside, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({line})");
+    assert!(w < i && i < c, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({said})");
     let first = tx(&dag, "race_unsafe#2");
     let found = nearviz::model::window::overlaps(&dag, first);
-    assert_eq!(found.len(), 1, "{found:?} ({line})");
+    assert_eq!(found.len(), 1, "{found:?} ({said})");
     assert_eq!(found[0].other_receipt, intruder.id);
     let paid = transfers_to_alice(first) + transfers_to_alice(tx(&dag, "race_unsafe#3"));
-    assert_eq!(paid, 2, "two payouts for one deposit ({line})");
+    assert_eq!(paid, 2, "two payouts for one deposit ({said})");
 }
 
-/// `race_safe` on a real neard: the same interleaving, the second withdraw fails its check.
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
-async fn race_safe_pays_once_on_the_sandbox() {
-    let (dag, progress) = race_on_sandbox("race_safe").await;
-    let line = timing("race_safe", &progress);
+/// `race_safe`: the same interleaving, the second withdraw fails its check.
+async fn check_race_safe(kind: EngineKind) {
+    let (dag, progress) = race_on(kind, "race_safe").await;
+    let said = steps_land_as_asked(&dag, "race_safe", &progress);
     let [withdraw, callback, intruder] = race_receipts(&dag, "race_safe", "withdraw_safe");
     let (w, c, i) = (withdraw.block_height, callback.block_height, intruder.block_height);
-    assert!(w < i && i < c, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({line})");
+    assert!(w < i && i < c, "the second withdraw ran at {i:?}, window {w:?}..{c:?} ({said})");
+    let first = tx(&dag, "race_safe#2");
+    let found = nearviz::model::window::overlaps(&dag, first);
+    assert_eq!(found.len(), 1, "{found:?} ({said})");
+    assert_eq!(found[0].other_receipt, intruder.id);
     assert_eq!(
         failure(&intruder.status).message,
         "Smart contract panicked: xcc: alice.test.near has 0 yoctoNEAR, cannot withdraw 1 NEAR",
-        "{line}"
+        "{said}"
     );
-    let paid =
-        transfers_to_alice(tx(&dag, "race_safe#2")) + transfers_to_alice(tx(&dag, "race_safe#3"));
-    assert_eq!(paid, 1, "one payout ({line})");
+    let paid = transfers_to_alice(first) + transfers_to_alice(tx(&dag, "race_safe#3"));
+    assert_eq!(paid, 1, "one payout ({said})");
+}
+
+/// On a real neard (issue 22: its steps landed a block late, and the overlap was missed).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn race_unsafe_pays_twice_on_the_sandbox() {
+    check_race_unsafe(EngineKind::Sandbox).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "needs NEAR_SANDBOX_BIN_PATH"]
+async fn race_safe_pays_once_on_the_sandbox() {
+    check_race_safe(EngineKind::Sandbox).await;
+}
+
+/// The same checks on the embedded runtime: offline, so always run.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn race_unsafe_pays_twice_embedded() {
+    check_race_unsafe(EngineKind::Embedded).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn race_safe_pays_once_embedded() {
+    check_race_safe(EngineKind::Embedded).await;
 }
 
 /// Issue 10's promise on a real node: what `call_failing_with_rollback` and `batch_failing` did

@@ -7,9 +7,11 @@
 //!        ─▶ init calls ─▶ Ready                 (each step that can hang has a deadline)
 //! run:   Send(call) ─▶ transact_async ─▶ TxSubmitted ─▶ rpc::follow_tx (one task per call)
 //!        ─▶ TxPoll / Block / TxDone as the node executes it; several calls in flight at once
-//!        Send(sequence): step 1 at once, step k once the head is at H(k-1) + after_blocks - 1
-//!        (H: the block that included step k-1); the node picks the including block, so a step
-//!        may land later than asked: a Progress line says by how many blocks it slipped
+//!        Send(sequence): step 1 at once, step k by `CallStep::due` (the embedded engine's rule):
+//!        once a transaction sent now lands in H(k-1) + after_blocks at the earliest, H being
+//!        the block that included step k-1, or the one it is expected in; the lag from sending
+//!        to inclusion is measured (steps.rs). The node picks the including block, so a step
+//!        may still land late: a Progress line says where each step landed and any slip
 //! stop:  Shutdown, a closed channel, or the app's runtime ending kills neard (the engine task
 //!        owns the process; dropping it kills too, so a panic never leaves a node behind)
 //! ```
@@ -19,6 +21,7 @@ mod error;
 mod node;
 pub mod orphan;
 mod setup;
+mod steps;
 
 pub use binary::{
     find_local, find_local_with, prebuilt_platform, BinarySource, NeardBinary, BIN_ENV,
@@ -30,20 +33,24 @@ pub use node::{
 };
 pub use setup::{connect, Deployment, SetupTimings};
 
-use crate::chain::{ChainEvent, TxHash, TxStatusReply};
+use crate::chain::{ChainEvent, TxStatusReply};
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, CallStep, Scenario};
-use near_primitives::types::AccountId;
 use serde_json::json;
 use std::collections::VecDeque;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
+use steps::{Lag, Queued, Sent};
 use tokio::sync::mpsc;
 use tokio::task::JoinSet;
 
 /// How often the newest block is fetched while calls are in flight (blocks: ~125 ms).
 const HEAD_POLL: Duration = Duration::from_millis(100);
+/// How often while a sequence has steps to send or place: a step has one block to be sent in.
+const STEP_POLL: Duration = Duration::from_millis(20);
+/// Blocks after which a sent step that no block included is given up (~25 s).
+const GIVE_UP_BLOCKS: u64 = 200;
 /// Deadline for near-workspaces to connect to a node that already answers its RPC.
 const CONNECT_DEADLINE: Duration = Duration::from_secs(30);
 /// Deadline for creating every account and running the init calls (each transaction also has
@@ -203,16 +210,21 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
     };
     let mut followers = JoinSet::new();
     let mut queued: Vec<Queued> = Vec::new();
+    let mut lag = Lag::default();
     let mut head = None;
     link.report_head(&mut head).await;
-    let mut head_tick = tokio::time::interval(HEAD_POLL);
-    head_tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+    let mut next_poll = tokio::time::Instant::now();
     let down = loop {
         tokio::select! {
             command = side.commands.recv() => match command {
                 None | Some(EngineCommand::Shutdown) => break None,
                 Some(EngineCommand::Send(call)) => {
-                    queued.extend(link.send(call, &mut followers).await);
+                    // A fresh head: a sequence's steps are timed from it.
+                    link.report_head(&mut head).await;
+                    if let Some(q) = link.send(call, head, &mut followers).await {
+                        queued.push(q);
+                        link.advance(&mut queued, head, &mut lag, &mut followers).await;
+                    }
                 }
                 Some(EngineCommand::ProduceBlock | EngineCommand::SetManualBlocks(_)) => {
                     let line = "the sandbox makes a block every ~125 ms by itself; \
@@ -221,9 +233,12 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
                 }
             },
             reason = node.exited() => break Some(reason),
-            _ = head_tick.tick(), if !followers.is_empty() || !queued.is_empty() => {
+            _ = tokio::time::sleep_until(next_poll),
+                if !followers.is_empty() || !queued.is_empty() => {
                 link.report_head(&mut head).await;
-                link.advance(&mut queued, head, &mut followers).await;
+                link.advance(&mut queued, head, &mut lag, &mut followers).await;
+                let every = if queued.is_empty() { HEAD_POLL } else { STEP_POLL };
+                next_poll = tokio::time::Instant::now() + every;
             }
             Some(_) = followers.join_next(), if !followers.is_empty() => {}
         }
@@ -264,6 +279,12 @@ struct NodeLink {
 }
 
 impl NodeLink {
+    /// The height of the newest block, if the node answers.
+    async fn head_height(&self) -> Option<u64> {
+        let raw = self.client.call("block", json!({ "finality": "optimistic" })).await.ok()?;
+        crate::engine::rpc::block_header(&raw).ok().map(|header| header.height)
+    }
+
     /// Sends the header of the newest block when the chain has moved on since `last` (while
     /// calls are in flight: the header's block number and block time stay live).
     async fn report_head(&self, last: &mut Option<u64>) {
@@ -283,116 +304,105 @@ impl NodeLink {
     }
 
     /// Sends `call` (the first step of a sequence; the others come back queued) and starts
-    /// following it; a failure to send is reported, not fatal.
-    async fn send(&self, call: Call, followers: &mut JoinSet<()>) -> Option<Queued> {
+    /// following it; a failure to send is reported, not fatal. `head`: the newest block.
+    async fn send(
+        &self,
+        call: Call,
+        head: Option<u64>,
+        followers: &mut JoinSet<()>,
+    ) -> Option<Queued> {
         let mut rest: VecDeque<CallStep> = call.steps().into();
         let Some(first) = rest.pop_front() else {
             let error = "a sequence without steps".to_owned();
             let _ = self.events.send(EngineEvent::CallFailed { call: call.name, error }).await;
             return None;
         };
-        let (tx, sender) = self.send_step(&first, followers).await?;
-        let mut queued =
-            Queued { previous: (tx, sender, first.label), included: None, check: None, rest };
-        self.send_back_to_back(&mut queued, followers).await;
-        Some(queued)
+        let sent = self.send_step(&first, head, followers).await?;
+        Some(Queued::new(sent, rest))
     }
 
-    /// Sends the queued steps with `after_blocks = 0` at once, after the previous one.
-    async fn send_back_to_back(&self, q: &mut Queued, followers: &mut JoinSet<()>) {
-        while q.rest.front().is_some_and(|step| step.after_blocks == 0) {
-            let Some(step) = q.rest.pop_front() else { return };
-            self.send_next(q, step, None, followers).await;
-        }
-    }
-
-    /// Sends `step` after `q.previous`; `intended`: the block it should land in.
-    async fn send_next(
-        &self,
-        q: &mut Queued,
-        step: CallStep,
-        intended: Option<u64>,
-        followers: &mut JoinSet<()>,
-    ) {
-        match self.send_step(&step, followers).await {
-            Some((tx, sender)) => {
-                let previous = std::mem::replace(&mut q.previous, (tx, sender, step.label.clone()));
-                q.check = intended.map(|block| Check {
-                    previous: previous.2,
-                    previous_block: q.included.unwrap_or(block),
-                    after_blocks: step.after_blocks,
-                    intended: block,
-                });
-                q.included = None;
-            }
-            None => {
-                for rest in q.rest.drain(..) {
-                    let error = format!("not sent: {} failed", step.label);
-                    let _ =
-                        self.events.send(EngineEvent::CallFailed { call: rest.label, error }).await;
-                }
-            }
-        }
-    }
-
-    /// On each head: learns where the previous step landed, reports a slip, sends due steps.
+    /// On each head: learns where the steps sent landed (measuring the lag), reports each
+    /// step's timing, sends the steps now due; drops finished sequences.
     async fn advance(
         &self,
         queued: &mut Vec<Queued>,
         head: Option<u64>,
+        lag: &mut Lag,
         followers: &mut JoinSet<()>,
     ) {
         for q in queued.iter_mut() {
-            if q.included.is_none() {
-                let (tx, sender, _) = &q.previous;
-                match self.client.tx_status(*tx, sender).await {
-                    TxStatusReply::Known { outcome: Some(outcome), .. } => {
-                        let hash = outcome.final_outcome.transaction_outcome.block_hash;
-                        q.included = self
-                            .client
-                            .block_header(crate::chain::BlockHash(hash))
-                            .await
-                            .ok()
-                            .map(|h| h.height);
-                    }
-                    TxStatusReply::Error { name, .. } if name == "INVALID_TRANSACTION" => {
-                        for rest in q.rest.drain(..) {
-                            let error = format!("not sent: {} was rejected", q.previous.2);
-                            let _ = self
-                                .events
-                                .send(EngineEvent::CallFailed { call: rest.label, error })
-                                .await;
-                        }
-                        q.check = None;
-                        continue;
-                    }
-                    _ => {}
-                }
-            }
-            let Some(included) = q.included else { continue };
-            if let Some(check) = q.check.take() {
-                let line = check.report(&q.previous.2, included);
+            self.place(q, head, lag).await;
+            for line in q.timing_lines() {
                 tracing::info!(target: "nearviz::sandbox", "{line}");
                 let _ = self.events.send(EngineEvent::Progress(line)).await;
             }
-            let Some(after_blocks) = q.rest.front().map(|s| s.after_blocks) else { continue };
-            let intended = included + after_blocks;
-            // A transaction sent now lands in the next block at the earliest.
-            if head.is_some_and(|head| head + 1 >= intended) {
-                let Some(step) = q.rest.pop_front() else { continue };
-                self.send_next(q, step, Some(intended), followers).await;
-                self.send_back_to_back(q, followers).await;
+            let Some(head) = head else { continue };
+            while q.next_due(head, lag.blocks()) {
+                let Some(step) = q.rest.pop_front() else { break };
+                match self.send_step(&step, Some(head), followers).await {
+                    Some(sent) => q.sent.push(sent),
+                    None => self.fail_rest(q, format!("not sent: {} failed", step.label)).await,
+                }
             }
         }
-        queued.retain(|q| !q.rest.is_empty() || q.check.is_some());
+        queued.retain(|q| !q.finished());
+    }
+
+    /// Asks the node where each sent step of `q` not placed yet was included.
+    async fn place(&self, q: &mut Queued, head: Option<u64>, lag: &mut Lag) {
+        let mut rejected = None;
+        for sent in q.sent.iter_mut().filter(|s| s.included.is_none() && !s.lost) {
+            if head.is_some_and(|head| head > sent.sent_at.saturating_add(GIVE_UP_BLOCKS)) {
+                // Never included: stop asking (its follower reports it lost).
+                sent.lost = true;
+                let error = format!("not sent: no block included {}", sent.label);
+                rejected.get_or_insert(error);
+                continue;
+            }
+            match self.client.tx_status(sent.tx, &sent.sender).await {
+                TxStatusReply::Known { outcome: Some(outcome), .. } => {
+                    let hash = outcome.final_outcome.transaction_outcome.block_hash;
+                    let header = self.client.block_header(crate::chain::BlockHash(hash)).await;
+                    let Ok(header) = header else { continue };
+                    sent.included = Some(header.height);
+                    let measured = lag.measure(sent.sent_at, header.height);
+                    tracing::debug!(
+                        target: "nearviz::sandbox",
+                        "{} sent at #{}, included in #{}: lag {measured} (planning with {})",
+                        sent.label,
+                        sent.sent_at,
+                        header.height,
+                        lag.blocks()
+                    );
+                }
+                TxStatusReply::Error { name, .. } if name == "INVALID_TRANSACTION" => {
+                    sent.lost = true;
+                    rejected
+                        .get_or_insert_with(|| format!("not sent: {} was rejected", sent.label));
+                }
+                _ => {}
+            }
+        }
+        if let Some(error) = rejected {
+            self.fail_rest(q, error).await;
+        }
+    }
+
+    /// Reports every step of `q` still to send as failed with `error`.
+    async fn fail_rest(&self, q: &mut Queued, error: String) {
+        for rest in q.rest.drain(..) {
+            let error = error.clone();
+            let _ = self.events.send(EngineEvent::CallFailed { call: rest.label, error }).await;
+        }
     }
 
     /// Sends one step (labelled with the step's label) and starts following it.
     async fn send_step(
         &self,
         step: &CallStep,
+        head: Option<u64>,
         followers: &mut JoinSet<()>,
-    ) -> Option<(TxHash, AccountId)> {
+    ) -> Option<Sent> {
         let call = &step.call;
         let failed = |error: String| EngineEvent::CallFailed { call: step.label.clone(), error };
         let resolved = match call.resolve() {
@@ -410,6 +420,10 @@ impl NodeLink {
                 return None;
             }
         };
+        // The head read after sending: the node had at most this block when the transaction
+        // arrived, so its inclusion is expected no earlier than this plus the lag (a head read
+        // before could be a block behind and would send the next step too early).
+        let head_after = self.head_height().await.or(head).unwrap_or(0);
         let at_ms = u64::try_from(self.started.elapsed().as_millis()).unwrap_or(u64::MAX);
         let submitted = ChainEvent::TxSubmitted {
             tx,
@@ -429,49 +443,14 @@ impl NodeLink {
                 tracing::warn!(%tx, %err, "stopped following");
             }
         });
-        Some((tx, signer))
-    }
-}
-
-/// The rest of a sequence call: the last step sent, where it landed, the steps to send.
-struct Queued {
-    /// The last step sent: its transaction, signer and label.
-    previous: (TxHash, AccountId, String),
-    /// The block that included `previous`, once known.
-    included: Option<u64>,
-    /// Where `previous` should land, to report a slip once it did.
-    check: Option<Check>,
-    rest: VecDeque<CallStep>,
-}
-
-/// The timing a step was sent for.
-struct Check {
-    /// The step before it, and the block that included that one.
-    previous: String,
-    previous_block: u64,
-    after_blocks: u64,
-    /// `previous_block + after_blocks`.
-    intended: u64,
-}
-
-impl Check {
-    /// `race_unsafe#2 included in block #53, 1 after race_unsafe#1 as asked` or, when the
-    /// node included it later, `… 2 blocks after race_unsafe#1, asked 1: timing slipped by 1 block`.
-    fn report(&self, label: &str, included: u64) -> String {
-        let actual = included.saturating_sub(self.previous_block);
-        let head = format!(
-            "{label} included in block #{included}, {actual} after {} (#{})",
-            self.previous, self.previous_block
-        );
-        if included == self.intended {
-            format!("{head}, as asked")
-        } else {
-            let slip = i128::from(included) - i128::from(self.intended);
-            let blocks = if slip.abs() == 1 { "block" } else { "blocks" };
-            format!(
-                "{head}, asked {}: sandbox timing slipped by {slip:+} {blocks}",
-                self.after_blocks
-            )
-        }
+        Some(Sent {
+            tx,
+            sender: signer,
+            label: step.label.clone(),
+            after_blocks: step.after_blocks,
+            sent_at: head_after,
+            included: None,
+            lost: false,
+        })
     }
 }

@@ -233,6 +233,7 @@ fn write(account: &str) -> crate::model::StateChange {
         account: account.parse().expect("account"),
         block: crate::chain::BlockHash(near_primitives::hash::CryptoHash::default()),
         block_height: None,
+        position: None,
         value: crate::model::ChangeValue::Data {
             key: b"STATE".to_vec(),
             after: Some(b"x".to_vec()),

@@ -17,9 +17,10 @@
 //! - a receipt that created a callback on its account (`model::window::windows`) shades the
 //!   columns from its block to the callback's (to the last block while the callback has not
 //!   run);
-//! - a receipt of another transaction that ran on that account strictly inside the window is
-//!   flagged, as `model::window::overlaps` defines it (found here through an index by account,
-//!   so a long session costs `receipts × log windows`, not `transactions²`).
+//! - a receipt of another transaction that ran on that account inside the window (strictly
+//!   between its blocks, or in the callback's block before the callback) is flagged, as
+//!   `model::window::overlaps` defines it (found here through an index by account, so a long
+//!   session costs `receipts × log windows`, not `transactions²`).
 
 use super::Mark;
 use crate::chain::TxHash;
@@ -164,14 +165,14 @@ pub fn timeline(dag: &Dag) -> Timeline {
     let last = blocks.last().copied();
     // The callback windows, by account: (from, to, row), sorted by `from`.
     let tx_windows: Vec<Vec<window::Window>> = txs.iter().map(window::windows).collect();
-    let index = WindowIndex::new(&tx_windows);
+    let index = WindowIndex::new(txs, &tx_windows);
     for (row, tx) in txs.iter().enumerate() {
         let mut cells: Vec<Cell> = Vec::new();
         for r in &tx.receipts {
             let (Some(receiver), Some(block)) = (&r.receiver, r.block_height) else { continue };
             let Some(column) = out.column_of(block) else { continue };
             let account = account_index.get(receiver).copied().unwrap_or(0);
-            let inside_of = (!r.is_refund).then(|| index.inside(receiver, block, row)).flatten();
+            let inside_of = (!r.is_refund).then(|| index.inside(receiver, r, block, row)).flatten();
             let mark = super::text::mark(&r.status, r.is_refund);
             let method = r.actions.iter().find_map(|a| a.method.clone());
             let name = receipt_name(r);
@@ -262,16 +263,17 @@ fn fold(blocks: &BTreeSet<u64>) -> Vec<Column> {
     columns
 }
 
-/// The windows of a session by account, to ask "which other transaction's window is this
-/// block strictly inside" in `log(windows)` (plus the open windows, which are few).
+/// The windows of a session by account, to ask "which other transaction's window did this
+/// receipt run inside" in `log(windows)` (plus the open windows, which are few).
 struct WindowIndex<'a> {
-    by_account: HashMap<&'a AccountId, AccountWindows>,
+    by_account: HashMap<&'a AccountId, AccountWindows<'a>>,
+    txs: &'a [TxNode],
 }
 
 #[derive(Default)]
-struct AccountWindows {
-    /// Closed windows: (from, to, row), sorted by `from`.
-    closed: Vec<(u64, u64, usize)>,
+struct AccountWindows<'a> {
+    /// Closed windows: (from, row, window), sorted by `from`.
+    closed: Vec<(u64, usize, &'a window::Window)>,
     /// The longest closed window.
     longest: u64,
     /// Windows whose callback has not run: (from, row).
@@ -279,14 +281,14 @@ struct AccountWindows {
 }
 
 impl<'a> WindowIndex<'a> {
-    fn new(tx_windows: &'a [Vec<window::Window>]) -> Self {
+    fn new(txs: &'a [TxNode], tx_windows: &'a [Vec<window::Window>]) -> Self {
         let mut by_account: HashMap<&AccountId, AccountWindows> = HashMap::new();
         for (row, windows) in tx_windows.iter().enumerate() {
             for w in windows {
                 let entry = by_account.entry(&w.account).or_default();
                 match w.to_block {
                     Some(to) => {
-                        entry.closed.push((w.from_block, to, row));
+                        entry.closed.push((w.from_block, row, w));
                         entry.longest = entry.longest.max(to.saturating_sub(w.from_block));
                     }
                     None => entry.open.push((w.from_block, row)),
@@ -294,22 +296,30 @@ impl<'a> WindowIndex<'a> {
             }
         }
         for entry in by_account.values_mut() {
-            entry.closed.sort_unstable();
+            entry.closed.sort_unstable_by_key(|&(from, row, _)| (from, row));
         }
-        WindowIndex { by_account }
+        WindowIndex { by_account, txs }
     }
 
-    /// The first row other than `row` whose window on `account` has `block` strictly inside.
-    fn inside(&self, account: &AccountId, block: u64, row: usize) -> Option<usize> {
+    /// The first row other than `row` whose window on `account` the receipt `r` (in `block`)
+    /// ran inside ([`window::Window::holds`]: strictly inside, or in the callback's block
+    /// before the callback).
+    fn inside(
+        &self,
+        account: &AccountId,
+        r: &ReceiptNode,
+        block: u64,
+        row: usize,
+    ) -> Option<usize> {
         let windows = self.by_account.get(account)?;
-        // Candidates start after `block - longest` and before `block`.
+        // Candidates start at or after `block - longest` and before `block`.
         let low = block.saturating_sub(windows.longest);
         let start = windows.closed.partition_point(|w| w.0 < low);
         let end = windows.closed.partition_point(|w| w.0 < block);
         let closed = windows.closed[start..end]
             .iter()
-            .filter(|&&(from, to, r)| r != row && from < block && block < to)
-            .map(|w| w.2)
+            .filter(|&&(_, other, w)| other != row && w.holds(r, self.callback(other, w)))
+            .map(|w| w.1)
             .min();
         let open =
             windows.open.iter().filter(|&&(from, r)| r != row && from < block).map(|w| w.1).min();
@@ -317,6 +327,11 @@ impl<'a> WindowIndex<'a> {
             (Some(a), Some(b)) => Some(a.min(b)),
             (a, b) => a.or(b),
         }
+    }
+
+    /// The receipt that closes `w`, a window of row `row`.
+    fn callback(&self, row: usize, w: &window::Window) -> Option<&'a ReceiptNode> {
+        self.txs.get(row)?.receipts.iter().find(|r| r.id == w.callback)
     }
 }
 

@@ -73,6 +73,11 @@ pub struct StateChange {
     pub block: BlockHash,
     /// Filled by `build` from the reported headers.
     pub block_height: Option<u64>,
+    /// Its place in the block's change list as the engine reported it. Within one account or
+    /// key (see [`StateChange::same_slot`]) that list is in the order the block applied the
+    /// changes, so it orders the receipts that wrote the same slot in one block. `None` for a
+    /// rolled-back change and for changes read back from a trace JSON (which does not keep it).
+    pub position: Option<u32>,
     pub value: ChangeValue,
 }
 
@@ -95,6 +100,24 @@ impl StateChange {
 }
 
 impl StateChange {
+    /// True when `self` and `other` changed the same thing: the same account record, storage
+    /// key, access key or code (the grouping in which a block's change list keeps its order).
+    pub fn same_slot(&self, other: &StateChange) -> bool {
+        if self.account != other.account {
+            return false;
+        }
+        match (&self.value, &other.value) {
+            (ChangeValue::Account { .. }, ChangeValue::Account { .. })
+            | (ChangeValue::ContractCode { .. }, ChangeValue::ContractCode { .. }) => true,
+            (ChangeValue::Data { key: a, .. }, ChangeValue::Data { key: b, .. }) => a == b,
+            (
+                ChangeValue::AccessKey { public_key: a, .. },
+                ChangeValue::AccessKey { public_key: b, .. },
+            ) => a == b,
+            _ => false,
+        }
+    }
+
     /// A write to contract storage, access keys or code (balance updates are not writes).
     pub fn is_write(&self) -> bool {
         !matches!(self.value, ChangeValue::Account { .. })
@@ -167,12 +190,14 @@ impl StateLog {
             }
         }
         let mut in_block: HashSet<Slot> = HashSet::new();
-        for c in &block.changes {
+        for (position, c) in block.changes.iter().enumerate() {
             let (change, slot, after) = self.change(block.block, c, &prior, &refused, &in_block);
             if let Some(slot) = slot {
                 in_block.insert(slot.clone());
                 self.last.insert(slot, after);
             }
+            let change = change
+                .map(|change| StateChange { position: u32::try_from(position).ok(), ..change });
             if let (Some(change), (_, Some(hash))) = (change, cause_of(&c.cause)) {
                 push_tight(self.by_cause.entry(hash).or_default(), change);
             }
@@ -300,6 +325,7 @@ impl StateLog {
             account,
             block,
             block_height: None,
+            position: None,
             value,
         };
         (Some(change), slot, after)

@@ -6,15 +6,20 @@
 //! receipt of *another* transaction that ran on that account inside the window saw the state
 //! `R` left, before the callback could fix it: the race NEAR's security docs warn about.
 //!
-//! Inside means strictly: after `R`'s block and before `C`'s block. Within one block the order
-//! of receipts depends on how the chunk was assembled (local, delayed, incoming receipts), so a
-//! receipt in `R`'s own block or in the callback's block is not claimed to have run "between".
+//! Inside means: after `R`'s block and before `C`'s block, or in `C`'s own block but before `C`
+//! in the block's execution order. That order is the chunk's receipt order; the engines report
+//! it in each block's state changes (`EXPERIMENTAL_changes` on a node, the embedded runtime's
+//! recorded changes), which keep, within one account or key, the order the block applied them
+//! ([`StateChange::position`]). Two receipts that ran on the same account in one block both
+//! changed that account (its contract reward, at least), so [`ran_before`] can tell. Without
+//! positions (a trace read from JSON) a receipt in `C`'s block is not claimed to be inside; nor
+//! is one in `R`'s own block (it may have run before `R`).
 //! A callback that has not run yet leaves the window open: every later receipt is inside.
 //! Refund receipts (from `system`) are not calls and are never flagged.
 //!
 //! Pure: reads a [`Dag`], no engine, no UI.
 
-use super::{Dag, ReceiptNode, TxNode};
+use super::{Dag, ReceiptNode, StateChange, TxNode};
 use crate::chain::{ReceiptId, TxHash};
 use near_primitives::types::AccountId;
 use std::collections::HashMap;
@@ -36,6 +41,34 @@ impl Window {
     pub fn contains(&self, block: u64) -> bool {
         block > self.from_block && self.to_block.is_none_or(|to| block < to)
     }
+
+    /// True if `receipt` ran inside the window: in a block strictly inside, or in the
+    /// callback's block before the callback (`callback`: the closing receipt's node).
+    pub fn holds(&self, receipt: &ReceiptNode, callback: Option<&ReceiptNode>) -> bool {
+        let Some(block) = receipt.block_height else { return false };
+        self.contains(block)
+            || (self.to_block == Some(block)
+                && callback.and_then(|c| ran_before(receipt, c)) == Some(true))
+    }
+}
+
+/// Whether `a` ran before `b` in the block both ran in, as the block's state changes show it:
+/// the first account or key both changed there, compared by [`StateChange::position`]. `None`
+/// when they ran in different blocks or no shared change tells (or positions are unknown).
+pub fn ran_before(a: &ReceiptNode, b: &ReceiptNode) -> Option<bool> {
+    if a.block_height.is_none() || a.block_height != b.block_height {
+        return None;
+    }
+    fn placed(c: &StateChange) -> Option<(&StateChange, u32)> {
+        c.position.map(|p| (c, p))
+    }
+    a.state_changes.iter().filter_map(placed).find_map(|(x, at_a)| {
+        b.state_changes
+            .iter()
+            .filter_map(placed)
+            .find(|(y, _)| x.block == y.block && x.same_slot(y))
+            .map(|(_, at_b)| at_a < at_b)
+    })
 }
 
 /// A receipt of another transaction that ran on `account` inside the window of `receipt`.
@@ -97,6 +130,7 @@ pub fn overlaps(dag: &Dag, tx: &TxNode) -> Vec<WindowOverlap> {
     let mut found = Vec::new();
     for window in windows(tx) {
         let window = &window;
+        let callback = tx.receipts.iter().find(|r| r.id == window.callback);
         let mut inside: Vec<WindowOverlap> = dag
             .transactions
             .iter()
@@ -105,7 +139,7 @@ pub fn overlaps(dag: &Dag, tx: &TxNode) -> Vec<WindowOverlap> {
                 other.receipts.iter().filter_map(move |r| {
                     let block = r.block_height?;
                     let runs_here = r.receiver.as_ref() == Some(&window.account) && !r.is_refund;
-                    (runs_here && window.contains(block)).then(|| WindowOverlap {
+                    (runs_here && window.holds(r, callback)).then(|| WindowOverlap {
                         receipt: window.receipt,
                         callback: window.callback,
                         account: window.account.clone(),
@@ -204,5 +238,84 @@ mod tests {
         let open = Window { receipt: id, callback: id, account, from_block: 10, to_block: None };
         assert!(!open.contains(10));
         assert!(open.contains(1_000));
+    }
+
+    fn at(n: u64, block: u64, changes: &[(&str, Option<u32>)]) -> ReceiptNode {
+        use near_primitives::hash::CryptoHash;
+        use near_primitives::types::{Balance, Gas};
+        let tx = TxHash(CryptoHash::default());
+        let mut r = ReceiptNode {
+            id: ReceiptId(CryptoHash::hash_bytes(&n.to_le_bytes())),
+            parent: super::super::Parent::Tx(tx),
+            children: Vec::new(),
+            predecessor: None,
+            receiver: Some("xcc.test.near".parse().expect("account")),
+            actions: Vec::new(),
+            is_refund: false,
+            block_height: Some(block),
+            block_offset: None,
+            status: super::super::Status::Pending,
+            gas_attached: Gas::from_gas(0),
+            gas_burnt: Gas::from_gas(0),
+            tokens_burnt: Balance::from_yoctonear(0),
+            gas_forwarded: Gas::from_gas(0),
+            logs: Vec::new(),
+            inputs: Vec::new(),
+            state_changes: Vec::new(),
+            reverted_changes: Vec::new(),
+            gas_profile: None,
+        };
+        r.state_changes = changes
+            .iter()
+            .map(|&(account, position)| StateChange {
+                cause: crate::model::Cause::ReceiptProcessing,
+                kind: crate::model::ChangeKind::AccountUpdate,
+                account: account.parse().expect("account"),
+                block: crate::chain::BlockHash(near_primitives::hash::CryptoHash::default()),
+                block_height: Some(block),
+                position,
+                value: crate::model::ChangeValue::Account {
+                    after: None,
+                    before: crate::model::Before::Unknown(None),
+                },
+            })
+            .collect();
+        r
+    }
+
+    #[test]
+    fn the_order_in_a_block_comes_from_a_shared_account() {
+        let a = at(1, 5, &[("alice.test.near", Some(0)), ("xcc.test.near", Some(3))]);
+        let b = at(2, 5, &[("xcc.test.near", Some(4))]);
+        assert_eq!(ran_before(&a, &b), Some(true));
+        assert_eq!(ran_before(&b, &a), Some(false));
+        // Nothing shared, no positions, or another block: unknown.
+        let elsewhere = at(3, 5, &[("bob.test.near", Some(1))]);
+        assert_eq!(ran_before(&a, &elsewhere), None);
+        let unplaced = at(4, 5, &[("xcc.test.near", None)]);
+        assert_eq!(ran_before(&a, &unplaced), None);
+        let later = at(5, 6, &[("xcc.test.near", Some(0))]);
+        assert_eq!(ran_before(&a, &later), None);
+    }
+
+    #[test]
+    fn the_callbacks_block_holds_what_ran_before_the_callback() {
+        let callback = at(1, 12, &[("xcc.test.near", Some(5))]);
+        let window = Window {
+            receipt: callback.id,
+            callback: callback.id,
+            account: "xcc.test.near".parse().expect("account"),
+            from_block: 10,
+            to_block: Some(12),
+        };
+        let before = at(2, 12, &[("xcc.test.near", Some(2))]);
+        let after = at(3, 12, &[("xcc.test.near", Some(9))]);
+        let unknown = at(4, 12, &[]);
+        assert!(window.holds(&at(5, 11, &[]), Some(&callback)));
+        assert!(window.holds(&before, Some(&callback)));
+        assert!(!window.holds(&after, Some(&callback)));
+        assert!(!window.holds(&unknown, Some(&callback)));
+        assert!(!window.holds(&before, None), "no callback node: nothing to compare with");
+        assert!(!window.holds(&at(6, 10, &[("xcc.test.near", Some(0))]), Some(&callback)));
     }
 }

@@ -59,11 +59,27 @@ pub struct CallStep {
     pub call: Call,
     /// Blocks after the previous step's inclusion block (0 for the first step).
     ///
-    /// On the embedded runtime an engine produces blocks itself and can include this step's
-    /// transaction exactly that many blocks later. On a sandbox it sends the step once the
-    /// chain has advanced that far past the previous inclusion; the node picks the block that
-    /// includes it, so the offset can slip by a block or more.
+    /// Both engines send a step by [`CallStep::due`]. On the embedded runtime the engine makes
+    /// the blocks itself, so the step is included exactly that many blocks later. On a sandbox
+    /// the node picks the block that includes it, so the offset can still slip by a block.
     pub after_blocks: u64,
+}
+
+impl CallStep {
+    /// The one rule both engines send a step by: due once a transaction sent now lands in the
+    /// block asked for, `previous_at + after_blocks`, at the earliest.
+    ///
+    /// - `head`: the newest block;
+    /// - `previous_at`: the block that included the previous step or, while that is not known
+    ///   yet, the block it is expected in (the head it was sent at, plus `lag`);
+    /// - `lag`: blocks from sending a transaction to the earliest block that can include it
+    ///   (1 on the embedded runtime: the next block it makes; more on a node, whose pipeline
+    ///   takes transactions for a block before the block before it is out).
+    ///
+    /// So a step may be sent before the previous one is included, when the pipeline needs it.
+    pub fn due(&self, head: u64, previous_at: u64, lag: u64) -> bool {
+        head.saturating_add(lag) >= previous_at.saturating_add(self.after_blocks)
+    }
 }
 
 impl Call {

@@ -308,6 +308,7 @@ impl StateChangeJson {
             account: self.account.parse().map_err(|e| format!("`{}`: {e}", self.account))?,
             block: BlockHash(hash(&self.block_hash)?),
             block_height: self.block_height,
+            position: None,
             value,
         })
     }

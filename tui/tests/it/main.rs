@@ -12,6 +12,7 @@ mod support;
 // The one tmux harness of the end-to-end tests (`e2e_*`, `rpc_tx_tui`).
 mod tmux;
 
+mod cli_near_rs;
 mod diff_cli;
 mod diff_gas;
 mod diff_matching;

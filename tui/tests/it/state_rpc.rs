@@ -192,3 +192,45 @@ async fn a_node_without_the_changes_methods_still_gets_followed() {
     assert!(events.iter().all(|e| !matches!(e, ChainEvent::StateChanges(_))));
     assert!(matches!(events.last(), Some(ChainEvent::TxDone { error: None, .. })));
 }
+
+/// Issue 22: the order of receipts inside one block, from the node's own change list. In one
+/// block of this real-neard recording two receipts credit alice (the deposit coming back, a gas
+/// refund); `window::ran_before` orders them by their place in that list, and alice's balance
+/// after each change (which only grows here) says the same independently.
+#[tokio::test]
+async fn the_nodes_change_order_orders_the_receipts_of_a_block() {
+    use nearviz::model::window::ran_before;
+    let rec = StateRecording::load("call_failing_with_rollback");
+    let node = LoopbackRpc::start(state_node(
+        StateRecording::load("call_failing_with_rollback"),
+        befores(),
+    ))
+    .await;
+    let dag = Trace::from_events(follow(&node, &rec).await).dag();
+    let alice = |r: &nearviz::model::ReceiptNode| -> Option<u128> {
+        r.state_changes.iter().rev().find_map(|c| match &c.value {
+            ChangeValue::Account { after: Some(after), .. }
+                if c.account.as_str() == "alice.test.near" =>
+            {
+                Some(after.amount.as_yoctonear())
+            }
+            _ => None,
+        })
+    };
+    let credited: Vec<_> =
+        dag.transactions[0].receipts.iter().filter(|r| alice(r).is_some()).collect();
+    let pair = credited
+        .iter()
+        .enumerate()
+        .find_map(|(i, a)| {
+            credited[i + 1..].iter().find(|b| b.block_height == a.block_height).map(|b| (*a, *b))
+        })
+        .expect("two receipts that credit alice in one block");
+    let (first, second) = match ran_before(pair.0, pair.1) {
+        Some(true) => (pair.0, pair.1),
+        Some(false) => (pair.1, pair.0),
+        None => panic!("the block's changes do not order {:?} and {:?}", pair.0.id, pair.1.id),
+    };
+    assert_eq!(ran_before(second, first), Some(false));
+    assert!(alice(first) < alice(second), "{:?} then {:?}", alice(first), alice(second));
+}

@@ -7,7 +7,9 @@ use crate::support::embedded;
 use nearviz::chain::{ChainEvent, TxHash};
 use nearviz::engine::embedded::Pacing;
 use nearviz::engine::{EngineCommand, EngineHandle};
-use nearviz::model::window::{all_overlaps, messages, overlaps, windows, Window, WindowOverlap};
+use nearviz::model::window::{
+    all_overlaps, messages, overlaps, ran_before, windows, Window, WindowOverlap,
+};
 use nearviz::model::{Dag, ReceiptNode, Status, Trace, TxNode};
 use nearviz::scenario::{Call, Scenario};
 use std::time::Duration;
@@ -231,9 +233,70 @@ async fn the_same_block_is_not_inside_the_window() {
     let b = receipt(second, "xcc.test.near", "withdraw_unsafe");
     assert_eq!(block(a), block(b));
     assert!(overlaps(&dag, first).is_empty());
-    assert!(overlaps(&dag, second).is_empty());
+    // Both callbacks run two blocks later, the first one first: it ran in the second's
+    // callback block before the second's callback, so inside the second's window (issue 22).
+    let first_callback = receipt(first, "xcc.test.near", "withdraw_unsafe_callback");
+    let second_callback = receipt(second, "xcc.test.near", "withdraw_unsafe_callback");
+    assert_eq!(block(first_callback), block(second_callback));
+    let back: Vec<_> = overlaps(&dag, second).iter().map(|o| o.other_receipt).collect();
+    assert_eq!(back, [first_callback.id]);
     // Both still ran before either callback: the race happened, it is just not "between".
     assert_eq!(payouts(first).len() + payouts(second).len(), 2);
+}
+
+/// Issue 22: on a node the second withdraw landed a block late and ran in the first one's
+/// callback block, before the callback; it still read the old balance and was paid. Here it is
+/// sent two blocks after the first, so it runs in that block too: its receipt (created a block
+/// earlier by its transaction) comes before the data that wakes the callback. The block's state
+/// changes show the order, and the window holds it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_callbacks_block_before_the_callback_is_inside_the_window() {
+    let text = nearviz::scenario::BUILTIN_TOML.replace(
+        r#"{ call = "withdraw_unsafe", after_blocks = 1, expect_error"#,
+        r#"{ call = "withdraw_unsafe", after_blocks = 2, expect_error"#,
+    );
+    let scenario = Scenario::parse(&text, nearviz::scenario::Source::BuiltIn).expect("scenario");
+    let race = scenario.call("race_unsafe").expect("race").clone();
+    assert_eq!(race.steps()[2].after_blocks, 2);
+    let mut chain = Chain::boot(scenario.clone()).await;
+    chain.run(&race).await;
+    let dag = chain.finish().await;
+    let (first, second) = (&dag.transactions[1], &dag.transactions[2]);
+    assert_eq!(second.block_height, first.block_height.map(|b| b + 2));
+    let withdraw = receipt(first, "xcc.test.near", "withdraw_unsafe");
+    let callback = receipt(first, "xcc.test.near", "withdraw_unsafe_callback");
+    let intruder = receipt(second, "xcc.test.near", "withdraw_unsafe");
+    assert_eq!(block(intruder), block(callback), "the callback's own block");
+    assert_eq!(ran_before(intruder, callback), Some(true), "the intruder ran first");
+    assert_eq!(ran_before(callback, intruder), Some(false));
+    let found = overlaps(&dag, first);
+    assert_eq!(
+        found,
+        [WindowOverlap {
+            receipt: withdraw.id,
+            callback: callback.id,
+            account: "xcc.test.near".parse().expect("account"),
+            other_tx: second.hash,
+            other_receipt: intruder.id,
+            block: block(callback),
+        }]
+    );
+    // It read the balance the callback had not fixed yet: paid twice, as inside the window.
+    assert_eq!(payouts(first), [ONE_NEAR]);
+    assert_eq!(payouts(second), [ONE_NEAR]);
+    // The first callback ran in the block that opened the second's window: not inside it.
+    assert!(overlaps(&dag, second).is_empty());
+    // The timeline flags the same receipt: the second withdraw's row, inside the first's window.
+    let laid = nearviz::layout::timeline::timeline(&dag);
+    let flagged: Vec<(usize, u64)> = laid
+        .rows
+        .iter()
+        .enumerate()
+        .flat_map(|(row, r)| {
+            r.cells.iter().filter(|c| c.inside_of == Some(1)).map(move |c| (row, c.block))
+        })
+        .collect();
+    assert_eq!(flagged, [(2, block(intruder))]);
 }
 
 /// The real-neard recordings, one transaction after another on one chain: every `.then`

@@ -17,11 +17,15 @@ use tokio::sync::mpsc;
 use crate::scenario::CallStep;
 use std::collections::VecDeque;
 
+/// Blocks from submitting a transaction to the block that includes it: the next one made.
+const EMBEDDED_LAG: u64 = 1;
+
 /// The steps of a sequence not submitted yet.
 ///
 /// Sequence calls ([`Call::steps`]) are exact here: step 0 is submitted at once, step k when
 /// the next block to be produced is `H + after_blocks`, H being the block that included step
-/// k-1 (`after_blocks = 0`: submitted right after step k-1, so the same block includes both).
+/// k-1 (`after_blocks = 0`: submitted right after step k-1, so the same block includes both):
+/// [`CallStep::due`] with a lag of one block, the rule the sandbox engine sends by too.
 /// A submitted transaction is included by the next block, with blocks on a timer or on demand.
 struct Queued {
     /// The previous step's transaction.
@@ -66,32 +70,29 @@ impl Followers {
         self.submit_due(rt);
     }
 
-    /// Submits every queued step whose block comes next; drops finished sequences.
+    /// Submits every queued step whose block comes next ([`CallStep::due`], the lag being one
+    /// block: what is submitted now goes into the next block); drops finished sequences.
     fn submit_due(&mut self, rt: &mut Runtime) {
-        let next_height = rt.head().height + 1;
+        let head = rt.head().height;
         let mut queued = std::mem::take(&mut self.queued);
         for q in &mut queued {
-            while let Some(after_blocks) = q.rest.front().map(|s| s.after_blocks) {
-                let due = if after_blocks == 0 {
-                    // Not included yet, or included by the block just made: same block or late.
-                    true
-                } else {
-                    match inclusion_height(rt, &q.previous) {
-                        Inclusion::Pending => false,
-                        Inclusion::At(height) => next_height >= height + after_blocks,
-                        Inclusion::Rejected => {
-                            let labels: Vec<String> = q.rest.drain(..).map(|s| s.label).collect();
-                            for label in labels {
-                                self.call_failed(
-                                    &label,
-                                    "not sent: the previous step was rejected".to_owned(),
-                                );
-                            }
-                            break;
+            while let Some(step) = q.rest.front() {
+                let previous_at = match inclusion_height(rt, &q.previous) {
+                    // Not included yet: the next block includes it.
+                    Inclusion::Pending => head + 1,
+                    Inclusion::At(height) => height,
+                    Inclusion::Rejected => {
+                        let labels: Vec<String> = q.rest.drain(..).map(|s| s.label).collect();
+                        for label in labels {
+                            self.call_failed(
+                                &label,
+                                "not sent: the previous step was rejected".to_owned(),
+                            );
                         }
+                        break;
                     }
                 };
-                if !due {
+                if !step.due(head, previous_at, EMBEDDED_LAG) {
                     break;
                 }
                 let Some(step) = q.rest.pop_front() else { break };
