@@ -171,9 +171,18 @@ async fn check_every_builtin_call(kind: EngineKind) {
         }
     }
 
+    check_reads_and_writes(&dag);
+    check_batches(&dag);
+    check_parallel_calls(&dag);
+    check_failures_and_chains(&dag);
+    check_gas_and_deposits(&dag);
+}
+
+/// The simple calls and sending information.
+fn check_reads_and_writes(dag: &Dag) {
     // Simple: caller @B+1, callee @B+2, callback @B+3 with one data input.
     for name in ["query_greeting", "query_greeting_low_level"] {
-        let t = tx(&dag, name);
+        let t = tx(dag, name);
         let expected = [
             format!("xcc.{name}@1"),
             "hello.get_greeting@2".into(),
@@ -199,10 +208,10 @@ async fn check_every_builtin_call(kind: EngineKind) {
             matches!(work(t)[0].status, Status::Success(Outcome::Receipt(id)) if id == callback.id)
         );
     }
-    assert_eq!(json_value(&tx(&dag, "query_greeting").status), json!("Hello"));
+    assert_eq!(json_value(&tx(dag, "query_greeting").status), json!("Hello"));
 
     // Sending information.
-    let t = tx(&dag, "change_greeting");
+    let t = tx(dag, "change_greeting");
     assert_eq!(
         shape(t),
         ["xcc.change_greeting@1", "hello.set_greeting@2", "xcc.change_greeting_callback@3"]
@@ -214,9 +223,12 @@ async fn check_every_builtin_call(kind: EngineKind) {
         Some(nearviz::model::Args::Json(json!({"greeting": "hi from nearviz"})))
     );
     assert_eq!(json_value(&t.status), json!(true));
+}
 
+/// Batches: one receipt, several actions; a failing one reverts as a unit.
+fn check_batches(dag: &Dag) {
     // Batch: ONE receipt, four actions, all logs in one outcome; the callback sees the last.
-    let t = tx(&dag, "batch_actions");
+    let t = tx(dag, "batch_actions");
     assert_eq!(
         shape(t),
         [
@@ -234,7 +246,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(json_value(&t.status), json!("bye"));
 
     // Failing batch: one receipt fails at action 1; logs before the failure remain.
-    let t = tx(&dag, "batch_failing");
+    let t = tx(dag, "batch_failing");
     assert_eq!(
         shape(t),
         [
@@ -252,9 +264,12 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(inputs(t, callback)[0].1, &InputStatus::Failed);
     assert_eq!(json_value(&callback.status), json!(false));
     assert_eq!(json_value(&t.status), json!(false), "the callback succeeded, so the tx does");
+}
 
+/// Parallel calls join in one callback.
+fn check_parallel_calls(dag: &Dag) {
     // Parallel: three receipts in the same block, one callback with three inputs in order.
-    let t = tx(&dag, "multiple_contracts");
+    let t = tx(dag, "multiple_contracts");
     assert_eq!(
         shape(t),
         [
@@ -273,7 +288,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(json_value(&t.status), json!({"greeting": "bye", "num": 0, "messages": []}));
 
     // Parallel batches: three set+get receipts, the callback loops over the results.
-    let t = tx(&dag, "similar_contracts");
+    let t = tx(dag, "similar_contracts");
     let batches: Vec<&ReceiptNode> = work(t).into_iter().filter(|r| r.actions.len() == 2).collect();
     assert_eq!(batches.len(), 3, "{:?}", shape(t));
     assert!(batches.iter().all(|r| r.block_offset == Some(2)));
@@ -281,9 +296,12 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(callback.block_offset, Some(3));
     assert_eq!(inputs(t, callback).len(), 3);
     assert_eq!(json_value(&t.status), json!(["hi", "howdy", "bye"]));
+}
 
+/// Failures the callbacks see, and a chain of calls.
+fn check_failures_and_chains(dag: &Dag) {
     // Rollback: the callee panics, the callback runs, undoes the record and refunds the deposit.
-    let t = tx(&dag, "call_failing_with_rollback");
+    let t = tx(dag, "call_failing_with_rollback");
     let deposit = parse_near_amount("1").expect("1 NEAR");
     let fail = find(t, "hello", "fail");
     assert_eq!(fail.block_offset, Some(2));
@@ -307,7 +325,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(json_value(&t.status), json!(false));
 
     // Chain: one block per link; each link's data goes to the next.
-    let t = tx(&dag, "chain");
+    let t = tx(dag, "chain");
     assert_eq!(
         shape(t),
         ["xcc.chain@1", "counter.increment@2", "hello.get_greeting@3", "xcc.chain_callback@4"]
@@ -324,7 +342,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(json_value(&t.status), json!("bye"));
 
     // The callback panics: the transaction fails although the callee succeeded.
-    let t = tx(&dag, "callback_panics");
+    let t = tx(dag, "callback_panics");
     assert_eq!(
         shape(t),
         ["xcc.callback_panics@1", "hello.get_greeting@2", "xcc.callback_panics_callback@3"]
@@ -335,9 +353,12 @@ async fn check_every_builtin_call(kind: EngineKind) {
         failed.message.starts_with("Smart contract panicked: xcc: callback panics on purpose"),
         "{failed:?}"
     );
+}
 
+/// Gas weights, running out of gas, a joint return, deposits and a plain call.
+fn check_gas_and_deposits(dag: &Dag) {
     // Weights 1 and 3 split the unused gas 1:3 (the remainder goes to the last call).
-    let t = tx(&dag, "weights");
+    let t = tx(dag, "weights");
     let burns: Vec<&ReceiptNode> = work(t).into_iter().filter(|r| method(r) == "burn").collect();
     assert_eq!(burns.len(), 2);
     let (light, heavy) = (burns[0].gas_attached.as_gas(), burns[1].gas_attached.as_gas());
@@ -347,7 +368,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(json_value(&t.status), json!(true));
 
     // Out of gas: the callee fails with the prepaid gas exceeded; the callback still runs.
-    let t = tx(&dag, "out_of_gas");
+    let t = tx(dag, "out_of_gas");
     let burn = find(t, "hello", "burn");
     assert_eq!(burn.gas_attached.as_gas(), 5_000_000_000_000);
     assert_eq!(failure(&burn.status).message, "Exceeded the prepaid gas.");
@@ -356,7 +377,7 @@ async fn check_every_builtin_call(kind: EngineKind) {
     assert_eq!(json_value(&t.status), json!(false));
 
     // Returning a joint promise is rejected: the caller's receipt fails, nothing is created.
-    let t = tx(&dag, "joint_return");
+    let t = tx(dag, "joint_return");
     assert_eq!(shape(t), ["xcc.joint_return@1"]);
     let failed = failure(&work(t)[0].status);
     assert!(
@@ -365,14 +386,15 @@ async fn check_every_builtin_call(kind: EngineKind) {
     );
     assert!(matches!(t.status, Status::Failure(_)));
 
+    let deposit = parse_near_amount("1").expect("1 NEAR");
     // The attached deposit travels on as a Transfer receipt to hello.
-    let t = tx(&dag, "forward_deposit");
+    let t = tx(dag, "forward_deposit");
     assert_eq!(shape(t), ["xcc.forward_deposit@1", "hello.Transfer@2"]);
     assert_eq!(work(t)[1].actions[0].deposit.as_yoctonear(), deposit);
     assert_eq!(work(t)[1].predecessor.as_ref().map(|a| a.as_str()), Some("xcc.test.near"));
 
     // A plain call: one receipt, premium message.
-    let t = tx(&dag, "guestbook_premium");
+    let t = tx(dag, "guestbook_premium");
     assert_eq!(shape(t), ["guestbook.add_message@1"]);
     assert_eq!(work(t)[0].logs, ["bob.test.near signed the guestbook (premium): hello from bob"]);
     assert_eq!(t.status, Status::Success(Outcome::Value(Value::Empty)));

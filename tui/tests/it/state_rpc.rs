@@ -74,11 +74,19 @@ async fn follow_fetches_changes_and_befores_of_every_block() {
     ))
     .await;
     let events = follow(&node, &rec).await;
+    assert_each_block_changes_once_after_its_header(&events, &blocks);
+    assert_one_round_trip_per_block_and_kind(&node, &events, &blocks);
+    assert_the_model_reads_the_befores(events);
+}
 
-    // Each block's changes come after its header, once; TxDone is last.
+/// Each block's changes come after its header, once; TxDone is last.
+fn assert_each_block_changes_once_after_its_header(
+    events: &[ChainEvent],
+    blocks: &HashSet<String>,
+) {
     let mut headers = HashSet::new();
     let mut changed = HashSet::new();
-    for e in &events {
+    for e in events {
         match e {
             ChainEvent::Block(h) => {
                 headers.insert(h.hash.to_string());
@@ -91,10 +99,17 @@ async fn follow_fetches_changes_and_befores_of_every_block() {
             _ => {}
         }
     }
-    assert_eq!(changed, blocks);
+    assert_eq!(&changed, blocks);
     assert!(matches!(events.last(), Some(ChainEvent::TxDone { error: None, .. })));
+}
 
-    // At most one round-trip per block per kind.
+/// At most one round-trip per block per kind; befores at prev_hash, once per account or key; the
+/// node's refusal is an unknown before with its reason, not an error.
+fn assert_one_round_trip_per_block_and_kind(
+    node: &LoopbackRpc,
+    events: &[ChainEvent],
+    blocks: &HashSet<String>,
+) {
     assert_eq!(node.count("EXPERIMENTAL_changes_in_block"), blocks.len());
     let mut per_kind: HashMap<(String, String), usize> = HashMap::new();
     for r in node.requests().iter().filter(|r| r.method == "EXPERIMENTAL_changes") {
@@ -134,8 +149,10 @@ async fn follow_fetches_changes_and_befores_of_every_block() {
         _ => false,
     });
     assert!(refused);
+}
 
-    // The model: xcc's STATE before B+1 is the earlier bytes, and the callback writes them back.
+/// The model: xcc's STATE before B+1 is the earlier bytes, and the callback writes them back.
+fn assert_the_model_reads_the_befores(events: Vec<ChainEvent>) {
     let dag = Trace::from_events(events).dag();
     let t = &dag.transactions[0];
     let data: Vec<_> = t
