@@ -66,14 +66,13 @@ async fn dev_create_account_gets_100_near() -> Res {
 #[tokio::test]
 async fn create_subaccount_funds_it_from_the_parent() -> Res {
     let worker = sandbox().await?;
-    let root = worker.root_account()?;
-    let before = root.view_account().await?.balance;
+    let alice = worker.dev_create_account().await?;
     let created =
-        root.create_subaccount("bob").initial_balance(NearToken::from_near(10)).transact().await?;
-    let after = root.view_account().await?.balance;
-    assert_paid(before, after, NearToken::from_near(10), &created.details);
+        alice.create_subaccount("bob").initial_balance(NearToken::from_near(10)).transact().await?;
+    let after = alice.view_account().await?.balance;
+    assert_paid(NearToken::from_near(100), after, NearToken::from_near(10), &created.details);
     let bob = created.into_result()?;
-    assert_eq!(bob.id().as_str(), "bob.test.near");
+    assert_eq!(bob.id().as_str(), format!("bob.{}", alice.id()));
     assert_eq!(bob.view_account().await?.balance, NearToken::from_near(10));
     Ok(())
 }
