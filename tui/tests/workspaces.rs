@@ -7,26 +7,20 @@
 //! runs against a real neard as the ignored `suite_on_neard`:
 //! `NEAR_SANDBOX_BIN_PATH=/path/to/neard cargo test -p nearviz --test workspaces -- --ignored`.
 
-use near_workspaces::network::Sandbox;
+mod workspaces_common;
+
 use near_workspaces::types::{AccessKeyPermission, Gas, NearToken, SecretKey};
-use near_workspaces::{Account, Contract, Worker};
+use near_workspaces::Account;
 use serde_json::json;
 use std::ffi::OsString;
-use std::path::PathBuf;
 use std::sync::{LazyLock, Mutex};
-
-type Res<T = ()> = Result<T, Box<dyn std::error::Error + Send + Sync>>;
+use workspaces_common::{deploy, wasm, Res};
 
 /// `NEAR_SANDBOX_BIN_PATH` as the user set it, read before any test sets it.
 static USER_BIN: LazyLock<Option<OsString>> =
     LazyLock::new(|| std::env::var_os("NEAR_SANDBOX_BIN_PATH"));
 /// One suite at a time: each sets the process's `NEAR_SANDBOX_BIN_PATH`.
 static SUITE: Mutex<()> = Mutex::new(());
-
-fn wasm(name: &str) -> Vec<u8> {
-    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../contract/res").join(name);
-    std::fs::read(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
-}
 
 #[test]
 fn suite_on_nearviz() {
@@ -74,10 +68,6 @@ fn suite() {
             .collect();
         assert!(failed.is_empty(), "{}", failed.join("\n"));
     });
-}
-
-async fn deploy(worker: &Worker<Sandbox>, name: &str) -> Res<Contract> {
-    Ok(worker.dev_deploy(&wasm(name)).await?)
 }
 
 async fn accounts_and_transfers() -> Res {

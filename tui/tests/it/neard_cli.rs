@@ -16,7 +16,7 @@ fn sandbox(home: &Path, args: &[&str]) -> Command {
     command
 }
 
-fn init(home: &Path) {
+pub(crate) fn init(home: &Path) {
     let out = sandbox(home, &["init", "--fast"]).output().expect("init");
     assert!(out.status.success(), "init: {}", String::from_utf8_lossy(&out.stderr));
 }
@@ -35,9 +35,9 @@ fn free_port() -> u16 {
 }
 
 /// A running `near-sandbox run`, killed (SIGKILL, as launchers do) when dropped.
-struct Running {
-    child: Child,
-    addr: String,
+pub(crate) struct Running {
+    pub(crate) child: Child,
+    pub(crate) addr: String,
 }
 
 impl Running {
@@ -45,7 +45,7 @@ impl Running {
         Running::start_with(home, &[])
     }
 
-    fn start_with(home: &Path, env: &[(&str, &str)]) -> Running {
+    pub(crate) fn start_with(home: &Path, env: &[(&str, &str)]) -> Running {
         let port = free_port();
         let addr = format!("127.0.0.1:{port}");
         let child = sandbox(home, &["run", "--rpc-addr", &format!("0.0.0.0:{port}")])
@@ -63,7 +63,7 @@ impl Running {
         running
     }
 
-    fn rpc(&self, method: &str, params: Value) -> Value {
+    pub(crate) fn rpc(&self, method: &str, params: Value) -> Value {
         post_json(&self.addr, &rpc_body(method, params)).expect("rpc").1
     }
 

@@ -1,12 +1,20 @@
 //! `NEARVIZ_RECORD_DIR`: every real `nearviz serve` appends each transaction to its own recording
 //! as it finishes, a SIGKILL loses none that had finished, a half-written last line is skipped,
-//! and `nearviz replay DIR` lists the recordings of several instances.
+//! and `nearviz replay DIR` lists the recordings of several instances. The same holds for the
+//! `near-sandbox` binary started as near-workspaces starts it (`init`, then `run`).
 
 use crate::model_common::capture;
-use crate::serve_common::{sign_call, Server};
+use crate::neard_cli::{self, Running};
+use crate::serve_common::{sign_actions_at, sign_call, Server};
 use crate::support::cli::{diff, nearviz, text};
 use crate::tmux;
+use near_crypto::{InMemorySigner, KeyFile, Signer};
+use near_primitives::action::{
+    Action, AddKeyAction, CreateAccountAction, DeployContractAction, FunctionCallAction,
+    TransferAction,
+};
 use near_primitives::hash::CryptoHash;
+use near_primitives::types::{Balance, Gas};
 use nearviz::chain::{ChainEvent, TxHash};
 use nearviz::fixture::journal::{Journal, JournalInfo};
 use nearviz::fixture::{self, Recording};
@@ -254,4 +262,82 @@ fn a_record_dir_that_cannot_be_written_stops_serve_at_start() {
     assert_eq!(stderr.lines().count(), 1, "{stderr}");
     assert!(stderr.starts_with("nearviz: NEARVIZ_RECORD_DIR: "), "{stderr}");
     assert!(stderr.contains(&file.display().to_string()), "{stderr}");
+}
+
+/// `actions` from `signer` to `receiver` on a `near-sandbox`, waited until FINAL; its hash.
+fn send(node: &Running, signer: &Signer, receiver: &str, actions: Vec<Action>) -> CryptoHash {
+    let (b64, hash) = sign_actions_at(&node.addr, signer, receiver, actions);
+    let sent = node.rpc("send_tx", json!({"signed_tx_base64": b64, "wait_until": "FINAL"}));
+    assert!(sent["result"]["status"]["SuccessValue"].is_string(), "{sent}");
+    hash
+}
+
+fn set_greeting(greeting: &str) -> Action {
+    Action::FunctionCall(Box::new(FunctionCallAction {
+        method_name: "set_greeting".into(),
+        args: serde_json::to_vec(&json!({"greeting": greeting})).expect("args"),
+        gas: Gas::from_gas(30_000_000_000_000),
+        deposit: Balance::from_yoctonear(0),
+    }))
+}
+
+#[test]
+fn the_near_sandbox_binary_records_what_it_ran_and_a_sigkill_loses_none() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (home, records) = (dir.path().join("home"), dir.path().join("records"));
+    neard_cli::init(&home);
+    let records_var = records.to_str().expect("utf8 path");
+    let mut node = Running::start_with(&home, &[("NEARVIZ_RECORD_DIR", records_var)]);
+    let pid = node.child.id();
+    // The root account's key from the home, as near-workspaces signs with it.
+    let key = KeyFile::from_file(&home.join("validator_key.json")).expect("root key");
+    let root = InMemorySigner::from_secret_key(key.account_id, key.secret_key.clone());
+    let alice =
+        InMemorySigner::from_secret_key("alice.test.near".parse().expect("id"), key.secret_key);
+    let hello = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/../contract/res/hello.wasm"))
+        .expect("hello.wasm");
+    let steps: [(&Signer, Vec<Action>); 3] = [
+        (
+            &root,
+            vec![
+                Action::CreateAccount(CreateAccountAction {}),
+                Action::Transfer(TransferAction { deposit: Balance::from_near(10) }),
+                Action::AddKey(Box::new(AddKeyAction {
+                    public_key: root.public_key(),
+                    access_key: near_primitives::account::AccessKey::full_access(),
+                })),
+            ],
+        ),
+        (&alice, vec![Action::DeployContract(DeployContractAction { code: hello })]),
+        (&root, vec![set_greeting("recorded")]),
+    ];
+    let mut sent = Vec::new();
+    for (i, (signer, actions)) in steps.into_iter().enumerate() {
+        sent.push(send(&node, signer, "alice.test.near", actions));
+        let recording = fixture::load(&only_file(&records)).expect("the recording loads");
+        assert_eq!(finished(&recording), sent, "after transaction #{i}");
+    }
+    // One more in flight, then SIGKILL, as near-workspaces drops a worker.
+    let (b64, _) = sign_actions_at(&node.addr, &root, "alice.test.near", vec![set_greeting("x")]);
+    node.rpc("broadcast_tx_async", json!([b64]));
+    node.child.kill().expect("SIGKILL");
+    node.child.wait().expect("wait");
+    let file = only_file(&records);
+    let recording = fixture::load(&file).expect("the recording loads after a SIGKILL");
+    let done = finished(&recording);
+    assert!(done.starts_with(&sent), "{done:?} should start with {sent:?}");
+    assert_eq!(recording.meta.engine.as_deref(), Some("serve"));
+    let name = file.file_name().expect("name").to_string_lossy().into_owned();
+    assert!(name.ends_with(&format!("-{pid}@alice.jsonl")), "{name}");
+    // `nearviz replay DIR` lists it with every transaction it was sent.
+    let out = nearviz(&["replay", records_var], dir.path());
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let listing = text(&out.stdout);
+    assert!(listing.starts_with("1 recording in "), "{listing}");
+    let row = listing.lines().find(|l| l.starts_with("  1  ")).expect("a row");
+    let columns: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(columns[3], pid.to_string(), "{row}");
+    let txs: usize = columns[4].parse().expect("a count");
+    assert!(txs == sent.len() || txs == sent.len() + 1, "the three, maybe the fourth: {row}");
+    assert_eq!(columns[5], name, "{row}");
 }

@@ -276,16 +276,28 @@ pub fn sign_actions(
     receiver: &str,
     actions: Vec<near_primitives::action::Action>,
 ) -> (String, near_primitives::hash::CryptoHash) {
+    sign_actions_at(&server.addr, signer, receiver, actions)
+}
+
+/// [`sign_actions`] for any node answering JSON-RPC at `addr` (`HOST:PORT`).
+pub fn sign_actions_at(
+    addr: &str,
+    signer: &near_crypto::Signer,
+    receiver: &str,
+    actions: Vec<near_primitives::action::Action>,
+) -> (String, near_primitives::hash::CryptoHash) {
     use base64::Engine as _;
     use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
+    let rpc =
+        |method: &str, params: Value| post_json(addr, &rpc_body(method, params)).expect("rpc").1;
     let key = signer.public_key();
-    let access = server.rpc(
+    let access = rpc(
         "query",
         serde_json::json!({"request_type": "view_access_key", "finality": "optimistic",
                            "account_id": signer.get_account_id(), "public_key": key}),
     );
     let nonce = access["result"]["nonce"].as_u64().expect("nonce") + 1;
-    let head = server.rpc("block", serde_json::json!({"finality": "final"}));
+    let head = rpc("block", serde_json::json!({"finality": "final"}));
     let block_hash =
         head["result"]["header"]["hash"].as_str().expect("hash").parse().expect("hash");
     let tx = Transaction::V0(TransactionV0 {
