@@ -2,17 +2,11 @@
 //! `multiple_contracts`, select xcc's receipt, `b` shows where its gas went under the DAG
 //! (which stays on screen), `B` every single cost, `m` the session's gas report; quit cleanly.
 
-use crate::tmux::{nearviz_binary, Tmux};
+use crate::tmux::Tmux;
 
 #[test]
 fn the_gas_keys_on_the_real_binary() {
-    let bin = nearviz_binary();
-    let command = format!(
-        "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
-        bin.display()
-    );
-    let tmux = Tmux::start("gas", 80, 24, &command);
-    tmux.wait_for("the engine", |s| s.contains("press 1-9 to send a call"));
+    let tmux = Tmux::live_embedded("gas", 80, 24);
     tmux.keys(&["4"]);
     tmux.wait_for("multiple_contracts", |s| {
         s.contains("multiple_contracts · tx") && s.contains("✔ FINAL")

@@ -2,17 +2,11 @@
 //! most terminals, and of a projector with a large font): `multiple_contracts` shows its three
 //! parallel callees, and the header keeps the block and the count in flight.
 
-use crate::tmux::{nearviz_binary, Tmux};
+use crate::tmux::Tmux;
 
 #[test]
 fn multiple_contracts_fits_an_80x24_terminal() {
-    let bin = nearviz_binary();
-    let command = format!(
-        "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
-        bin.display()
-    );
-    let tmux = Tmux::start("small", 80, 24, &command);
-    tmux.wait_for("the engine", |s| s.contains("press 1-9 to send a call"));
+    let tmux = Tmux::live_embedded("small", 80, 24);
     tmux.keys(&["4"]);
     let screen = tmux.wait_for("multiple_contracts", |s| {
         s.contains("multiple_contracts · tx") && s.contains("✔ FINAL")

@@ -1,17 +1,11 @@
 //! The real `nearviz` binary live on the embedded runtime, in tmux: send two calls, press `t`
 //! for the session timeline, move to a row, open its DAG with enter, quit cleanly.
 
-use crate::tmux::{nearviz_binary, Tmux};
+use crate::tmux::Tmux;
 
 #[test]
 fn the_timeline_key_on_the_real_binary() {
-    let bin = nearviz_binary();
-    let command = format!(
-        "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
-        bin.display()
-    );
-    let tmux = Tmux::start("timeline", 150, 40, &command);
-    tmux.wait_for("the engine", |s| s.contains("press 1-9 to send a call"));
+    let tmux = Tmux::live_embedded("timeline", 150, 40);
     // 1 = query_greeting, then 4 = multiple_contracts (a callback: a shaded window).
     tmux.keys(&["1"]);
     tmux.wait_for("query_greeting", |s| s.contains("query_greeting · tx") && s.contains("✔ FINAL"));

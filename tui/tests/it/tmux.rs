@@ -31,6 +31,18 @@ pub struct Tmux {
 
 impl Tmux {
     /// A detached `width`×`height` session running `command`; tmux must be installed.
+    /// The real binary live on the embedded runtime (`NO_COLOR`, no log) in a `width`×`height`
+    /// terminal, ready for a call key; the shell then prints `nearviz exited with CODE`.
+    pub fn live_embedded(name: &str, width: u16, height: u16) -> Tmux {
+        let command = format!(
+            "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
+            nearviz_binary().display()
+        );
+        let tmux = Tmux::start(name, width, height, &command);
+        tmux.wait_for("the engine", |s| s.contains("press 1-9 to send a call"));
+        tmux
+    }
+
     pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
         require_tmux();
         let session = format!("nearviz-e2e-{name}-{}", std::process::id());

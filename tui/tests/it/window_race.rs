@@ -213,20 +213,26 @@ async fn races_interleave_inside_the_callback_window() {
     assert_eq!(session, [txs[1].hash, txs[2].hash, txs[4].hash]);
 }
 
+/// The built-in `race_unsafe` on the embedded runtime, its second withdraw sent `blocks` after
+/// the first (the scenario says 1).
+async fn race_unsafe_with_second_withdraw_after(blocks: u64) -> Dag {
+    let text = nearviz::scenario::BUILTIN_TOML.replace(
+        r#"{ call = "withdraw_unsafe", after_blocks = 1, expect_error"#,
+        &format!(r#"{{ call = "withdraw_unsafe", after_blocks = {blocks}, expect_error"#),
+    );
+    let scenario = Scenario::parse(&text, nearviz::scenario::Source::BuiltIn).expect("scenario");
+    let race = scenario.call("race_unsafe").expect("race").clone();
+    assert_eq!(race.steps()[2].after_blocks, blocks);
+    let mut chain = Chain::boot(scenario.clone()).await;
+    chain.run(&race).await;
+    chain.finish().await
+}
+
 /// Sending the steps at the same block (`after_blocks = 0`) puts both withdraws in one block:
 /// not inside the window, which excludes the opening receipt's own block.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_same_block_is_not_inside_the_window() {
-    let text = nearviz::scenario::BUILTIN_TOML.replace(
-        r#"{ call = "withdraw_unsafe", after_blocks = 1, expect_error"#,
-        r#"{ call = "withdraw_unsafe", after_blocks = 0, expect_error"#,
-    );
-    let scenario = Scenario::parse(&text, nearviz::scenario::Source::BuiltIn).expect("scenario");
-    let race = scenario.call("race_unsafe").expect("race").clone();
-    assert_eq!(race.steps()[2].after_blocks, 0);
-    let mut chain = Chain::boot(scenario.clone()).await;
-    chain.run(&race).await;
-    let dag = chain.finish().await;
+    let dag = race_unsafe_with_second_withdraw_after(0).await;
     let (first, second) = (&dag.transactions[1], &dag.transactions[2]);
     assert_eq!(first.block_height, second.block_height);
     let a = receipt(first, "xcc.test.near", "withdraw_unsafe");
@@ -251,16 +257,7 @@ async fn the_same_block_is_not_inside_the_window() {
 /// changes show the order, and the window holds it.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_callbacks_block_before_the_callback_is_inside_the_window() {
-    let text = nearviz::scenario::BUILTIN_TOML.replace(
-        r#"{ call = "withdraw_unsafe", after_blocks = 1, expect_error"#,
-        r#"{ call = "withdraw_unsafe", after_blocks = 2, expect_error"#,
-    );
-    let scenario = Scenario::parse(&text, nearviz::scenario::Source::BuiltIn).expect("scenario");
-    let race = scenario.call("race_unsafe").expect("race").clone();
-    assert_eq!(race.steps()[2].after_blocks, 2);
-    let mut chain = Chain::boot(scenario.clone()).await;
-    chain.run(&race).await;
-    let dag = chain.finish().await;
+    let dag = race_unsafe_with_second_withdraw_after(2).await;
     let (first, second) = (&dag.transactions[1], &dag.transactions[2]);
     assert_eq!(second.block_height, first.block_height.map(|b| b + 2));
     let withdraw = receipt(first, "xcc.test.near", "withdraw_unsafe");
