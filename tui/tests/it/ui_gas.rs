@@ -3,23 +3,14 @@
 //! 120×40, for a replay of the real-node recording of `multiple_contracts`. And on every
 //! receipt of every reference recording, the chart's parts add up to the gas burnt.
 
-use crate::model_common::{capture, captures, state, STATE_CALLS};
-use crate::support::screen::{draw, key, keys};
+use crate::model_common::{captures, state, STATE_CALLS};
+use crate::support::screen::{draw, key, keys, replay_to_end};
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use near_primitives::types::Gas;
 use nearviz::app::{App, Breakdown, Msg, Selected};
 use nearviz::layout::gas::tgas;
 use nearviz::model::gas_profile::{parts_of, tx_parts};
 use nearviz::model::Trace;
-
-/// A replay of a reference capture, played to its end.
-fn replay_to_end(name: &str) -> App {
-    let path = capture(name);
-    let recording = nearviz::fixture::load(&path).expect("reference capture loads");
-    let mut app = nearviz::commands::replay::replay_app(&path, recording).paused();
-    key(&mut app, KeyCode::End);
-    app
-}
 
 /// The replay with xcc's `multiple_contracts` receipt (the first after the transaction)
 /// selected.

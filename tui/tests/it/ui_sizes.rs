@@ -2,8 +2,7 @@
 //! recording and for a live session of the built-in calls on the embedded engine: every receipt
 //! label of every built-in call is whole at 120×40, and below 100 columns the DAG has the screen.
 
-use crate::model_common::capture;
-use crate::support::screen::{draw, key};
+use crate::support::screen::{draw, key, replay_to_end};
 use crossterm::event::KeyCode;
 use nearviz::app::{App, Mode, Msg};
 use nearviz::chain::ChainEvent;
@@ -14,15 +13,6 @@ use nearviz::scenario::Scenario;
 use std::time::Duration;
 
 const SIZES: [(u16, u16); 4] = [(80, 24), (100, 30), (120, 40), (200, 60)];
-
-/// A replay of a reference capture, played to its end.
-fn replay_to_end(name: &str) -> App {
-    let path = capture(name);
-    let recording = nearviz::fixture::load(&path).expect("reference capture loads");
-    let mut app = nearviz::commands::replay::replay_app(&path, recording).paused();
-    key(&mut app, KeyCode::End);
-    app
-}
 
 /// What each visible receipt of the open DAG must show whole: its receiver (shortened the one
 /// way the session shortens accounts, `dev…4044`) and `.method`.

@@ -51,3 +51,12 @@ pub fn keys(app: &mut App, text: &str) {
         key(app, KeyCode::Char(c));
     }
 }
+
+/// A replay of a reference capture, played to its end.
+pub fn replay_to_end(name: &str) -> App {
+    let path = crate::model_common::capture(name);
+    let recording = nearviz::fixture::load(&path).expect("reference capture loads");
+    let mut app = nearviz::commands::replay::replay_app(&path, recording).paused();
+    key(&mut app, KeyCode::End);
+    app
+}
