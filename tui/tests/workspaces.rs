@@ -14,7 +14,7 @@ use near_workspaces::Account;
 use serde_json::json;
 use std::ffi::OsString;
 use std::sync::{LazyLock, Mutex};
-use workspaces_common::{deploy, wasm, Res};
+use workspaces_common::{deploy, wasm, xcc, Res};
 
 /// `NEAR_SANDBOX_BIN_PATH` as the user set it, read before any test sets it.
 static USER_BIN: LazyLock<Option<OsString>> =
@@ -135,17 +135,7 @@ async fn batches_and_keys() -> Res {
 
 async fn cross_contract_calls() -> Res {
     let worker = near_workspaces::sandbox().await?;
-    let hello = deploy(&worker, "hello.wasm").await?;
-    let counter = deploy(&worker, "counter.wasm").await?;
-    let guestbook = deploy(&worker, "guestbook.wasm").await?;
-    let xcc = deploy(&worker, "xcc.wasm").await?;
-    let init = xcc
-        .call("new")
-        .args_json(json!({"hello_account": hello.id(), "counter_account": counter.id(),
-                          "guestbook_account": guestbook.id()}))
-        .transact()
-        .await?;
-    assert!(init.is_success(), "{init:?}");
+    let (xcc, hello) = xcc(&worker).await?;
     let changed = xcc
         .call("change_greeting")
         .args_json(json!({"greeting": "howdy"}))

@@ -2,29 +2,11 @@
 //! batches, parallel transactions, gas and logs, failures with their errors.
 
 use crate::sandbox;
-use crate::workspaces_common::{deploy, wasm, Res};
-use near_workspaces::network::Sandbox;
+use crate::workspaces_common::{deploy, wasm, xcc, Res};
 use near_workspaces::operations::Function;
 use near_workspaces::types::{GasMeter, NearToken};
-use near_workspaces::{Contract, Worker};
 use serde_json::{json, Value};
 use std::task::Poll;
-
-/// `xcc` initialised with its own `hello`, `counter` and `guestbook`; hello's account too.
-async fn xcc(worker: &Worker<Sandbox>) -> Res<(Contract, Contract)> {
-    let hello = deploy(worker, "hello.wasm").await?;
-    let counter = deploy(worker, "counter.wasm").await?;
-    let guestbook = deploy(worker, "guestbook.wasm").await?;
-    let xcc = deploy(worker, "xcc.wasm").await?;
-    let init = xcc
-        .call("new")
-        .args_json(json!({"hello_account": hello.id(), "counter_account": counter.id(),
-                          "guestbook_account": guestbook.id()}))
-        .transact()
-        .await?;
-    assert!(init.is_success(), "{init:?}");
-    Ok((xcc, hello))
-}
 
 #[tokio::test]
 async fn dev_deploy_then_call_and_view() -> Res {
