@@ -36,7 +36,7 @@ pub const MAX_EMPTY: u64 = 3;
 pub const CELL_WIDTH: u16 = 3;
 /// The narrowest busy block column that still shows names (`✔a with…⚠` and a blank).
 pub const MIN_NAMED: u16 = 10;
-/// The widest block column: names longer than fit are cut with `…`.
+/// The widest block column: names longer than fit keep their start and end (`withd…llback`).
 pub const MAX_NAMED: u16 = 22;
 
 /// A column of the block axis.

@@ -164,7 +164,7 @@ fn draw_row(
         put(buf, inner, x + 1, y, &letter, style);
         x += 2;
         if room > 0 {
-            let name = format!(" {}", format::truncate(&cell.name, room));
+            let name = format!(" {}", format::elide_middle(&cell.name, room));
             put(buf, inner, x, y, &name, style);
             x += format::width(&name) as u16;
         }
