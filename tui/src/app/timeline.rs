@@ -5,7 +5,7 @@
 use super::keymap::Action;
 use super::{App, Focus, Screen};
 use crate::chain::TxHash;
-use crate::layout::timeline::{self, CELL_WIDTH, LABEL_WIDTH};
+use crate::layout::timeline;
 use crate::model::Ledger;
 
 #[derive(Clone, Default, Debug, PartialEq, Eq)]
@@ -30,14 +30,10 @@ impl App {
     /// Rows and block columns the last frame had room for.
     fn timeline_span(&self) -> (usize, usize) {
         let area = self.geometry.timeline;
-        let axis = area.width.saturating_sub(LABEL_WIDTH);
         let laid = timeline::timeline(self.tracker.dag());
         // Named columns all fit; letters scroll.
-        let cols = match laid.named_widths(axis) {
-            Some(widths) => u16::try_from(widths.len()).unwrap_or(u16::MAX),
-            None => axis / CELL_WIDTH,
-        };
-        (usize::from(area.height.max(1)), usize::from(cols.max(1)))
+        let cols = laid.fit(area.width, self.timeline.left, self.timeline.cursor).span();
+        (usize::from(area.height.max(1)), cols.max(1))
     }
 
     /// The ledger the timeline shows (`L`): what it covers, and the sum of the marked

@@ -25,6 +25,7 @@ mod route;
 pub mod synthetic;
 mod text;
 pub mod timeline;
+pub mod timeline_fit;
 
 use crate::chain::ReceiptId;
 pub use crate::format::GasUnit;

@@ -11,8 +11,8 @@
 //!   [`MAX_EMPTY`] blocks without anything fold into one `⋯` column;
 //! - each receipt is a mark in its block's column: the status glyph of the DAG (`✔ ✘ ↩ ⧗ ○`)
 //!   and a letter for its receiver (the legend is [`Timeline::accounts`]), then its name (method,
-//!   `refund`, `Transfer`…) when the width allows ([`Timeline::named_widths`]: letters only
-//!   when space runs out); several receipts of one transaction in one block share a cell (the worst
+//!   `refund`, `Transfer`…) when the width allows (`timeline_fit.rs`: letters only when space
+//!   runs out); several receipts of one transaction in one block share a cell (the worst
 //!   status shows, `+` says there are more);
 //! - a receipt that created a callback on its account (`model::window::windows`) shades the
 //!   columns from its block to the callback's (to the last block while the callback has not
@@ -36,11 +36,8 @@ pub const MAX_EMPTY: u64 = 3;
 pub const CELL_WIDTH: u16 = 3;
 /// The narrowest busy block column that still shows names (`✔a with…⚠` and a blank).
 pub const MIN_NAMED: u16 = 10;
-/// The widest block column: names longer than fit are cut with `…`.
+/// The widest block column: names longer than fit keep their start and end (`withd…llback`).
 pub const MAX_NAMED: u16 = 22;
-
-/// Columns of the timeline's label (mark, label, short hash) before the block axis.
-pub const LABEL_WIDTH: u16 = 28;
 
 /// A column of the block axis.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -96,22 +93,6 @@ impl Timeline {
             Column::Gap(_, to) => to < block,
         });
         (i < self.columns.len()).then_some(i)
-    }
-
-    /// Screen columns of each block column when receipts show their names in `width` columns
-    /// (the label apart): a busy block as wide as its longest name needs
-    /// (`✔a withdraw_unsafe⚠` and a blank), an empty one 1; names are cut to fit, down to
-    /// [`MIN_NAMED`]. `None` when even that does not fit: letters only, [`CELL_WIDTH`] each.
-    pub fn named_widths(&self, width: u16) -> Option<Vec<u16>> {
-        let mut need = vec![1u16; self.columns.len()];
-        for cell in self.rows.iter().flat_map(|r| &r.cells) {
-            let wanted = u16::try_from(cell.name_width() + 5).unwrap_or(u16::MAX);
-            let slot = &mut need[cell.column];
-            *slot = (*slot).max(wanted.clamp(MIN_NAMED, MAX_NAMED));
-        }
-        let total = |cap: u16| need.iter().map(|&n| u32::from(n.min(cap))).sum::<u32>();
-        let cap = (MIN_NAMED..=MAX_NAMED).rev().find(|&cap| total(cap) <= u32::from(width))?;
-        Some(need.iter().map(|&n| n.min(cap)).collect())
     }
 
     /// Rows with a cell inside another transaction's window.
@@ -216,12 +197,6 @@ pub fn timeline(dag: &Dag) -> Timeline {
         });
     }
     out
-}
-
-impl Cell {
-    fn name_width(&self) -> usize {
-        crate::format::width(&self.name)
-    }
 }
 
 /// What a receipt is, in a word: its method, `refund`, or its first action's kind.

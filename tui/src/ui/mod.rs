@@ -16,7 +16,8 @@
 //! The side panel shrinks, or folds away (`tab` opens it over the DAG), when the DAG needs the
 //! width; below [`NARROW`] columns the DAG has the body and `enter` splits it with the details.
 //! `t` puts the session timeline (`timeline.rs`: every transaction on one block axis) in place
-//! of the DAG, details and notes, and `m` the session's gas report (`gas_report.rs`).
+//! of the side panel, DAG, details and notes (the header and footer stay), and `m` the
+//! session's gas report (`gas_report.rs`) in place of the DAG, details and notes.
 //! In replay the Calls box becomes the Replay box (position, speed); `L` puts the ledger of the
 //! open transaction (`ui/ledger.rs`) where the details are, and `b` where the selected
 //! receipt's gas went (`ui/gas.rs`); `?` draws the help over everything; below the minimum size
@@ -88,9 +89,10 @@ fn inner(r: Rect) -> Rect {
 pub const NARROW: u16 = 100;
 
 /// The side panel's width: full when the DAG fits beside it, narrower when that makes it fit,
-/// else folded (0: it opens over the DAG with `tab`) so the DAG gets every column.
+/// else folded (0: it opens over the DAG with `tab`) so the DAG gets every column. The timeline
+/// has every column while it shows (its rows are the history's).
 fn side_width(area: Rect, app: &App) -> u16 {
-    if area.width < NARROW {
+    if area.width < NARROW || app.timeline_open() {
         return 0;
     }
     let full = if area.width >= 110 { 28 } else { 22 };
@@ -118,7 +120,9 @@ fn regions(area: Rect, app: &App) -> Regions {
     let [side, right] =
         Layout::horizontal([Constraint::Length(side_width), Constraint::Min(0)]).areas(body);
     // A folded panel opens over the left of the DAG while it has the focus.
-    let side_overlay = side_width == 0 && matches!(app.focus(), Focus::Calls | Focus::History);
+    let side_overlay = side_width == 0
+        && !app.timeline_open()
+        && matches!(app.focus(), Focus::Calls | Focus::History);
     let side = if side_overlay { Rect { width: 30.min(body.width), ..body } } else { side };
     let top_height = match app.mode() {
         Mode::Live if !app.calls().is_empty() => {

@@ -1,6 +1,7 @@
-//! The session timeline (`t`): every transaction on one block axis, in place of the DAG and
-//! its details. Reads `layout::timeline`; changes nothing. Block columns are as wide as the
-//! receipts' names need (letters only when space runs out: `✔a░✔b+`).
+//! The session timeline (`t`): every transaction on one block axis, over the whole width (in
+//! place of the side panel, the DAG and its details). Reads `layout::timeline` and draws where
+//! `layout::timeline_fit` says: block columns as wide as the receipts' names need, else names in
+//! the selected row's blocks and letters elsewhere, else letters only (`✔a░✔b+`).
 //!
 //! ```text
 //! ┌ Timeline · 6 transactions · blocks #12→#25 · ⚠ 2 ran inside another's window ──────────┐
@@ -18,9 +19,8 @@
 use super::theme::Theme;
 use crate::app::App;
 use crate::format;
-use crate::layout::timeline::{
-    self, account_letter, Column, Row, Timeline, CELL_WIDTH, LABEL_WIDTH,
-};
+use crate::layout::timeline::{self, account_letter, Column, Row, Timeline};
+use crate::layout::timeline_fit::{Fit, GUTTER_TITLE};
 use crate::layout::Mark;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -58,15 +58,7 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> Rect {
     let rows_height = inner.height.saturating_sub(1 + MESSAGE_LINES + 1);
     let rows = Rect::new(inner.x, inner.y + 1, inner.width, rows_height);
     let view = app.timeline();
-    let axis_width = inner.width.saturating_sub(LABEL_WIDTH);
-    let cols = match laid.named_widths(axis_width) {
-        Some(widths) => Cols { left: 0, span: widths.len(), named: true, widths },
-        None => {
-            let span = usize::from(axis_width / CELL_WIDTH);
-            let left = view.left.min(laid.columns.len().saturating_sub(span));
-            Cols { left, span, named: false, widths: vec![CELL_WIDTH; span] }
-        }
-    };
+    let cols = laid.fit(inner.width, view.left, view.cursor);
     let top = timeline::first_row(view.top, view.cursor, laid.rows.len(), usize::from(rows_height));
     axis(buf, inner, &laid, &cols, theme);
     for (i, row) in laid.rows.iter().enumerate().skip(top).take(usize::from(rows_height)) {
@@ -113,38 +105,21 @@ fn title(laid: &Timeline) -> String {
     format!(" {} ", parts.join(" · "))
 }
 
-/// The block columns in view: the first, how many, whether names show, and the screen width
-/// of each column in view.
-struct Cols {
-    left: usize,
-    span: usize,
-    named: bool,
-    widths: Vec<u16>,
-}
-
-impl Cols {
-    fn x_of(&self, column: usize) -> u16 {
-        LABEL_WIDTH + self.widths.iter().take(column - self.left).sum::<u16>()
-    }
-
-    fn width(&self, column: usize) -> u16 {
-        self.widths.get(column - self.left).copied().unwrap_or(CELL_WIDTH)
-    }
-}
-
 /// The block axis: `#h` over the columns it fits, `⋯` over folded runs.
-fn axis(buf: &mut Buffer, inner: Rect, laid: &Timeline, cols: &Cols, theme: Theme) {
-    put(buf, inner, 0, 0, "transaction", theme.dim());
-    let mut free = LABEL_WIDTH;
-    for (k, column) in laid.columns.iter().enumerate().skip(cols.left).take(cols.span) {
+fn axis(buf: &mut Buffer, inner: Rect, laid: &Timeline, cols: &Fit, theme: Theme) {
+    put(buf, inner, 0, 0, GUTTER_TITLE, theme.dim());
+    let mut free = cols.gutter;
+    for (k, column) in laid.columns.iter().enumerate().skip(cols.left).take(cols.span()) {
         let x = cols.x_of(k);
         let text = match column {
             Column::Block(b) => format!("#{b}"),
             Column::Gap(..) => "⋯".into(),
         };
-        if x >= free {
+        let end = x + format::width(&text) as u16;
+        // Whole or not at all: a cut `#30` would read as another block.
+        if x >= free && end <= inner.width {
             put(buf, inner, x, 0, &text, theme.label());
-            free = x + format::width(&text) as u16 + 1;
+            free = end + 1;
         }
     }
 }
@@ -155,12 +130,12 @@ fn draw_row(
     y: u16,
     row: &Row,
     (selected, marked): (bool, bool),
-    cols: &Cols,
+    cols: &Fit,
     (theme, color): (Theme, bool),
 ) {
-    // `▸✔ label hash`, padded to the label column.
+    // `▸✔ label hash`, padded to the gutter.
     let hash = format::short_id(&row.tx);
-    let label_width = usize::from(LABEL_WIDTH).saturating_sub(5 + format::width(&hash));
+    let label_width = usize::from(cols.label);
     let label = format::truncate(&row.label, label_width);
     let cursor = if selected { '▸' } else { ' ' };
     put(buf, inner, 0, y, &cursor.to_string(), theme.key());
@@ -172,7 +147,7 @@ fn draw_row(
     let text_style = if selected { theme.selected() } else { Style::new() };
     put(buf, inner, 3, y, &format!("{label:<label_width$}"), text_style);
     put(buf, inner, 4 + label_width as u16, y, &hash, theme.dim());
-    let (left, end) = (cols.left, cols.left + cols.span);
+    let (left, end) = (cols.left, cols.left + cols.span());
     for &(from, to) in &row.windows {
         for column in from.max(left)..=to.min(end.saturating_sub(1)) {
             let shade = "░".repeat(usize::from(cols.width(column)));
@@ -180,8 +155,8 @@ fn draw_row(
         }
     }
     // Named cells: `✔a withdraw_unsafe⚠` then a blank; letters only: `✔a⚠`.
-    for cell in row.cells.iter().filter(|c| c.column >= left && c.column < end) {
-        let room = if cols.named { usize::from(cols.width(cell.column)) - 5 } else { 0 };
+    for cell in row.cells.iter().filter(|c| cols.shows(c.column)) {
+        let room = usize::from(cols.name_room(cell.column));
         let mut x = cols.x_of(cell.column);
         put(buf, inner, x, y, &cell.mark.glyph().to_string(), theme.mark(cell.mark));
         let letter = account_letter(cell.account).to_string();
@@ -189,7 +164,7 @@ fn draw_row(
         put(buf, inner, x + 1, y, &letter, style);
         x += 2;
         if room > 0 {
-            let name = format!(" {}", format::truncate(&cell.name, room));
+            let name = format!(" {}", format::elide_middle(&cell.name, room));
             put(buf, inner, x, y, &name, style);
             x += format::width(&name) as u16;
         }

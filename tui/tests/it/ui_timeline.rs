@@ -300,3 +300,33 @@ fn live_and_viewer_modes_show_it_too() {
     keys(&mut viewer, "t");
     assert!(draw(&mut viewer, W, H).contains("Timeline · 6 transactions"));
 }
+
+/// One race (the deposit and both `race_unsafe` withdraws) at 120×40, as a presenter shows it:
+/// the timeline has the whole width, and every receipt reads by name.
+#[test]
+fn one_race_reads_by_name_at_120x40() {
+    let mut dag = Trace::from_events(race().to_vec()).dag();
+    dag.transactions.truncate(3);
+    let mut app = App::new(Mode::Viewer).with_color(true).showing(dag);
+    keys(&mut app, "t");
+    let s = screen_at(&mut app, 120, 40);
+    assert!(s.contains("Timeline · 3 transactions"), "{s}");
+    assert!(!s.contains("History"), "the timeline has the whole width:\n{s}");
+    let row = |tx: usize| {
+        let tag = format!("<tx{tx}>…");
+        s.lines().find(|l| l.contains(&tag)).unwrap_or_else(|| panic!("row {tx} in\n{s}"))
+    };
+    assert!(row(0).contains("✔a deposit") && row(0).contains("↩b refund"), "{s}");
+    // Names too long for their blocks keep their start and end: the withdraw and its callback
+    // read apart.
+    for tx in [1, 2] {
+        assert!(row(tx).contains("✔a withd…unsafe"), "{s}");
+        assert!(row(tx).contains("✔b Transfer") && row(tx).contains("↩b refund"), "{s}");
+    }
+    assert!(row(2).contains("✔a withd…unsafe⚠"), "ran inside the first one's window:\n{s}");
+    assert!(row(1).contains("✔a withd…llback⚠"), "ran inside the second one's window:\n{s}");
+    assert!(row(2).contains("✘a withd…llback"), "the second callback's panic:\n{s}");
+    assert!(s.contains("a xcc.test.near  b alice.test.near"), "the legend:\n{s}");
+    assert!(s.contains("✔ ok ✘ failed ↩ refund ░ callback window ⚠ inside another's"), "{s}");
+    insta::assert_snapshot!("one_race_names_120x40", s);
+}

@@ -26,7 +26,7 @@ fn the_timeline_names_each_receipt_when_the_width_allows() {
     // one inside the window flagged.
     let s = screen_at(&mut app, 200, 60);
     let row = row_of(&s, 2);
-    assert!(row.contains("✔a withdra…⚠"), "{row}");
+    assert!(row.contains("✔a withd…unsafe⚠"), "{row}");
     assert!(row.contains("✔b Transfer") && row.contains("↩b refund"), "{row}");
     assert!(s.contains("a xcc.test.near"), "the legend stays:\n{s}");
     insta::assert_snapshot!("timeline_names_200x60", s);
