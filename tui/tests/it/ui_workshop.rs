@@ -34,7 +34,7 @@ fn the_timeline_names_each_receipt_when_the_width_allows() {
     let s = screen_at(&mut app, 120, 40);
     assert!(row_of(&s, 2).contains("✔a⚠✔b+✘a+↩b"), "{s}");
     assert!(s.contains("a xcc.test.near"), "the legend stays:\n{s}");
-    insta::assert_snapshot!("timeline_letters_120x40", s);
+    insta::assert_snapshot!("timeline_six_transactions_120x40", s);
 }
 
 #[test]
