@@ -41,4 +41,5 @@ pub use past::StateAt;
 pub use records::RecordOrigin;
 pub use remote::{Remote, RemoteError, RemoteState, StorageItems};
 pub use status::TxStatus;
+pub use transactions::rejection;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};
