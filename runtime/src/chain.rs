@@ -602,11 +602,12 @@ impl Runtime {
         // Final: two blocks back in the chain, doomslug-final: one (one validator).
         let position = self.blocks.len();
         let hash_at = |i: usize| self.blocks.get(i).map_or(CryptoHash::default(), |b| b.hash);
+        let (epoch_id, next_epoch_id) = self.epoch_ids_after_head(height);
         BlockHeaderView {
             height,
             prev_height: self.blocks.last().map(|b| b.height),
-            epoch_id: CryptoHash::default(),
-            next_epoch_id: CryptoHash::default(),
+            epoch_id,
+            next_epoch_id,
             hash,
             prev_hash,
             prev_state_root: CryptoHash::default(),

@@ -9,6 +9,7 @@ mod chunk;
 mod config;
 mod convert;
 mod delegate;
+mod epoch;
 mod error;
 mod ext;
 mod fast_forward;
