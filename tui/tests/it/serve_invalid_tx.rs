@@ -100,3 +100,21 @@ fn invalid_transactions_answer_the_nodes_typed_error() {
     let mismatch = json!({ "MethodNameMismatch": { "method_name": "get_greeting" } });
     assert_eq!(error, invalid(json!({ "InvalidAccessKeyError": mismatch })));
 }
+
+/// near-api-js 7 reads the answer as its typed `NotEnoughBalanceError` (with the balance and
+/// the cost): `tests/node/invalid_tx.mjs` checks it with node:assert.
+#[test]
+fn near_api_js_reads_not_enough_balance() {
+    let server = Server::start(&["--instant"]);
+    let output = crate::serve_common::node_script(&server, "invalid_tx.mjs");
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        output.status.success(),
+        "invalid_tx.mjs failed: {stdout}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    let done: Value = serde_json::from_str(stdout.lines().last().expect("output")).expect("JSON");
+    assert_eq!(done["error"], "NotEnoughBalanceError", "{stdout}");
+    let message = done["message"].as_str().expect("message");
+    assert!(message.contains("balance: 10000000000000000000000000"), "{message}");
+}
