@@ -23,6 +23,7 @@ use near_crypto::{InMemorySigner, KeyType, PublicKey, SecretKey, Signature, Sign
 use near_primitives::account::{AccessKey, Account, AccountContract};
 use near_primitives::action::Action;
 use near_primitives::congestion_info::CongestionControl;
+use near_primitives::errors::InvalidTxError;
 use near_primitives::hash::CryptoHash;
 use near_primitives::receipt::{Receipt, ReceiptEnum};
 use near_primitives::transaction::{SignedTransaction, Transaction, TransactionV0};
@@ -40,7 +41,7 @@ pub(crate) struct TxRecord {
     /// Block that included it: `(hash, height)`.
     pub included: Option<(CryptoHash, u64)>,
     pub outcome: Option<ExecutionOutcomeView>,
-    pub rejected: Option<String>,
+    pub rejected: Option<InvalidTxError>,
 }
 
 pub(crate) struct ReceiptRecord {
@@ -262,7 +263,7 @@ impl Runtime {
     /// Queues an already signed transaction (checked now and again when included).
     pub fn submit_signed(&mut self, tx: SignedTransaction) -> Result<CryptoHash, RuntimeError> {
         if !tx.signature.verify(tx.get_hash().as_ref(), tx.transaction.public_key()) {
-            return Err(RuntimeError::InvalidTransaction("the signature does not match".into()));
+            return Err(RuntimeError::InvalidTransaction(InvalidTxError::InvalidSignature));
         }
         self.queue(tx)
     }
@@ -278,16 +279,14 @@ impl Runtime {
     fn queue(&mut self, tx: SignedTransaction) -> Result<CryptoHash, RuntimeError> {
         self.state.load(tx.transaction.signer_id()).map_err(RuntimeError::Remote)?;
         transactions::check(&self.config, &self.state, &tx)
-            .map_err(|e| RuntimeError::InvalidTransaction(e.to_string()))?;
+            .map_err(RuntimeError::InvalidTransaction)?;
         // A congested shard refuses new transactions to it (the node's RPC checks it too).
         if let Some(error) = chunk::rejects_transactions(&self.congestion) {
-            return Err(RuntimeError::InvalidTransaction(error.to_string()));
+            return Err(RuntimeError::InvalidTransaction(error));
         }
         let hash = tx.get_hash();
         if self.txs.contains_key(&hash) {
-            return Err(RuntimeError::InvalidTransaction(format!(
-                "transaction {hash} was already sent"
-            )));
+            return Err(RuntimeError::AlreadySent(hash));
         }
         self.txs.insert(hash, TxRecord { tx, included: None, outcome: None, rejected: None });
         self.mempool.push(hash);
@@ -396,7 +395,7 @@ impl Runtime {
             }
             let Some(record) = self.txs.get_mut(&tx_hash) else { continue };
             if let Some(error) = &refused {
-                record.rejected = Some(transactions::rejection(error.clone()));
+                record.rejected = Some(error.clone());
                 continue;
             }
             let converted = transactions::convert(
@@ -603,11 +602,12 @@ impl Runtime {
         // Final: two blocks back in the chain, doomslug-final: one (one validator).
         let position = self.blocks.len();
         let hash_at = |i: usize| self.blocks.get(i).map_or(CryptoHash::default(), |b| b.hash);
+        let (epoch_id, next_epoch_id) = self.epoch_ids_after_head(height);
         BlockHeaderView {
             height,
             prev_height: self.blocks.last().map(|b| b.height),
-            epoch_id: CryptoHash::default(),
-            next_epoch_id: CryptoHash::default(),
+            epoch_id,
+            next_epoch_id,
             hash,
             prev_hash,
             prev_state_root: CryptoHash::default(),

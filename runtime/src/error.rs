@@ -1,5 +1,7 @@
 //! Errors of the embedded runtime itself (not contract failures: those are receipt outcomes).
 
+use near_primitives::errors::InvalidTxError;
+use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, ProtocolVersion};
 
 #[derive(Debug, thiserror::Error)]
@@ -16,8 +18,12 @@ pub enum RuntimeError {
     AccountExists(AccountId),
     #[error("account {account} has no key the embedded runtime can sign with")]
     NoSigningKey { account: AccountId },
+    /// The node's reason, as its RPC answers it (`INVALID_TRANSACTION`).
     #[error("transaction rejected: {0}")]
-    InvalidTransaction(String),
+    InvalidTransaction(InvalidTxError),
+    /// The same signed transaction was queued before (the node answers with its status).
+    #[error("transaction rejected: transaction {0} was already sent")]
+    AlreadySent(CryptoHash),
     #[error("{kind} record of {account}: {reason}")]
     StateRecord { kind: String, account: AccountId, reason: String },
     #[error("compiled-contract cache: {0}")]

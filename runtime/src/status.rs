@@ -1,6 +1,7 @@
 //! What `EXPERIMENTAL_tx_status` would answer for a transaction of the embedded chain.
 
 use crate::chain::Runtime;
+use near_primitives::errors::InvalidTxError;
 use near_primitives::hash::CryptoHash;
 use near_primitives::views::{
     ExecutionOutcomeWithIdView, ExecutionStatusView, FinalExecutionOutcomeView,
@@ -16,7 +17,7 @@ pub enum TxStatus {
     /// Included; `outcome` holds everything executed so far.
     Known { status: TxExecutionStatus, outcome: Box<FinalExecutionOutcomeWithReceiptView> },
     /// Dropped when it was to be included (why, as the node's invalid-transaction error).
-    Rejected(String),
+    Rejected(InvalidTxError),
 }
 
 /// Blocks on top of a block before it is final (doomslug finality in a one-validator chain).

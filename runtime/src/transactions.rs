@@ -133,8 +133,8 @@ pub fn check(
 }
 
 /// A rejection as the node reports it (`{"InvalidTxError":{...}}`).
-pub fn rejection(error: InvalidTxError) -> String {
-    let error = TxExecutionError::InvalidTxError(error);
+pub fn rejection(error: &InvalidTxError) -> String {
+    let error = TxExecutionError::InvalidTxError(error.clone());
     serde_json::to_string(&error).unwrap_or_else(|_| format!("{error:?}"))
 }
 
@@ -145,12 +145,14 @@ pub fn convert(
     tx: &SignedTransaction,
     height: u64,
     changes: &mut Recorder,
-) -> Result<(Receipt, ExecutionOutcomeView), String> {
-    let cost = check(config, state, tx).map_err(rejection)?;
+) -> Result<(Receipt, ExecutionOutcomeView), InvalidTxError> {
+    let cost = check(config, state, tx)?;
     let t = &tx.transaction;
     let signer = t.signer_id().clone();
-    let record =
-        state.accounts.get_mut(&signer).ok_or_else(|| format!("signer {signer} vanished"))?;
+    let record = state
+        .accounts
+        .get_mut(&signer)
+        .ok_or_else(|| InvalidTxError::SignerDoesNotExist { signer_id: signer.clone() })?;
     changes.note_record(&signer, Some(record));
     let prior = record.account.clone();
     record.account.set_amount(Balance::from_yoctonear(record.amount() - cost.total));

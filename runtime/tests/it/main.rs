@@ -8,6 +8,7 @@ mod chunk_limits;
 mod context;
 mod delegate;
 mod delete_account;
+mod epochs;
 mod failures;
 mod fast_forward;
 mod fidelity;

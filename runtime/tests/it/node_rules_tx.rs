@@ -119,7 +119,7 @@ fn transactions_are_validated_like_the_node() {
     ];
     let err = r.rt.submit(&alice, &alice, actions).expect_err("invalid");
     assert!(
-        matches!(&err, RuntimeError::InvalidTransaction(m) if m.contains("delete action must be the last")),
+        matches!(&err, RuntimeError::InvalidTransaction(m) if m.to_string().contains("delete action must be the last")),
         "{err}"
     );
 }

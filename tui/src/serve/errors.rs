@@ -2,7 +2,9 @@
 
 use near_jsonrpc_primitives::errors::RpcError;
 use near_jsonrpc_primitives::types::transactions::RpcTransactionError;
-use serde_json::{json, Value};
+use near_primitives::errors::InvalidTxError;
+use nearviz_runtime::RuntimeError;
+use serde_json::Value;
 
 /// One answer.
 pub type Reply = Result<Value, RpcError>;
@@ -17,8 +19,16 @@ pub fn tx_error(err: RpcTransactionError) -> RpcError {
     err.into()
 }
 
-/// A transaction the runtime rejected for a reason it only has in words.
-pub fn rejected(reason: &str) -> RpcError {
-    let value = json!({ "name": "INVALID_TRANSACTION", "info": { "error_message": reason } });
-    RpcError::new_internal_or_handler_error(Some(Value::String(reason.to_owned())), value)
+/// Why the runtime refused a transaction, as the node answers it: an invalid transaction is
+/// `INVALID_TRANSACTION` with the typed reason in `data`; anything else is an internal error.
+pub fn rejected(err: RuntimeError) -> RpcError {
+    match err {
+        RuntimeError::InvalidTransaction(context) => invalid_tx(context),
+        other => tx_error(RpcTransactionError::InternalError { debug_info: other.to_string() }),
+    }
+}
+
+/// `INVALID_TRANSACTION` for `context`, as the node sends it.
+pub fn invalid_tx(context: InvalidTxError) -> RpcError {
+    tx_error(RpcTransactionError::InvalidTransaction { context })
 }

@@ -4,7 +4,7 @@
 //! node's request, answer and error shapes (near-jsonrpc-primitives); the reads are in `views`,
 //! `query` and `changes`, the shared helpers in `params` and `errors`.
 
-use super::errors::{tx_error, Reply};
+use super::errors::{invalid_tx, tx_error, Reply};
 use super::params::parse;
 use super::{changes, query, views, Context};
 use near_jsonrpc_primitives::errors::RpcError;
@@ -105,8 +105,7 @@ fn accept(rt: &Runtime, tx: SignedTransaction, then: Then) -> Answer {
         };
     }
     let t = &tx.transaction;
-    let invalid =
-        |context| Answer::Now(Err(tx_error(RpcTransactionError::InvalidTransaction { context })));
+    let invalid = |context| Answer::Now(Err(invalid_tx(context)));
     if !tx.signature.verify(hash.as_ref(), t.public_key()) {
         return invalid(InvalidTxError::InvalidSignature);
     }

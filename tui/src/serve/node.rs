@@ -237,8 +237,7 @@ impl Node {
                 let hash = match self.rt.submit_signed(*tx) {
                     Ok(hash) => hash,
                     Err(err) => {
-                        let reason = err.to_string();
-                        let _ = call.reply.send(Err(super::errors::rejected(&reason)));
+                        let _ = call.reply.send(Err(super::errors::rejected(err)));
                         return;
                     }
                 };

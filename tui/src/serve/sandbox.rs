@@ -88,13 +88,12 @@ fn validator(rt: &Runtime) -> Result<ValidatorStakeViewV1, RpcError> {
     Ok(ValidatorStakeViewV1 { account_id, public_key: key.public_key, stake })
 }
 
-/// The block an epoch reference names (the embedded chain's epoch ids are all the same: an
-/// epoch id names the head's epoch).
+/// The block an epoch reference names (an epoch id: that epoch's latest block).
 fn epoch_block<'a>(rt: &'a Runtime, reference: &EpochReference) -> Option<&'a BlockHeaderView> {
     match reference {
         EpochReference::BlockId(id) => resolve_block(rt, &BlockReference::BlockId(id.clone())),
-        EpochReference::EpochId(id) if id.0 != rt.head().epoch_id => None,
-        EpochReference::EpochId(_) | EpochReference::Latest => Some(rt.head()),
+        EpochReference::EpochId(id) => rt.epoch_last_block(&id.0),
+        EpochReference::Latest => Some(rt.head()),
     }
 }
 

@@ -58,7 +58,7 @@ pub fn tx_response(rt: &Runtime, tx: &CryptoHash, receipts: bool) -> Reply {
             }
             Ok(body)
         }
-        TxStatus::Rejected(reason) => Err(super::errors::rejected(&reason)),
+        TxStatus::Rejected(reason) => Err(super::errors::invalid_tx(reason)),
         TxStatus::Unknown if rt.knows_tx(tx) => {
             Ok(serde_json::json!({ "final_execution_status": "NONE" }))
         }

@@ -57,6 +57,7 @@ mod run_expect;
 mod run_json;
 mod serve_changes;
 mod serve_flow;
+mod serve_invalid_tx;
 mod serve_past;
 mod serve_rpc;
 mod serve_sandbox;

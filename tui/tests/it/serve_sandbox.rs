@@ -195,6 +195,18 @@ fn fast_forward_moves_heights_time_and_epochs_and_validators_answer() {
     let info = &validators["result"];
     assert_eq!(info["epoch_height"], 1 + (now - 1) / 60, "{validators}");
     assert_eq!(info["epoch_start_height"], 1 + (now - 1) / 60 * 60);
+    // Epoch ids as neard's: epoch 3's is the hash of block 60 (epoch 1's last); `status` and
+    // `validators` by epoch id name the same epochs.
+    assert!(now > 120 && start <= 60, "from epoch 1 to epoch 3: {start} -> {now}");
+    let block_60 = server.rpc("block", json!({"block_id": 60}))["result"]["header"].clone();
+    assert_eq!(head["epoch_id"], block_60["hash"], "{head}");
+    assert_eq!(before["epoch_id"], "11111111111111111111111111111111");
+    let status = server.rpc("status", Value::Null);
+    assert_eq!(status["result"]["sync_info"]["epoch_id"], head["epoch_id"], "{status}");
+    let by_id = server.rpc("validators", json!({"epoch_id": head["epoch_id"]}));
+    assert_eq!(by_id["result"]["epoch_start_height"], info["epoch_start_height"], "{by_id}");
+    let first = server.rpc("validators", json!({"epoch_id": before["epoch_id"]}));
+    assert_eq!(first["result"]["epoch_start_height"], 1, "{first}");
     let key: Value = serde_json::from_slice(&std::fs::read(&server.key_file).expect("key file"))
         .expect("key json");
     let me = &info["current_validators"][0];

@@ -93,6 +93,38 @@ async fn a_transfer_moves_the_amount_and_burns_its_fee() -> Res {
 }
 
 #[tokio::test]
+async fn a_transfer_beyond_the_balance_is_an_invalid_transaction() -> Res {
+    use near_jsonrpc_client::errors::{JsonRpcError, JsonRpcServerError};
+    use near_jsonrpc_primitives::types::transactions::RpcTransactionError;
+    use near_primitives::errors::InvalidTxError;
+    let worker = sandbox().await?;
+    let alice = worker.dev_create_account().await?;
+    let bob = worker.dev_create_account().await?;
+    let err = alice.transfer_near(bob.id(), NearToken::from_near(1_000)).await.expect_err("1000 N");
+    let balance = NearToken::from_near(100);
+    let text = format!("{err:?}");
+    assert!(text.contains("NotEnoughBalance"), "{text}");
+    assert!(text.contains(&balance.as_yoctonear().to_string()), "names the balance: {text}");
+    // near-jsonrpc-client read the node's typed error, as from neard.
+    let inner = err.into_inner().map_err(|e| format!("no inner error: {e}"))?;
+    let typed =
+        inner.downcast::<JsonRpcError<RpcTransactionError>>().map_err(|e| format!("{e}"))?;
+    let JsonRpcError::ServerError(JsonRpcServerError::HandlerError(
+        RpcTransactionError::InvalidTransaction {
+            context: InvalidTxError::NotEnoughBalance { signer_id, balance: had, cost },
+        },
+    )) = *typed
+    else {
+        return Err(format!("not NotEnoughBalance: {typed:?}").into());
+    };
+    assert_eq!(&signer_id, alice.id());
+    assert_eq!(had.as_yoctonear(), balance.as_yoctonear());
+    assert!(cost.as_yoctonear() > NearToken::from_near(1_000).as_yoctonear(), "{cost:?}");
+    assert_eq!(alice.view_account().await?.balance, balance, "nothing was charged");
+    Ok(())
+}
+
+#[tokio::test]
 async fn a_call_to_a_missing_account_fails_in_its_receipt() -> Res {
     let worker = sandbox().await?;
     let alice = worker.dev_create_account().await?;

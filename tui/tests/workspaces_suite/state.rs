@@ -2,9 +2,30 @@
 
 use crate::sandbox;
 use crate::workspaces_common::{deploy, wasm, Res};
+use near_workspaces::network::Sandbox;
 use near_workspaces::types::{KeyType, NearToken, SecretKey};
-use near_workspaces::{AccessKey, Account, AccountDetailsPatch};
+use near_workspaces::{AccessKey, Account, AccountDetailsPatch, Worker};
 use serde_json::json;
+
+/// Blocks per epoch of near-sandbox's genesis.
+const EPOCH_LENGTH: u64 = 60;
+
+/// The default (all-zero) hash, in base58.
+const ZERO_HASH: &str = "11111111111111111111111111111111";
+
+/// The epoch (1, 2, ...) of a block height: epochs start at heights 1, 61, 121, ...
+fn epoch(height: u64) -> u64 {
+    1 + height.saturating_sub(1) / EPOCH_LENGTH
+}
+
+/// The id neard gives the epoch of `height`: the hash of the last block of the epoch two
+/// before (the genesis block for epoch 2); all zeros for epoch 1.
+async fn epoch_id_at(worker: &Worker<Sandbox>, height: u64) -> Res<String> {
+    match epoch(height) {
+        1 => Ok(ZERO_HASH.to_owned()),
+        e => Ok(worker.view_block().block_height((e - 2) * EPOCH_LENGTH).await?.hash().to_string()),
+    }
+}
 
 #[tokio::test]
 async fn view_state_holds_the_contract_storage() -> Res {
@@ -140,5 +161,11 @@ async fn fast_forward_advances_the_height_by_the_delta() -> Res {
         before.timestamp(),
         after.timestamp()
     );
+    // The epoch id changed where neard's does: epoch T's id is the hash of epoch T-2's last
+    // block (the genesis block for epoch 2), the first epoch's id is all zeros.
+    assert!(epoch(after.height()) > epoch(before.height()), "a new epoch");
+    assert_eq!(before.epoch_id().to_string(), epoch_id_at(&worker, before.height()).await?);
+    assert_eq!(after.epoch_id().to_string(), epoch_id_at(&worker, after.height()).await?);
+    assert_ne!(after.epoch_id(), before.epoch_id());
     Ok(())
 }

@@ -87,7 +87,9 @@ fn settle(rt: &mut Runtime, pending: &[(String, CryptoHash)]) -> Result<(), Stri
                 FinalExecutionStatus::Failure(err) => return Err(format!("{step} failed: {err}")),
                 other => return Err(format!("{step} did not finish: {other:?}")),
             },
-            TxStatus::Rejected(reason) => return Err(format!("{step} rejected: {reason}")),
+            TxStatus::Rejected(reason) => {
+                return Err(format!("{step} rejected: {}", nearviz_runtime::rejection(&reason)))
+            }
             TxStatus::Unknown => return Err(format!("{step}: transaction lost")),
         }
     }

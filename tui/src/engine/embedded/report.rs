@@ -41,13 +41,16 @@ impl Tracked {
         let mut events = Vec::new();
         let (reply, done) = match rt.tx_status(&self.tx) {
             TxStatus::Unknown => (TxStatusReply::Unknown, None),
-            TxStatus::Rejected(reason) => (
-                TxStatusReply::Error {
-                    name: "INVALID_TRANSACTION".to_owned(),
-                    message: reason.clone(),
-                },
-                Some(Some(reason)),
-            ),
+            TxStatus::Rejected(reason) => {
+                let reason = nearviz_runtime::rejection(&reason);
+                (
+                    TxStatusReply::Error {
+                        name: "INVALID_TRANSACTION".to_owned(),
+                        message: reason.clone(),
+                    },
+                    Some(Some(reason)),
+                )
+            }
             TxStatus::Known { status, outcome } => {
                 let fo = &outcome.final_outcome;
                 let blocks = std::iter::once(fo.transaction_outcome.block_hash)
