@@ -89,7 +89,11 @@ pub async fn run(
     if session.info.is_some() {
         // Buffered: stdout alone flushes at every line (a pretty JSON of 1,000 calls has ~10^6).
         let mut stdout = std::io::BufWriter::new(std::io::stdout().lock());
-        output.write(&session.trace.dag(), &mut stdout).context("writing the output")?;
+        // The DAG is all the output reads: built from the trace as it is freed (every outcome
+        // and state change, the largest part of a long run's memory), so neither the DAG nor
+        // the writer grows the peak.
+        let dag = std::mem::take(&mut session.trace).into_dag();
+        output.write(&dag, &mut stdout).context("writing the output")?;
         stdout.flush().context("writing the output")?;
     }
     if let Err(save_error) = saved {

@@ -264,4 +264,18 @@ impl Trace {
     pub fn dag(&self) -> Dag {
         build(self)
     }
+
+    /// The same DAG as [`Trace::dag`], consuming the trace: each transaction's view and its
+    /// receipts' state changes are freed once its node is built (a node reads only its own
+    /// transaction's view and receipts' changes, besides the headers and early receipt views),
+    /// so the nodes' copies of the changes reuse that memory instead of adding to the peak.
+    pub fn into_dag(mut self) -> Dag {
+        let mut transactions = Vec::with_capacity(self.transactions().len());
+        for i in 0..self.transactions().len() {
+            let node = build_tx(&self, &self.transactions()[i]);
+            self.forget(i, node.receipts.iter().map(|r| r.id.0));
+            transactions.push(node);
+        }
+        Dag { transactions }
+    }
 }

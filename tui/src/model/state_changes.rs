@@ -215,6 +215,13 @@ impl StateLog {
         self.by_cause.get(hash).map_or(&[], Vec::as_slice)
     }
 
+    /// Frees the changes caused by `hash` (kept and reverted), for a reader that took what it
+    /// needed of them ([`super::Trace::into_dag`]).
+    pub(super) fn forget(&mut self, hash: &CryptoHash) {
+        self.by_cause.remove(hash);
+        self.reverted.remove(hash);
+    }
+
     /// Embedded runtime: what this receipt wrote before it failed and was rolled back.
     pub fn reverted_of(&self, hash: &CryptoHash) -> &[StateChange] {
         self.reverted.get(hash).map_or(&[], Vec::as_slice)

@@ -162,6 +162,17 @@ impl Trace {
         }
     }
 
+    /// Frees the view of the `i`th transaction and the state changes of `receipts` (see
+    /// [`Trace::into_dag`]).
+    pub(super) fn forget(&mut self, i: usize, receipts: impl Iterator<Item = CryptoHash>) {
+        if let Some(t) = self.txs.get_mut(i) {
+            t.outcome = None;
+        }
+        for id in receipts {
+            self.state.forget(&id);
+        }
+    }
+
     /// Transactions in the order they were first seen.
     pub fn transactions(&self) -> &[TxTrace] {
         &self.txs

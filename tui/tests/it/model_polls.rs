@@ -218,3 +218,25 @@ fn weights_scenario() {
     let (a, b) = (burns[0].gas_attached.as_gas(), burns[1].gas_attached.as_gas());
     assert!(b.abs_diff(3 * a) <= 3, "1:3 split: {a} {b}");
 }
+
+/// `Trace::into_dag` (what `nearviz run` prints from, freeing the trace as it goes) builds the
+/// same DAG as `Trace::dag`: for each capture and state recording, and for one trace holding
+/// all of them (many transactions, state changes and headers side by side).
+#[test]
+fn into_dag_builds_the_same_dag_as_dag() {
+    let mut paths = captures();
+    paths.extend(STATE_CALLS.iter().map(|c| state(c)));
+    let mut all = Trace::new();
+    for path in &paths {
+        let events: Vec<ChainEvent> = fixture::load(path).expect("load").chain_events().collect();
+        let trace = Trace::from_events(events.clone());
+        let expected = format!("{:?}", trace.dag());
+        assert_eq!(format!("{:?}", trace.into_dag()), expected, "{}", path.display());
+        for event in events {
+            all.apply(event);
+        }
+    }
+    let expected = all.dag();
+    assert!(expected.transactions.len() > 10, "{} transactions", expected.transactions.len());
+    assert_eq!(format!("{:?}", all.into_dag()), format!("{expected:?}"));
+}
