@@ -83,7 +83,7 @@ fn step_keys(line: &str) -> usize {
     while let Some(at) = rest.find("call") {
         let before = rest[..at].trim_end().chars().last();
         let after = rest[at + 4..].trim_start();
-        if matches!(before, Some('{' | ',')) && after.starts_with('=') {
+        if before.is_some_and(|c| "{,".contains(c)) && after.starts_with('=') {
             count += 1;
         }
         rest = &rest[at + 4..];

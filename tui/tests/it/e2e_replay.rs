@@ -1,13 +1,14 @@
 //! The real `nearviz` binary in a real terminal (tmux): replay a reference capture, read the
 //! screen, drive it with keys, quit, and check the terminal came back.
 
-use crate::tmux::{nearviz_binary, repo_root, Tmux};
+use crate::model_common::capture as reference_capture;
+use crate::tmux::{nearviz_binary, Tmux};
 use std::process::Command;
 
 #[test]
 fn replay_plays_a_capture_and_quits_cleanly() {
     let bin = nearviz_binary();
-    let capture = repo_root().join("fixtures/reference/captures/multiple_contracts.json");
+    let capture = reference_capture("multiple_contracts");
     let log = tempfile::NamedTempFile::new().expect("log file");
     let command = format!(
         "{} replay {} --log {}; echo \"nearviz exited with $?\"; sleep 60",
@@ -50,7 +51,7 @@ fn replay_plays_a_capture_and_quits_cleanly() {
 #[test]
 fn a_tiny_terminal_is_told_its_minimum_size() {
     let bin = nearviz_binary();
-    let capture = repo_root().join("fixtures/reference/captures/query_greeting.json");
+    let capture = reference_capture("query_greeting");
     let command = format!("{} replay {} --log /dev/null", bin.display(), capture.display());
     let tmux = Tmux::start("tiny", 50, 12, &command);
     let screen = tmux.wait_for("the size message", |s| s.contains("at least 70×18"));

@@ -5,18 +5,13 @@
 //! Tests that need tmux FAIL when it is missing (CI installs it): a skipped end-to-end test
 //! would pass silently.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
 /// The `nearviz` binary cargo built for these tests.
 pub fn nearviz_binary() -> PathBuf {
     PathBuf::from(env!("CARGO_BIN_EXE_nearviz"))
-}
-
-/// The repository's root (fixtures live in `fixtures/`).
-pub fn repo_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 /// Panics with a clear message when tmux is not installed.
