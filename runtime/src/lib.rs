@@ -41,6 +41,6 @@ pub use error::RuntimeError;
 pub use past::StateAt;
 pub use records::RecordOrigin;
 pub use remote::{Remote, RemoteError, RemoteState, StorageItems};
-pub use status::TxStatus;
+pub use status::{TxProgress, TxStatus};
 pub use transactions::rejection;
 pub use views::{BlockContents, ViewError, MAX_GAS_BURNT_VIEW};

@@ -1,12 +1,12 @@
 //! What `EXPERIMENTAL_tx_status` would answer for a transaction of the embedded chain.
 
-use crate::chain::Runtime;
+use crate::chain::{ReceiptRecord, Runtime};
 use near_primitives::errors::InvalidTxError;
 use near_primitives::hash::CryptoHash;
 use near_primitives::views::{
-    ExecutionOutcomeWithIdView, ExecutionStatusView, FinalExecutionOutcomeView,
-    FinalExecutionOutcomeWithReceiptView, FinalExecutionStatus, ReceiptView, SignedTransactionView,
-    TxExecutionStatus,
+    ExecutionOutcomeView, ExecutionOutcomeWithIdView, ExecutionStatusView,
+    FinalExecutionOutcomeView, FinalExecutionOutcomeWithReceiptView, FinalExecutionStatus,
+    ReceiptView, SignedTransactionView, TxExecutionStatus,
 };
 
 /// A transaction as the RPC reports it.
@@ -20,8 +20,32 @@ pub enum TxStatus {
     Rejected(InvalidTxError),
 }
 
+/// How far a transaction got: what [`Runtime::tx_status`] answers, without building its views.
+/// Two calls that return equal progress return the same outcomes (same receipts, same result).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum TxProgress {
+    Unknown,
+    Rejected,
+    Known {
+        status: TxExecutionStatus,
+        /// The height of the block that included the transaction.
+        included_at: u64,
+        /// How many of its receipts ran (the outcomes `tx_status` lists).
+        executed: usize,
+        result: FinalExecutionStatus,
+    },
+}
+
 /// Blocks on top of a block before it is final (doomslug finality in a one-validator chain).
 const FINALITY_DEPTH: u64 = 2;
+
+/// A transaction's receipts that ran, found from the transaction, and what they tell.
+struct Walk<'a> {
+    /// Depth-first from the transaction, as a node lists them.
+    executed: Vec<&'a ReceiptRecord>,
+    status: TxExecutionStatus,
+    result: FinalExecutionStatus,
+}
 
 impl Runtime {
     /// The status of transaction `hash`, like `EXPERIMENTAL_tx_status` with `wait_until: NONE`.
@@ -34,58 +58,85 @@ impl Runtime {
         else {
             return TxStatus::Unknown;
         };
+        let walk = self.walk(hash, tx_outcome, tx_height);
         let transaction_outcome = ExecutionOutcomeWithIdView {
             proof: Vec::new(),
             block_hash: tx_block,
             id: *hash,
             outcome: tx_outcome.clone(),
         };
-        // Outcomes in depth-first order from the transaction, as a node lists them.
-        let mut receipts_outcome = Vec::new();
-        let mut receipts: Vec<ReceiptView> = Vec::new();
-        let mut heights = vec![tx_height];
+        let final_outcome = FinalExecutionOutcomeView {
+            status: walk.result,
+            transaction: SignedTransactionView::from(record.tx.clone()),
+            transaction_outcome,
+            receipts_outcome: walk.executed.iter().map(|r| r.outcome.clone()).collect(),
+        };
+        let receipts: Vec<ReceiptView> = walk.executed.iter().map(|r| r.view.clone()).collect();
+        TxStatus::Known {
+            status: walk.status,
+            outcome: Box::new(FinalExecutionOutcomeWithReceiptView { final_outcome, receipts }),
+        }
+    }
+
+    /// How far transaction `hash` got ([`TxProgress`]): a follower asks this every block and
+    /// builds the views of [`Self::tx_status`] only when it changed.
+    pub fn tx_progress(&self, hash: &CryptoHash) -> TxProgress {
+        let Some(record) = self.txs.get(hash) else { return TxProgress::Unknown };
+        if record.rejected.is_some() {
+            return TxProgress::Rejected;
+        }
+        let (Some((_, included_at)), Some(tx_outcome)) = (record.included, &record.outcome) else {
+            return TxProgress::Unknown;
+        };
+        let walk = self.walk(hash, tx_outcome, included_at);
+        TxProgress::Known {
+            status: walk.status,
+            included_at,
+            executed: walk.executed.len(),
+            result: walk.result,
+        }
+    }
+
+    /// The receipts of a transaction (its outcome `tx_outcome`, included at `tx_height`) that
+    /// ran, and its status by the node's rules.
+    fn walk(
+        &self,
+        hash: &CryptoHash,
+        tx_outcome: &ExecutionOutcomeView,
+        tx_height: u64,
+    ) -> Walk<'_> {
+        let mut executed = Vec::new();
         let mut stack: Vec<CryptoHash> = tx_outcome.receipt_ids.iter().rev().copied().collect();
         // The node's rule: executed once every receipt but refunds has run.
         let mut waiting = false;
         while let Some(id) = stack.pop() {
-            let Some(executed) = self.receipts.get(&id) else {
+            let Some(record) = self.receipts.get(&id) else {
                 waiting |= !self.is_pending_refund(&id);
                 continue;
             };
-            receipts_outcome.push(executed.outcome.clone());
-            receipts.push(executed.view.clone());
-            heights.push(executed.height);
-            stack.extend(executed.outcome.outcome.receipt_ids.iter().rev().copied());
+            executed.push(record.as_ref());
+            stack.extend(record.outcome.outcome.receipt_ids.iter().rev().copied());
         }
-        let status = self.final_status(&tx_outcome.status);
+        let result = self.final_status(&tx_outcome.status);
         let head = self.head().height;
         let is_final = |h: u64| h + FINALITY_DEPTH <= head;
         let all_done = self.in_flight.get(hash).copied().unwrap_or(0) == 0;
         let resolved = !waiting
-            && !matches!(status, FinalExecutionStatus::NotStarted | FinalExecutionStatus::Started);
-        let execution_status = if !resolved {
+            && !matches!(result, FinalExecutionStatus::NotStarted | FinalExecutionStatus::Started);
+        let status = if !resolved {
             if is_final(tx_height) {
                 TxExecutionStatus::IncludedFinal
             } else {
                 TxExecutionStatus::Included
             }
-        } else if all_done && heights.iter().all(|h| is_final(*h)) {
+        } else if all_done && is_final(tx_height) && executed.iter().all(|r| is_final(r.height)) {
             TxExecutionStatus::Final
         } else if is_final(tx_height) {
             TxExecutionStatus::Executed
         } else {
             TxExecutionStatus::ExecutedOptimistic
         };
-        let final_outcome = FinalExecutionOutcomeView {
-            status,
-            transaction: SignedTransactionView::from(record.tx.clone()),
-            transaction_outcome,
-            receipts_outcome,
-        };
-        TxStatus::Known {
-            status: execution_status,
-            outcome: Box::new(FinalExecutionOutcomeWithReceiptView { final_outcome, receipts }),
-        }
+        Walk { executed, status, result }
     }
 
     /// Follows `SuccessReceiptId` links from the transaction to the value or failure it ends in.

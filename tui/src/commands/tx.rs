@@ -21,7 +21,6 @@ use serde_json::json;
 use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
-use tokio::sync::mpsc;
 
 /// A transaction to show, checked.
 #[derive(Clone, Debug)]
@@ -125,7 +124,7 @@ pub(super) async fn watch(
     opts: FollowOptions,
     recorder: &mut Recorder,
 ) -> Result<(), FollowError> {
-    let (events_tx, mut events_rx) = mpsc::channel(EVENT_CHANNEL_CAPACITY);
+    let (events_tx, mut events_rx) = crate::engine::event_channel(EVENT_CHANNEL_CAPACITY);
     let watcher = rpc::watch_tx(client.clone(), target.tx, target.sender.clone(), events_tx, opts);
     let collect = async {
         while let Some(event) = events_rx.recv().await {

@@ -117,14 +117,13 @@ fn run(scenario: &Scenario, opts: &EmbeddedOptions, mut side: EngineSide) {
             }
             _ => side.commands.try_recv(),
         };
-        match command {
-            Ok(EngineCommand::Shutdown) | Err(TryRecvError::Disconnected) => return,
-            Ok(EngineCommand::Send(call)) => followers.send(&mut runtime, &call),
-            Ok(EngineCommand::ProduceBlock) => {
-                if !followers.block(&mut runtime) {
-                    return;
-                }
+        let running = match command {
+            Ok(EngineCommand::Shutdown) | Err(TryRecvError::Disconnected) => false,
+            Ok(EngineCommand::Send(call)) => {
+                followers.send(&mut runtime, &call);
+                true
             }
+            Ok(EngineCommand::ProduceBlock) => followers.block(&mut runtime),
             Ok(EngineCommand::SetManualBlocks(manual)) => {
                 pacing = match (manual, pacing) {
                     (true, _) => Pacing::Manual,
@@ -132,26 +131,27 @@ fn run(scenario: &Scenario, opts: &EmbeddedOptions, mut side: EngineSide) {
                     (false, other) => other,
                 };
                 next_block = Instant::now() + interval_of(pacing);
+                true
             }
             Err(TryRecvError::Empty) => match pacing {
-                Pacing::AsFastAsPossible => {
-                    if !followers.block(&mut runtime) {
-                        return;
-                    }
-                }
+                Pacing::AsFastAsPossible => followers.block(&mut runtime),
                 Pacing::Timer(interval) => {
                     let now = Instant::now();
                     if now >= next_block {
-                        if !followers.block(&mut runtime) {
-                            return;
-                        }
                         next_block = (next_block + interval).max(now);
+                        followers.block(&mut runtime)
                     } else {
                         std::thread::sleep((next_block - now).min(Duration::from_millis(5)));
+                        true
                     }
                 }
-                Pacing::Manual => {}
+                Pacing::Manual => true,
             },
+        };
+        // Headless runs make blocks back to back: their events go out once per call.
+        followers.flush(running && pacing == Pacing::AsFastAsPossible);
+        if !running {
+            return;
         }
     }
 }

@@ -10,7 +10,10 @@ use crate::chain::ChainEvent;
 use crate::scenario::Call;
 use tokio::sync::mpsc;
 
-/// How many events may wait in an engine's channel before the engine waits for the app.
+pub use channel::{event_channel, EventReceiver, EventSender};
+
+/// How many messages (events, or a block's events) may wait in an engine's channel before the
+/// engine waits for the app.
 pub const EVENT_CHANNEL_CAPACITY: usize = 1024;
 
 /// Which engine runs the chain.
@@ -148,15 +151,15 @@ pub enum EngineCommand {
 /// The app's end of a running engine.
 pub struct EngineHandle {
     pub commands: mpsc::Sender<EngineCommand>,
-    pub events: mpsc::Receiver<EngineEvent>,
+    pub events: EventReceiver,
     pub task: tokio::task::JoinHandle<()>,
 }
 
 impl EngineHandle {
     /// Channels for a new engine: the engine task keeps the returned `EngineSide`.
-    pub fn channels() -> (EngineSide, mpsc::Sender<EngineCommand>, mpsc::Receiver<EngineEvent>) {
+    pub fn channels() -> (EngineSide, mpsc::Sender<EngineCommand>, EventReceiver) {
         let (cmd_tx, cmd_rx) = mpsc::channel(64);
-        let (ev_tx, ev_rx) = mpsc::channel(EVENT_CHANNEL_CAPACITY);
+        let (ev_tx, ev_rx) = event_channel(EVENT_CHANNEL_CAPACITY);
         (EngineSide { commands: cmd_rx, events: ev_tx }, cmd_tx, ev_rx)
     }
 }
@@ -164,9 +167,10 @@ impl EngineHandle {
 /// The engine task's end of the channels.
 pub struct EngineSide {
     pub commands: mpsc::Receiver<EngineCommand>,
-    pub events: mpsc::Sender<EngineEvent>,
+    pub events: EventSender,
 }
 
+mod channel;
 pub mod embedded;
 pub mod journal;
 pub mod rpc;

@@ -35,6 +35,7 @@ pub use setup::{connect, Deployment, SetupTimings};
 
 use crate::chain::{ChainEvent, TxStatusReply};
 use crate::engine::rpc::{follow_tx, FollowOptions, RpcClient};
+use crate::engine::EventSender;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, CallStep, Scenario};
 use serde_json::json;
@@ -253,10 +254,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
 }
 
 /// Resolves on `Shutdown` or when the app drops its end; calls sent meanwhile are refused.
-async fn wait_for_shutdown(
-    commands: &mut mpsc::Receiver<EngineCommand>,
-    events: &mpsc::Sender<EngineEvent>,
-) {
+async fn wait_for_shutdown(commands: &mut mpsc::Receiver<EngineCommand>, events: &EventSender) {
     while let Some(command) = commands.recv().await {
         match command {
             EngineCommand::Shutdown => return,
@@ -273,7 +271,7 @@ async fn wait_for_shutdown(
 struct NodeLink {
     deployment: Deployment,
     client: RpcClient,
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
     follow: FollowOptions,
     started: Instant,
 }

@@ -16,6 +16,7 @@ use crate::chain::{ChainEvent, TxHash};
 use crate::engine::rpc::client::RpcClient;
 use crate::engine::rpc::follow::{follow_tx, FollowOptions};
 use crate::engine::rpc::response::envelope;
+use crate::engine::EventSender;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
@@ -25,7 +26,6 @@ use orphans::{
 use serde_json::{json, Value};
 use std::collections::HashSet;
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// How `watch` follows.
@@ -147,9 +147,9 @@ enum Lookup {
 struct Watch {
     client: RpcClient,
     opts: WatchOptions,
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
     /// Where the followers send (through the forwarder that notes their receipts).
-    follow_events: mpsc::Sender<EngineEvent>,
+    follow_events: EventSender,
     known: Known,
     pending: Vec<Pending>,
     txs: BlockTxs,

@@ -125,43 +125,71 @@ fn reads_sibling(receipt: &ReceiptNode, callback: &ReceiptNode) -> bool {
 }
 
 /// Every receipt of another transaction of `dag` that ran inside one of `tx`'s windows, by
-/// window, then by block.
+/// window, then by block. (For many transactions, build one [`RanOn`] and ask it.)
 pub fn overlaps(dag: &Dag, tx: &TxNode) -> Vec<WindowOverlap> {
-    let mut found = Vec::new();
-    for window in windows(tx) {
-        let window = &window;
-        let callback = tx.receipts.iter().find(|r| r.id == window.callback);
-        let mut inside: Vec<WindowOverlap> = dag
-            .transactions
-            .iter()
-            .filter(|other| other.hash != tx.hash)
-            .flat_map(|other| {
-                other.receipts.iter().filter_map(move |r| {
-                    let block = r.block_height?;
-                    let runs_here = r.receiver.as_ref() == Some(&window.account) && !r.is_refund;
-                    (runs_here && window.holds(r, callback)).then(|| WindowOverlap {
-                        receipt: window.receipt,
-                        callback: window.callback,
-                        account: window.account.clone(),
-                        other_tx: other.hash,
-                        other_receipt: r.id,
-                        block,
-                    })
-                })
-            })
-            .collect();
-        inside.sort_by_key(|o| o.block);
-        found.extend(inside);
+    if windows(tx).is_empty() {
+        return Vec::new();
     }
-    found
+    RanOn::of(dag).overlaps(tx)
+}
+
+/// The receipts of a DAG that ran, by the account they ran on, in block order (refunds left
+/// out): what a window can hold, found without scanning every transaction per window.
+pub struct RanOn<'a> {
+    by_account: HashMap<&'a AccountId, Vec<(&'a TxNode, &'a ReceiptNode, u64)>>,
+}
+
+impl<'a> RanOn<'a> {
+    pub fn of(dag: &'a Dag) -> Self {
+        let mut by_account: HashMap<&AccountId, Vec<(&TxNode, &ReceiptNode, u64)>> = HashMap::new();
+        for tx in &dag.transactions {
+            for r in &tx.receipts {
+                if let (Some(account), Some(block), false) =
+                    (&r.receiver, r.block_height, r.is_refund)
+                {
+                    by_account.entry(account).or_default().push((tx, r, block));
+                }
+            }
+        }
+        // Stable: within a block, the DAG's order.
+        for ran in by_account.values_mut() {
+            ran.sort_by_key(|&(_, _, block)| block);
+        }
+        RanOn { by_account }
+    }
+
+    /// [`overlaps`] of `tx`, one of the DAG's transactions.
+    pub fn overlaps(&self, tx: &TxNode) -> Vec<WindowOverlap> {
+        let mut found = Vec::new();
+        for window in windows(tx) {
+            let Some(ran) = self.by_account.get(&window.account) else { continue };
+            let callback = tx.receipts.iter().find(|r| r.id == window.callback);
+            // The window starts after its first block; it ends at the callback's block (those
+            // before the callback there are inside) or stays open.
+            let first = ran.partition_point(|&(_, _, block)| block <= window.from_block);
+            let end = window.to_block.map_or(ran.len(), |to| ran.partition_point(|e| e.2 <= to));
+            found.extend(ran[first..end].iter().filter_map(|&(other, r, block)| {
+                (other.hash != tx.hash && window.holds(r, callback)).then(|| WindowOverlap {
+                    receipt: window.receipt,
+                    callback: window.callback,
+                    account: window.account.clone(),
+                    other_tx: other.hash,
+                    other_receipt: r.id,
+                    block,
+                })
+            }));
+        }
+        found
+    }
 }
 
 /// Overlaps of every transaction of the session, in the DAG's order (transactions with none
 /// are left out).
 pub fn all_overlaps(dag: &Dag) -> Vec<(TxHash, Vec<WindowOverlap>)> {
+    let ran_on = RanOn::of(dag);
     dag.transactions
         .iter()
-        .map(|tx| (tx.hash, overlaps(dag, tx)))
+        .map(|tx| (tx.hash, ran_on.overlaps(tx)))
         .filter(|(_, found)| !found.is_empty())
         .collect()
 }

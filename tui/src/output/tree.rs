@@ -22,12 +22,13 @@ use std::collections::{HashMap, HashSet};
 use std::io::{self, Write};
 
 pub fn write(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
+    let ran_on = window::RanOn::of(dag);
     for (i, tx) in dag.transactions.iter().enumerate() {
         if i > 0 {
             writeln!(w)?;
         }
         write_tx(tx, w)?;
-        for line in window::messages(tx, &window::overlaps(dag, tx)) {
+        for line in window::messages(tx, &ran_on.overlaps(tx)) {
             writeln!(w, "   {line}")?;
         }
     }

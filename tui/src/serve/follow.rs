@@ -7,6 +7,7 @@ use crate::chain::{ChainEvent, TxHash};
 use crate::engine::embedded::{millis, Tracked};
 use crate::engine::journal::Journal;
 use crate::engine::EngineEvent;
+use crate::engine::EventSender;
 use near_primitives::action::Action;
 use near_primitives::hash::CryptoHash;
 use near_primitives::transaction::SignedTransaction;
@@ -14,7 +15,6 @@ use near_primitives::types::AccountId;
 use nearviz_runtime::Runtime;
 use std::collections::HashSet;
 use std::time::Instant;
-use tokio::sync::mpsc;
 
 /// Blocks a transaction is followed before it is reported stuck (yield without resume...).
 const MAX_BLOCKS_FOLLOWED: u32 = 600;
@@ -26,7 +26,7 @@ struct Followed {
 }
 
 pub struct Follower {
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
     followed: Vec<Followed>,
     sent_blocks: HashSet<CryptoHash>,
     started: Instant,
@@ -55,7 +55,7 @@ pub fn label(tx: &SignedTransaction) -> String {
 }
 
 impl Follower {
-    pub fn new(events: mpsc::Sender<EngineEvent>, journal: Option<Journal>) -> Self {
+    pub fn new(events: EventSender, journal: Option<Journal>) -> Self {
         Self {
             events,
             followed: Vec::new(),
@@ -116,8 +116,7 @@ impl Follower {
         if let Some(journal) = &mut self.journal {
             journal.append(&events);
         }
-        for event in events {
-            let _ = self.events.send(EngineEvent::Chain(event)).await;
-        }
+        // One message for the block: the app wakes once per block, not once per event.
+        let _ = self.events.send_all(events.into_iter().map(EngineEvent::Chain).collect()).await;
     }
 }

@@ -8,6 +8,7 @@ use super::wait::{Waiter, Waiters, WAIT_TIMEOUT};
 use super::{BlockPacing, Boot, Context, RpcCall};
 use crate::engine::embedded::boot;
 use crate::engine::journal::Journal;
+use crate::engine::EventSender;
 use crate::engine::{EngineCommand, EngineEvent, EngineId, EngineInfo, EngineSide};
 use crate::scenario::{Call, Scenario};
 use near_primitives::action::{Action, FunctionCallAction};
@@ -47,7 +48,7 @@ struct Node {
     waiters: Waiters,
     pace: Pace,
     next_block: Instant,
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
 }
 
 /// Runs on a blocking thread of the tokio runtime until the app shuts the engine down.
@@ -59,7 +60,7 @@ pub fn run(boot: Boot, opts: NodeOptions, side: EngineSide, calls: mpsc::Receive
 fn boot_scenario(
     scenario: &Scenario,
     opts: &NodeOptions,
-    events: &mpsc::Sender<EngineEvent>,
+    events: &EventSender,
 ) -> Result<Runtime, String> {
     let mut options = RuntimeOptions {
         protocol_version: opts.protocol_version,

@@ -19,6 +19,7 @@ mod tx;
 pub use state_changes::{permission_name, LedgerRowJson, LedgerSummaryJson, StateChangeJson};
 pub use tx::{ActionJson, GasCostJson, InputJson, ProgressJson, ReceiptJson, StatusJson, TxJson};
 
+use crate::model::window::RanOn;
 use crate::model::{Dag, Value};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
@@ -41,7 +42,10 @@ impl TraceJson {
     pub fn of(dag: &Dag) -> TraceJson {
         TraceJson {
             version: JSON_VERSION,
-            transactions: dag.transactions.iter().map(|t| TxJson::of(dag, t)).collect(),
+            transactions: {
+                let ran_on = RanOn::of(dag);
+                dag.transactions.iter().map(|t| TxJson::of(&ran_on, t)).collect()
+            },
         }
     }
 
@@ -72,8 +76,9 @@ struct TxStream<'a>(&'a Dag);
 impl Serialize for TxStream<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.0.transactions.len()))?;
+        let ran_on = RanOn::of(self.0);
         for tx in &self.0.transactions {
-            seq.serialize_element(&TxJson::of(self.0, tx))?;
+            seq.serialize_element(&TxJson::of(&ran_on, tx))?;
         }
         seq.end()
     }

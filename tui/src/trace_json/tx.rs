@@ -4,9 +4,9 @@ use super::state_changes::{self, LedgerRowJson, LedgerSummaryJson, StateChangeJs
 use super::{account, bytes_json, hash, value, value_json, yocto, yocto_string};
 use crate::chain::{ReceiptId, TxHash};
 use crate::model::gas_profile::{Category, Cost, GasProfile};
-use crate::model::window;
+use crate::model::window::RanOn;
 use crate::model::{
-    ActionInfo, Args, Dag, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
+    ActionInfo, Args, Failure, InputInfo, InputStatus, Outcome, Parent, Progress, ReceiptNode,
     Status, TxNode, Value,
 };
 use near_primitives::types::Gas;
@@ -175,7 +175,8 @@ pub struct WindowOverlapJson {
 }
 
 impl TxJson {
-    pub fn of(dag: &Dag, t: &TxNode) -> TxJson {
+    /// `t` as written, its window overlaps found in `ran_on` (the DAG's [`RanOn`]).
+    pub fn of(ran_on: &RanOn, t: &TxNode) -> TxJson {
         let progress = match &t.progress {
             Progress::Submitted => ProgressJson::Submitted,
             Progress::Node(s) => ProgressJson::Node { status: crate::chain::status_name(s).into() },
@@ -199,7 +200,7 @@ impl TxJson {
             state_changes: StateChangeJson::list(&t.state_changes),
             ledger: t.ledger.rows.iter().map(LedgerRowJson::of).collect(),
             ledger_summary: Some(LedgerSummaryJson::of(&t.ledger)),
-            window_overlaps: window_overlaps(dag, t),
+            window_overlaps: window_overlaps(ran_on, t),
         }
     }
 
@@ -241,8 +242,9 @@ impl TxJson {
     }
 }
 
-fn window_overlaps(dag: &Dag, t: &TxNode) -> Vec<WindowOverlapJson> {
-    window::overlaps(dag, t)
+fn window_overlaps(ran_on: &RanOn, t: &TxNode) -> Vec<WindowOverlapJson> {
+    ran_on
+        .overlaps(t)
         .iter()
         .map(|o| WindowOverlapJson {
             receipt: o.receipt.to_string(),

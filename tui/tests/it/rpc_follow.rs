@@ -13,7 +13,6 @@ use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 fn tx_hash(text: &str) -> TxHash {
@@ -32,7 +31,7 @@ async fn follow(
     opts: FollowOptions,
 ) -> (Vec<ChainEvent>, Result<(), FollowError>) {
     let client = RpcClient::with_timeout(url, Duration::from_millis(500)).expect("client");
-    let (events_tx, mut events_rx) = mpsc::channel(16);
+    let (events_tx, mut events_rx) = nearviz::engine::event_channel(16);
     let follower = tokio::spawn(follow_tx(
         client,
         tx_hash(tx),
@@ -160,7 +159,7 @@ async fn several_followers_run_concurrently_on_one_client() {
     let captures = Capture::all();
     let node = LoopbackRpc::start(capture_node(captures.clone(), 3)).await;
     let client = RpcClient::new(&node.url).expect("client");
-    let (events_tx, mut events_rx) = mpsc::channel(8);
+    let (events_tx, mut events_rx) = nearviz::engine::event_channel(8);
     let mut followers = Vec::new();
     for capture in &captures {
         followers.push(tokio::spawn(follow_tx(
@@ -417,7 +416,7 @@ async fn followers_needing_the_same_blocks_fetch_them_once() {
     let mut followers = Vec::new();
     let mut receivers = Vec::new();
     for copy in &copies {
-        let (events_tx, events_rx) = mpsc::channel(64);
+        let (events_tx, events_rx) = nearviz::engine::event_channel(64);
         receivers.push(events_rx);
         followers.push(tokio::spawn(follow_tx(
             client.clone(),

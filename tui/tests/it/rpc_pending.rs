@@ -20,12 +20,11 @@ use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 async fn follow(url: &str, capture: &Capture) -> Vec<ChainEvent> {
     let client = RpcClient::with_timeout(url, Duration::from_millis(500)).expect("client");
-    let (events_tx, mut events_rx) = mpsc::channel(16);
+    let (events_tx, mut events_rx) = nearviz::engine::event_channel(16);
     let tx = TxHash(capture.tx_hash.parse().expect("tx hash"));
     let sender: AccountId = capture.sender.parse().expect("sender");
     let follower =

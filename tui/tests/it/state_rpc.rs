@@ -11,7 +11,6 @@ use nearviz::model::{Before, ChangeValue, Trace};
 use serde_json::json;
 use std::collections::{HashMap, HashSet};
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 const EARLIER_STATE: &str =
@@ -41,7 +40,7 @@ fn befores() -> Befores {
 
 async fn follow(node: &LoopbackRpc, rec: &StateRecording) -> Vec<ChainEvent> {
     let client = RpcClient::with_timeout(&node.url, Duration::from_secs(2)).expect("client");
-    let (events_tx, mut events_rx) = mpsc::channel(16);
+    let (events_tx, mut events_rx) = nearviz::engine::event_channel(16);
     let opts = FollowOptions {
         poll_interval: Duration::from_millis(5),
         tx_timeout: Duration::from_secs(20),

@@ -5,6 +5,7 @@
 use crate::support::embedded;
 use nearviz::chain::{ChainEvent, TxHash};
 use nearviz::engine::embedded::Pacing;
+use nearviz::engine::EventReceiver;
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
 use nearviz::model::Trace;
 use nearviz::scenario::{Scenario, Source, BUILTIN_TOML};
@@ -23,7 +24,7 @@ fn scenario(after: u64) -> Scenario {
 
 struct Engine {
     commands: mpsc::Sender<EngineCommand>,
-    events: mpsc::Receiver<EngineEvent>,
+    events: EventReceiver,
     task: tokio::task::JoinHandle<()>,
     seen: Vec<ChainEvent>,
 }

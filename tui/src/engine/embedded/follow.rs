@@ -5,20 +5,23 @@
 use super::report::{millis, Tracked};
 use crate::chain::{BlockChanges, BlockHash, ChainEvent, PriorState, TxHash};
 use crate::engine::EngineEvent;
+use crate::engine::EventSender;
 use crate::scenario::Call;
 use near_primitives::action::{Action, FunctionCallAction};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{Balance, Gas};
-use nearviz_runtime::{BlockStateChanges, PriorValue, Runtime, TxStatus};
+use nearviz_runtime::{BlockStateChanges, PriorValue, Runtime, TxProgress};
 use std::collections::HashSet;
 use std::time::Instant;
-use tokio::sync::mpsc;
 
 use crate::scenario::CallStep;
 use std::collections::VecDeque;
 
 /// Blocks from submitting a transaction to the block that includes it: the next one made.
 const EMBEDDED_LAG: u64 = 1;
+
+/// Events held back at most before they are sent ([`Followers::flush`]).
+const OUTBOX_LIMIT: usize = 1024;
 
 /// The steps of a sequence not submitted yet.
 ///
@@ -35,7 +38,9 @@ struct Queued {
 
 /// Everything in flight, plus the blocks already reported.
 pub struct Followers {
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
+    /// What was produced since the last [`Followers::flush`], sent as one message.
+    outbox: Vec<EngineEvent>,
     followed: Vec<Tracked>,
     queued: Vec<Queued>,
     sent_blocks: HashSet<CryptoHash>,
@@ -43,9 +48,10 @@ pub struct Followers {
 }
 
 impl Followers {
-    pub fn new(events: mpsc::Sender<EngineEvent>) -> Self {
+    pub fn new(events: EventSender) -> Self {
         Self {
             events,
+            outbox: Vec::new(),
             followed: Vec::new(),
             queued: Vec::new(),
             sent_blocks: HashSet::new(),
@@ -65,9 +71,21 @@ impl Followers {
         let Some(first) = steps.pop_front() else {
             return self.call_failed(&call.name, "a sequence without steps".to_owned());
         };
-        let Some(previous) = self.submit(rt, &first) else { return };
-        self.queued.push(Queued { previous, rest: steps });
-        self.submit_due(rt);
+        if let Some(previous) = self.submit(rt, &first) {
+            self.queued.push(Queued { previous, rest: steps });
+            self.submit_due(rt);
+        }
+    }
+
+    /// Sends what was produced since the last flush as one message: at once, or with
+    /// `hold_while_busy` only once nothing is in flight (or [`OUTBOX_LIMIT`] events wait), so
+    /// that blocks made back to back wake the app once per call, not once per block.
+    pub fn flush(&mut self, hold_while_busy: bool) {
+        if hold_while_busy && !self.is_empty() && self.outbox.len() < OUTBOX_LIMIT {
+            return;
+        }
+        let events = std::mem::take(&mut self.outbox);
+        let _ = self.events.blocking_send_all(events);
     }
 
     /// Submits every queued step whose block comes next ([`CallStep::due`], the lag being one
@@ -144,7 +162,7 @@ impl Followers {
             label: step.label.clone(),
             at_ms,
         };
-        let _ = self.events.blocking_send(EngineEvent::Chain(submitted));
+        self.outbox.push(EngineEvent::Chain(submitted));
         let mut followed = Tracked::new(tx, resolved.signer);
         // Like a node polled right after sending: it does not know the transaction yet.
         if !self.report(&mut followed, rt) {
@@ -171,15 +189,13 @@ impl Followers {
     /// Sends what changed for `f` (see [`Tracked::report`]); true when it is done.
     fn report(&mut self, f: &mut Tracked, rt: &Runtime) -> bool {
         let (events, done) = f.report(rt, &mut self.sent_blocks);
-        for event in events {
-            let _ = self.events.blocking_send(EngineEvent::Chain(event));
-        }
+        self.outbox.extend(events.into_iter().map(EngineEvent::Chain));
         done
     }
 
     /// `call`: the call's name, or a step's label (`race_unsafe#2`).
-    fn call_failed(&self, call: &str, error: String) {
-        let _ = self.events.blocking_send(EngineEvent::CallFailed { call: call.to_owned(), error });
+    fn call_failed(&mut self, call: &str, error: String) {
+        self.outbox.push(EngineEvent::CallFailed { call: call.to_owned(), error });
     }
 }
 
@@ -191,13 +207,10 @@ enum Inclusion {
 
 /// The height of the block that included `tx`.
 fn inclusion_height(rt: &Runtime, tx: &CryptoHash) -> Inclusion {
-    match rt.tx_status(tx) {
-        TxStatus::Unknown => Inclusion::Pending,
-        TxStatus::Rejected(_) => Inclusion::Rejected,
-        TxStatus::Known { outcome, .. } => {
-            let hash = outcome.final_outcome.transaction_outcome.block_hash;
-            rt.block(&hash).map_or(Inclusion::Pending, |header| Inclusion::At(header.height))
-        }
+    match rt.tx_progress(tx) {
+        TxProgress::Unknown => Inclusion::Pending,
+        TxProgress::Rejected => Inclusion::Rejected,
+        TxProgress::Known { included_at, .. } => Inclusion::At(included_at),
     }
 }
 

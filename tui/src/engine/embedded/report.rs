@@ -10,7 +10,7 @@ use crate::chain::{BlockHash, ChainEvent, ReplyProgress, TxHash, TxPoll, TxStatu
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use near_primitives::views::TxExecutionStatus;
-use nearviz_runtime::{Runtime, TxStatus};
+use nearviz_runtime::{Runtime, TxProgress, TxStatus};
 use std::collections::HashSet;
 use std::time::Instant;
 
@@ -23,12 +23,21 @@ pub(crate) struct Tracked {
     last: Option<ReplyProgress>,
     /// Receipts whose view was sent before they ran.
     described: HashSet<CryptoHash>,
+    /// The runtime's progress at the last report: the views are built only when it moves.
+    seen: Option<TxProgress>,
 }
 
 impl Tracked {
     /// A transaction submitted now.
     pub fn new(tx: CryptoHash, sender: AccountId) -> Self {
-        Tracked { tx, sender, sent_at: Instant::now(), last: None, described: HashSet::new() }
+        Tracked {
+            tx,
+            sender,
+            sent_at: Instant::now(),
+            last: None,
+            described: HashSet::new(),
+            seen: None,
+        }
     }
 
     /// The events for the chain as it is now (`sent_blocks`: the blocks the follower already
@@ -38,6 +47,13 @@ impl Tracked {
         rt: &Runtime,
         sent_blocks: &mut HashSet<CryptoHash>,
     ) -> (Vec<ChainEvent>, bool) {
+        // Unchanged progress: the same outcomes as last time, so nothing new to report (and
+        // not done, or it would not be followed any more).
+        let progress = rt.tx_progress(&self.tx);
+        if self.seen.as_ref() == Some(&progress) {
+            return (Vec::new(), false);
+        }
+        self.seen = Some(progress);
         let mut events = Vec::new();
         let (reply, done) = match rt.tx_status(&self.tx) {
             TxStatus::Unknown => (TxStatusReply::Unknown, None),

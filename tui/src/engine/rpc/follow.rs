@@ -25,11 +25,11 @@ use super::state_changes;
 use crate::chain::status_name;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use crate::engine::EngineEvent;
+use crate::engine::EventSender;
 use near_primitives::types::AccountId;
 use near_primitives::views::{FinalExecutionOutcomeWithReceiptView, TxExecutionStatus};
 use std::collections::HashSet;
 use std::time::Duration;
-use tokio::sync::mpsc;
 use tokio::time::{Instant, MissedTickBehavior};
 
 /// How a follower polls and when it gives up.
@@ -116,7 +116,7 @@ pub async fn follow_tx(
     tx: TxHash,
     sender: AccountId,
     started_at: Instant,
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
     opts: FollowOptions,
 ) -> Result<(), FollowError> {
     let mut follower = Follower {
@@ -162,7 +162,7 @@ struct Follower {
     tx: TxHash,
     sender: AccountId,
     started_at: Instant,
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
     sent_blocks: HashSet<BlockHash>,
     /// What the last `TxPoll` sent said.
     last_sent: Option<TxStatusReply>,

@@ -22,11 +22,11 @@
 use super::client::RpcClient;
 use crate::chain::{ChainEvent, ReceiptId};
 use crate::engine::EngineEvent;
+use crate::engine::EventSender;
 use futures::FutureExt;
 use near_primitives::hash::CryptoHash;
 use near_primitives::views::FinalExecutionOutcomeWithReceiptView;
 use std::collections::{HashMap, HashSet};
-use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 /// Requests per receipt at most (the first, then retries at later polls).
@@ -50,7 +50,7 @@ impl Describer {
     pub fn describe(
         &mut self,
         client: &RpcClient,
-        events: &mpsc::Sender<EngineEvent>,
+        events: &EventSender,
         outcome: &FinalExecutionOutcomeWithReceiptView,
     ) {
         self.reap();

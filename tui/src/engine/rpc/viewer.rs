@@ -8,9 +8,9 @@
 use super::client::RpcClient;
 use super::follow::{follow_tx, FollowError, FollowOptions};
 use crate::chain::{ChainEvent, TxHash};
+use crate::engine::EventSender;
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle, EngineId, EngineInfo, EngineSide};
 use near_primitives::types::AccountId;
-use tokio::sync::mpsc;
 use tokio::time::Instant;
 
 /// `EngineInfo::name` of this engine.
@@ -85,7 +85,7 @@ pub async fn watch_tx(
     client: RpcClient,
     tx: TxHash,
     sender: AccountId,
-    events: mpsc::Sender<EngineEvent>,
+    events: EventSender,
     opts: FollowOptions,
 ) -> Result<(), FollowError> {
     let url = client.url().to_owned();

@@ -13,12 +13,12 @@
 
 use crate::chain::{ChainEvent, TxStatusReply};
 use crate::engine::EngineEvent;
+use crate::engine::{event_channel, EventSender};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashSet};
 use std::sync::{Arc, Mutex};
-use tokio::sync::mpsc;
 
 /// Blocks a receipt waits for the followers to name it before it is looked up.
 pub const SETTLE_BLOCKS: u64 = 3;
@@ -53,8 +53,8 @@ impl Known {
 
 /// A sender for the followers: their events go on to `out`, and the receipts their polls name
 /// become known.
-pub fn forwarder(known: Known, out: mpsc::Sender<EngineEvent>) -> mpsc::Sender<EngineEvent> {
-    let (tx, mut rx) = mpsc::channel::<EngineEvent>(256);
+pub fn forwarder(known: Known, out: EventSender) -> EventSender {
+    let (tx, mut rx) = event_channel(256);
     tokio::spawn(async move {
         while let Some(event) = rx.recv().await {
             if let EngineEvent::Chain(ChainEvent::TxPoll(poll)) = &event {

@@ -3,6 +3,7 @@
 
 use nearviz::chain::ChainEvent;
 use nearviz::engine::embedded::{spawn, EmbeddedOptions, Pacing};
+use nearviz::engine::EventReceiver;
 use nearviz::engine::{EngineCommand, EngineEvent, EngineHandle};
 use nearviz::scenario::Scenario;
 use tokio::sync::mpsc;
@@ -52,7 +53,7 @@ pub async fn call_events(call: &str) -> Vec<ChainEvent> {
 /// Drains the engine's events continuously (so it never waits on a full channel) and forwards
 /// its chain events; a call not sent or the engine going down fails the test.
 pub fn forward_chain(
-    mut events: mpsc::Receiver<EngineEvent>,
+    mut events: EventReceiver,
 ) -> (mpsc::UnboundedReceiver<ChainEvent>, JoinHandle<()>) {
     let (forward, chain) = mpsc::unbounded_channel();
     let drain = tokio::spawn(async move {
