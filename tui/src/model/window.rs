@@ -168,15 +168,16 @@ impl<'a> RanOn<'a> {
             // before the callback there are inside) or stays open.
             let first = ran.partition_point(|&(_, _, block)| block <= window.from_block);
             let end = window.to_block.map_or(ran.len(), |to| ran.partition_point(|e| e.2 <= to));
-            found.extend(ran[first..end].iter().filter_map(|&(other, r, block)| {
-                (other.hash != tx.hash && window.holds(r, callback)).then(|| WindowOverlap {
-                    receipt: window.receipt,
-                    callback: window.callback,
-                    account: window.account.clone(),
-                    other_tx: other.hash,
-                    other_receipt: r.id,
-                    block,
-                })
+            let inside = ran[first..end]
+                .iter()
+                .filter(|&&(other, r, _)| other.hash != tx.hash && window.holds(r, callback));
+            found.extend(inside.map(|&(other, r, block)| WindowOverlap {
+                receipt: window.receipt,
+                callback: window.callback,
+                account: window.account.clone(),
+                other_tx: other.hash,
+                other_receipt: r.id,
+                block,
             }));
         }
         found
