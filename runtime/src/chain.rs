@@ -82,7 +82,7 @@ pub struct Runtime {
     congestion: CongestionControl,
     pub(crate) txs: HashMap<CryptoHash, TxRecord>,
     pub(crate) receipts: HashMap<CryptoHash, Box<ReceiptRecord>>,
-    receipt_tx: HashMap<CryptoHash, CryptoHash>,
+    pub(crate) receipt_tx: HashMap<CryptoHash, CryptoHash>,
     pub(crate) in_flight: HashMap<CryptoHash, usize>,
     next_nonce: HashMap<AccountId, u64>,
     total_supply: u128,

@@ -97,6 +97,31 @@ impl Runtime {
         }
     }
 
+    /// Frees what the runtime keeps of transaction `hash` once nothing of it runs any more: its
+    /// record and its receipts' outcomes and views. For a driver that reported the transaction
+    /// and will not ask again (the embedded engine: a 1,000-call run kept ~15 MB of them);
+    /// `tx_status` answers `Unknown` for it afterwards. False (nothing freed) while a receipt
+    /// of it is still to run, or for a transaction the runtime does not know.
+    pub fn forget_transaction(&mut self, hash: &CryptoHash) -> bool {
+        let Some(record) = self.txs.get(hash) else { return false };
+        if self.in_flight.get(hash).is_some_and(|&left| left > 0) {
+            return false;
+        }
+        let ran: Vec<CryptoHash> = match (record.included, &record.outcome) {
+            (Some((_, height)), Some(outcome)) => {
+                self.walk(hash, outcome, height).executed.iter().map(|r| r.outcome.id).collect()
+            }
+            _ => Vec::new(),
+        };
+        for id in &ran {
+            self.receipts.remove(id);
+            self.receipt_tx.remove(id);
+        }
+        self.txs.remove(hash);
+        self.in_flight.remove(hash);
+        true
+    }
+
     /// The receipts of a transaction (its outcome `tx_outcome`, included at `tx_height`) that
     /// ran, and its status by the node's rules.
     fn walk(

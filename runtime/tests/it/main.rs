@@ -22,6 +22,7 @@ mod new_receipts;
 mod node_rules;
 mod node_rules_tx;
 mod pending;
+mod progress;
 mod records;
 mod smoke;
 mod state_changes;

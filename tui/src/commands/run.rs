@@ -266,9 +266,18 @@ impl HeadlessRun {
             match event {
                 EngineEvent::Chain(event) => {
                     let finished = steps.observe(&event);
+                    let done = match &event {
+                        ChainEvent::TxDone { tx, .. } => Some(*tx),
+                        _ => None,
+                    };
                     self.observe(event);
                     if let Some((step, tx)) = finished {
                         steps.judge(&step, self.final_status(&tx));
+                    }
+                    // Its node now, while the chain runs on (`Trace::settle`): the view it
+                    // replaces is freed, and the end of the run has less to build.
+                    if let Some(tx) = done {
+                        self.trace.settle(&tx);
                     }
                 }
                 EngineEvent::CallFailed { call: label, error } => steps.failed(&label, error),

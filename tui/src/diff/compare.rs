@@ -252,7 +252,7 @@ fn gas_profile(ctx: &Ctx, a: &ReceiptNode, b: &ReceiptNode, out: &mut Vec<Change
     let (Some(pa), Some(pb)) = (&a.gas_profile, &b.gas_profile) else { return };
     let mut names: Vec<&str> = Vec::new();
     for c in pa.costs.iter().chain(&pb.costs) {
-        if !TRIE_NODE_COSTS.contains(&c.name.as_str()) && !names.contains(&c.name.as_str()) {
+        if !TRIE_NODE_COSTS.contains(&c.name.as_ref()) && !names.contains(&c.name.as_ref()) {
             names.push(&c.name);
         }
     }

@@ -13,7 +13,7 @@ use super::ledger;
 use super::links::Links;
 use super::state_changes::StateChange;
 use super::trace::{Trace, TxTrace};
-use crate::chain::ReceiptId;
+use crate::chain::{ReceiptId, TxHash};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{Balance, Gas};
 use near_primitives::views::{
@@ -23,7 +23,11 @@ use std::collections::HashMap;
 
 /// The DAG of every transaction in the trace, in the order they were first seen.
 pub fn build(trace: &Trace) -> Dag {
-    Dag { transactions: trace.transactions().iter().map(|t| build_tx(trace, t)).collect() }
+    let node = |t: &TxTrace| match &t.settled {
+        Some(node) => node.as_ref().clone(),
+        None => build_tx(trace, t),
+    };
+    Dag { transactions: trace.transactions().iter().map(node).collect() }
 }
 
 fn progress(t: &TxTrace) -> Progress {
@@ -272,10 +276,32 @@ impl Trace {
     pub fn into_dag(mut self) -> Dag {
         let mut transactions = Vec::with_capacity(self.transactions().len());
         for i in 0..self.transactions().len() {
-            let node = build_tx(&self, &self.transactions()[i]);
-            self.forget(i, node.receipts.iter().map(|r| r.id.0));
+            let node = match self.txs[i].settled.take() {
+                Some(node) => *node,
+                None => self.node_of(i),
+            };
             transactions.push(node);
         }
         Dag { transactions }
+    }
+
+    /// Builds the node of transaction `tx` now if it finished (`TxDone`), and frees its view
+    /// and its receipts' state changes as [`Trace::into_dag`] does; `dag` and `into_dag` then
+    /// use that node. Nothing reported later changes a finished transaction (later polls of
+    /// it are ignored), so a reader that wants the DAG only at the end (`nearviz run`) keeps
+    /// nodes instead of views, and builds them while the chain still runs.
+    pub fn settle(&mut self, tx: &TxHash) {
+        let Some(&i) = self.index.get(tx) else { return };
+        if self.txs[i].done.is_some() && self.txs[i].settled.is_none() {
+            let node = self.node_of(i);
+            self.txs[i].settled = Some(Box::new(node));
+        }
+    }
+
+    /// The node of the `i`th transaction, its view and receipts' state changes freed.
+    fn node_of(&mut self, i: usize) -> TxNode {
+        let node = build_tx(self, &self.txs[i]);
+        self.forget(i, node.receipts.iter().map(|r| r.id.0));
+        node
     }
 }

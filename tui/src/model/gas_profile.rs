@@ -9,11 +9,12 @@
 //! and a refund (an empty profile) burns nothing but them.
 
 use super::dag::{ReceiptNode, TxNode};
-use near_parameters::RuntimeConfigStore;
+use near_parameters::{RuntimeConfig, RuntimeConfigStore};
 use near_primitives::types::Gas;
 use near_primitives::views::ExecutionMetadataView;
-use std::collections::HashMap;
-use std::sync::OnceLock;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use std::sync::{Arc, OnceLock};
 
 /// The protocol whose ext costs turn a cost's gas back into counts and bytes (the one the
 /// reference recordings and the embedded runtime use; a count that does not divide exactly
@@ -50,8 +51,9 @@ impl Category {
 #[derive(Clone, PartialEq, Eq, Debug)]
 pub struct Cost {
     pub category: Category,
-    /// The node's name, e.g. `STORAGE_WRITE_VALUE_BYTE`.
-    pub name: String,
+    /// The node's name, e.g. `STORAGE_WRITE_VALUE_BYTE`: shared when it is one of the
+    /// protocol's ([`Cost::new`]).
+    pub name: Cow<'static, str>,
     pub gas: Gas,
 }
 
@@ -134,11 +136,7 @@ impl GasProfile {
         let costs = costs
             .iter()
             .filter_map(|c| {
-                Some(Cost {
-                    category: Category::from_rpc_str(&c.cost_category)?,
-                    name: c.cost.clone(),
-                    gas: c.gas_used,
-                })
+                Some(Cost::new(Category::from_rpc_str(&c.cost_category)?, &c.cost, c.gas_used))
             })
             .collect();
         Some(GasProfile { costs })
@@ -178,10 +176,10 @@ impl GasProfile {
         let mut costs: Vec<Cost> = Vec::new();
         let mut at: HashMap<(Category, &str), usize> = HashMap::new();
         for c in profiles.into_iter().flat_map(|p| &p.costs) {
-            match at.get(&(c.category, c.name.as_str())) {
+            match at.get(&(c.category, c.name.as_ref())) {
                 Some(&i) => costs[i].gas = costs[i].gas.saturating_add(c.gas),
                 None => {
-                    at.insert((c.category, c.name.as_str()), costs.len());
+                    at.insert((c.category, c.name.as_ref()), costs.len());
                     costs.push(c.clone());
                 }
             }
@@ -259,6 +257,16 @@ impl GasProfile {
 }
 
 impl Cost {
+    /// A cost named `name`: one of the protocol's names is not copied (a 1,000-call run holds
+    /// ~75,000 costs of ~60 names).
+    pub fn new(category: Category, name: &str, gas: Gas) -> Cost {
+        let name = match protocol_names().get(name) {
+            Some(&known) => Cow::Borrowed(known),
+            None => Cow::Owned(name.to_owned()),
+        };
+        Cost { category, name, gas }
+    }
+
     /// `STORAGE_WRITE_BASE ×2`, `STORAGE_WRITE_VALUE_BYTE 12 B`, `WASM_INSTRUCTION`: the node's
     /// name, and how many operations or bytes it charged when that divides exactly.
     pub fn label(&self) -> String {
@@ -267,7 +275,7 @@ impl Cost {
                 format!("{} {n} B", self.name)
             }
             Some(n) => format!("{} ×{n}", self.name),
-            None => self.name.clone(),
+            None => self.name.to_string(),
         }
     }
 }
@@ -321,25 +329,42 @@ pub fn tx_parts(tx: &TxNode, breakdown: Breakdown) -> (Vec<Part>, Gas) {
 /// The transaction's conversion to its first receipt.
 pub const CONVERSION: &str = "converting the transaction";
 
+/// The runtime config of [`COUNTS_PROTOCOL`].
+fn counts_config() -> &'static RuntimeConfig {
+    static CONFIG: OnceLock<Arc<RuntimeConfig>> = OnceLock::new();
+    CONFIG.get_or_init(|| Arc::clone(RuntimeConfigStore::new(None).get_config(COUNTS_PROTOCOL)))
+}
+
+/// A cost's name in a profile: its variant's name in capitals, as nearcore writes it.
+fn profile_name(cost: impl std::fmt::Debug) -> String {
+    format!("{cost:?}").to_ascii_uppercase()
+}
+
 /// The ext costs of [`COUNTS_PROTOCOL`] by their profile name.
 fn unit_costs() -> &'static HashMap<String, u64> {
     static COSTS: OnceLock<HashMap<String, u64>> = OnceLock::new();
     COSTS.get_or_init(|| {
-        let store = RuntimeConfigStore::new(None);
-        let config = store.get_config(COUNTS_PROTOCOL);
-        config
-            .wasm_config
-            .ext_costs
-            .costs
-            .iter()
-            .map(|(cost, value)| (format!("{cost:?}").to_ascii_uppercase(), value.gas.as_gas()))
-            .collect()
+        let costs = &counts_config().wasm_config.ext_costs.costs;
+        costs.iter().map(|(cost, value)| (profile_name(cost), value.gas.as_gas())).collect()
+    })
+}
+
+/// Every name a profile of [`COUNTS_PROTOCOL`] can hold, each kept once for the process.
+fn protocol_names() -> &'static HashSet<&'static str> {
+    static NAMES: OnceLock<HashSet<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        let config = counts_config();
+        let ext = config.wasm_config.ext_costs.costs.iter().map(|(cost, _)| profile_name(cost));
+        let actions = config.fees.action_fees.iter().map(|(cost, _)| profile_name(cost));
+        let wasm = std::iter::once("WASM_INSTRUCTION".to_owned());
+        // Leaked once: a fixed set of ~100 short names, alive as long as the process.
+        ext.chain(actions).chain(wasm).map(|name| &*Box::leak(name.into_boxed_str())).collect()
     })
 }
 
 /// The group a cost belongs to.
 pub fn kind_of(c: &Cost) -> GroupKind {
-    let n = c.name.as_str();
+    let n = c.name.as_ref();
     if c.category == Category::Action {
         return match n {
             "NEW_ACTION_RECEIPT" | "NEW_DATA_RECEIPT_BASE" | "NEW_DATA_RECEIPT_BYTE" => {
@@ -412,6 +437,19 @@ impl Group {
 mod tests {
     use super::*;
     use near_primitives::views::CostGasUsed;
+
+    #[test]
+    fn protocol_cost_names_are_shared_and_others_kept() {
+        let gas = Gas::from_gas(1);
+        for name in
+            ["WASM_INSTRUCTION", "STORAGE_WRITE_BASE", "FUNCTION_CALL_BASE", "NEW_ACTION_RECEIPT"]
+        {
+            let known = Cost::new(Category::WasmHost, name, gas);
+            assert!(matches!(known.name, Cow::Borrowed(n) if n == name), "{name}");
+        }
+        let other = Cost::new(Category::WasmHost, "SOMETHING_NEW", gas);
+        assert!(matches!(other.name, Cow::Owned(ref n) if n == "SOMETHING_NEW"));
+    }
 
     fn cost(category: &str, name: &str, gas: u64) -> CostGasUsed {
         CostGasUsed {
@@ -511,7 +549,7 @@ mod tests {
         ]);
         let m = GasProfile::merged([&a, &b]);
         let costs: Vec<(&str, u64)> =
-            m.costs.iter().map(|c| (c.name.as_str(), c.gas.as_gas())).collect();
+            m.costs.iter().map(|c| (c.name.as_ref(), c.gas.as_gas())).collect();
         assert_eq!(costs, [("BASE", 6), ("NEW_ACTION_RECEIPT", 7), ("WASM_INSTRUCTION", 20)]);
     }
 
@@ -524,7 +562,7 @@ mod tests {
         let sizes: Vec<(Option<&str>, u64)> = p
             .by_size(Gas::from_gas(35))
             .iter()
-            .map(|(c, g)| (c.map(|c| c.name.as_str()), g.as_gas()))
+            .map(|(c, g)| (c.map(|c| c.name.as_ref()), g.as_gas()))
             .collect();
         assert_eq!(sizes, [(Some("WASM_INSTRUCTION"), 20), (None, 10), (Some("BASE"), 5)]);
     }

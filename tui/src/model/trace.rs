@@ -9,6 +9,7 @@
 //! names it and until the transaction's own view describes it.
 
 use super::state_changes::StateLog;
+use super::TxNode;
 use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
@@ -52,6 +53,8 @@ pub struct TxTrace {
     pub done: Option<Option<String>>,
     /// How many polls were applied.
     pub polls: usize,
+    /// Its node, built when it finished ([`Trace::settle`]); its view is freed then.
+    pub settled: Option<Box<TxNode>>,
 }
 
 impl TxTrace {
@@ -66,6 +69,7 @@ impl TxTrace {
             last_error: None,
             done: None,
             polls: 0,
+            settled: None,
         }
     }
 }
@@ -73,8 +77,8 @@ impl TxTrace {
 /// All transactions of a session (in the order they were first seen) and the block headers.
 #[derive(Clone, Debug, Default)]
 pub struct Trace {
-    txs: Vec<TxTrace>,
-    index: HashMap<TxHash, usize>,
+    pub(super) txs: Vec<TxTrace>,
+    pub(super) index: HashMap<TxHash, usize>,
     blocks: HashMap<BlockHash, BlockInfo>,
     head: Option<u64>,
     state: StateLog,
@@ -104,6 +108,8 @@ impl Trace {
                 entry.label = Some(label);
                 entry.submitted_at_ms = Some(at_ms);
             }
+            // A settled transaction is final: nothing reported later changes it.
+            ChainEvent::TxPoll(poll) if self.is_settled(&poll.tx) => {}
             ChainEvent::TxPoll(poll) => self.apply_poll(poll),
             ChainEvent::Block(header) => {
                 let info = BlockInfo::from(header.as_ref());
@@ -160,6 +166,10 @@ impl Trace {
                 }
             }
         }
+    }
+
+    fn is_settled(&self, tx: &TxHash) -> bool {
+        self.index.get(tx).is_some_and(|&i| self.txs[i].settled.is_some())
     }
 
     /// Frees the view of the `i`th transaction and the state changes of `receipts` (see

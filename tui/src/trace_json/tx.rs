@@ -415,7 +415,7 @@ impl GasCostJson {
     fn list(p: &GasProfile) -> Vec<GasCostJson> {
         let cost = |c: &Cost| GasCostJson {
             cost_category: c.category.as_rpc_str().to_string(),
-            cost: c.name.clone(),
+            cost: c.name.to_string(),
             gas_used: c.gas.as_gas(),
         };
         p.costs.iter().map(cost).collect()
@@ -425,7 +425,7 @@ impl GasCostJson {
         let cost = |c: GasCostJson| {
             let category = Category::from_rpc_str(&c.cost_category)
                 .ok_or_else(|| format!("unknown cost_category \"{}\"", c.cost_category))?;
-            Ok(Cost { category, name: c.cost, gas: Gas::from_gas(c.gas_used) })
+            Ok(Cost::new(category, &c.cost, Gas::from_gas(c.gas_used)))
         };
         Ok(GasProfile { costs: list.into_iter().map(cost).collect::<Result<_, String>>()? })
     }

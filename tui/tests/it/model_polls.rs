@@ -240,3 +240,42 @@ fn into_dag_builds_the_same_dag_as_dag() {
     assert!(expected.transactions.len() > 10, "{} transactions", expected.transactions.len());
     assert_eq!(format!("{:?}", all.into_dag()), format!("{expected:?}"));
 }
+
+/// `Trace::settle` at each `TxDone` (as `nearviz run` does) builds the same DAG, through `dag`
+/// and `into_dag`, and frees the settled transactions' views; later polls of a settled
+/// transaction change nothing.
+#[test]
+fn settling_each_finished_transaction_builds_the_same_dag() {
+    let mut paths = captures();
+    paths.extend(STATE_CALLS.iter().map(|c| state(c)));
+    let mut settled_any = 0;
+    for path in &paths {
+        let events: Vec<ChainEvent> = fixture::load(path).expect("load").chain_events().collect();
+        let expected = format!("{:?}", Trace::from_events(events.clone()).dag());
+        let mut trace = Trace::new();
+        let mut last_poll = None;
+        for event in events {
+            if let ChainEvent::TxPoll(poll) = &event {
+                last_poll = Some(poll.clone());
+            }
+            let done = match &event {
+                ChainEvent::TxDone { tx, .. } => Some(*tx),
+                _ => None,
+            };
+            trace.apply(event);
+            if let Some(tx) = done {
+                trace.settle(&tx);
+                let t = trace.transaction(&tx).expect("seen");
+                assert!(t.settled.is_some() && t.outcome.is_none(), "{}", path.display());
+                settled_any += 1;
+            }
+        }
+        if let Some(poll) = last_poll {
+            // Reported again after it was settled: ignored.
+            trace.apply(ChainEvent::TxPoll(poll));
+        }
+        assert_eq!(format!("{:?}", trace.dag()), expected, "{}", path.display());
+        assert_eq!(format!("{:?}", trace.into_dag()), expected, "{}", path.display());
+    }
+    assert!(settled_any > 10, "{settled_any} transactions settled");
+}

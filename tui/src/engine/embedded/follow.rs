@@ -44,6 +44,8 @@ pub struct Followers {
     followed: Vec<Tracked>,
     queued: Vec<Queued>,
     sent_blocks: HashSet<CryptoHash>,
+    /// Transactions reported to the end, for the runtime to forget ([`Followers::forget`]).
+    finished: Vec<CryptoHash>,
     started: Instant,
 }
 
@@ -55,6 +57,7 @@ impl Followers {
             followed: Vec::new(),
             queued: Vec::new(),
             sent_blocks: HashSet::new(),
+            finished: Vec::new(),
             started: Instant::now(),
         }
     }
@@ -177,13 +180,27 @@ impl Followers {
         let mut followed = std::mem::take(&mut self.followed);
         let mut still = Vec::with_capacity(followed.len());
         for mut f in followed.drain(..) {
-            if !self.report(&mut f, rt) {
+            if self.report(&mut f, rt) {
+                self.finished.push(f.tx);
+            } else {
                 still.push(f);
             }
         }
         self.followed = still;
         self.submit_due(rt);
+        self.forget(rt);
         !self.events.is_closed()
+    }
+
+    /// Lets the runtime free the transactions reported to the end: nobody asks this engine's
+    /// runtime about them again, except a queued sequence step timed from one (kept until the
+    /// step is sent).
+    fn forget(&mut self, rt: &mut Runtime) {
+        let queued = &self.queued;
+        self.finished.retain(|tx| {
+            let timing_a_step = queued.iter().any(|q| q.previous == *tx);
+            timing_a_step || !rt.forget_transaction(tx)
+        });
     }
 
     /// Sends what changed for `f` (see [`Tracked::report`]); true when it is done.
