@@ -82,6 +82,10 @@ impl App {
                 self.status = Some(format!("gas chart: {}", dag.gas.name()));
                 cursor
             }
+            Action::CycleGasUnit => {
+                self.dag_option(action);
+                cursor
+            }
             Action::Back => {
                 self.close_gas_report();
                 cursor

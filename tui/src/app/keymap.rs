@@ -329,6 +329,7 @@ pub static BINDINGS: &[Binding] = &[
     b(code(K::Enter),    A::Activate,      GR,      W::Always, G::Move, "open the method's costliest call", Some("open")),
     b(code(K::Esc),      A::Back,          GR,      W::Always, G::Move, "back to the DAG", Some("back")),
     b(ch('B'),           A::GasBreakdown,  GR,      W::Always, G::View, "gas chart: by group / every single cost", Some("by group/cost")),
+    b(ch('u'),           A::CycleGasUnit,  GR,      W::Always, G::View, "gas in Tgas, gas units or NEAR", None),
     b(ch('m'),           A::Back,          GR,      W::Always, G::Move, "", None),
     // The DAG of the open transaction.
     b(code(K::Up),       A::Up,            DAG,     W::Always, G::Move, "previous receipt above / previous item", None),

@@ -207,8 +207,9 @@ impl App {
         None
     }
 
-    /// The DAG screen's settings and the layout options.
-    fn dag_option(&mut self, action: Action) {
+    /// The DAG screen's settings and the layout options (the gas unit also from the gas
+    /// report).
+    pub(super) fn dag_option(&mut self, action: Action) {
         match action {
             Action::ToggleRefunds => {
                 self.options.show_refunds = !self.options.show_refunds;

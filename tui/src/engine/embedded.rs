@@ -103,6 +103,7 @@ fn run(scenario: &Scenario, opts: &EmbeddedOptions, mut side: EngineSide) {
         reason: opts.reason.clone(),
         protocol_version: Some(runtime.protocol_version()),
         manual_blocks: pacing == Pacing::Manual,
+        fork_height: opts.fork.as_ref().map(|f| f.header.height),
     };
     if side.events.blocking_send(EngineEvent::Ready(info)).is_err() {
         return;

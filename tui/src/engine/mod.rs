@@ -98,12 +98,20 @@ pub struct EngineInfo {
     pub protocol_version: Option<u32>,
     /// Blocks are produced on demand (`EngineCommand::ProduceBlock`) right now.
     pub manual_blocks: bool,
+    /// The network's block the chain was forked at (`--fork`): the header marks it.
+    pub fork_height: Option<u64>,
 }
 
 impl EngineInfo {
     /// A running engine of this kind, blocks on a timer.
     pub fn new(id: EngineId) -> Self {
-        EngineInfo { id, reason: None, protocol_version: None, manual_blocks: false }
+        EngineInfo {
+            id,
+            reason: None,
+            protocol_version: None,
+            manual_blocks: false,
+            fork_height: None,
+        }
     }
 
     /// The engine's short name (`sandbox`, `embedded`, ...).

@@ -196,6 +196,7 @@ async fn run(scenario: Scenario, opts: SandboxOptions, mut side: EngineSide) {
         reason: opts.reason.clone(),
         protocol_version: Some(node.protocol_version),
         manual_blocks: false,
+        fork_height: None,
     };
     if side.events.send(EngineEvent::Ready(info)).await.is_err() {
         node.shutdown().await;

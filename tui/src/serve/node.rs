@@ -100,6 +100,7 @@ async fn run_async(
     let info = EngineInfo {
         reason: Some(format!("JSON-RPC on http://{}", opts.addr)),
         protocol_version: Some(rt.protocol_version()),
+        fork_height: opts.fork.as_ref().map(|f| f.header.height),
         ..EngineInfo::new(EngineId::Serve)
     };
     if side.events.send(EngineEvent::Ready(info)).await.is_err() {

@@ -85,6 +85,16 @@ fn status_line(status: &Status, is_refund: bool, theme: Theme) -> Line<'static> 
     ])
 }
 
+/// The gas price (yoctoNEAR per gas) a receipt's gas is shown at in NEAR: what it paid, else
+/// what its transaction paid.
+pub(super) fn receipt_price(tx: &TxNode, r: &ReceiptNode) -> u128 {
+    if r.gas_burnt.as_gas() > 0 {
+        gas_price_of(r.gas_burnt, r.tokens_burnt.as_yoctonear())
+    } else {
+        gas_price_of(tx.gas_burnt, tx.tokens_burnt.as_yoctonear())
+    }
+}
+
 fn action_line(i: usize, a: &ActionInfo, unit: GasUnit, price: u128) -> String {
     let mut text = format!("#{i} {}", a.kind);
     if let Some(m) = &a.method {
@@ -126,11 +136,7 @@ fn receipt(
     };
     let refund = if r.is_refund { " · gas refund" } else { "" };
     let title = format!(" receipt {} {receiver}{method}{block}{refund} ", format::short_id(&r.id));
-    let price = if r.gas_burnt.as_gas() > 0 {
-        gas_price_of(r.gas_burnt, r.tokens_burnt.as_yoctonear())
-    } else {
-        gas_price_of(tx.gas_burnt, tx.tokens_burnt.as_yoctonear())
-    };
+    let price = receipt_price(tx, r);
     let mut lines = vec![status_line(&r.status, r.is_refund, theme)];
     let parent = match r.parent {
         Parent::Tx(h) => format!("the transaction {}", format::short_id(&h)),

@@ -1,6 +1,7 @@
 //! `b`: where the selected receipt's gas went, in place of the details; the transaction's (all
 //! its receipts and its conversion) when the transaction is selected. `B` switches between the
-//! groups and every single cost. Reads `model::gas_profile` and `layout::gas`.
+//! groups and every single cost; gas is in the unit `u` chose, as on the rest of the screen.
+//! Reads `model::gas_profile` and `layout::gas`.
 //!
 //! ```text
 //! ┌ Where the gas went · receipt m5nc5c… · by group (B: every cost) ─────────────┐
@@ -20,7 +21,8 @@
 use super::theme::Theme;
 use crate::app::App;
 use crate::format;
-use crate::layout::gas::{self, ChartRow};
+use crate::layout::gas::{ChartRow, Figures};
+use crate::layout::gas_price_of;
 use crate::model::dag::{ReceiptNode, Status};
 use crate::model::gas_profile::{parts_of, tx_parts, Breakdown, Part};
 use near_primitives::types::Gas;
@@ -29,10 +31,12 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-/// What the pane shows: a title, and the parts with their total, or why there are none.
+/// What the pane shows: a title, and the parts with their total, or why there are none, and
+/// how its gas is written.
 struct Chart {
     title: String,
     parts: Result<(Vec<Part>, Gas), String>,
+    figures: Figures,
 }
 
 fn of_selection(app: &App) -> Option<Chart> {
@@ -42,26 +46,42 @@ fn of_selection(app: &App) -> Option<Chart> {
         Breakdown::Groups => "by group (B: every cost)",
         Breakdown::Costs => "every cost (B: by group)",
     };
+    let unit = app.options().gas_unit;
     Some(match app.selected_receipt() {
-        Some(r) => Chart {
-            title: format!(" Where the gas went · receipt {} · {how} ", format::short_id(&r.id)),
-            parts: receipt_parts(r, breakdown),
-        },
+        Some(r) => {
+            let figures = Figures { unit, price: super::details::receipt_price(tx, r) };
+            Chart {
+                title: format!(
+                    " Where the gas went · receipt {} · {how} ",
+                    format::short_id(&r.id)
+                ),
+                parts: receipt_parts(r, breakdown, figures),
+                figures,
+            }
+        }
         None => Chart {
             title: format!(" Where the gas went · tx {} · {how} ", format::short_id(&tx.hash)),
             parts: Ok(tx_parts(tx, breakdown)),
+            figures: Figures {
+                unit,
+                price: gas_price_of(tx.gas_burnt, tx.tokens_burnt.as_yoctonear()),
+            },
         },
     })
 }
 
-fn receipt_parts(r: &ReceiptNode, breakdown: Breakdown) -> Result<(Vec<Part>, Gas), String> {
+fn receipt_parts(
+    r: &ReceiptNode,
+    breakdown: Breakdown,
+    figures: Figures,
+) -> Result<(Vec<Part>, Gas), String> {
     if matches!(r.status, Status::Pending | Status::Waiting { .. }) {
         return Err("not executed yet: nothing burnt".into());
     }
     if r.gas_profile.is_none() {
         return Err(format!(
             "no gas profile: the engine did not report one (burnt {})",
-            gas::tgas(r.gas_burnt)
+            figures.of(r.gas_burnt)
         ));
     }
     Ok(parts_of([r], breakdown))
@@ -93,8 +113,8 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) {
                 Breakdown::Groups => "group",
                 Breakdown::Costs => "cost",
             };
-            let head = format!("burnt {} · {}", gas::tgas(*total), count(parts.len(), noun));
-            lines(&head, parts, *total, inner, theme)
+            let head = format!("burnt {} · {}", chart.figures.of(*total), count(parts.len(), noun));
+            lines(&head, (parts, *total), chart.figures, inner, theme)
         }
         Err(why) => vec![Line::styled(why.clone(), theme.dim())],
     };
@@ -110,11 +130,12 @@ fn count(n: usize, noun: &str) -> String {
     }
 }
 
-/// The head line, then the chart of `parts` out of `total` in the rows of `area` left.
+/// The head line, then the chart of `parts` out of `total` in the rows of `area` left, its gas
+/// written as `figures` says.
 pub fn lines(
     head: &str,
-    parts: &[Part],
-    total: Gas,
+    (parts, total): (&[Part], Gas),
+    figures: Figures,
     area: Rect,
     theme: Theme,
 ) -> Vec<Line<'static>> {
@@ -124,7 +145,8 @@ pub fn lines(
     if max_rows == 0 {
         return out;
     }
-    out.extend(gas::chart(parts, total, width, max_rows).into_iter().map(|r| row(r, theme)));
+    let rows = crate::layout::gas::chart(parts, total, (width, max_rows), figures);
+    out.extend(rows.into_iter().map(|r| row(r, theme)));
     out
 }
 
@@ -137,7 +159,7 @@ fn row(r: ChartRow, theme: Theme) -> Line<'static> {
         Span::raw(" "),
         Span::styled(r.bar, bar),
         Span::raw(" "),
-        Span::raw(r.tgas),
+        Span::raw(r.figure),
         Span::raw(" "),
         Span::styled(r.share, theme.dim()),
     ])

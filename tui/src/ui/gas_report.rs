@@ -1,7 +1,8 @@
 //! `m`: the session's gas report, in place of the DAG: per `receiver.method`, the calls and the
 //! min / median / max gas they burnt (what `nearviz run --gas-report` prints), and under it
 //! where the selected method's gas went, all its calls added up (`B`: by group or every cost).
-//! Reads `model::GasReport`; changes nothing.
+//! Gas is in the unit `u` chose, at the gas price the method's calls paid. Reads
+//! `model::GasReport`; changes nothing.
 //!
 //! ```text
 //! ┌ Gas report · 5 methods · 5 calls · gas burnt per call ───────────────────────┐
@@ -19,17 +20,40 @@
 use super::theme::Theme;
 use crate::app::App;
 use crate::format::{self, GasUnit};
+use crate::layout::gas::Figures;
+use crate::layout::gas_price_of;
+use crate::model::dag::Dag;
 use crate::model::gas_profile::Breakdown;
-use crate::model::gas_report::method_parts;
+use crate::model::gas_report::{calls_of, method_parts};
 use crate::model::{GasReport, GasRow};
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
 use ratatui::Frame;
 
-/// Columns of the calls and of each gas figure.
+/// Columns of the calls and (at least) of each gas figure.
 const CALLS_WIDTH: usize = 5;
 const GAS_WIDTH: usize = 10;
+
+/// The gas price (yoctoNEAR per gas) all calls of `method` paid, on average.
+fn method_price(dag: &Dag, method: &str) -> u128 {
+    let (gas, tokens) = calls_of(dag, method).into_iter().fold((0u64, 0u128), |(g, t), (_, r)| {
+        (g.saturating_add(r.gas_burnt.as_gas()), t.saturating_add(r.tokens_burnt.as_yoctonear()))
+    });
+    gas_price_of(near_primitives::types::Gas::from_gas(gas), tokens)
+}
+
+/// Each row's min, median and max in `unit`, at the price its calls paid.
+fn row_figures(report: &GasReport, dag: &Dag, unit: GasUnit) -> Vec<[String; 3]> {
+    report
+        .rows
+        .iter()
+        .map(|row| {
+            let price = method_price(dag, &row.method);
+            [row.min, row.median, row.max].map(|g| format::gas(g, unit, price))
+        })
+        .collect()
+}
 
 /// Draw the report in `area`; returns where its method rows are and the method on the first
 /// of them (for clicks and paging).
@@ -44,7 +68,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> (Rect, 
     let cursor = app.gas_report_view().cursor.min(report.rows.len().saturating_sub(1));
     let selected = report.rows.get(cursor);
     let breakdown = app.gas_breakdown();
-    let parts = selected.map(|r| method_parts(app.tracker().dag(), &r.method, breakdown));
+    let dag = app.tracker().dag();
+    let unit = app.options().gas_unit;
+    let parts = selected.map(|r| method_parts(dag, &r.method, breakdown));
     // The methods get the rows they need, up to half the height when the chart needs the rest.
     let chart_wants = parts.as_ref().map_or(0, |(p, _)| p.len() + 3);
     let table_wants = report.rows.len() + 3;
@@ -67,7 +93,9 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> (Rect, 
         let line = Line::styled("no function calls ran yet", theme.dim());
         frame.render_widget(Paragraph::new(line), inner);
     } else {
-        let lines = table_lines(&report, (first, cursor), suffix.as_deref(), rows, theme);
+        let figures = row_figures(&report, dag, unit);
+        let view = (first, cursor);
+        let lines = table_lines(&report, &figures, view, suffix.as_deref(), rows, theme);
         frame.render_widget(Paragraph::new(lines), inner);
     }
     if let (Some(row), Some((parts, total))) = (selected, parts) {
@@ -78,14 +106,15 @@ pub fn render(frame: &mut Frame, area: Rect, app: &App, theme: Theme) -> (Rect, 
         };
         let title = format!(" {name} · {} · {how} ", plural(row.calls, "call"));
         let noun = if breakdown == Breakdown::Groups { "group" } else { "cost" };
+        let figures = Figures { unit, price: method_price(dag, &row.method) };
         let head = format!(
             "all {}: burnt {} · {}, largest first",
             plural(row.calls, "call"),
-            crate::layout::gas::tgas(total),
+            figures.of(total),
             plural(parts.len(), noun)
         );
         let chart = super::inner(bottom);
-        let lines = super::gas::lines(&head, &parts, total, chart, theme);
+        let lines = super::gas::lines(&head, (&parts, total), figures, chart, theme);
         let block = Block::bordered().title(title).border_style(theme.border(false));
         frame.render_widget(Paragraph::new(lines).block(block), bottom);
     }
@@ -107,28 +136,31 @@ fn method_name(row: &GasRow, suffix: Option<&str>, max: usize) -> String {
     format::truncate(&format!("{receiver}.{}", row.name), max)
 }
 
-/// The header and the rows in view, from `first` (the cursor's row among them).
+/// The header and the rows in view, from `first` (the cursor's row among them), with each
+/// row's min / median / max `figures`.
 fn table_lines(
     report: &GasReport,
+    figures: &[[String; 3]],
     (first, cursor): (usize, usize),
     suffix: Option<&str>,
     rows: Rect,
     theme: Theme,
 ) -> Vec<Line<'static>> {
     let width = usize::from(rows.width);
-    let figures = CALLS_WIDTH + 3 * (GAS_WIDTH + 1) + 1;
-    let name_width = width.saturating_sub(figures + 1).max(8);
-    let cells = |calls: &str, min: &str, median: &str, max: &str| {
-        format!(" {calls:>CALLS_WIDTH$} {min:>GAS_WIDTH$} {median:>GAS_WIDTH$} {max:>GAS_WIDTH$}")
+    let gas_width = figures.iter().flatten().map(|f| format::width(f)).fold(GAS_WIDTH, usize::max);
+    let columns = CALLS_WIDTH + 3 * (gas_width + 1) + 1;
+    let name_width = width.saturating_sub(columns + 1).max(8);
+    let cells = |calls: &str, [min, median, max]: [&str; 3]| {
+        format!(" {calls:>CALLS_WIDTH$} {min:>gas_width$} {median:>gas_width$} {max:>gas_width$}")
     };
-    let header = format!(" {:<name_width$}{}", "method", cells("calls", "min", "median", "max"));
+    let header = format!(" {:<name_width$}{}", "method", cells("calls", ["min", "median", "max"]));
     let mut out = vec![Line::styled(header, theme.label())];
-    let tgas = |g| format::gas(g, GasUnit::Tgas, 0);
-    for (i, row) in report.rows.iter().enumerate().skip(first).take(usize::from(rows.height)) {
+    let in_view = report.rows.iter().zip(figures).enumerate();
+    for (i, (row, gas)) in in_view.skip(first).take(usize::from(rows.height)) {
         let name = method_name(row, suffix, name_width);
         let pad = name_width.saturating_sub(format::width(&name));
         let calls = row.calls.to_string();
-        let figures = cells(&calls, &tgas(row.min), &tgas(row.median), &tgas(row.max));
+        let figures = cells(&calls, gas.each_ref().map(String::as_str));
         let here = i == cursor;
         let style = if here { theme.selected() } else { ratatui::style::Style::new() };
         out.push(Line::from(vec![

@@ -1,5 +1,5 @@
-//! The top line: which engine, protocol, head block, block time, transactions in flight, and why
-//! this engine. On a narrow terminal the extras go first; the engine, the block and the count in
+//! The top line: which engine (and the block it forked a network at), protocol, head block,
+//! block time, transactions in flight, and why this engine. On a narrow terminal the extras go first; the engine, the block and the count in
 //! flight always stay.
 
 use super::theme::Theme;
@@ -24,6 +24,10 @@ fn parts(app: &App) -> Vec<(String, Keep)> {
         EngineState::Starting(what) => parts.push((format!("starting: {what}"), Keep::Always)),
         EngineState::Ready(info) => {
             parts.push((info.name().to_owned(), Keep::Always));
+            if let Some(h) = info.fork_height {
+                // Short, so it stays on any width; the reason at the end names the network.
+                parts.push((format!("fork at #{h}"), Keep::Always));
+            }
             if let Some(p) = info.protocol_version {
                 parts.push((format!("protocol {p}"), Keep::Useful));
             }

@@ -20,6 +20,7 @@ mod diff_report;
 mod diff_state;
 mod diff_trace_json;
 mod e2e_exit;
+mod e2e_fork;
 mod e2e_gas;
 mod e2e_live;
 mod e2e_replay;

@@ -20,24 +20,35 @@ pub fn require_tmux() {
     assert!(found, "tmux is required by the end-to-end tests: install it (apt-get install tmux)");
 }
 
+/// The shell command of a live session: `NO_COLOR=1 ENV nearviz ARGS --log /dev/null`, then
+/// `nearviz exited with CODE` (the shell stays, so the screen can still be read). `env` is
+/// shell assignments (`NEARVIZ_FORK_CACHE=/tmp/x`), or empty.
+pub fn live_command(env: &str, args: &str) -> String {
+    format!(
+        "NO_COLOR=1 {env} {} {args} --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
+        nearviz_binary().display()
+    )
+}
+
 pub struct Tmux {
     pub session: String,
 }
 
 impl Tmux {
-    /// A detached `width`×`height` session running `command`; tmux must be installed.
     /// The real binary live on the embedded runtime (`NO_COLOR`, no log) in a `width`×`height`
     /// terminal, ready for a call key; the shell then prints `nearviz exited with CODE`.
     pub fn live_embedded(name: &str, width: u16, height: u16) -> Tmux {
-        let command = format!(
-            "NO_COLOR=1 {} --engine embedded --log /dev/null; echo \"nearviz exited with $?\"; sleep 60",
-            nearviz_binary().display()
-        );
-        let tmux = Tmux::start(name, width, height, &command);
+        Tmux::live(name, (width, height), "", "--engine embedded")
+    }
+
+    /// [`Tmux::live_embedded`] with these command line `args` and `env` ([`live_command`]).
+    pub fn live(name: &str, (width, height): (u16, u16), env: &str, args: &str) -> Tmux {
+        let tmux = Tmux::start(name, width, height, &live_command(env, args));
         tmux.wait_for("the engine", |s| s.contains("press 1-9 to send a call"));
         tmux
     }
 
+    /// A detached `width`×`height` session running `command`; tmux must be installed.
     pub fn start(name: &str, width: u16, height: u16, command: &str) -> Tmux {
         require_tmux();
         let session = format!("nearviz-e2e-{name}-{}", std::process::id());

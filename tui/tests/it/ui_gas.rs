@@ -1,14 +1,17 @@
 //! Where the gas went, on screen: the chart of the selected receipt under the DAG (`b`, `B` by
 //! group / every cost) and the session's gas report (`m`), at 80×24 (the DAG still shows) and
-//! 120×40, for a replay of the real-node recording of `multiple_contracts`. And on every
-//! receipt of every reference recording, the chart's parts add up to the gas burnt.
+//! 120×40, for a replay of the real-node recording of `multiple_contracts`, in each gas unit
+//! `u` selects. And on every receipt of every reference recording, the chart's parts add up to
+//! the gas burnt.
 
 use crate::model_common::{captures, state, STATE_CALLS};
-use crate::support::screen::{draw, key, keys, replay_to_end};
+use crate::support::screen::{draw, key, keys, replay_to_end, without_footer};
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use near_primitives::types::Gas;
 use nearviz::app::{App, Breakdown, Msg, Selected};
+use nearviz::format::{self, GasUnit};
 use nearviz::layout::gas::tgas;
+use nearviz::layout::gas_price_of;
 use nearviz::model::gas_profile::{parts_of, tx_parts};
 use nearviz::model::Trace;
 
@@ -35,9 +38,14 @@ fn click(app: &mut App, column: u16, row: u16) {
 
 /// The chart's rows (`… Tgas  NN%`) on a screen.
 fn chart_rows(screen: &str) -> Vec<&str> {
+    rows_in(screen, " Tgas ")
+}
+
+/// The chart's rows with their figures in `unit` (` gas `: `… 5000 gas  NN%`).
+fn rows_in<'a>(screen: &'a str, unit: &str) -> Vec<&'a str> {
     screen
         .lines()
-        .filter(|l| l.contains(" Tgas ") && l.trim_end_matches('│').trim_end().ends_with('%'))
+        .filter(|l| l.contains(unit) && l.trim_end_matches('│').trim_end().ends_with('%'))
         .collect()
 }
 
@@ -164,4 +172,86 @@ fn the_parts_add_up_to_the_gas_burnt_on_every_reference_recording() {
         }
     }
     assert!(receipts > 50, "{receipts} receipts checked");
+}
+
+/// The raw gas of a chart row in gas units: `…███ 888019250000 gas  32%│` → 888019250000.
+fn raw_gas(row: &str) -> u64 {
+    let before = row.rsplit_once(" gas ").map(|(b, _)| b).expect("a figure in gas");
+    let digits = before.rsplit(' ').next().expect("a number");
+    digits.parse().unwrap_or_else(|e| panic!("{digits:?} in {row:?}: {e}"))
+}
+
+/// `u` cycles the chart's figures through gas units and NEAR as it does the rest of the screen,
+/// at both sizes; a third `u` brings back the Tgas screen unchanged.
+#[test]
+fn the_chart_follows_the_gas_unit() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = caller_selected();
+        keys(&mut app, "b");
+        let before = draw(&mut app, w, h);
+        let (burnt, price) = app
+            .selected_receipt()
+            .map(|r| (r.gas_burnt, gas_price_of(r.gas_burnt, r.tokens_burnt.as_yoctonear())))
+            .expect("selected");
+        keys(&mut app, "u");
+        let gas = draw(&mut app, w, h);
+        insta::assert_snapshot!(format!("gas_groups_in_gas_{w}x{h}"), gas);
+        let head = format!("burnt {} ·", format::gas(burnt, GasUnit::Gas, price));
+        assert_eq!(head, "burnt 2740827516066 gas ·");
+        assert!(gas.contains(&head), "{gas}");
+        assert!(chart_rows(&gas).is_empty(), "no Tgas left in the chart:\n{gas}");
+        let rows = rows_in(&gas, " gas ");
+        assert!(!rows.is_empty() && gas.contains('█'), "{gas}");
+        if (w, h) == (120, 40) {
+            let sum: u64 = rows.iter().map(|r| raw_gas(r)).sum();
+            assert_eq!(sum, burnt.as_gas(), "the rows add up to the gas burnt:\n{gas}");
+        }
+        keys(&mut app, "u");
+        let near = draw(&mut app, w, h);
+        insta::assert_snapshot!(format!("gas_groups_in_near_{w}x{h}"), near);
+        let head = format!("burnt {} ·", format::gas(burnt, GasUnit::Near, price));
+        assert!(near.contains(&head), "{head} in:\n{near}");
+        assert!(chart_rows(&near).is_empty() && rows_in(&near, " gas ").is_empty(), "{near}");
+        assert!(!rows_in(&near, " NEAR ").is_empty(), "{near}");
+        assert!(near.contains("tx #48"), "the DAG stays on screen:\n{near}");
+        keys(&mut app, "u");
+        let again = draw(&mut app, w, h);
+        assert_eq!(without_footer(&again), without_footer(&before), "back in Tgas");
+    }
+}
+
+/// The gas report follows `u` too (pressed in the DAG or in the report): the table's min /
+/// median / max and the method's chart.
+#[test]
+fn the_gas_report_follows_the_gas_unit() {
+    for (w, h) in [(80, 24), (120, 40)] {
+        let mut app = replay_to_end("multiple_contracts");
+        draw(&mut app, w, h);
+        keys(&mut app, "mu");
+        assert!(app.view().gas_report(), "u keeps the report open");
+        let screen = draw(&mut app, w, h);
+        insta::assert_snapshot!(format!("gas_report_in_gas_{w}x{h}"), screen);
+        let header = screen.lines().find(|l| l.contains("median")).expect("the table's header");
+        let table: Vec<&str> = screen
+            .lines()
+            .skip_while(|l| !l.contains("median"))
+            .skip(1)
+            .take_while(|l| !l.starts_with('└'))
+            .collect();
+        assert!(
+            !table.is_empty() && table.iter().all(|l| l.matches(" gas").count() == 3),
+            "{header}\n{table:#?}"
+        );
+        assert!(!screen.contains("Tgas"), "every figure in gas:\n{screen}");
+        assert!(screen.contains("all 1 call: burnt ") && !rows_in(&screen, " gas ").is_empty());
+        // The header's columns stay over the figures, however wide they are.
+        let end = |l: &str| format::width(l.trim_end_matches('│').trim_end());
+        assert!(table.iter().all(|l| end(l) == end(header)), "{header}\n{table:#?}");
+        keys(&mut app, "uu");
+        let tgas = draw(&mut app, w, h);
+        let mut fresh = replay_to_end("multiple_contracts");
+        draw(&mut fresh, w, h);
+        keys(&mut fresh, "m");
+        assert_eq!(without_footer(&tgas), without_footer(&draw(&mut fresh, w, h)), "Tgas again");
+    }
 }

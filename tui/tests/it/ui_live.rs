@@ -22,6 +22,7 @@ fn info(manual: bool) -> EngineInfo {
         reason: Some("auto: no neard binary".into()),
         protocol_version: Some(86),
         manual_blocks: manual,
+        fork_height: None,
     }
 }
 
@@ -261,4 +262,32 @@ fn footer_and_help_show_only_what_works_now() {
     let help = screen(&mut app);
     assert!(help.contains("restart the stopped engine"), "{help}");
     assert!(!help.contains("send that scenario call"), "no calls while down: {help}");
+}
+
+/// On a fork (`--fork`), the header says so on any width: `fork at #H` beside the engine (the
+/// reason at the end, which names the network, is the first part to go when the line is long).
+#[test]
+fn a_forked_chain_is_marked_in_the_header() {
+    let mut app = live();
+    app.update(Msg::Engine(EngineEvent::Ready(EngineInfo {
+        reason: Some("fork of https://rpc.testnet.near.org at #190000000".into()),
+        fork_height: Some(190_000_000),
+        ..info(false)
+    })));
+    for event in recorded("multiple_contracts", "multiple_contracts") {
+        app.update(Msg::Engine(event));
+    }
+    let narrow = crate::support::screen::draw(&mut app, 80, 24);
+    insta::assert_snapshot!("forked_80x24", narrow);
+    let header = narrow.lines().next().unwrap_or_default();
+    assert!(header.starts_with(" nearviz · embedded · fork at #190000000 · "), "{narrow}");
+    assert!(header.contains("in flight"), "{narrow}");
+    let wide = crate::support::screen::draw(&mut app, 200, 40);
+    let header = wide.lines().next().unwrap_or_default();
+    assert!(header.contains(" · fork at #190000000 · "), "{wide}");
+    assert!(header.ends_with("fork of https://rpc.testnet.near.org at #190000000"), "{wide}");
+    // Not forked: no mark.
+    let mut plain = live();
+    plain.update(Msg::Engine(EngineEvent::Ready(info(false))));
+    assert!(!screen(&mut plain).lines().next().unwrap_or_default().contains("fork"));
 }

@@ -36,6 +36,7 @@ fn live_with(events: Vec<ChainEvent>) -> App {
         reason: None,
         protocol_version: Some(86),
         manual_blocks: false,
+        fork_height: None,
     })));
     for event in events {
         app.update(Msg::Engine(EngineEvent::Chain(event)));
