@@ -4,12 +4,25 @@
 //
 //   node tests/node/invalid_tx.mjs <rpc url> <key file> <contract/res dir>
 //
+// Then the same transfer sent without waiting (`sendTransactionAsync`: `send_tx` with
+// `wait_until: NONE`) answers as neard does, unchecked (`{"final_execution_status":"NONE"}`),
+// and the dropped transaction's status throws UnknownTransactionError.
+//
 // Checks with node:assert (exit 1 on the first mismatch); the last line printed is
-// {"step":"done","error":<class name>,"message":<its message>}.
+// {"step":"done","error":<class name>,"message":<its message>,"async_error":<class name>}.
 
 import assert from "node:assert/strict";
+import { createHash } from "node:crypto";
 import { readFile } from "node:fs/promises";
-import { Account, JsonRpcProvider, KeyPair, KeyPairSigner, nearToYocto } from "near-api-js";
+import {
+  Account,
+  actions,
+  baseEncode,
+  JsonRpcProvider,
+  KeyPair,
+  KeyPairSigner,
+  nearToYocto,
+} from "near-api-js";
 
 const [url, keyFile] = process.argv.slice(2);
 if (!url || !keyFile) {
@@ -41,4 +54,29 @@ assert.equal(error.constructor.name, "NotEnoughBalanceError", String(error?.stac
 assert.equal(error.signerId, id);
 assert.equal(error.balance, amount);
 assert.ok(error.cost > BigInt(nearToYocto("1000")), `cost ${error.cost}`);
-console.log(JSON.stringify({ step: "done", error: error.constructor.name, message: error.message }));
+
+const signed = await poor.createSignedTransaction({
+  receiverId: key.account_id,
+  actions: [actions.transfer(BigInt(nearToYocto("1000")))],
+});
+const sent = await provider.sendTransactionAsync(signed);
+assert.deepEqual(sent, { final_execution_status: "NONE" });
+const txHash = baseEncode(createHash("sha256").update(signed.transaction.encode()).digest());
+let unknown;
+try {
+  await provider.viewTransactionStatus({ txHash, accountId: id, waitUntil: "NONE" });
+} catch (e) {
+  unknown = e;
+}
+assert.ok(unknown, "the dropped transaction has a status");
+assert.equal(unknown.constructor.name, "UnknownTransactionError", String(unknown?.stack ?? unknown));
+assert.equal((await provider.viewAccount({ accountId: id })).amount, amount);
+
+console.log(
+  JSON.stringify({
+    step: "done",
+    error: error.constructor.name,
+    message: error.message,
+    async_error: unknown.constructor.name,
+  }),
+);

@@ -76,7 +76,7 @@ pub struct StateChange {
     /// Its place in the block's change list as the engine reported it. Within one account or
     /// key (see [`StateChange::same_slot`]) that list is in the order the block applied the
     /// changes, so it orders the receipts that wrote the same slot in one block. `None` for a
-    /// rolled-back change and for changes read back from a trace JSON (which does not keep it).
+    /// rolled-back change and for changes read back from a trace JSON written without it.
     pub position: Option<u32>,
     pub value: ChangeValue,
 }

@@ -12,7 +12,7 @@
 //! recorded changes), which keep, within one account or key, the order the block applied them
 //! ([`StateChange::position`]). Two receipts that ran on the same account in one block both
 //! changed that account (its contract reward, at least), so [`ran_before`] can tell. Without
-//! positions (a trace read from JSON) a receipt in `C`'s block is not claimed to be inside; nor
+//! positions (a trace JSON written before they were kept) a receipt in `C`'s block is not claimed to be inside; nor
 //! is one in `R`'s own block (it may have run before `R`).
 //! A callback that has not run yet leaves the window open: every later receipt is inside.
 //! Refund receipts (from `system`) are not calls and are never flagged.

@@ -14,7 +14,6 @@ use crate::scenario::{Call, Scenario};
 use near_primitives::action::{Action, FunctionCallAction};
 use near_primitives::types::{Balance, Gas};
 use nearviz_runtime::{Runtime, RuntimeOptions};
-use serde_json::json;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use tokio::sync::mpsc;
@@ -236,17 +235,22 @@ impl Node {
             Answer::Sent { tx, then } => {
                 let sender = tx.transaction.signer_id().clone();
                 let name = label(&tx);
-                let hash = match self.rt.submit_signed(*tx) {
-                    Ok(hash) => hash,
-                    Err(err) => {
+                let (hash, then) = match (self.rt.submit_signed(*tx), then) {
+                    (Ok(hash), then) => (hash, then),
+                    // Not checked, as the node: the answer stands, the transaction is dropped.
+                    (Err(_), Then::Unchecked(answer)) => {
+                        let _ = call.reply.send(Ok(answer));
+                        return;
+                    }
+                    (Err(err), Then::Wait { .. }) => {
                         let _ = call.reply.send(Err(super::errors::rejected(err)));
                         return;
                     }
                 };
                 self.follower.submitted(&self.rt, hash, sender, name).await;
                 match then {
-                    Then::Hash => {
-                        let _ = call.reply.send(Ok(json!(hash)));
+                    Then::Unchecked(answer) => {
+                        let _ = call.reply.send(Ok(answer));
                     }
                     Then::Wait { until } => {
                         let deadline = Instant::now() + WAIT_TIMEOUT;

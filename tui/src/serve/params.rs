@@ -2,6 +2,9 @@
 //! block a reference names.
 
 use near_jsonrpc_primitives::errors::RpcError;
+use near_jsonrpc_primitives::types::transactions::RpcSendTransactionRequest;
+use near_primitives::borsh::BorshDeserialize;
+use near_primitives::transaction::SignedTransaction;
 use near_primitives::types::{BlockId, BlockReference, Finality};
 use near_primitives::views::BlockHeaderView;
 use nearviz_runtime::Runtime;
@@ -12,6 +15,37 @@ use serde_json::Value;
 pub fn parse<T: DeserializeOwned>(params: Value) -> Result<T, RpcError> {
     serde_json::from_value(params)
         .map_err(|e| RpcError::parse_error(format!("Failed parsing args: {e}")))
+}
+
+/// The params of `send_tx`, `broadcast_tx_async` and `broadcast_tx_commit`, parsed as the node
+/// parses them all (nearcore `chain/jsonrpc/src/api/transactions.rs`, `RpcSendTransactionRequest::
+/// parse`): `[signed_tx_base64]` is decoded with "Failed to decode transaction: ..." on bad base64
+/// or bytes that are not a transaction; two items are "too many params"; anything else is read as
+/// `{signed_tx_base64, wait_until}` with the usual "Failed parsing args".
+pub fn send_request(params: Value) -> Result<RpcSendTransactionRequest, RpcError> {
+    match params {
+        Value::Array(mut items) if items.len() == 1 => {
+            let encoded: String = parse(items.remove(0))?;
+            let signed_transaction = decode_tx(&encoded)?;
+            Ok(RpcSendTransactionRequest { signed_transaction, wait_until: Default::default() })
+        }
+        Value::Array(items) if items.len() == 2 => {
+            for item in items {
+                let _: String = parse(item)?;
+            }
+            Err(RpcError::parse_error(
+                "Unable to parse send request: too many params passed".to_owned(),
+            ))
+        }
+        other => parse(other),
+    }
+}
+
+fn decode_tx(encoded: &str) -> Result<SignedTransaction, RpcError> {
+    let failed = |e: String| RpcError::parse_error(format!("Failed to decode transaction: {e}"));
+    let bytes =
+        near_primitives::serialize::from_base64(encoded).map_err(|e| failed(e.to_string()))?;
+    SignedTransaction::try_from_slice(&bytes).map_err(|e| failed(e.to_string()))
 }
 
 /// The block a reference names: `final` is two blocks under the head (one validator).

@@ -6,7 +6,9 @@
 //! key's nonce and permission (as `FullAccess` / `FunctionCall(receiver)` / `GasKey`: a
 //! function-call key's method names and allowance are not kept, nor are compared). A before
 //! account keeps only its amount and storage usage (its other fields are taken from after).
-//! Traces written before state changes existed have none: they read as "not recorded".
+//! Traces written before state changes existed have none: they read as "not recorded". A
+//! change's place in its block (`position`) is written when known; traces written before it was
+//! kept read as "unknown", so `model::window` falls back to its strict rule for them.
 
 use super::hash;
 use crate::chain::BlockHash;
@@ -38,6 +40,10 @@ pub struct StateChangeJson {
     pub account: String,
     pub block_hash: String,
     pub block_height: Option<u64>,
+    /// Its place in the block's change list ([`StateChange::position`]); left out when unknown,
+    /// and absent from traces written before it was kept (read as unknown).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub position: Option<u32>,
     #[serde(default, deserialize_with = "written", skip_serializing_if = "Option::is_none")]
     pub amount: Field<String>,
     #[serde(default, deserialize_with = "written", skip_serializing_if = "Option::is_none")]
@@ -118,6 +124,7 @@ impl StateChangeJson {
             account: c.account.to_string(),
             block_hash: c.block.to_string(),
             block_height: c.block_height,
+            position: c.position,
             amount: None,
             amount_before: None,
             locked: None,
@@ -308,7 +315,7 @@ impl StateChangeJson {
             account: self.account.parse().map_err(|e| format!("`{}`: {e}", self.account))?,
             block: BlockHash(hash(&self.block_hash)?),
             block_height: self.block_height,
-            position: None,
+            position: self.position,
             value,
         })
     }

@@ -36,6 +36,49 @@ fn write_read_write_is_the_same_bytes() {
     assert!(changes > 0, "the recordings carry state changes");
 }
 
+/// Each state change's place in its block, transaction by transaction (kept, then reverted).
+fn positions(dag: &Dag) -> Vec<Vec<Option<u32>>> {
+    let tx = |t: &nearviz::model::TxNode| {
+        let mut all: Vec<Option<u32>> = t.state_changes.iter().map(|c| c.position).collect();
+        for r in &t.receipts {
+            all.extend(r.state_changes.iter().chain(&r.reverted_changes).map(|c| c.position));
+        }
+        all
+    };
+    dag.transactions.iter().map(tx).collect()
+}
+
+/// The in-block positions go both ways: the DAG read back holds the live DAG's, change by
+/// change (reverted changes have none, and stay so).
+#[test]
+fn positions_survive_a_round_trip() {
+    let mut known = 0;
+    for path in recordings() {
+        let recording = nearviz::fixture::load(&path).expect("recording loads");
+        let dag = Trace::from_events(recording.chain_events()).dag();
+        let read =
+            trace::parse(&written(&dag)).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+        let live = positions(&dag);
+        assert_eq!(positions(&read), live, "{}", path.display());
+        known += live.iter().flatten().filter(|p| p.is_some()).count();
+    }
+    assert!(known > 0, "the recordings carry positions");
+    // A change without a position writes none, like traces written before positions were kept,
+    // and reads back without one.
+    let recording = nearviz::fixture::load(&state("call_failing_with_rollback")).expect("loads");
+    let mut dag = Trace::from_events(recording.chain_events()).dag();
+    for tx in &mut dag.transactions {
+        let receipts = tx.receipts.iter_mut().flat_map(|r| r.state_changes.iter_mut());
+        for change in tx.state_changes.iter_mut().chain(receipts) {
+            change.position = None;
+        }
+    }
+    let text = written(&dag);
+    assert!(!text.contains("\"position\""), "a position written for an unknown one");
+    let read = trace::parse(&text).expect("reads back");
+    assert!(positions(&read).iter().flatten().all(Option::is_none));
+}
+
 #[test]
 fn keys_are_written_in_the_schema_order() {
     let recording = nearviz::fixture::load(&state("call_failing_with_rollback")).expect("loads");
@@ -64,6 +107,7 @@ fn keys_are_written_in_the_schema_order() {
             "account",
             "block_hash",
             "block_height",
+            "position",
             "key_base64",
             "value_base64",
             "before_base64",

@@ -56,6 +56,7 @@ mod rpc_viewer;
 mod run_cli;
 mod run_expect;
 mod run_json;
+mod serve_async_tx;
 mod serve_changes;
 mod serve_flow;
 mod serve_invalid_tx;

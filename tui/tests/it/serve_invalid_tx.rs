@@ -102,7 +102,8 @@ fn invalid_transactions_answer_the_nodes_typed_error() {
 }
 
 /// near-api-js 7 reads the answer as its typed `NotEnoughBalanceError` (with the balance and
-/// the cost): `tests/node/invalid_tx.mjs` checks it with node:assert.
+/// the cost), and the same transfer sent with `sendTransactionAsync` answers unchecked and is
+/// then an `UnknownTransactionError`: `tests/node/invalid_tx.mjs` checks it with node:assert.
 #[test]
 fn near_api_js_reads_not_enough_balance() {
     let server = Server::start(&["--instant"]);
@@ -115,6 +116,7 @@ fn near_api_js_reads_not_enough_balance() {
     );
     let done: Value = serde_json::from_str(stdout.lines().last().expect("output")).expect("JSON");
     assert_eq!(done["error"], "NotEnoughBalanceError", "{stdout}");
+    assert_eq!(done["async_error"], "UnknownTransactionError", "{stdout}");
     let message = done["message"].as_str().expect("message");
     assert!(message.contains("balance: 10000000000000000000000000"), "{message}");
 }

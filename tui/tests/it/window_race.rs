@@ -278,6 +278,23 @@ async fn the_callbacks_block_before_the_callback_is_inside_the_window() {
             block: block(callback),
         }]
     );
+    // Written as trace JSON and read back, the DAG keeps the positions that tell it.
+    let mut json = Vec::new();
+    nearviz::output::json(&dag, &mut json).expect("json");
+    let read = nearviz::diff::trace::parse(std::str::from_utf8(&json).expect("utf8"))
+        .expect("the trace JSON reads back");
+    assert_eq!(overlaps(&read, &read.transactions[1]), found, "read back from JSON");
+    assert_eq!(all_overlaps(&read), all_overlaps(&dag));
+    let mut again = Vec::new();
+    nearviz::output::json(&read, &mut again).expect("json");
+    let field = |bytes: &[u8]| -> Vec<serde_json::Value> {
+        let doc: serde_json::Value = serde_json::from_slice(bytes).expect("json");
+        let txs = doc["transactions"].as_array().expect("transactions").iter();
+        txs.map(|t| t["window_overlaps"].clone()).collect()
+    };
+    let written = field(&json);
+    assert_eq!(written[1].as_array().map(Vec::len), Some(1), "{:?}", written[1]);
+    assert_eq!(field(&again), written, "window_overlaps written from the JSON read back");
     // It read the balance the callback had not fixed yet: paid twice, as inside the window.
     assert_eq!(payouts(first), [ONE_NEAR]);
     assert_eq!(payouts(second), [ONE_NEAR]);

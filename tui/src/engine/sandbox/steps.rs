@@ -17,6 +17,20 @@ use near_primitives::types::AccountId;
 use std::collections::VecDeque;
 
 /// The lag a neard's pipeline implies, before one is measured.
+///
+/// Why 2, from nearcore's source (`chain/client/src/client.rs`, `chain/client/src/rpc_handler.rs`,
+/// `chain/client/src/prepare_transactions.rs`): the RPC hands the transaction to
+/// `RpcHandlerActor::process_tx_internal`, which puts it in the shard's pool when this node is
+/// the chunk producer (`is_chunk_producer_for_transaction`; a one-validator sandbox always is,
+/// so `TX_ROUTING_HEIGHT_HORIZON` and `forward_tx` play no part). The pool is read only when a
+/// chunk is made: `Client::on_block_accepted_with_optional_chunk_produce` calls
+/// `produce_chunks(block)` as block h is accepted, which makes the chunk for
+/// `next_height = h + 1` from the pool as it is then (or takes the transactions an early
+/// `PrepareTransactionsJob` gathered while block h's chunks were applied, earlier still). Block
+/// h+1 then includes that chunk. So a transaction that reaches the pool once the head is h misses
+/// chunk h+1 and lands in block h+2 at the earliest: a lag of 2 from the head read when sending.
+/// It can measure 1 only when the transaction wins a race with `produce_chunks` right after the
+/// head moved, and 3 when the early job had already read the pool.
 pub const NEARD_LAG: u64 = 2;
 
 /// The lag of this engine: the smallest measured, [`NEARD_LAG`] before any.
