@@ -174,6 +174,17 @@ pub struct HeadlessRun {
     /// needs (a 1,000-call run kept ~100 MB of events nobody would read).
     pub recorder: Option<Recorder>,
     pub info: Option<EngineInfo>,
+    /// The call being followed, or the last one: its events not in the trace yet.
+    ended: Option<Ended>,
+}
+
+/// A call's transactions followed, their events kept until [`HeadlessRun::take_in_ended`].
+struct Ended {
+    steps: Steps,
+    /// Every chain event since the call was sent, in order.
+    events: Vec<ChainEvent>,
+    /// Its steps that reached FINAL, to judge once the events are in the trace.
+    finished: Vec<(Pending, TxHash)>,
 }
 
 impl HeadlessRun {
@@ -190,11 +201,13 @@ impl HeadlessRun {
             ..Meta::default()
         };
         let recorder = record.then(|| Recorder::new(meta));
-        HeadlessRun { engine, trace: Trace::new(), recorder, info: None }
+        HeadlessRun { engine, trace: Trace::new(), recorder, info: None, ended: None }
     }
 
     /// Waits for the engine, then runs each call to FINAL (or failure), in order, and judges
-    /// each transaction against its expectation.
+    /// each transaction against its expectation. A call's events are taken into the trace once
+    /// the next call is sent ([`HeadlessRun::take_in_ended`]), so that work overlaps the
+    /// engine's run of the next call instead of holding it up.
     pub async fn drive(
         &mut self,
         calls: &[Call],
@@ -204,8 +217,21 @@ impl HeadlessRun {
         let mut outcome = Outcome::default();
         for call in calls {
             let _ = writeln!(progress, "→ {}", call.name);
-            outcome.mismatches.extend(self.run_call(call, progress).await?);
+            let steps = Steps::new(call);
+            if steps.pending.is_empty() {
+                outcome.mismatches.push(format!("call `{}`: a sequence without steps", call.name));
+                continue;
+            }
+            self.engine
+                .commands
+                .send(EngineCommand::Send(call.clone()))
+                .await
+                .map_err(|_| Failure::engine("the engine stopped"))?;
+            outcome.mismatches.extend(self.take_in_ended());
+            self.ended = Some(Ended { steps, events: Vec::new(), finished: Vec::new() });
+            self.wait_call(&call.name, progress).await?;
         }
+        outcome.mismatches.extend(self.take_in_ended());
         Ok(outcome)
     }
 
@@ -242,50 +268,26 @@ impl HeadlessRun {
         }
     }
 
-    /// Sends `call` and follows every transaction it sends (one per step of a sequence): the
-    /// outcomes that differ from their expectation, one line each.
+    /// Follows every transaction the call just sent sends (one per step of a sequence) until
+    /// each ended, keeping its events in [`HeadlessRun::ended`] (recorded as they come).
     /// Engine progress lines meanwhile (e.g. a sandbox step that landed late) go to `progress`.
-    async fn run_call(
-        &mut self,
-        call: &Call,
-        progress: &mut impl Write,
-    ) -> anyhow::Result<Vec<String>> {
-        let mut steps = Steps::new(call);
-        if steps.pending.is_empty() {
-            return Ok(vec![format!("call `{}`: a sequence without steps", call.name)]);
-        }
-        self.engine
-            .commands
-            .send(EngineCommand::Send(call.clone()))
-            .await
-            .map_err(|_| Failure::engine("the engine stopped"))?;
-        while !steps.pending.is_empty() {
+    async fn wait_call(&mut self, call: &str, progress: &mut impl Write) -> anyhow::Result<()> {
+        while self.ended.as_ref().is_some_and(|e| !e.steps.pending.is_empty()) {
             let Some(event) = self.engine.events.recv().await else {
-                return Err(Failure::engine(format!("the engine stopped during `{}`", call.name)));
+                return Err(Failure::engine(format!("the engine stopped during `{call}`")));
             };
+            let Some(ended) = &mut self.ended else { break };
             match event {
                 EngineEvent::Chain(event) => {
-                    let finished = steps.observe(&event);
-                    let done = match &event {
-                        ChainEvent::TxDone { tx, .. } => Some(*tx),
-                        _ => None,
-                    };
-                    self.observe(event);
-                    if let Some((step, tx)) = finished {
-                        steps.judge(&step, self.final_status(&tx));
+                    if let Some(recorder) = &mut self.recorder {
+                        recorder.record(event.clone());
                     }
-                    // Its node now, while the chain runs on (`Trace::settle`): the view it
-                    // replaces is freed, and the end of the run has less to build.
-                    if let Some(tx) = done {
-                        self.trace.settle(&tx);
-                    }
+                    ended.finished.extend(ended.steps.observe(&event));
+                    ended.events.push(event);
                 }
-                EngineEvent::CallFailed { call: label, error } => steps.failed(&label, error),
+                EngineEvent::CallFailed { call: label, error } => ended.steps.failed(&label, error),
                 EngineEvent::Down(error) => {
-                    return Err(Failure::engine(format!(
-                        "engine down during `{}`: {error}",
-                        call.name
-                    )))
+                    return Err(Failure::engine(format!("engine down during `{call}`: {error}")))
                 }
                 EngineEvent::Progress(line) => {
                     let _ = writeln!(progress, "{line}");
@@ -293,7 +295,30 @@ impl HeadlessRun {
                 EngineEvent::Ready(_) => {}
             }
         }
-        Ok(steps.mismatches)
+        Ok(())
+    }
+
+    /// Takes the last call's events into the trace, judges its steps that reached FINAL (the
+    /// outcomes that differ from their expectation, one line each) and settles its finished
+    /// transactions into their nodes (`Trace::settle`: the views they replace are freed).
+    fn take_in_ended(&mut self) -> Vec<String> {
+        let Some(Ended { mut steps, events, finished }) = self.ended.take() else {
+            return Vec::new();
+        };
+        let mut done = Vec::new();
+        for event in events {
+            if let ChainEvent::TxDone { tx, .. } = &event {
+                done.push(*tx);
+            }
+            self.trace.apply(event);
+        }
+        for (step, tx) in finished {
+            steps.judge(&step, self.final_status(&tx));
+        }
+        for tx in done {
+            self.trace.settle(&tx);
+        }
+        steps.mismatches
     }
 
     /// `Err(why)` when the FINAL transaction `tx` failed (its status follows the promise chain
@@ -341,6 +366,8 @@ impl HeadlessRun {
 
     /// Stops the engine (kills the node) and waits for its task.
     pub async fn shutdown(&mut self) {
+        // A call cut short (Ctrl-C, an engine failure): what it observed is output too.
+        self.take_in_ended();
         let _ = self.engine.commands.send(EngineCommand::Shutdown).await;
         if tokio::time::timeout(Duration::from_secs(10), &mut self.engine.task).await.is_err() {
             self.engine.task.abort();

@@ -2,7 +2,7 @@
 //! types (`trace_json`) `nearviz diff` reads back.
 
 use crate::model::Dag;
-use crate::trace_json::{TraceJson, TraceJsonStream};
+use crate::trace_json::{pretty, TraceJson};
 use serde_json::Value as Json;
 use std::io::{self, Write};
 
@@ -13,9 +13,9 @@ pub fn to_value(dag: &Dag) -> Json {
     serde_json::to_value(TraceJson::of(dag)).unwrap_or(Json::Null)
 }
 
-/// Pretty-printed JSON and a final newline, written one transaction at a time (the same bytes
-/// as `TraceJson::of(dag)` pretty-printed).
+/// Pretty-printed JSON and a final newline, written a few transactions at a time (the same
+/// bytes as `TraceJson::of(dag)` pretty-printed: [`pretty`]).
 pub fn write(dag: &Dag, w: &mut impl Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *w, &TraceJsonStream(dag))?;
+    pretty::write(dag, w)?;
     w.write_all(b"\n")
 }

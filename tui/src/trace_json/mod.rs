@@ -13,6 +13,7 @@
 //! - `tx`: a transaction, its receipts, actions, statuses and inputs;
 //! - `state_changes`: a state change, the ledger and its summary.
 
+pub mod pretty;
 mod state_changes;
 mod tx;
 
@@ -23,7 +24,6 @@ use crate::model::window::RanOn;
 use crate::model::{Dag, Value};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::{AccountId, Balance};
-use serde::ser::{SerializeSeq, SerializeStruct, Serializer};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value as Json};
 
@@ -53,34 +53,6 @@ impl TraceJson {
     pub fn into_dag(self) -> Result<Dag, String> {
         let transactions = self.transactions.into_iter().map(TxJson::into_node);
         Ok(Dag { transactions: transactions.collect::<Result<_, _>>()? })
-    }
-}
-
-/// The document `TraceJson::of(dag)` serializes to, made one transaction at a time: each
-/// `TxJson` is built, written and dropped before the next (`--format json` of a 1,000-call run
-/// keeps one in memory, not all of them). Same names and order as [`TraceJson`].
-pub struct TraceJsonStream<'a>(pub &'a Dag);
-
-impl Serialize for TraceJsonStream<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut doc = s.serialize_struct("TraceJson", 2)?;
-        doc.serialize_field("version", &JSON_VERSION)?;
-        doc.serialize_field("transactions", &TxStream(self.0))?;
-        doc.end()
-    }
-}
-
-/// `"transactions"`, each made as it is written.
-struct TxStream<'a>(&'a Dag);
-
-impl Serialize for TxStream<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut seq = s.serialize_seq(Some(self.0.transactions.len()))?;
-        let ran_on = RanOn::of(self.0);
-        for tx in &self.0.transactions {
-            seq.serialize_element(&TxJson::of(&ran_on, tx))?;
-        }
-        seq.end()
     }
 }
 

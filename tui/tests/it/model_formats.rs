@@ -160,3 +160,32 @@ fn included_only_result_is_named_clearly() {
     assert!(!ok);
     assert!(err.contains("inc.json") && err.contains("without its `transaction`"), "{err}");
 }
+
+/// `--record /dev/null` or a FIFO: written to as it is, never renamed over (that replaced the
+/// device with a file).
+#[test]
+fn saving_to_a_fifo_writes_through_it_and_keeps_it() {
+    use std::os::unix::fs::FileTypeExt;
+    let dir = tempfile::tempdir().expect("tmp");
+    let fifo = dir.path().join("pipe");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("run mkfifo");
+    assert!(made.success(), "mkfifo failed");
+    let source = captures().into_iter().next().expect("a capture");
+    let mut recorder = Recorder::new(Meta::default());
+    for e in fixture::load(&source).expect("load").events {
+        recorder.push(e);
+    }
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read(&fifo).expect("read the fifo"))
+    };
+    recorder.save(&fifo).expect("save into the fifo");
+    // Checked before waiting for the reader, which would wait forever on a replaced fifo.
+    let kind = std::fs::symlink_metadata(&fifo).expect("still there").file_type();
+    assert!(kind.is_fifo(), "the fifo was replaced: {kind:?}");
+    let bytes = reader.join().expect("reader");
+    let copy = dir.path().join("copy.json");
+    std::fs::write(&copy, &bytes).expect("write copy");
+    let back = fixture::load(&copy).expect("what went through the fifo loads");
+    assert_eq!(back.events.len(), recorder.events().len());
+}

@@ -1,4 +1,4 @@
-//! `nearviz run --format json` writes its document one transaction at a time (issue 22, item
+//! `nearviz run --format json` writes its document a few transactions at a time (issue 22, item
 //! 7): the bytes are those of the whole `TraceJson` pretty-printed, and a run stopped by a
 //! signal still prints one valid document (what was observed, exit 1, "interrupted by Ctrl-C" on stderr).
 
@@ -22,8 +22,14 @@ fn streamed(dag: &Dag) -> String {
 fn streamed_json_is_the_whole_document_in_memory() {
     let empty = Dag { transactions: Vec::new() };
     assert_eq!(streamed(&empty), whole(&empty));
-    let races = nearviz::layout::synthetic::race_session(50);
+    let races = nearviz::layout::synthetic::race_session(150);
+    assert!(races.transactions.len() > 130, "{} transactions", races.transactions.len());
     assert_eq!(streamed(&races), whole(&races));
+    // Batches of 64, rendered in two halves: a half of none, one, and a batch of one.
+    for n in [1, 2, 3, 64, 65, 129] {
+        let some = Dag { transactions: races.transactions[..n].to_vec() };
+        assert_eq!(streamed(&some), whole(&some), "{n} transactions");
+    }
 }
 
 #[test]
