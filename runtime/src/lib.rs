@@ -29,7 +29,7 @@ mod views;
 mod vm;
 mod yields;
 
-pub use chain::{public_key_for, signer_for, Runtime, STATE_CHANGES_KEPT};
+pub use chain::{public_key_for, sign_as, signer_for, Runtime, STATE_CHANGES_KEPT};
 pub use changes::{BlockStateChanges, PriorValue};
 pub use chunk::{ChunkRules, CHUNK_GAS_LIMIT, GAS_PRICE_ADJUSTMENT_RATE, MAX_GAS_PRICE};
 pub use config::{

@@ -57,3 +57,17 @@ fn a_secp256k1_key_added_by_transaction_signs() {
 fn an_ml_dsa_65_key_added_by_transaction_signs() {
     signs_after_add_key(KeyType::MLDSA65);
 }
+
+/// The runtime signs its transactions with each account's expanded key: the same signatures
+/// as near-crypto's signer, which a node verifies.
+#[test]
+fn sign_as_makes_the_signers_signatures() {
+    for name in ["alice.test.near", "xcc.test.near", "test.near", "a-much-longer-name.test.near"] {
+        let account: near_primitives::types::AccountId = name.parse().expect("account");
+        for data in [&b""[..], b"a transaction hash, 32 bytes long", &[7u8; 200]] {
+            let ours = nearviz_runtime::sign_as(&account, data);
+            assert_eq!(ours, nearviz_runtime::signer_for(&account).sign(data), "{name}");
+            assert!(ours.verify(data, &nearviz_runtime::public_key_for(&account)), "{name}");
+        }
+    }
+}
