@@ -113,17 +113,26 @@ pub fn sign_as(account: &AccountId, data: &[u8]) -> Signature {
     use ed25519_dalek::Signer as _;
     type Keys = std::sync::Mutex<HashMap<AccountId, ed25519_dalek::SigningKey>>;
     static KEYS: std::sync::LazyLock<Keys> = std::sync::LazyLock::new(Default::default);
-    let secret = secret_key_for(account);
-    let SecretKey::ED25519(pair) = &secret else { return signer_for(account).sign(data) };
-    let Ok(seed) = <[u8; 32]>::try_from(&pair.0[..32]) else {
-        return signer_for(account).sign(data);
+    // The seed half of the key pair near-crypto keeps (the runtime's keys are all ed25519).
+    let expand = || match secret_key_for(account) {
+        SecretKey::ED25519(pair) => <[u8; 32]>::try_from(&pair.0[..32])
+            .ok()
+            .map(|seed| ed25519_dalek::SigningKey::from_bytes(&seed)),
+        _ => None,
     };
-    let expand = || ed25519_dalek::SigningKey::from_bytes(&seed);
     let key = match KEYS.lock() {
-        Ok(mut keys) => keys.entry(account.clone()).or_insert_with(expand).clone(),
+        Ok(mut keys) => match keys.get(account) {
+            Some(key) => Some(key.clone()),
+            None => expand().inspect(|key| {
+                keys.insert(account.clone(), key.clone());
+            }),
+        },
         Err(_) => expand(),
     };
-    Signature::ED25519(key.sign(data))
+    match key {
+        Some(key) => Signature::ED25519(key.sign(data)),
+        None => signer_for(account).sign(data),
+    }
 }
 
 /// The full-access public key the embedded runtime uses for `account`.

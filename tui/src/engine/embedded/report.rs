@@ -6,7 +6,7 @@
 //! own way.
 
 use super::follow::block_changes;
-use crate::chain::{BlockHash, ChainEvent, ReplyProgress, TxHash, TxPoll, TxStatusReply};
+use crate::chain::{BlockHash, ChainEvent, TxHash, TxPoll, TxStatusReply};
 use near_primitives::hash::CryptoHash;
 use near_primitives::types::AccountId;
 use near_primitives::views::TxExecutionStatus;
@@ -19,25 +19,17 @@ pub(crate) struct Tracked {
     pub tx: CryptoHash,
     sender: AccountId,
     sent_at: Instant,
-    /// The progress of the last reply sent, to send only changes.
-    last: Option<ReplyProgress>,
     /// Receipts whose view was sent before they ran.
     described: HashSet<CryptoHash>,
-    /// The runtime's progress at the last report: the views are built only when it moves.
+    /// The runtime's progress at the last report: the views are built, and a poll sent, only
+    /// when it moves (equal progress, equal reply).
     seen: Option<TxProgress>,
 }
 
 impl Tracked {
     /// A transaction submitted now.
     pub fn new(tx: CryptoHash, sender: AccountId) -> Self {
-        Tracked {
-            tx,
-            sender,
-            sent_at: Instant::now(),
-            last: None,
-            described: HashSet::new(),
-            seen: None,
-        }
+        Tracked { tx, sender, sent_at: Instant::now(), described: HashSet::new(), seen: None }
     }
 
     /// The events for the chain as it is now (`sent_blocks`: the blocks the follower already
@@ -91,16 +83,12 @@ impl Tracked {
                 (TxStatusReply::Known { status, outcome: Some(outcome) }, done)
             }
         };
-        let progress = reply.progress();
-        if self.last.as_ref() != Some(&progress) {
-            self.last = Some(progress);
-            events.push(ChainEvent::TxPoll(TxPoll {
-                tx: TxHash(self.tx),
-                sender: self.sender.clone(),
-                at_ms: millis(self.sent_at),
-                reply,
-            }));
-        }
+        events.push(ChainEvent::TxPoll(TxPoll {
+            tx: TxHash(self.tx),
+            sender: self.sender.clone(),
+            at_ms: millis(self.sent_at),
+            reply,
+        }));
         if let Some(error) = &done {
             events.push(ChainEvent::TxDone { tx: TxHash(self.tx), error: error.clone() });
         }
