@@ -13,7 +13,7 @@
 //! (`ScenarioError`, `FixtureError`, `SandboxError`, `FollowError`). Anything unknown is an
 //! engine or system failure.
 //!
-//! Stopping a command by Ctrl-C, SIGTERM or SIGHUP ([`interrupted`]) saves `--record` first. It
+//! Stopping a command by Ctrl-C, SIGTERM or SIGHUP ([`Interrupts`]) saves `--record` first. It
 //! exits 1, except the headless servers (`serve --headless`, `watch --headless`): a signal is
 //! how they are meant to stop, so it exits 0.
 
@@ -145,24 +145,64 @@ pub fn one_line(err: &anyhow::Error) -> String {
     line
 }
 
-/// Ctrl-C, or on Unix SIGTERM or SIGHUP (the terminal closed): the session is then saved and
-/// neard stopped before exiting.
-pub async fn interrupted() -> &'static str {
+/// Ctrl-C (SIGINT), or on Unix SIGTERM or SIGHUP (the terminal closed), listened to from
+/// [`Interrupts::listen`] until the listener is dropped: the session is then saved and neard
+/// stopped before exiting.
+///
+/// One listener serves a whole command. A signal that arrives while nothing awaits
+/// [`Interrupts::next`] (between two turns of a loop) waits in it for the next call. Once tokio
+/// handles a signal it no longer kills the process, so a listener made afresh at each turn lost
+/// such a signal and left the process running: a near-workspaces `tearDown` (one SIGINT) then
+/// waited forever for `near-sandbox` to exit.
+pub struct Interrupts {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{signal, SignalKind};
-        if let (Ok(mut term), Ok(mut hup)) =
-            (signal(SignalKind::terminate()), signal(SignalKind::hangup()))
+    signals: Vec<(tokio::signal::unix::Signal, &'static str)>,
+}
+
+impl Interrupts {
+    /// Starts listening; must be called inside the tokio runtime. A signal that cannot be
+    /// listened to keeps its default action (it ends the process).
+    pub fn listen() -> Self {
+        #[cfg(unix)]
         {
-            return tokio::select! {
-                _ = tokio::signal::ctrl_c() => "Ctrl-C",
-                _ = term.recv() => "SIGTERM",
-                _ = hup.recv() => "SIGHUP",
-            };
+            use tokio::signal::unix::{signal, SignalKind};
+            let kinds = [
+                (SignalKind::interrupt(), "Ctrl-C"),
+                (SignalKind::terminate(), "SIGTERM"),
+                (SignalKind::hangup(), "SIGHUP"),
+            ];
+            let signals = kinds
+                .into_iter()
+                .filter_map(|(kind, name)| Some((signal(kind).ok()?, name)))
+                .collect();
+            Interrupts { signals }
+        }
+        #[cfg(not(unix))]
+        Interrupts {}
+    }
+
+    /// The name of the next signal received since listening began (cancel safe: a signal is
+    /// taken only when this returns it).
+    pub async fn next(&mut self) -> &'static str {
+        #[cfg(unix)]
+        {
+            let waits = self.signals.iter_mut().map(|(signal, name)| {
+                Box::pin(async move {
+                    signal.recv().await;
+                    *name
+                })
+            });
+            if waits.len() == 0 {
+                return std::future::pending().await;
+            }
+            futures::future::select_all(waits).await.0
+        }
+        #[cfg(not(unix))]
+        {
+            let _ = tokio::signal::ctrl_c().await;
+            "Ctrl-C"
         }
     }
-    let _ = tokio::signal::ctrl_c().await;
-    "Ctrl-C"
 }
 
 /// Checks a `--record PATH` before any work starts: not a directory, its directory exists and

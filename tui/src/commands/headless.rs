@@ -4,7 +4,7 @@
 
 use crate::chain::{ChainEvent, TxHash, TxStatusReply};
 use crate::engine::{EngineCommand, EngineEvent, EngineHandle};
-use crate::exit::{interrupted, Failure};
+use crate::exit::{Failure, Interrupts};
 use crate::fixture::{Meta, Recorder, TimedEvent};
 use crate::serve;
 use anyhow::Context;
@@ -27,10 +27,11 @@ pub async fn run(
     let mut stderr = std::io::stderr();
     let mut recorder = Recorder::new(Meta::now(serve::ENGINE_NAME));
     let mut lines = TxLines::default();
+    let mut interrupts = Interrupts::listen();
     let failure = loop {
         let event = tokio::select! {
             event = engine.events.recv() => event,
-            signal = interrupted() => {
+            signal = interrupts.next() => {
                 let _ = writeln!(stderr, "nearviz: {signal}, stopping");
                 break None;
             }

@@ -9,7 +9,7 @@ use crate::chain::{BlockHash, ChainEvent, TxStatusReply};
 use crate::cli::RerunArgs;
 use crate::diff::{self, Tolerance};
 use crate::engine::rpc::{FollowOptions, RpcClient};
-use crate::exit::{interrupted, ExitKind, Failure};
+use crate::exit::{ExitKind, Failure, Interrupts};
 use crate::fixture::Recorder;
 use crate::fork::rerun::{self, Patch};
 use crate::fork::{self, ForkBlock};
@@ -31,9 +31,10 @@ pub async fn run(
         .map(|spec| Patch::parse(spec))
         .collect::<Result<_, _>>()
         .map_err(Failure::bad_input)?;
+    let mut interrupts = Interrupts::listen();
     let real = tokio::select! {
         real = follow(target) => real?,
-        signal = interrupted() => {
+        signal = interrupts.next() => {
             return Err(Failure::failed(format!("interrupted by {signal} while following {}", target.tx)));
         }
     };

@@ -13,7 +13,7 @@ use crate::chain::{ChainEvent, TxHash};
 use crate::cli::{Format, LiveArgs};
 use crate::engine::sandbox::SandboxOptions;
 use crate::engine::{self, EngineCommand, EngineEvent, EngineHandle, EngineInfo, StartOptions};
-use crate::exit::{interrupted, Failure};
+use crate::exit::{Failure, Interrupts};
 use crate::fixture::{Meta, Recorder, TimedEvent};
 use crate::model::Trace;
 use crate::scenario::{Call, Expectation, Scenario};
@@ -74,11 +74,12 @@ pub async fn run(
     let mut session = HeadlessRun::new(&scenario, engine, args.record.is_some());
     // A panic while driving is caught so that the recording is still saved (then exit 3).
     let driving = AssertUnwindSafe(session.drive(&selected, &mut stderr)).catch_unwind();
+    let mut interrupts = Interrupts::listen();
     let outcome = tokio::select! {
         outcome = driving => outcome.unwrap_or_else(|panic| {
             Err(Failure::engine(format!("nearviz panicked: {}", panic_message(&*panic))))
         }),
-        signal = interrupted() => Err(Failure::failed(format!("interrupted by {signal}"))),
+        signal = interrupts.next() => Err(Failure::failed(format!("interrupted by {signal}"))),
     };
     session.shutdown().await;
 

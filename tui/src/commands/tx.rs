@@ -10,7 +10,7 @@ use crate::cli::{Format, LiveArgs, Network, RerunArgs};
 use crate::commands::live;
 use crate::engine::rpc::{self, FollowError, FollowOptions, RpcClient};
 use crate::engine::{EngineEvent, EVENT_CHANNEL_CAPACITY};
-use crate::exit::{interrupted, Failure};
+use crate::exit::{Failure, Interrupts};
 use crate::fixture::{Meta, Recorder};
 use crate::model::Trace;
 use crate::output;
@@ -97,9 +97,10 @@ pub async fn headless(
 ) -> anyhow::Result<()> {
     let client = RpcClient::new(&target.url)?;
     let mut recorder = Recorder::new(meta(target));
+    let mut interrupts = Interrupts::listen();
     let ended = tokio::select! {
         result = watch(&client, target, opts, &mut recorder) => Ok(result),
-        signal = interrupted() => Err(signal),
+        signal = interrupts.next() => Err(signal),
     };
     if let Some(path) = record {
         // The error names the path once (`cannot write PATH: ...`); exit 3 (`crate::exit`).

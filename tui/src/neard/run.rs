@@ -7,7 +7,7 @@ use super::files::{self, CONFIG_FILE, LOG_FILE};
 use super::genesis::Genesis;
 use crate::engine::embedded::default_cache_dir;
 use crate::engine::EngineEvent;
-use crate::exit::Failure;
+use crate::exit::{Failure, Interrupts};
 use crate::serve::{self, BlockPacing, Boot, Limits, ServeOptions};
 use serde_json::Value;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
@@ -112,6 +112,8 @@ pub async fn run(home: &Path, args: &RunArgs) -> anyhow::Result<()> {
     };
     let addr = listen_addr(flag, &text)?;
     let pacing = pacing()?;
+    // From here on SIGINT/SIGTERM stop the node with exit 0 (launchers send SIGINT).
+    let mut interrupts = Interrupts::listen();
     let genesis = Genesis::read(&config.genesis_file, config.records_file.as_deref())?;
     super::log::init(&home.join(LOG_FILE))?;
     let cache_dir = default_cache_dir();
@@ -145,7 +147,7 @@ pub async fn run(home: &Path, args: &RunArgs) -> anyhow::Result<()> {
     let down = loop {
         let event = tokio::select! {
             event = serving.engine.events.recv() => event,
-            signal = crate::exit::interrupted() => {
+            signal = interrupts.next() => {
                 tracing::info!(%signal, "stopping");
                 return Ok(());
             }

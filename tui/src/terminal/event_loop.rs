@@ -77,7 +77,7 @@ async fn drive(
     // Results of effects that run off this task (saving a fixture).
     let (done_tx, mut done_rx) = mpsc::channel::<Msg>(8);
     // SIGTERM or SIGHUP (terminal closed): leave like a quit, so the recording is saved.
-    let mut stop = std::pin::pin!(crate::exit::interrupted());
+    let mut interrupts = crate::exit::Interrupts::listen();
     loop {
         draw(guard, app)?;
         let playing = app.player().is_some_and(|p| p.playing);
@@ -110,7 +110,7 @@ async fn drive(
                 }
             },
             Some(msg) = done_rx.recv() => effects.extend(app.update(msg)),
-            signal = &mut stop => {
+            signal = interrupts.next() => {
                 tracing::info!(signal, "stopping");
                 return Ok(crate::exit::ExitKind::Failed.exit_code());
             }

@@ -9,7 +9,8 @@
 //! --ignored` (`.ci/run` installs near-cli-rs into `/var/tmp/near-cli-rs` for it). A
 //! `NEAR_CLI_BIN` that is missing or is not near-cli-rs fails the test.
 
-use crate::serve_common::Server;
+use crate::serve_common::bounded::output_within;
+use crate::serve_common::{Server, CLIENT_LIMIT};
 use crate::support::cli::text;
 use std::io::Write;
 use std::path::PathBuf;
@@ -78,7 +79,8 @@ impl NearCli {
     /// `near ARGS`; fails the test unless it succeeds. Returns stdout and stderr together
     /// (near-cli-rs prints its results on both).
     fn run(&self, args: &[&str]) -> String {
-        let output: Output = self.command().args(args).output().expect("run near-cli-rs");
+        let what = format!("near {}", args.join(" "));
+        let output: Output = output_within(self.command().args(args), CLIENT_LIMIT, &what);
         let said = text(&output.stdout) + &text(&output.stderr);
         assert!(output.status.success(), "near {}: {}\n{said}", args.join(" "), output.status);
         said

@@ -213,3 +213,38 @@ fn blocks_come_on_demand_unless_nearviz_block_ms_sets_a_pace() {
     let bad = sandbox(dir.path(), &["run"]).env("NEARVIZ_BLOCK_MS", "soon").output().expect("run");
     assert_bad_input(&bad, &["NEARVIZ_BLOCK_MS=soon"]);
 }
+
+/// Launchers stop the sandbox with one SIGINT (npm near-workspaces' `tearDown`, right after the
+/// test's last transaction) and wait for it to exit. The node is still finishing that
+/// transaction when the signal lands, so its event loop is turning: a signal landing between
+/// two turns was lost, and the launcher waited forever (about one `tearDown` in fifteen).
+#[test]
+fn one_sigint_right_after_a_transaction_stops_the_node() {
+    use near_crypto::{InMemorySigner, KeyFile};
+    use near_primitives::action::{Action, TransferAction};
+    use near_primitives::types::Balance;
+    let dir = tempfile::tempdir().expect("tempdir");
+    init(dir.path());
+    let key = KeyFile::from_file(&dir.path().join("validator_key.json")).expect("root key");
+    let root = InMemorySigner::from_secret_key(key.account_id, key.secret_key);
+    for attempt in 0..60 {
+        let mut node = Running::start(dir.path());
+        let transfer = Action::Transfer(TransferAction { deposit: Balance::from_yoctonear(1) });
+        let (tx, _) =
+            crate::serve_common::sign_actions_at(&node.addr, &root, "near", vec![transfer]);
+        let sent = node.rpc("broadcast_tx_commit", json!([tx]));
+        assert!(sent["result"]["status"]["SuccessValue"].is_string(), "{sent}");
+        let pid = node.child.id().to_string();
+        let kill = Command::new("kill").args(["-INT", &pid]).status().expect("kill");
+        assert!(kill.success(), "kill -INT {pid}");
+        let deadline = Instant::now() + Duration::from_secs(10);
+        let status = loop {
+            if let Some(status) = node.child.try_wait().expect("wait") {
+                break status;
+            }
+            assert!(Instant::now() < deadline, "attempt {attempt}: one SIGINT did not stop it");
+            std::thread::sleep(Duration::from_millis(5));
+        };
+        assert!(status.success(), "attempt {attempt}: SIGINT is a clean stop: {status}");
+    }
+}

@@ -3,6 +3,9 @@
 //! Its packages are installed on first use (`npm ci`) with the launcher's variables set, so
 //! nothing is ever downloaded but the packages themselves.
 
+use crate::serve_common::bounded::output_within;
+use crate::serve_common::npm::NPM_CI_LIMIT;
+use crate::serve_common::CLIENT_LIMIT;
 use serde_json::Value;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -23,10 +26,9 @@ fn project() -> PathBuf {
     let node = Command::new("node").arg("--version").output();
     assert!(node.is_ok_and(|o| o.status.success()), "`node` (20+) and npm are needed");
     if !dir.join("node_modules/near-workspaces/package.json").is_file() {
-        let out = launcher_env(Command::new("npm").args(["ci", "--no-audit", "--no-fund"]))
-            .current_dir(&dir)
-            .output()
-            .expect("run npm ci");
+        let mut npm = Command::new("npm");
+        launcher_env(npm.args(["ci", "--no-audit", "--no-fund"]).current_dir(&dir));
+        let out = output_within(&mut npm, NPM_CI_LIMIT, "npm ci");
         assert!(out.status.success(), "npm ci: {}", String::from_utf8_lossy(&out.stderr));
     }
     dir
@@ -36,10 +38,10 @@ fn project() -> PathBuf {
 fn npm_near_workspaces_runs_its_flow_on_nearviz() {
     let dir = project();
     let res = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract/res");
-    let out = launcher_env(Command::new("node").arg("flow.mjs").arg(&res))
-        .current_dir(&dir)
-        .output()
-        .expect("run node");
+    // Its `tearDown` sends the sandbox one SIGINT, and node waits for the sandbox to exit.
+    let mut node = Command::new("node");
+    launcher_env(node.arg("flow.mjs").arg(&res).current_dir(&dir));
+    let out = output_within(&mut node, CLIENT_LIMIT, "node flow.mjs (npm near-workspaces)");
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{stdout}\n{}", String::from_utf8_lossy(&out.stderr));
     let checks: Vec<Value> =

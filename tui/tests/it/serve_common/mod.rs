@@ -3,8 +3,10 @@
 
 #![allow(dead_code)] // shared with benches/serve.rs (`#[path]`): each uses a part
 
+pub mod bounded;
 pub mod npm;
 
+use bounded::output_within;
 use serde_json::Value;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
@@ -314,6 +316,10 @@ pub fn sign_actions_at(
     (base64::engine::general_purpose::STANDARD.encode(bytes), signed.get_hash())
 }
 
+/// How long a client program (a node script, a near-cli-rs command) may run before its test
+/// fails showing what it printed: minutes more than any of them takes.
+pub const CLIENT_LIMIT: Duration = Duration::from_secs(300);
+
 /// `tests/node` with its packages installed from the committed lockfile (`npm::installed`).
 pub fn node_project() -> PathBuf {
     npm::installed(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/node"))
@@ -324,14 +330,9 @@ pub fn node_project() -> PathBuf {
 pub fn node_script(server: &Server, script: &str) -> std::process::Output {
     let project = node_project();
     let res = Path::new(env!("CARGO_MANIFEST_DIR")).join("../contract/res");
-    Command::new("node")
-        .arg(project.join(script))
-        .arg(&server.url)
-        .arg(&server.key_file)
-        .arg(&res)
-        .current_dir(&project)
-        .output()
-        .expect("run node")
+    let mut node = Command::new("node");
+    node.arg(project.join(script)).arg(&server.url).arg(&server.key_file).arg(&res);
+    output_within(node.current_dir(&project), CLIENT_LIMIT, script)
 }
 
 /// Runs `tests/node/flow.mjs` against `server`; returns its JSON lines.

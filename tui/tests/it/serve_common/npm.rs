@@ -5,12 +5,17 @@
 //! exclusive file lock and the others wait for it; a marker written after a successful
 //! `npm ci` names the lockfile it installed, so a changed lockfile installs again.
 
+use super::bounded::output_within;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::time::Duration;
 
 /// The marker `npm ci` leaves behind once it succeeded: the lockfile's contents it installed.
 const MARKER: &str = "node_modules/.nearviz-installed";
+
+/// Longer than any `npm ci` of these lockfiles on a cold cache.
+pub const NPM_CI_LIMIT: Duration = Duration::from_secs(600);
 
 /// `project` (a folder with `package.json` and `package-lock.json`) with its packages
 /// installed. Fails, saying what to install, when `node` or `npm` is missing or `npm ci` fails.
@@ -41,11 +46,9 @@ fn up_to_date(project: &Path) -> bool {
 
 fn install(project: &Path) {
     require("npm", "the near-api-js tests install their clients with `npm`; install npm");
-    let output = Command::new("npm")
-        .args(["ci", "--no-audit", "--no-fund", "--prefix"])
-        .arg(project)
-        .output()
-        .expect("run npm ci");
+    let mut npm = Command::new("npm");
+    npm.args(["ci", "--no-audit", "--no-fund", "--prefix"]).arg(project);
+    let output = output_within(&mut npm, NPM_CI_LIMIT, "npm ci");
     assert!(
         output.status.success(),
         "`npm ci --prefix {}` failed ({}):\n{}\n{}",
