@@ -1,6 +1,7 @@
 //! `run`: the embedded chain booted from the home's genesis, served as JSON-RPC (the same
 //! server as `nearviz serve`), headless, until the process is killed. Nothing is saved at exit:
-//! launchers stop a sandbox with SIGKILL.
+//! the Rust launcher stops a sandbox with SIGKILL, npm near-workspaces with one SIGINT (then it
+//! waits for the exit).
 
 use super::cli::RunArgs;
 use super::files::{self, CONFIG_FILE, LOG_FILE};
