@@ -14,7 +14,7 @@ pub async fn run(args: &LiveArgs) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::load_or_builtin(args.scenario.as_deref())?;
     let log = init_logging(args.log.as_deref())?;
     tracing::info!(engine = ?args.engine, scenario = %scenario.title, "live session");
-    let fork = crate::fork::for_args(args, &scenario).await?;
+    let (fork, scenario) = crate::fork::for_args(args, scenario).await?;
     let opts = StartOptions { protocol_version: args.protocol_version, fork, ..Default::default() };
     let kind = args.engine;
     let handle = engine::start(kind, scenario.clone(), opts.clone());

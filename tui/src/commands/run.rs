@@ -62,7 +62,7 @@ pub async fn run(
     // `nearviz run FILE` or `nearviz run --scenario FILE` (the global option).
     let scenario = Scenario::load_or_builtin(scenario_file.or(args.scenario.as_deref()))?;
     let selected = select_calls(&scenario, calls, all).map_err(Failure::bad_input)?;
-    let fork = crate::fork::for_args(args, &scenario).await?;
+    let (fork, scenario) = crate::fork::for_args(args, scenario).await?;
     let opts = StartOptions {
         sandbox: SandboxOptions::default(),
         protocol_version: args.protocol_version,

@@ -28,7 +28,7 @@ pub async fn run(args: &ServeArgs, live: &LiveArgs) -> anyhow::Result<ExitCode> 
         (None, Some(url)) => crate::fork::bare_scenario(url)?,
         (file, _) => Scenario::load_or_builtin(file.as_deref())?,
     };
-    let fork = crate::fork::for_args(live, &scenario).await?;
+    let (fork, scenario) = crate::fork::for_args(live, scenario).await?;
     let pacing = if args.instant {
         BlockPacing::Instant
     } else {

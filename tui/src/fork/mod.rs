@@ -6,8 +6,11 @@
 //! ForkPoint ─▶ RuntimeOptions: the chain starts at that block, its state read lazily through
 //!              RpcRemote (`query` at the block, cached on disk: remote.rs, cache.rs)
 //! ```
-//! A forked account of a scenario (`fork = true`) must exist on the remote at the block.
+//! A forked account of a scenario (`fork = true`) must exist on the remote at the block. The
+//! scenario's own accounts that the remote already has with the scenario's code are driven as
+//! the remote's (adopt.rs).
 
+mod adopt;
 mod cache;
 mod remote;
 pub mod rerun;
@@ -131,8 +134,12 @@ pub fn check_scenario(scenario: &Scenario, fork: Option<&ForkPoint>) -> anyhow::
 }
 
 /// The fork the command line asks for (`--fork`, `--fork-block`), opened and checked against
-/// the scenario and the engine; `None` without `--fork`.
-pub async fn for_args(args: &LiveArgs, scenario: &Scenario) -> anyhow::Result<Option<ForkPoint>> {
+/// the scenario and the engine (`None` without `--fork`), and the scenario to run on it: the
+/// accounts the fork already has are its ([`ForkPoint::adopt_existing`]).
+pub async fn for_args(
+    args: &LiveArgs,
+    scenario: Scenario,
+) -> anyhow::Result<(Option<ForkPoint>, Scenario)> {
     if args.fork.is_some() && args.engine == EngineKind::Sandbox {
         return Err(Failure::bad_input(
             "--fork runs on the embedded runtime: leave out --engine sandbox",
@@ -140,11 +147,17 @@ pub async fn for_args(args: &LiveArgs, scenario: &Scenario) -> anyhow::Result<Op
     }
     let fork = from_args(args.fork.as_deref(), args.fork_block.as_deref(), None).await?;
     // The remote answers synchronously: off the async threads.
-    let (checked, scenario) = (fork.clone(), scenario.clone());
-    tokio::task::spawn_blocking(move || check_scenario(&scenario, checked.as_ref()))
-        .await
-        .context("checking the forked accounts stopped")??;
-    Ok(fork)
+    let checked = fork.clone();
+    let scenario = tokio::task::spawn_blocking(move || {
+        check_scenario(&scenario, checked.as_ref())?;
+        match &checked {
+            Some(fork) => fork.adopt_existing(scenario),
+            None => Ok(scenario),
+        }
+    })
+    .await
+    .context("checking the forked accounts stopped")??;
+    Ok((fork, scenario))
 }
 
 /// A scenario with no accounts of its own (only the root account): what `serve --fork`

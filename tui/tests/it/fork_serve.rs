@@ -136,3 +136,46 @@ fn run_drives_the_forked_accounts_a_scenario_names() {
     assert!(again.status.success(), "offline: {}", text(&again.stderr));
     assert!(text(&again.stdout).contains("from the source"), "{}", text(&again.stdout));
 }
+
+#[test]
+fn the_builtin_scenario_runs_on_a_fork_of_a_serve_that_has_its_accounts() {
+    let source = Server::start(&["--instant"]);
+    let (home, cache) = (Home::new(), tempfile::tempdir().expect("cache"));
+    // The head: with `--instant` no block follows the source's own init calls until asked.
+    let height = head_height(&source).to_string();
+    let out = home
+        .nearviz()
+        .args(["run", "--all", "--fork", source.url.as_str(), "--fork-block", height.as_str()])
+        .env("NEARVIZ_FORK_CACHE", cache.path())
+        .output()
+        .expect("run");
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "every call as the scenario expects: {stderr}");
+    for account in ["hello", "counter", "guestbook", "xcc", "alice", "bob"] {
+        let line = format!("{account}.test.near: the fork's account, as it is there");
+        assert!(stderr.contains(&line), "{line} in {stderr}");
+    }
+    assert!(!stderr.contains("creating"), "nothing created again: {stderr}");
+    assert!(!stderr.contains("init xcc.test.near.new"), "xcc is initialised already: {stderr}");
+}
+
+#[test]
+fn an_account_the_fork_has_with_other_code_is_bad_input() {
+    let home = Home::new();
+    let scenario = home.path("other.toml");
+    let other = "title = \"other\"\n[[account]]\nname = \"hello\"\nwasm = \"builtin:counter\"\n";
+    std::fs::write(&scenario, other).expect("write scenario");
+    let source = Server::start(&["--instant", "--scenario", scenario.to_str().expect("path")]);
+    let (height, cache) = (head_height(&source).to_string(), tempfile::tempdir().expect("cache"));
+    let out = home
+        .nearviz()
+        .args(["run", "--all", "--fork", source.url.as_str(), "--fork-block", height.as_str()])
+        .env("NEARVIZ_FORK_CACHE", cache.path())
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
+    let stderr = text(&out.stderr);
+    assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
+    assert!(stderr.contains("hello.test.near already exists on"), "{stderr}");
+    assert!(stderr.contains("with other code"), "{stderr}");
+}

@@ -27,6 +27,10 @@ pub fn deploy(
     rt.add_genesis_account(&root, ROOT_BALANCE).map_err(|e| e.to_string())?;
     let mut pending = Vec::new();
     // Forked accounts are the network's (`--fork`): nothing to create.
+    for account in scenario.forked_accounts() {
+        let id = account.account_id().map_err(|e| e.to_string())?;
+        progress(format!("{id}: the fork's account, as it is there (not created)"));
+    }
     for account in scenario.accounts.iter().filter(|account| !account.fork) {
         let id = account.account_id().map_err(|e| e.to_string())?;
         let balance = account.balance_yocto().map_err(|e| format!("{}: {e}", account.name))?;
