@@ -137,18 +137,21 @@ fn run_drives_the_forked_accounts_a_scenario_names() {
     assert!(text(&again.stdout).contains("from the source"), "{}", text(&again.stdout));
 }
 
-#[test]
-fn the_builtin_scenario_runs_on_a_fork_of_a_serve_that_has_its_accounts() {
-    let source = Server::start(&["--instant"]);
-    let (home, cache) = (Home::new(), tempfile::tempdir().expect("cache"));
-    // The head: with `--instant` no block follows the source's own init calls until asked.
-    let height = head_height(&source).to_string();
-    let out = home
-        .nearviz()
+/// `nearviz run --all` (the built-in scenario) on a fork of `source` at its head: with
+/// `--instant` no block follows the source's own init calls until one is asked for.
+fn run_all_on_fork_of(source: &Server, home: &Home) -> std::process::Output {
+    let (height, cache) = (head_height(source).to_string(), tempfile::tempdir().expect("cache"));
+    home.nearviz()
         .args(["run", "--all", "--fork", source.url.as_str(), "--fork-block", height.as_str()])
         .env("NEARVIZ_FORK_CACHE", cache.path())
         .output()
-        .expect("run");
+        .expect("run")
+}
+
+#[test]
+fn the_builtin_scenario_runs_on_a_fork_of_a_serve_that_has_its_accounts() {
+    let source = Server::start(&["--instant"]);
+    let out = run_all_on_fork_of(&source, &Home::new());
     let stderr = text(&out.stderr);
     assert!(out.status.success(), "every call as the scenario expects: {stderr}");
     for account in ["hello", "counter", "guestbook", "xcc", "alice", "bob"] {
@@ -156,7 +159,7 @@ fn the_builtin_scenario_runs_on_a_fork_of_a_serve_that_has_its_accounts() {
         assert!(stderr.contains(&line), "{line} in {stderr}");
     }
     assert!(!stderr.contains("creating"), "nothing created again: {stderr}");
-    assert!(!stderr.contains("init xcc.test.near.new"), "xcc is initialised already: {stderr}");
+    assert!(!stderr.contains("init xcc.new"), "xcc has its state already: {stderr}");
 }
 
 #[test]
@@ -166,16 +169,33 @@ fn an_account_the_fork_has_with_other_code_is_bad_input() {
     let other = "title = \"other\"\n[[account]]\nname = \"hello\"\nwasm = \"builtin:counter\"\n";
     std::fs::write(&scenario, other).expect("write scenario");
     let source = Server::start(&["--instant", "--scenario", scenario.to_str().expect("path")]);
-    let (height, cache) = (head_height(&source).to_string(), tempfile::tempdir().expect("cache"));
-    let out = home
-        .nearviz()
-        .args(["run", "--all", "--fork", source.url.as_str(), "--fork-block", height.as_str()])
-        .env("NEARVIZ_FORK_CACHE", cache.path())
-        .output()
-        .expect("run");
+    let out = run_all_on_fork_of(&source, &home);
     assert_eq!(out.status.code(), Some(2), "{}", text(&out.stderr));
     let stderr = text(&out.stderr);
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
     assert!(stderr.contains("hello.test.near already exists on"), "{stderr}");
     assert!(stderr.contains("with other code"), "{stderr}");
+}
+
+#[test]
+fn an_adopted_contract_without_state_at_the_fork_block_is_initialised_there() {
+    let source = Server::start(&["--instant"]);
+    let final_block = source.rpc("block", json!({"finality": "final"}));
+    let height = final_block["result"]["header"]["height"].as_u64().expect("height");
+    let state = source.rpc(
+        "query",
+        json!({"request_type": "view_state", "account_id": "xcc.test.near",
+               "prefix_base64": "", "block_id": height}),
+    );
+    let has_state = !state["result"]["values"].as_array().expect("values").is_empty();
+    let (home, cache) = (Home::new(), tempfile::tempdir().expect("cache"));
+    let out = home
+        .nearviz()
+        .args(["run", "--all", "--fork", source.url.as_str(), "--fork-block", "final"])
+        .env("NEARVIZ_FORK_CACHE", cache.path())
+        .output()
+        .expect("run");
+    let stderr = text(&out.stderr);
+    assert!(out.status.success(), "every call as the scenario expects: {stderr}");
+    assert_eq!(stderr.contains("init xcc.new"), !has_state, "at #{height}: {stderr}");
 }
